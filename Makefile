@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both bootstrap their own
+# virtualenv: .tools holds uv, .venv is synced from uv.lock (frozen: the lock is the truth).
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format schema migrate worker bench-webhooks bench-graphql clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	UV_PYTHON=$$(command -v $(PYTHON)) $(UV) sync --frozen --all-groups
+	touch $@
+
+run: $(VENV)/.synced
+	$(BIN)/loyalnest run
+
+test: $(VENV)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports && $(BIN)/mypy
+
+format: $(VENV)/.synced
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+schema: $(VENV)/.synced
+	$(BIN)/loyalnest export-schema --output schema/schema.graphql
+
+migrate: $(VENV)/.synced
+	$(BIN)/loyalnest migrate
+
+worker: $(VENV)/.synced
+	$(BIN)/loyalnest worker
+
+bench-webhooks: $(VENV)/.synced
+	$(BIN)/loyalnest bench webhooks
+
+bench-graphql: $(VENV)/.synced
+	$(BIN)/loyalnest bench graphql
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,3 @@
+from loyalnest.cli import app
+
+app()

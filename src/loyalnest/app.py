@@ -1,0 +1,47 @@
+"""Starlette application factory: routes, lifespan, the one GraphQL schema."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Route, WebSocketRoute
+
+from loyalnest.graphql.schema import build_schema
+from loyalnest.graphql.view import AppProxyGraphQL, StaffGraphQL
+from loyalnest.http.health import health, metrics_endpoint, ready
+from loyalnest.http.webhooks import shopify_webhook
+from loyalnest.platform.db import dispose_engine
+from loyalnest.platform.redis import close_async_redis
+from loyalnest.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The ASGI app. The process must be configured first (``platform.runtime`` and
+    ``workers.broker``): ``loyalnest serve`` and the test fixtures do that."""
+    settings = settings or get_settings()
+    schema = build_schema(settings)
+    staff_graphql = StaffGraphQL(schema, settings)
+    proxy_graphql = AppProxyGraphQL(schema, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await close_async_redis()
+        await dispose_engine()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", staff_graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", staff_graphql),
+            Route("/proxy/graphql", proxy_graphql, methods=["GET", "POST"]),
+            Route("/webhooks/shopify", shopify_webhook, methods=["POST"]),
+            Route("/health", health),
+            Route("/ready", ready),
+            Route("/metrics", metrics_endpoint),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,306 @@
+"""``loyalnest`` command line: run, serve, worker, scheduler, migrate, seed, token,
+simulate, bench, verify-ledger, export-schema."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loyalnest.settings import Settings, get_settings
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="LoyalNest: loyalty and rewards for Shopify."
+)
+
+DEMO_SHOP = "demo.myshopify.com"
+
+
+@contextmanager
+def servers(settings: Settings) -> Iterator[tuple[str, str]]:
+    """The configured URLs, or embedded servers started (and stopped) around the block."""
+    from loyalnest.platform.embedded import ensure_servers
+
+    database_url, redis_url, embedded = ensure_servers(
+        database_url=settings.database_url, redis_url=settings.redis_url, data_dir=settings.data_dir
+    )
+    try:
+        yield database_url, redis_url
+    finally:
+        embedded.stop()
+
+
+def configure(settings: Settings, database_url: str, redis_url: str) -> None:
+    from loyalnest.platform.runtime import configure_process
+    from workers.broker import configure_broker
+
+    configure_process(
+        database_url=database_url,
+        redis_url=redis_url,
+        pool_size=settings.db_pool_size,
+        log_level=settings.log_level,
+        log_format=settings.log_format,
+    )
+    configure_broker(redis_url)
+
+
+async def install_shop(
+    domain: str, *, name: str | None = None, currency: str = "USD", plan: str = "free"
+) -> None:
+    from loyalnest.contexts.merchants import api as merchants
+    from loyalnest.platform.uow import unit_of_work
+
+    async with unit_of_work() as uow:
+        merchant = await merchants.install_shop(
+            uow, shop_domain=domain, name=name or domain.split(".")[0].title(), currency=currency, plan=plan
+        )
+    typer.echo(f"shop {merchant.shop_domain} installed (merchant id {merchant.id})")
+
+
+def _migrate(database_url: str) -> None:
+    from loyalnest.migrations import upgrade_to_head
+
+    upgrade_to_head(database_url)
+
+
+def _terminate_as_interrupt() -> None:
+    """Treat SIGTERM like Ctrl-C, so ``finally`` blocks stop what we started. (uvicorn
+    re-raises the signal it caught after shutting down; with this handler in place that
+    becomes a KeyboardInterrupt instead of an abrupt exit.)"""
+
+    def _raise(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
+def _die_with_parent() -> None:
+    """In a child: get SIGTERM if the parent dies, so no orphan worker outlives `run`."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    # not Linux: the finally blocks still stop the child on a clean exit
+    with suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from loyalnest.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        ws="websockets-sansio",
+        timeout_graceful_shutdown=5,
+    )
+    uvicorn.Server(config).run()
+
+
+def _worker_command(settings: Settings) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "workers.main",
+        "--processes",
+        str(settings.worker_processes),
+        "--threads",
+        str(settings.worker_threads),
+    ]
+
+
+@app.command()
+def run(
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Seed demo.myshopify.com.")] = True,
+) -> None:
+    """Everything in one command: servers (embedded unless configured), migrations, a
+    worker and the scheduler in the background, and the API in the foreground."""
+    settings = get_settings()
+    with servers(settings) as (database_url, redis_url):
+        configure(settings, database_url, redis_url)
+        _migrate(database_url)
+        if demo:
+            asyncio.run(install_shop(DEMO_SHOP, name="Demo Shop"))
+        env = {**os.environ, "LOYALNEST_DATABASE_URL": database_url, "LOYALNEST_REDIS_URL": redis_url}
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "loyalnest", "worker"], env=env, preexec_fn=_die_with_parent
+        )
+        typer.echo(f"GraphQL at http://{settings.host}:{settings.port}/graphql")
+        typer.echo(f"try: loyalnest token --shop {DEMO_SHOP}")
+        _terminate_as_interrupt()
+        try:
+            _serve(settings)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+@app.command()
+def serve() -> None:
+    """The API process alone (GraphQL, webhooks, app proxy, health, metrics)."""
+    settings = get_settings()
+    _terminate_as_interrupt()
+    with servers(settings) as (database_url, redis_url):
+        configure(settings, database_url, redis_url)
+        with suppress(KeyboardInterrupt):
+            _serve(settings)
+
+
+@app.command()
+def worker(
+    scheduler: Annotated[
+        bool, typer.Option("--scheduler/--no-scheduler", help="Also run the relay loop.")
+    ] = True,
+) -> None:
+    """The Dramatiq worker fleet (LOYALNEST_WORKER_PROCESSES x LOYALNEST_WORKER_THREADS)."""
+    settings = get_settings()
+    with servers(settings) as (database_url, redis_url):
+        env = {**os.environ, "LOYALNEST_DATABASE_URL": database_url, "LOYALNEST_REDIS_URL": redis_url}
+        fleet = subprocess.Popen(_worker_command(settings), env=env, preexec_fn=_die_with_parent)
+        _terminate_as_interrupt()
+        try:
+            if scheduler:
+                configure(settings, database_url, redis_url)
+                asyncio.run(_scheduler_loop(settings))
+            else:
+                fleet.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if fleet.poll() is None:
+                fleet.send_signal(signal.SIGTERM)
+                try:
+                    fleet.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    fleet.kill()
+
+
+async def _scheduler_loop(settings: Settings) -> None:
+    from workers.scheduler import run_forever
+
+    await run_forever(
+        interval_seconds=settings.relay_interval_seconds,
+        stale_after_seconds=settings.relay_stale_after_seconds,
+    )
+
+
+@app.command("scheduler")
+def scheduler_command() -> None:
+    """The periodic relay alone (re-sends webhooks and outbox messages left behind)."""
+    settings = get_settings()
+    with servers(settings) as (database_url, redis_url):
+        configure(settings, database_url, redis_url)
+        with suppress(KeyboardInterrupt):
+            asyncio.run(_scheduler_loop(settings))
+
+
+@app.command()
+def migrate() -> None:
+    """Apply Alembic migrations up to head."""
+    settings = get_settings()
+    with servers(settings) as (database_url, _):
+        _migrate(database_url)
+    typer.echo("database at head")
+
+
+@app.command()
+def seed(
+    shop: Annotated[str, typer.Option(help="myshopify.com domain to install")] = DEMO_SHOP,
+    currency: Annotated[str, typer.Option()] = "USD",
+    plan: Annotated[str, typer.Option(help="free, standard or plus")] = "free",
+) -> None:
+    """Install a shop (idempotent), to try several tenants."""
+    settings = get_settings()
+    with servers(settings) as (database_url, redis_url):
+        configure(settings, database_url, redis_url)
+        _migrate(database_url)
+        asyncio.run(install_shop(shop, currency=currency, plan=plan))
+
+
+@app.command()
+def token(
+    shop: Annotated[str, typer.Option(help="myshopify.com domain")] = DEMO_SHOP,
+    roles: Annotated[str | None, typer.Option(help="comma list, e.g. admin:points,admin:support")] = None,
+    user: Annotated[str, typer.Option(help="staff user id (the token's sub)")] = "1",
+    ttl: Annotated[int, typer.Option(help="seconds until it expires")] = 3600,
+) -> None:
+    """Print a staff session token, as Shopify App Bridge would send it."""
+    from loyalnest.http.auth import mint_session_token
+
+    role_list = [r.strip() for r in roles.split(",") if r.strip()] if roles else None
+    typer.echo(
+        mint_session_token(get_settings(), shop.lower(), user_id=user, roles=role_list, ttl_seconds=ttl)
+    )
+
+
+@app.command("verify-ledger")
+def verify_ledger(
+    shop: Annotated[str | None, typer.Option(help="only this shop (default: all)")] = None,
+) -> None:
+    """Check that every balance equals the sum of its ledger rows. Exit 1 on mismatch."""
+    settings = get_settings()
+
+    async def _verify() -> int:
+        from loyalnest.contexts.merchants import api as merchants
+        from loyalnest.contexts.points import api as points
+        from loyalnest.platform.uow import unit_of_work
+
+        merchant_id = None
+        if shop is not None:
+            merchant = await merchants.get_by_domain(shop)
+            if merchant is None:
+                typer.echo(f"unknown shop {shop}", err=True)
+                return 2
+            merchant_id = merchant.id
+        async with unit_of_work() as uow:
+            mismatches = await points.verify_ledger(uow, merchant_id)
+        for m in mismatches:
+            typer.echo(
+                f"merchant {m.merchant_id} customer {m.customer_id}: "
+                f"balance {m.balance} != ledger {m.ledger_sum}"
+            )
+        typer.echo("ledger ok" if not mismatches else f"{len(mismatches)} mismatched accounts")
+        return 1 if mismatches else 0
+
+    with servers(settings) as (database_url, redis_url):
+        configure(settings, database_url, redis_url)
+        code = asyncio.run(_verify())
+    raise typer.Exit(code)
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[Path | None, typer.Option(help="write here instead of stdout")] = None,
+) -> None:
+    """Print the GraphQL SDL (what schema/schema.graphql must hold)."""
+    from loyalnest.graphql.schema import export_sdl
+
+    sdl = export_sdl()
+    if output is None:
+        typer.echo(sdl, nl=False)
+    else:
+        output.write_text(sdl)
+
+
+def main() -> None:
+    app()

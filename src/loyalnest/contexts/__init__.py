@@ -1,0 +1,1 @@
+"""Bounded contexts. Each is reached only through its ``api`` and ``events`` modules."""

@@ -1,0 +1,24 @@
+"""All SQL of the audit context."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loyalnest.contexts.audit.models import AuditEntry
+
+
+def add(session: AsyncSession, entry: AuditEntry) -> None:
+    session.add(entry)
+
+
+async def list_recent(
+    session: AsyncSession, merchant_id: int, *, limit: int, target_type: str | None = None
+) -> Sequence[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.merchant_id == merchant_id)  # type: ignore[arg-type]
+    if target_type is not None:
+        query = query.where(AuditEntry.target_type == target_type)  # type: ignore[arg-type]
+    query = query.order_by(AuditEntry.id.desc()).limit(limit)  # type: ignore[union-attr]
+    return (await session.execute(query)).scalars().all()

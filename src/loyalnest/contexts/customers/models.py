@@ -1,0 +1,63 @@
+"""A shop's customers. PII columns hold AES-GCM ciphertexts (``*_enc``); exact-match
+lookups go through blind indexes (``*_bidx``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlmodel import Field, SQLModel
+
+from loyalnest.platform.timeutil import utcnow
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customers"
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "shopify_customer_id", name="uq_customers_shopify_id"),
+        Index("ix_customers_email_bidx", "merchant_id", "email_bidx"),
+    )
+
+    merchant_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("merchants.id", ondelete="CASCADE"), primary_key=True)
+    )
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, Identity(), primary_key=True))
+    shopify_customer_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    email_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    email_bidx: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    first_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    last_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    phone_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    birthday_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    accepts_marketing: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    # Merchant-chosen labels such as "VIP"; not PII, kept in clear for filtering.
+    tags: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    state: str = Field(
+        default="enabled", sa_column=Column(String(32), nullable=False, server_default="enabled")
+    )
+    # Shopify's own updated_at: an older update delivered late never overwrites a newer one.
+    shopify_updated_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )

@@ -1,0 +1,111 @@
+"""All SQL of the customers context; every call is scoped by merchant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loyalnest.contexts.customers.models import Customer
+
+_UPSERT_FIELDS = (
+    "email_enc",
+    "email_bidx",
+    "first_name_enc",
+    "last_name_enc",
+    "phone_enc",
+    "birthday_enc",
+    "accepts_marketing",
+    "tags",
+    "state",
+    "shopify_updated_at",
+    "updated_at",
+)
+
+
+async def upsert_by_shopify_id(session: AsyncSession, values: dict[str, Any]) -> int:
+    """Insert or update the customer; a payload older than the stored one changes nothing.
+    Returns the customer id either way."""
+    stmt = insert(Customer).values(**values)
+    excluded = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["merchant_id", "shopify_customer_id"],
+        set_={name: excluded[name] for name in _UPSERT_FIELDS},
+        where=or_(
+            Customer.shopify_updated_at.is_(None),  # type: ignore[union-attr]
+            excluded.shopify_updated_at.is_(None),
+            excluded.shopify_updated_at >= Customer.shopify_updated_at,
+        ),
+    ).returning(Customer.id)  # type: ignore[arg-type]
+    customer_id = (await session.execute(stmt)).scalar_one_or_none()
+    if customer_id is not None:
+        return int(customer_id)
+    existing = await get_by_shopify_id(session, values["merchant_id"], values["shopify_customer_id"])
+    assert existing is not None
+    assert existing.id is not None
+    return existing.id
+
+
+async def get(session: AsyncSession, merchant_id: int, customer_id: int) -> Customer | None:
+    return await session.get(Customer, (merchant_id, customer_id))
+
+
+async def get_many(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]
+) -> Sequence[Customer]:
+    query = select(Customer).where(
+        Customer.merchant_id == merchant_id,  # type: ignore[arg-type]
+        Customer.id.in_(customer_ids),  # type: ignore[union-attr]
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def get_by_shopify_id(
+    session: AsyncSession, merchant_id: int, shopify_customer_id: int
+) -> Customer | None:
+    query = select(Customer).where(
+        Customer.merchant_id == merchant_id,  # type: ignore[arg-type]
+        Customer.shopify_customer_id == shopify_customer_id,  # type: ignore[arg-type]
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def ids_by_shopify_ids(
+    session: AsyncSession, merchant_id: int, shopify_customer_ids: Sequence[int]
+) -> dict[int, int]:
+    query = select(Customer.shopify_customer_id, Customer.id).where(
+        Customer.merchant_id == merchant_id,  # type: ignore[arg-type]
+        Customer.shopify_customer_id.in_(shopify_customer_ids),  # type: ignore[attr-defined]
+    )
+    return {int(s): int(c) for s, c in (await session.execute(query)).all()}
+
+
+async def list_page(
+    session: AsyncSession,
+    merchant_id: int,
+    *,
+    after_id: int | None,
+    limit: int,
+    email_bidx: str | None = None,
+    shopify_customer_id: int | None = None,
+    tag: str | None = None,
+) -> Sequence[Customer]:
+    query = select(Customer).where(Customer.merchant_id == merchant_id)  # type: ignore[arg-type]
+    if after_id is not None:
+        query = query.where(Customer.id > after_id)  # type: ignore[operator]
+    if email_bidx is not None:
+        query = query.where(Customer.email_bidx == email_bidx)  # type: ignore[arg-type]
+    if shopify_customer_id is not None:
+        query = query.where(Customer.shopify_customer_id == shopify_customer_id)  # type: ignore[arg-type]
+    if tag is not None:
+        # tags are stored ",a,b," so a tag matches whole, never as a substring of another
+        query = query.where(Customer.tags.ilike(f"%,{_escape_like(tag)},%", escape="\\"))  # type: ignore[attr-defined]
+    query = query.order_by(Customer.id).limit(limit)  # type: ignore[arg-type]
+    return (await session.execute(query)).scalars().all()
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

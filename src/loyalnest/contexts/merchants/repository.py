@@ -1,0 +1,58 @@
+"""All SQL of the merchants context."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loyalnest.contexts.merchants.models import Merchant, ProgramSettings
+
+
+async def get_by_domain(session: AsyncSession, shop_domain: str) -> Merchant | None:
+    result = await session.execute(select(Merchant).where(Merchant.shop_domain == shop_domain))  # type: ignore[arg-type]
+    return result.scalar_one_or_none()
+
+
+async def get(session: AsyncSession, merchant_id: int) -> Merchant | None:
+    return await session.get(Merchant, merchant_id)
+
+
+async def insert_if_absent(
+    session: AsyncSession, *, shop_domain: str, name: str, currency: str, plan: str, iana_timezone: str
+) -> Merchant:
+    await session.execute(
+        insert(Merchant)
+        .values(
+            shop_domain=shop_domain,
+            name=name,
+            currency=currency,
+            plan=plan,
+            iana_timezone=iana_timezone,
+        )
+        .on_conflict_do_nothing(index_elements=["shop_domain"])
+    )
+    merchant = await get_by_domain(session, shop_domain)
+    assert merchant is not None
+    await session.execute(
+        insert(ProgramSettings)
+        .values(merchant_id=merchant.id)
+        .on_conflict_do_nothing(index_elements=["merchant_id"])
+    )
+    return merchant
+
+
+async def get_program_settings(session: AsyncSession, merchant_id: int) -> ProgramSettings:
+    row = await session.get(ProgramSettings, merchant_id)
+    if row is None:
+        raise LookupError(f"merchant {merchant_id} has no program settings")
+    return row
+
+
+async def lock_program_settings(session: AsyncSession, merchant_id: int) -> ProgramSettings:
+    result = await session.execute(
+        select(ProgramSettings)
+        .where(ProgramSettings.merchant_id == merchant_id)  # type: ignore[arg-type]
+        .with_for_update()
+    )
+    return result.scalar_one()

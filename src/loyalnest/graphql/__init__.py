@@ -1,0 +1,1 @@
+"""The GraphQL transport: one Strawberry schema assembled from each context's roots."""

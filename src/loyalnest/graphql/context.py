@@ -1,0 +1,66 @@
+"""The typed per-request GraphQL context: principal, merchant scope and DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from loyalnest.contexts.customers import api as customers
+from loyalnest.contexts.points import api as points
+from loyalnest.graphql.customers.loaders import customer_loader
+from loyalnest.graphql.errors import PublicError
+from loyalnest.graphql.points.loaders import account_loader, first_transactions_loader
+from loyalnest.platform.tenancy import Customer, Principal, Staff
+from loyalnest.settings import Settings
+
+
+class Loaders:
+    """Created per request (and per subscription connection), scoped to one merchant."""
+
+    def __init__(self, merchant_id: int):
+        self.customer: DataLoader[int, customers.CustomerDTO | None] = customer_loader(merchant_id)
+        self.account: DataLoader[int, points.AccountDTO] = account_loader(merchant_id)
+        self._first_transactions: dict[int, DataLoader[int, points.LedgerPage]] = {}
+        self._merchant_id = merchant_id
+
+    def first_transactions(self, first: int) -> DataLoader[int, points.LedgerPage]:
+        loader = self._first_transactions.get(first)
+        if loader is None:
+            loader = first_transactions_loader(self._merchant_id, first)
+            self._first_transactions[first] = loader
+        return loader
+
+
+@dataclass
+class Context:
+    settings: Settings
+    request: Any = None
+    principal: Principal | None = None
+    # Credential problem found while building the context; raised by fields that need one.
+    auth_error: str | None = None
+    connection_params: dict[str, Any] | None = None
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def merchant_id(self) -> int:
+        if self.principal is None:
+            raise PublicError(self.auth_error or "authentication required", code="UNAUTHENTICATED")
+        return self.principal.merchant_id
+
+    @property
+    def staff(self) -> Staff:
+        assert isinstance(self.principal, Staff)
+        return self.principal
+
+    @property
+    def customer(self) -> Customer:
+        assert isinstance(self.principal, Customer)
+        return self.principal
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = Loaders(self.merchant_id)
+        return self._loaders

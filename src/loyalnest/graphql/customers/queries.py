@@ -1,0 +1,55 @@
+"""Staff queries over customers."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from loyalnest.contexts.customers import api as customers
+from loyalnest.graphql.customers.types import Customer
+from loyalnest.graphql.errors import PublicError
+from loyalnest.graphql.ids import decode_cursor, decode_id, encode_cursor
+from loyalnest.graphql.pagination import Connection, Edge, PageInfo, page_size
+from loyalnest.graphql.permissions import IsStaff
+
+MAX_SEARCH_LENGTH = 255
+
+
+@strawberry.type
+class CustomersQuery:
+    @strawberry.field(
+        permission_classes=[IsStaff],
+        description="The shop's customers, oldest first. `search` is exact: an email address, "
+        "a Shopify customer id, or a tag.",
+    )
+    async def customers(
+        self, info: Info, first: int | None = None, after: str | None = None, search: str | None = None
+    ) -> Connection[Customer]:
+        size = page_size(first)
+        if search is not None and len(search) > MAX_SEARCH_LENGTH:
+            raise PublicError(f"search is limited to {MAX_SEARCH_LENGTH} characters", code="BAD_USER_INPUT")
+        page = await customers.list_customers(
+            info.context.merchant_id, after_id=decode_cursor(after), first=size, search=search
+        )
+        edges = [Edge(cursor=encode_cursor(dto.id), node=Customer.from_dto(dto)) for dto in page.items]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(permission_classes=[IsStaff], description="A customer of this shop, or null.")
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+        local_id = decode_id(id, "Customer")
+        if local_id is None:
+            return None
+        dto = await info.context.loaders.customer.load(local_id)
+        return None if dto is None else Customer.from_dto(dto)
+
+    @strawberry.field(permission_classes=[IsStaff], description="Look a customer up by Shopify id.")
+    async def customer_by_shopify_id(self, info: Info, shopify_id: strawberry.ID) -> Customer | None:
+        if not str(shopify_id).isdigit() or len(str(shopify_id)) > 18:
+            return None
+        dto = await customers.get_by_shopify_id(info.context.merchant_id, int(shopify_id))
+        return None if dto is None else Customer.from_dto(dto)

@@ -1,0 +1,76 @@
+"""The Customer type: profile from the customers context, points through loaders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry.types import Info
+
+from loyalnest.contexts.customers import api as customers
+from loyalnest.contexts.points import api as points
+from loyalnest.graphql.ids import decode_cursor, encode_id
+from loyalnest.graphql.pagination import Connection, page_size
+from loyalnest.graphql.permissions import CanSeeCustomerPii
+from loyalnest.graphql.points.types import PointsTransaction, transaction_connection
+
+
+async def transactions_page(
+    info: Info, customer_id: int, first: int | None, after: str | None
+) -> Connection[PointsTransaction]:
+    size = page_size(first)
+    before_id = decode_cursor(after)
+    if before_id is None:
+        page = await info.context.loaders.first_transactions(size).load(customer_id)
+    else:
+        page = await points.list_transactions(
+            info.context.merchant_id, customer_id, before_id=before_id, first=size
+        )
+    return transaction_connection(page)
+
+
+@strawberry.type(description="A shop's customer and their loyalty standing.")
+class Customer:
+    id: strawberry.ID
+    shopify_id: strawberry.ID = strawberry.field(description="The Shopify customer id (numeric).")
+    accepts_marketing: bool
+    tags: list[str]
+    state: str
+    created_at: datetime
+    email: str | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
+    first_name: str | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
+    last_name: str | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
+    phone: str | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
+    birthday: date | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
+    local_id: strawberry.Private[int]
+
+    @classmethod
+    def from_dto(cls, dto: customers.CustomerDTO) -> Customer:
+        return cls(
+            id=encode_id("Customer", dto.id),
+            shopify_id=strawberry.ID(str(dto.shopify_customer_id)),
+            accepts_marketing=dto.accepts_marketing,
+            tags=list(dto.tags),
+            state=dto.state,
+            created_at=dto.created_at,
+            email=dto.email,
+            first_name=dto.first_name,
+            last_name=dto.last_name,
+            phone=dto.phone,
+            birthday=dto.birthday,
+            local_id=dto.id,
+        )
+
+    @strawberry.field(description="Spendable points now.")
+    async def points_balance(self, info: Info) -> int:
+        return (await info.context.loaders.account.load(self.local_id)).balance
+
+    @strawberry.field(description="All points ever earned, less reversed earnings.")
+    async def lifetime_points(self, info: Info) -> int:
+        return (await info.context.loaders.account.load(self.local_id)).lifetime_earned
+
+    @strawberry.field(description="Ledger history, newest first.")
+    async def transactions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[PointsTransaction]:
+        return await transactions_page(info, self.local_id, first, after)

@@ -1,0 +1,19 @@
+"""Staff queries about the shop itself."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from loyalnest.contexts.merchants import api as merchants
+from loyalnest.graphql.merchants.types import Shop
+from loyalnest.graphql.permissions import IsStaff
+
+
+@strawberry.type
+class MerchantsQuery:
+    @strawberry.field(permission_classes=[IsStaff], description="The shop of the session.")
+    async def shop(self, info: Info) -> Shop:
+        merchant = await merchants.get_merchant(info.context.merchant_id)
+        assert merchant is not None  # the principal was built from this merchant
+        return Shop.from_dto(merchant)

@@ -1,0 +1,90 @@
+"""GraphQL types of the points context, built from its DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from loyalnest.contexts.points import api as points
+from loyalnest.graphql.ids import encode_cursor, encode_id
+from loyalnest.graphql.pagination import Connection, Edge, PageInfo
+
+
+@strawberry.enum(description="Why a balance changed.")
+class TransactionKind(Enum):
+    EARN = "earn"
+    REDEEM = "redeem"
+    ADJUST = "adjust"
+    EXPIRE = "expire"
+    REVERSAL = "reversal"
+    IMPORT = "import"
+    REFERRAL = "referral"
+    CAMPAIGN = "campaign"
+    TIER_BONUS = "tier_bonus"
+
+
+@strawberry.type(description="One row of a customer's points ledger.")
+class PointsTransaction:
+    id: strawberry.ID
+    delta: int = strawberry.field(description="Points added (positive) or taken (negative).")
+    kind: TransactionKind
+    source: str = strawberry.field(description='What caused it: "order", "staff", ...')
+    source_ref: str | None
+    shortfall: int = strawberry.field(
+        description="Points a reversal could not take back because they were already spent."
+    )
+    balance_after: int
+    reason: str | None
+    actor: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: points.LedgerEntryDTO) -> PointsTransaction:
+        return cls(
+            id=encode_id("PointsTransaction", dto.id),
+            delta=dto.delta,
+            kind=TransactionKind(dto.kind),
+            source=dto.source,
+            source_ref=dto.source_ref,
+            shortfall=dto.shortfall,
+            balance_after=dto.balance_after,
+            reason=dto.reason,
+            actor=dto.actor,
+            created_at=dto.created_at,
+        )
+
+
+PointsTransactionConnection = Connection[PointsTransaction]
+
+
+def transaction_connection(page: points.LedgerPage) -> Connection[PointsTransaction]:
+    edges = [
+        Edge(cursor=encode_cursor(item.id), node=PointsTransaction.from_dto(item)) for item in page.items
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None),
+    )
+
+
+@strawberry.type(description="A customer's balance just changed.")
+class PointsBalanceEvent:
+    customer_id: strawberry.ID
+    transaction_id: strawberry.ID
+    kind: TransactionKind
+    delta: int
+    points_balance: int
+    lifetime_points: int
+
+    @classmethod
+    def from_event(cls, event: points.PointsBalanceChanged) -> PointsBalanceEvent:
+        return cls(
+            customer_id=encode_id("Customer", event.customer_id),
+            transaction_id=encode_id("PointsTransaction", event.entry_id),
+            kind=TransactionKind(event.kind),
+            delta=event.delta,
+            points_balance=event.balance,
+            lifetime_points=event.lifetime_earned,
+        )

@@ -1,0 +1,52 @@
+"""The one schema: every context's roots merged, with the guards on by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from loyalnest.graphql.customers.queries import CustomersQuery
+from loyalnest.graphql.errors import should_mask_error
+from loyalnest.graphql.merchants.mutations import MerchantsMutation
+from loyalnest.graphql.merchants.queries import MerchantsQuery
+from loyalnest.graphql.points.mutations import PointsMutation
+from loyalnest.graphql.points.subscriptions import PointsSubscription
+from loyalnest.graphql.storefront.queries import StorefrontQuery
+from loyalnest.settings import Settings, get_settings
+
+Query = merge_types("Query", (MerchantsQuery, CustomersQuery, StorefrontQuery))
+Mutation = merge_types("Mutation", (MerchantsMutation, PointsMutation))
+Subscription = merge_types("Subscription", (PointsSubscription,))
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Factories, so each request gets fresh extension instances.
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        # token limit first: it stops a huge document before parsing work is spent
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=1000),
+        lambda: ValidationCache(maxsize=1000),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaskErrors(should_mask_error=should_mask_error),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+
+
+def export_sdl() -> str:
+    """The SDL committed as schema/schema.graphql (the contract with the frontend)."""
+    return build_schema(get_settings()).as_str() + "\n"

@@ -1,0 +1,1 @@
+"""Non-GraphQL transport: Shopify webhooks, app proxy, health and metrics."""

@@ -1,0 +1,95 @@
+"""POST /webhooks/shopify: verify, store, answer. The work happens in a worker.
+
+Checks run cheapest-first and before anything is stored: size (413), signature (401),
+headers and JSON (400), shop (404). Only then is the inbox row written.
+"""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from loyalnest.contexts.merchants import api as merchants
+from loyalnest.contexts.shopify import api as shopify
+from loyalnest.http.auth import app_secrets
+from loyalnest.platform.metrics import WEBHOOK_ACCEPT_SECONDS, WEBHOOKS
+from loyalnest.settings import Settings
+
+MAX_HEADER_LENGTH = 255
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _error(status: int, message: str, topic: str, outcome: str) -> JSONResponse:
+    WEBHOOKS.labels(topic=topic, outcome=outcome).inc()
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """Read the body, refusing as soon as it passes ``limit`` bytes (a lying or absent
+    Content-Length cannot make us buffer 5 MiB)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _header(request: Request, name: str) -> str | None:
+    value = request.headers.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value if 0 < len(value) <= MAX_HEADER_LENGTH else None
+
+
+async def shopify_webhook(request: Request) -> JSONResponse:
+    started = time.perf_counter()
+    settings: Settings = request.app.state.settings
+    topic = _header(request, "x-shopify-topic") or "unknown"
+    try:
+        body = await read_capped(request, settings.webhook_max_body_bytes)
+    except BodyTooLarge:
+        return _error(413, "body larger than allowed", topic, "too_large")
+    if not shopify.verify_webhook_hmac(
+        body, request.headers.get("x-shopify-hmac-sha256"), app_secrets(settings)
+    ):
+        return _error(401, "invalid HMAC signature", topic, "bad_signature")
+    if topic == "unknown":
+        return _error(400, "X-Shopify-Topic header missing", topic, "bad_request")
+    event_id = _header(request, "x-shopify-event-id") or _header(request, "x-shopify-webhook-id")
+    if event_id is None:
+        return _error(400, "X-Shopify-Event-Id or X-Shopify-Webhook-Id header missing", topic, "bad_request")
+    shop_domain = (_header(request, "x-shopify-shop-domain") or "").lower()
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _error(400, "body is not valid JSON", topic, "bad_json")
+    if not isinstance(payload, dict):
+        return _error(400, "body must be a JSON object", topic, "bad_json")
+    # The signature covers the body, not the shop header: where the body names its shop,
+    # it must be the shop the header claims.
+    claimed = payload.get("shop_domain") or payload.get("myshopify_domain")
+    if isinstance(claimed, str) and claimed.lower() != shop_domain:
+        return _error(401, "body belongs to another shop", topic, "shop_mismatch")
+    merchant = await merchants.get_by_domain_cached(shop_domain) if shop_domain else None
+    if merchant is None or not merchant.active:
+        return _error(404, "unknown shop", topic, "unknown_shop")
+    result = await shopify.accept_webhook(
+        merchant_id=merchant.id, event_id=f"{topic}:{event_id}", topic=topic, raw_body=body
+    )
+    outcome = "duplicate" if result.duplicate else "accepted"
+    WEBHOOKS.labels(topic=topic, outcome=outcome).inc()
+    WEBHOOK_ACCEPT_SECONDS.observe(time.perf_counter() - started)
+    return JSONResponse({"status": outcome})

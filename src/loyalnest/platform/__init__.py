@@ -1,0 +1,1 @@
+"""Shared kernel: infrastructure every context uses. Imports no context."""

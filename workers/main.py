@@ -1,0 +1,23 @@
+"""Entry module for ``dramatiq workers.main`` (what ``loyalnest worker`` runs)."""
+
+from __future__ import annotations
+
+from loyalnest.platform.runtime import configure_process
+from loyalnest.settings import get_settings
+from workers.broker import configure_broker
+
+settings = get_settings()
+if settings.database_url is None or settings.redis_url is None:
+    raise SystemExit(
+        "workers need LOYALNEST_DATABASE_URL and LOYALNEST_REDIS_URL (loyalnest worker sets them)"
+    )
+configure_process(
+    database_url=settings.database_url,
+    redis_url=settings.redis_url,
+    pool_size=settings.db_pool_size,
+    log_level=settings.log_level,
+    log_format=settings.log_format,
+)
+broker = configure_broker(settings.redis_url, metrics_port=settings.worker_metrics_port)
+
+import workers.shopify  # noqa: E402,F401  (registers the actors on the broker above)
