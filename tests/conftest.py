@@ -35,7 +35,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from loyalnest.platform.db import asyncpg_url
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_DATABASE = "loyalnest_test"
+# Per run, so two test runs on one machine (CI and a developer) never share state.
+RUN_ID = f"{os.getpid()}"
+TEST_DATABASE = f"loyalnest_test_{RUN_ID}"
+TEST_NAMESPACE = f"loyalnest-test-{RUN_ID}"
 
 os.environ.setdefault("LOYALNEST_ENV", "test")
 os.environ.setdefault("LOYALNEST_LOG_FORMAT", "console")
@@ -69,6 +72,13 @@ async def _recreate_database(admin_url: str, name: str) -> None:
     await engine.dispose()
 
 
+async def _drop_database(admin_url: str, name: str) -> None:
+    engine = create_async_engine(asyncpg_url(admin_url), isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+
+
 def _with_database(url: str, name: str) -> str:
     base, _, query = url.partition("?")
     base = base.rsplit("/", 1)[0] + "/" + name
@@ -91,8 +101,11 @@ def service_urls() -> Iterator[tuple[str, str]]:
     if redis_url is None:
         redis_url = "redis://127.0.0.1:6379/13" if _port_open(6379) else start_redis(data_dir, embedded)
     asyncio.run(_recreate_database(admin_url, TEST_DATABASE))
-    sync_redis.Redis.from_url(redis_url).flushdb()
     yield _with_database(admin_url, TEST_DATABASE), redis_url
+    asyncio.run(_drop_database(admin_url, TEST_DATABASE))
+    client = sync_redis.Redis.from_url(redis_url)
+    for stale in client.scan_iter(f"{TEST_NAMESPACE}:*"):
+        client.delete(stale)
     embedded.stop()
 
 
@@ -105,6 +118,7 @@ def settings(service_urls: tuple[str, str]) -> Any:
         env="test",
         database_url=database_url,
         redis_url=redis_url,
+        redis_namespace=TEST_NAMESPACE,
         log_format="console",
         log_level="WARNING",
         shopify_api_secret_previous="loyalnest-previous-secret-for-rotation-tests",
@@ -129,10 +143,11 @@ def broker(settings: Any, migrated: str) -> Any:
     configure_process(
         database_url=settings.database_url,
         redis_url=settings.redis_url,
+        redis_namespace=settings.redis_namespace,
         log_level="WARNING",
         log_format="console",
     )
-    broker = configure_broker(settings.redis_url)
+    broker = configure_broker(settings.redis_url, namespace=settings.redis_namespace)
     import workers.shopify  # noqa: F401  (declares the actors on this broker)
 
     broker.flush_all()

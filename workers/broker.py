@@ -26,7 +26,7 @@ MAX_RETRIES = 12
 TIME_LIMIT_MS = 120_000
 
 
-def configure_broker(redis_url: str, *, metrics_port: int = 0) -> RedisBroker:
+def configure_broker(redis_url: str, *, namespace: str = "loyalnest", metrics_port: int = 0) -> RedisBroker:
     middleware: list[dramatiq.Middleware] = [
         AgeLimit(),
         TimeLimit(time_limit=TIME_LIMIT_MS),
@@ -43,6 +43,6 @@ def configure_broker(redis_url: str, *, metrics_port: int = 0) -> RedisBroker:
         from dramatiq.middleware.prometheus import Prometheus
 
         middleware.insert(0, Prometheus())
-    broker = RedisBroker(url=redis_url, middleware=middleware)
+    broker = RedisBroker(url=redis_url, middleware=middleware, namespace=f"{namespace}:dramatiq")
     dramatiq.set_broker(broker)
     return broker

@@ -14,10 +14,13 @@ if settings.database_url is None or settings.redis_url is None:
 configure_process(
     database_url=settings.database_url,
     redis_url=settings.redis_url,
+    redis_namespace=settings.redis_namespace,
     pool_size=settings.db_pool_size,
     log_level=settings.log_level,
     log_format=settings.log_format,
 )
-broker = configure_broker(settings.redis_url, metrics_port=settings.worker_metrics_port)
+broker = configure_broker(
+    settings.redis_url, namespace=settings.redis_namespace, metrics_port=settings.worker_metrics_port
+)
 
 import workers.shopify  # noqa: E402,F401  (registers the actors on the broker above)

@@ -12,13 +12,13 @@ from datetime import timedelta
 
 from loyalnest.contexts.shopify import api as shopify
 from loyalnest.platform import outbox
-from loyalnest.platform.redis import get_async_redis
+from loyalnest.platform.redis import get_async_redis, key
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
-LOCK_KEY = "loyalnest:scheduler:relay"
+LOCK_KEY = "scheduler:relay"
 
 
 async def relay_once(*, stale_after_seconds: float) -> dict[str, int]:
@@ -37,7 +37,7 @@ async def run_forever(*, interval_seconds: float, stale_after_seconds: float) ->
     while True:
         try:
             # hold the lock for one interval: one relay pass per interval across the fleet
-            if await redis.set(LOCK_KEY, "1", nx=True, px=int(interval_seconds * 1000)):
+            if await redis.set(key(LOCK_KEY), "1", nx=True, px=int(interval_seconds * 1000)):
                 await relay_once(stale_after_seconds=stale_after_seconds)
         except Exception:  # keep the loop alive through a database or Redis outage
             log.exception("relay pass failed")

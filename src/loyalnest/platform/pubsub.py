@@ -12,15 +12,16 @@ from typing import Any
 
 import orjson
 
-from loyalnest.platform.redis import get_async_redis
+from loyalnest.platform.redis import get_async_redis, key
 
 
 async def publish(channel: str, payload: dict[str, Any]) -> None:
-    await get_async_redis().publish(channel, orjson.dumps(payload))
+    await get_async_redis().publish(key(channel), orjson.dumps(payload))
 
 
 async def subscribe(channel: str) -> AsyncIterator[dict[str, Any]]:
     """Yield messages published on ``channel`` until the consumer stops iterating."""
+    channel = key(channel)
     pubsub = get_async_redis().pubsub(ignore_subscribe_messages=True)
     await pubsub.subscribe(channel)
     try:

@@ -9,16 +9,23 @@ import redis
 import redis.asyncio as aioredis
 
 _redis_url: str | None = None
+_namespace = "loyalnest"
 _async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis] = (
     weakref.WeakKeyDictionary()
 )
 _sync_client: redis.Redis | None = None
 
 
-def configure(redis_url: str) -> None:
-    global _redis_url, _sync_client
+def configure(redis_url: str, *, namespace: str = "loyalnest") -> None:
+    global _redis_url, _sync_client, _namespace
     _redis_url = redis_url
+    _namespace = namespace
     _sync_client = None
+
+
+def key(name: str) -> str:
+    """A Redis key or channel name inside this deployment's namespace."""
+    return f"{_namespace}:{name}"
 
 
 def redis_url() -> str:
