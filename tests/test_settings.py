@@ -7,7 +7,7 @@ import base64
 import pytest
 from pydantic import ValidationError
 
-from loyalnest.settings import Settings
+from loyalnest.settings import DEV_ENCRYPTION_KEYS, Settings
 
 REAL_KEY = "prod1:" + base64.b64encode(b"p" * 32).decode()
 REAL_BLIND = base64.b64encode(b"b" * 32).decode()
@@ -54,3 +54,33 @@ def test_settings_read_from_environment(monkeypatch):
     settings = Settings()
     assert settings.port == 9001
     assert settings.max_query_depth == 7
+
+
+def test_production_refuses_empty_values_and_dev_key_material_under_another_id():
+    dev_material = DEV_ENCRYPTION_KEYS.partition(":")[2]
+    with pytest.raises(ValidationError) as error:
+        Settings(
+            env="production",
+            shopify_api_key="",
+            shopify_api_secret="s" * 40,
+            encryption_keys=f"renamed:{dev_material}",
+            blind_index_key=REAL_BLIND,
+            database_url="postgresql://db/loyalnest",
+            redis_url="redis://cache:6379/0",
+        )
+    assert "LOYALNEST_SHOPIFY_API_KEY" in str(error.value)
+    assert "LOYALNEST_ENCRYPTION_KEYS" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "k1:not-base64!!",
+        "k1:" + base64.b64encode(b"short").decode(),
+        "nokid",
+        "k1:" + base64.b64encode(b"a" * 32).decode() + ",k1:" + base64.b64encode(b"b" * 32).decode(),
+    ],
+)
+def test_malformed_encryption_keys_fail_at_startup(keys):
+    with pytest.raises(ValidationError, match="LOYALNEST_ENCRYPTION_KEYS"):
+        Settings(encryption_keys=keys)

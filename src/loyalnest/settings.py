@@ -67,16 +67,26 @@ class Settings(BaseSettings):
     worker_metrics_port: int = 9191
 
     @model_validator(mode="after")
-    def _refuse_dev_secrets_in_production(self) -> Settings:
+    def _check_keys_and_production_secrets(self) -> Settings:
+        # A malformed key fails here, at startup, not as a 500 on the first webhook.
+        from loyalnest.platform.crypto import Keyring, KeyringError
+
+        try:
+            Keyring.from_config(self.encryption_keys, self.blind_index_key)
+        except KeyringError as exc:
+            raise ValueError(f"LOYALNEST_ENCRYPTION_KEYS / LOYALNEST_BLIND_INDEX_KEY: {exc}") from exc
         if self.env != "production":
             return self
+        dev_key_material = {item.partition(":")[2] for item in DEV_ENCRYPTION_KEYS.split(",")}
+        configured_keys = {item.strip().partition(":")[2] for item in self.encryption_keys.split(",")}
         dev_values = {
-            "LOYALNEST_SHOPIFY_API_KEY": self.shopify_api_key == DEV_SHOPIFY_API_KEY,
-            "LOYALNEST_SHOPIFY_API_SECRET": self.shopify_api_secret == DEV_SHOPIFY_API_SECRET,
-            "LOYALNEST_ENCRYPTION_KEYS": "dev1:" in self.encryption_keys,
+            "LOYALNEST_SHOPIFY_API_KEY": self.shopify_api_key in (DEV_SHOPIFY_API_KEY, ""),
+            "LOYALNEST_SHOPIFY_API_SECRET": self.shopify_api_secret in (DEV_SHOPIFY_API_SECRET, "")
+            or len(self.shopify_api_secret) < 32,
+            "LOYALNEST_ENCRYPTION_KEYS": bool(dev_key_material & configured_keys),
             "LOYALNEST_BLIND_INDEX_KEY": self.blind_index_key == DEV_BLIND_INDEX_KEY,
-            "LOYALNEST_DATABASE_URL": self.database_url is None,
-            "LOYALNEST_REDIS_URL": self.redis_url is None,
+            "LOYALNEST_DATABASE_URL": not self.database_url,
+            "LOYALNEST_REDIS_URL": not self.redis_url,
         }
         offending = sorted(name for name, is_dev in dev_values.items() if is_dev)
         if offending:

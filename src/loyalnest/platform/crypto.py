@@ -43,14 +43,23 @@ class Keyring:
             kid, sep, encoded = item.partition(":")
             if not sep or not kid or ":" in encoded:
                 raise KeyringError("encryption keys must look like 'kid:base64key'")
-            raw = base64.b64decode(encoded)
+            if kid in keys:
+                # a second key under one id would make data under the first unreadable
+                raise KeyringError(f"key id {kid!r} is configured twice")
+            try:
+                raw = base64.b64decode(encoded, validate=True)
+            except ValueError as exc:
+                raise KeyringError(f"key {kid!r} is not valid base64") from exc
             if len(raw) != 32:
                 raise KeyringError(f"key {kid!r} is {len(raw)} bytes; AES-256 needs 32")
             keys[kid] = AESGCM(raw)
             order.append(kid)
         if not order:
             raise KeyringError("no encryption key configured")
-        bidx = base64.b64decode(blind_index_key)
+        try:
+            bidx = base64.b64decode(blind_index_key, validate=True)
+        except ValueError as exc:
+            raise KeyringError("blind index key is not valid base64") from exc
         if len(bidx) < 32:
             raise KeyringError("blind index key must be at least 32 bytes")
         return cls(current_kid=order[0], keys=keys, blind_index_key=bidx)

@@ -25,7 +25,11 @@ class CustomerDTO:
 
 @dataclass(frozen=True)
 class ShopifyCustomerFacts:
-    """What we keep of a Shopify customer payload, already parsed and validated."""
+    """What we keep of a Shopify customer payload, already parsed and validated.
+
+    Not every payload carries every fact: an order's customer object has no metafields
+    (so no birthday) and may lack the marketing consent. ``birthday_known=False`` and
+    ``accepts_marketing=None`` say "not in this payload": the stored value is kept."""
 
     shopify_customer_id: int
     email: str | None = None
@@ -33,7 +37,8 @@ class ShopifyCustomerFacts:
     last_name: str | None = None
     phone: str | None = None
     birthday: date | None = None
-    accepts_marketing: bool = False
+    birthday_known: bool = True
+    accepts_marketing: bool | None = False
     tags: tuple[str, ...] = ()
     state: str = "enabled"
     shopify_updated_at: datetime | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -26,20 +26,23 @@ _UPSERT_FIELDS = (
 )
 
 
-async def upsert_by_shopify_id(session: AsyncSession, values: dict[str, Any]) -> int:
+async def upsert_by_shopify_id(
+    session: AsyncSession, values: dict[str, Any], *, keep: Collection[str] = ()
+) -> int:
     """Insert or update the customer; a payload older than the stored one changes nothing.
-    Returns the customer id either way."""
+    Columns named in ``keep`` are only written for a new customer. Returns the customer
+    id either way."""
     stmt = insert(Customer).values(**values)
     excluded = stmt.excluded
     stmt = stmt.on_conflict_do_update(
         index_elements=["merchant_id", "shopify_customer_id"],
-        set_={name: excluded[name] for name in _UPSERT_FIELDS},
+        set_={name: excluded[name] for name in _UPSERT_FIELDS if name not in keep},
         where=or_(
             Customer.shopify_updated_at.is_(None),  # type: ignore[union-attr]
             excluded.shopify_updated_at.is_(None),
             excluded.shopify_updated_at >= Customer.shopify_updated_at,
         ),
-    ).returning(Customer.id)  # type: ignore[arg-type]
+    ).returning(Customer.id)  # type: ignore[arg-type,call-overload]
     customer_id = (await session.execute(stmt)).scalar_one_or_none()
     if customer_id is not None:
         return int(customer_id)
@@ -76,7 +79,7 @@ async def get_by_shopify_id(
 async def ids_by_shopify_ids(
     session: AsyncSession, merchant_id: int, shopify_customer_ids: Sequence[int]
 ) -> dict[int, int]:
-    query = select(Customer.shopify_customer_id, Customer.id).where(
+    query = select(Customer.shopify_customer_id, Customer.id).where(  # type: ignore[call-overload]
         Customer.merchant_id == merchant_id,  # type: ignore[arg-type]
         Customer.shopify_customer_id.in_(shopify_customer_ids),  # type: ignore[attr-defined]
     )
@@ -95,7 +98,7 @@ async def list_page(
 ) -> Sequence[Customer]:
     query = select(Customer).where(Customer.merchant_id == merchant_id)  # type: ignore[arg-type]
     if after_id is not None:
-        query = query.where(Customer.id > after_id)  # type: ignore[operator]
+        query = query.where(Customer.id > after_id)  # type: ignore[operator,arg-type]
     if email_bidx is not None:
         query = query.where(Customer.email_bidx == email_bidx)  # type: ignore[arg-type]
     if shopify_customer_id is not None:

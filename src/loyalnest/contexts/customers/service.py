@@ -67,13 +67,19 @@ async def upsert_from_shopify(session: AsyncSession, merchant_id: int, facts: Sh
         "birthday_enc": encrypt_optional(
             keyring, facts.birthday.isoformat() if facts.birthday else None, context=BIRTHDAY
         ),
-        "accepts_marketing": facts.accepts_marketing,
+        "accepts_marketing": bool(facts.accepts_marketing),
         "tags": encode_tags(facts.tags),
         "state": facts.state,
         "shopify_updated_at": facts.shopify_updated_at,
         "updated_at": utcnow(),
     }
-    return await repository.upsert_by_shopify_id(session, values)
+    # facts the payload did not carry keep their stored value (a new profile gets the default)
+    keep: set[str] = set()
+    if facts.birthday is None and not facts.birthday_known:
+        keep.add("birthday_enc")
+    if facts.accepts_marketing is None:
+        keep.add("accepts_marketing")
+    return await repository.upsert_by_shopify_id(session, values, keep=keep)
 
 
 async def get_customer(session: AsyncSession, merchant_id: int, customer_id: int) -> CustomerDTO | None:

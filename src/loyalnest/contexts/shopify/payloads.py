@@ -21,6 +21,14 @@ class PayloadError(ValueError):
     pass
 
 
+# Ids and amounts end up in BIGINT and NUMERIC(16, 4) columns: a value out of their range
+# would fail in the database, which looks transient and would be retried for ever.
+# Refuse it here, where it is recognised as a payload that will never get better.
+MAX_ID = 2**63 - 1
+MAX_AMOUNT = Decimal("100000000000")  # 10^11: three of them still fit NUMERIC(16, 4)
+MAX_STATE_LENGTH = 32
+
+
 @dataclass(frozen=True)
 class ParsedOrder:
     shopify_order_id: int
@@ -45,25 +53,61 @@ class ParsedRefund:
 def _id(value: Any, what: str) -> int:
     if isinstance(value, bool) or value is None:
         raise PayloadError(f"{what} is missing")
+    if isinstance(value, float) and not value.is_integer():
+        raise PayloadError(f"{what} is not an id: {value!r}")
     try:
         parsed = int(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise PayloadError(f"{what} is not an id: {value!r}") from exc
-    if parsed <= 0:
+    if not 0 < parsed <= MAX_ID:
         raise PayloadError(f"{what} is not an id: {value!r}")
     return parsed
 
 
+def _amount(value: Any, what: str) -> Decimal:
+    try:
+        amount = parse_amount(value)
+    except ValueError as exc:
+        raise PayloadError(f"{what}: {exc}") from exc
+    if abs(amount) >= MAX_AMOUNT:
+        raise PayloadError(f"{what}: amount out of range: {value!r}")
+    return amount
+
+
+def _list(payload: dict[str, Any], key: str) -> list[Any]:
+    value = payload.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PayloadError(f"{key} is not a list")
+    return value
+
+
 def _shop_money(payload: dict[str, Any], set_key: str, plain_key: str | None = None) -> Decimal:
     money_set = payload.get(set_key)
-    try:
-        if isinstance(money_set, dict) and isinstance(money_set.get("shop_money"), dict):
-            return parse_amount(money_set["shop_money"].get("amount"))
-        if plain_key is not None and payload.get(plain_key) is not None:
-            return parse_amount(payload[plain_key])
-    except ValueError as exc:
-        raise PayloadError(f"{set_key}: {exc}") from exc
+    if isinstance(money_set, dict) and isinstance(money_set.get("shop_money"), dict):
+        return _amount(money_set["shop_money"].get("amount"), set_key)
+    if plain_key is not None and payload.get(plain_key) is not None:
+        return _amount(payload[plain_key], plain_key)
     return ZERO
+
+
+def _currency_code(value: Any) -> str | None:
+    if isinstance(value, str) and len(value.strip()) == 3 and value.strip().isalpha():
+        return value.strip().upper()
+    return None
+
+
+def _shop_currency(payload: dict[str, Any]) -> str | None:
+    """The shop's currency, in which the amounts are taken. ``currency`` alone is not
+    trusted to be it: the amounts come from ``shop_money``, so its code names them."""
+    for set_key in ("subtotal_price_set", "total_price_set"):
+        money_set = payload.get(set_key)
+        if isinstance(money_set, dict) and isinstance(money_set.get("shop_money"), dict):
+            code = _currency_code(money_set["shop_money"].get("currency_code"))
+            if code is not None:
+                return code
+    return _currency_code(payload.get("currency"))
 
 
 def _optional_str(value: Any) -> str | None:
@@ -73,26 +117,40 @@ def _optional_str(value: Any) -> str | None:
     return text or None
 
 
-def _birthday(payload: dict[str, Any]) -> date | None:
-    """Shopify has no birthday field; apps keep it in a metafield (or we get it sent)."""
+BIRTHDAY_KEYS = ("birthday", "birth_date")
+
+
+def _birthday(payload: dict[str, Any]) -> tuple[bool, date | None]:
+    """Shopify has no birthday field; apps keep it in a metafield (or we get it sent).
+
+    Returns (known, birthday): ``known`` is False when the payload says nothing about it
+    (an order's customer object, an update without metafields), so a stored birthday is
+    kept rather than wiped."""
+    known = "birthday" in payload
     candidates = [payload.get("birthday")]
-    for metafield in payload.get("metafields") or []:
-        if isinstance(metafield, dict) and metafield.get("key") in ("birthday", "birth_date"):
+    metafields = payload.get("metafields")
+    for metafield in metafields if isinstance(metafields, list) else []:
+        if isinstance(metafield, dict) and metafield.get("key") in BIRTHDAY_KEYS:
+            known = True
             candidates.append(metafield.get("value"))
     for value in candidates:
         if isinstance(value, str) and value:
             try:
-                return date.fromisoformat(value[:10])
+                return True, date.fromisoformat(value[:10])
             except ValueError:
                 continue
-    return None
+    return known, None
 
 
-def _accepts_marketing(payload: dict[str, Any]) -> bool:
+def _accepts_marketing(payload: dict[str, Any]) -> bool | None:
+    """Consent from ``email_marketing_consent`` (or the legacy ``accepts_marketing``);
+    None when the payload carries neither, so a stored consent is kept."""
     consent = payload.get("email_marketing_consent")
     if isinstance(consent, dict) and consent.get("state") is not None:
         return consent.get("state") == "subscribed"
-    return bool(payload.get("accepts_marketing", False))
+    if payload.get("accepts_marketing") is not None:
+        return bool(payload.get("accepts_marketing"))
+    return None
 
 
 def parse_customer(payload: dict[str, Any]) -> ShopifyCustomerFacts:
@@ -103,20 +161,28 @@ def parse_customer(payload: dict[str, Any]) -> ShopifyCustomerFacts:
         tag_list = tuple(str(t) for t in tags)
     else:
         tag_list = tuple(t.strip() for t in str(tags).split(",") if t.strip())
+    raw_updated_at = payload.get("updated_at")
+    if raw_updated_at is not None and not isinstance(raw_updated_at, str):
+        raise PayloadError(f"updated_at is not a timestamp: {raw_updated_at!r}")
     try:
-        updated_at = parse_iso(payload.get("updated_at"))
+        updated_at = parse_iso(raw_updated_at)
     except ValueError as exc:
         raise PayloadError(f"updated_at: {exc}") from exc
+    state = _optional_str(payload.get("state")) or "enabled"
+    if len(state) > MAX_STATE_LENGTH:
+        raise PayloadError(f"state is not a customer state: {state[:40]!r}")
+    birthday_known, birthday = _birthday(payload)
     return ShopifyCustomerFacts(
         shopify_customer_id=_id(payload.get("id"), "customer id"),
         email=_optional_str(payload.get("email")),
         first_name=_optional_str(payload.get("first_name")),
         last_name=_optional_str(payload.get("last_name")),
         phone=_optional_str(payload.get("phone")),
-        birthday=_birthday(payload),
+        birthday=birthday,
+        birthday_known=birthday_known,
         accepts_marketing=_accepts_marketing(payload),
         tags=tag_list,
-        state=_optional_str(payload.get("state")) or "enabled",
+        state=state,
         shopify_updated_at=updated_at,
     )
 
@@ -126,13 +192,13 @@ def parse_order(payload: dict[str, Any]) -> ParsedOrder:
     customer = parse_customer(customer_payload) if customer_payload else None
     codes = tuple(
         str(item.get("code"))
-        for item in payload.get("discount_codes") or []
+        for item in _list(payload, "discount_codes")
         if isinstance(item, dict) and item.get("code")
     )
     return ParsedOrder(
         shopify_order_id=_id(payload.get("id"), "order id"),
         customer=customer,
-        currency=_optional_str(payload.get("currency")),
+        currency=_shop_currency(payload),
         subtotal=_shop_money(payload, "subtotal_price_set", "subtotal_price"),
         shipping=_shop_money(payload, "total_shipping_price_set"),
         tax=_shop_money(payload, "total_tax_set", "total_tax"),
@@ -144,19 +210,22 @@ def parse_order(payload: dict[str, Any]) -> ParsedOrder:
 def parse_refund(payload: dict[str, Any]) -> ParsedRefund:
     line_subtotal = ZERO
     line_tax = ZERO
-    for item in payload.get("refund_line_items") or []:
+    for item in _list(payload, "refund_line_items"):
         if not isinstance(item, dict):
             raise PayloadError("refund_line_items holds a non-object")
         line_subtotal += _shop_money(item, "subtotal_set", "subtotal")
         line_tax += _shop_money(item, "total_tax_set", "total_tax")
     shipping = ZERO
-    for line in payload.get("refund_shipping_lines") or []:
+    for line in _list(payload, "refund_shipping_lines"):
         if isinstance(line, dict):
             shipping += _shop_money(line, "subtotal_amount_set")
-    for adjustment in payload.get("order_adjustments") or []:
+    for adjustment in _list(payload, "order_adjustments"):
         if isinstance(adjustment, dict) and adjustment.get("kind") == "shipping_refund":
             # Shopify reports shipping refunds as negative adjustments
             shipping += abs(_shop_money(adjustment, "amount_set", "amount"))
+    for name, total in (("refund_line_items", line_subtotal), ("refund shipping", shipping)):
+        if abs(total) >= MAX_AMOUNT:
+            raise PayloadError(f"{name}: amount out of range")
     return ParsedRefund(
         shopify_refund_id=_id(payload.get("id"), "refund id"),
         shopify_order_id=_id(payload.get("order_id"), "order id"),
