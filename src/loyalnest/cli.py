@@ -176,7 +176,15 @@ def worker(
     """The Dramatiq worker fleet (LOYALNEST_WORKER_PROCESSES x LOYALNEST_WORKER_THREADS)."""
     settings = get_settings()
     with servers(settings) as (database_url, redis_url):
-        env = {**os.environ, "LOYALNEST_DATABASE_URL": database_url, "LOYALNEST_REDIS_URL": redis_url}
+        env = {
+            **os.environ,
+            "LOYALNEST_DATABASE_URL": database_url,
+            "LOYALNEST_REDIS_URL": redis_url,
+            # Dramatiq's exporter reads these when dramatiq is imported, before our code
+            # runs, so they must be in the fleet's environment from the start.
+            "dramatiq_prom_port": str(settings.worker_metrics_port),
+            "dramatiq_prom_host": settings.worker_metrics_host,
+        }
         fleet = subprocess.Popen(_worker_command(settings), env=env, preexec_fn=_die_with_parent)
         _terminate_as_interrupt()
         try:
@@ -209,6 +217,7 @@ async def _scheduler_loop(settings: Settings) -> None:
 def scheduler_command() -> None:
     """The periodic relay alone (re-sends webhooks and outbox messages left behind)."""
     settings = get_settings()
+    _terminate_as_interrupt()
     with servers(settings) as (database_url, redis_url):
         configure(settings, database_url, redis_url)
         with suppress(KeyboardInterrupt):

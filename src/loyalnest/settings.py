@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     worker_threads: int = 8
     # Dramatiq's Prometheus exporter port in worker processes; 0 disables it.
     worker_metrics_port: int = 9191
+    # loopback by default; a container exposing it to a scraper sets 0.0.0.0
+    worker_metrics_host: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def _check_keys_and_production_secrets(self) -> Settings:
