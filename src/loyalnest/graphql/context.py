@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,16 @@ class Loaders:
             loader = first_transactions_loader(self._merchant_id, first)
             self._first_transactions[first] = loader
         return loader
+
+    def forget_points(self, customer_id: int) -> None:
+        """Drop what this request cached about a customer's points after a write, so
+        fields resolved later in the request (the mutation payload, the next mutation)
+        read the new state. Keys never loaded are fine: there is nothing to drop."""
+        with contextlib.suppress(KeyError):
+            self.account.clear(customer_id)
+        for loader in self._first_transactions.values():
+            with contextlib.suppress(KeyError):
+                loader.clear(customer_id)
 
 
 @dataclass

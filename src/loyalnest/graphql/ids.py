@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 import strawberry
 
 from loyalnest.graphql.errors import PublicError
+
+# ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() refuses or
+# reads as another number. 18 digits always fit PostgreSQL's bigint.
+_LOCAL_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_local_id(text: str) -> int | None:
+    """A database id written in plain digits, or None."""
+    return int(text) if _LOCAL_ID.fullmatch(text) else None
 
 
 def encode_id(type_name: str, local_id: int) -> strawberry.ID:
@@ -21,9 +31,9 @@ def decode_id(global_id: str, expected_type: str) -> int | None:
         type_name, _, local = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if type_name != expected_type or not local.isdigit() or len(local) > 18:
+    if type_name != expected_type:
         return None
-    return int(local)
+    return parse_local_id(local)
 
 
 def encode_cursor(local_id: int) -> str:
@@ -38,6 +48,7 @@ def decode_cursor(cursor: str | None) -> int | None:
         prefix, _, local = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         local, prefix = "", ""
-    if prefix != "cursor" or not local.isdigit() or len(local) > 18:
+    local_id = parse_local_id(local) if prefix == "cursor" else None
+    if local_id is None:
         raise PublicError("invalid cursor", code="BAD_USER_INPUT")
-    return int(local)
+    return local_id

@@ -1,12 +1,19 @@
-"""Who may touch which field. Checked by Strawberry before any resolver runs."""
+"""Who may touch which field. Checked by Strawberry before any resolver runs.
+
+One instance of each permission class serves every request, so a check never keeps
+per-request state on ``self``: a refusal that needs a request-specific message raises
+it directly."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from graphql import OperationType
+from starlette.websockets import WebSocket
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
+from loyalnest.graphql.errors import PublicError
 from loyalnest.platform.tenancy import Customer, Role, Staff
 
 
@@ -14,15 +21,32 @@ def _principal(info: Info) -> Any:
     return info.context.principal
 
 
+def _refuse_operations_over_websocket(info: Info) -> None:
+    """The WebSocket's credential is checked once, at connection_init, and a Shopify
+    session token lives a minute: queries and mutations go over HTTP, where every
+    request brings a fresh one. The socket carries subscriptions only."""
+    if isinstance(info.context.request, WebSocket) and info.operation.operation != OperationType.SUBSCRIPTION:
+        raise PublicError(
+            "the WebSocket carries subscriptions only; send queries and mutations over HTTP",
+            code="BAD_REQUEST",
+        )
+
+
+def _refuse_with_reason(info: Info) -> None:
+    # say why this request's credential was refused (expired, wrong audience, unknown shop...)
+    if info.context.principal is None and info.context.auth_error:
+        raise PublicError(info.context.auth_error, code="UNAUTHENTICATED")
+
+
 class IsStaff(BasePermission):
     message = "staff session token required"
     error_extensions = {"code": "UNAUTHENTICATED"}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        _refuse_operations_over_websocket(info)
         if isinstance(_principal(info), Staff):
             return True
-        # say why the credential was refused (expired, wrong audience, unknown shop...)
-        self.message = info.context.auth_error or self.message
+        _refuse_with_reason(info)
         return False
 
 
@@ -31,9 +55,10 @@ class IsCustomer(BasePermission):
     error_extensions = {"code": "UNAUTHENTICATED"}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        _refuse_operations_over_websocket(info)
         if isinstance(_principal(info), Customer):
             return True
-        self.message = info.context.auth_error or self.message
+        _refuse_with_reason(info)
         return False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
@@ -16,6 +17,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from loyalnest.graphql.customers.queries import CustomersQuery
 from loyalnest.graphql.errors import should_mask_error
@@ -31,6 +33,15 @@ Mutation = merge_types("Mutation", (MerchantsMutation, PointsMutation))
 Subscription = merge_types("Subscription", (PointsSubscription,))
 
 
+class LoyalNestSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Answers to the client (bad credentials, missing roles, invalid documents,
+        # PublicError) are not incidents; log only what gets masked, with its traceback.
+        super().process_errors([e for e in errors if should_mask_error(e)], execution_context)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories, so each request gets fresh extension instances.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
@@ -44,7 +55,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    return LoyalNestSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 def export_sdl() -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -30,7 +32,23 @@ def _bearer(value: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-class StaffGraphQL(GraphQL[Context, None]):
+class _StrictJson:
+    """JSON parsing for both views: orjson refuses what would only fail later, deep in a
+    resolver or the database, as "Unexpected error." (lone UTF-16 surrogates, NaN,
+    bytes that are not UTF-8); a body or ``variables`` that is not an object is a 400
+    rather than a crash."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)  # orjson.JSONDecodeError is a json.JSONDecodeError
+
+    def parse_json(self, data: str | bytes) -> Any:
+        value = super().parse_json(data)  # type: ignore[misc]
+        if not isinstance(value, dict):
+            raise HTTPException(400, "The request body (and variables) must be a JSON object")
+        return value
+
+
+class StaffGraphQL(_StrictJson, GraphQL[Context, None]):
     """/graphql: staff session tokens; storefront customer tokens on WebSockets."""
 
     def __init__(self, schema: Any, settings: Settings):
@@ -75,7 +93,7 @@ class StaffGraphQL(GraphQL[Context, None]):
         return None
 
 
-class AppProxyGraphQL(GraphQL[Context, None]):
+class AppProxyGraphQL(_StrictJson, GraphQL[Context, None]):
     """/proxy/graphql: requests Shopify's app proxy signed for a storefront customer.
     Only customer fields (``me``) resolve here; staff fields refuse the principal."""
 

@@ -88,7 +88,10 @@ async def authenticate_staff(token: str, settings: Settings) -> Staff:
     if raw_roles is None:
         roles = frozenset({Role.FULL})
     else:
-        if not isinstance(raw_roles, list) or not all(r in ALL_ROLES for r in raw_roles):
+        # only strings are looked up: an unhashable claim value must refuse, not crash
+        if not isinstance(raw_roles, list) or not all(
+            isinstance(r, str) and r in ALL_ROLES for r in raw_roles
+        ):
             raise AuthError("session token names an unknown role")
         roles = frozenset(Role(r) for r in raw_roles)
     return Staff(

@@ -8,7 +8,7 @@ from strawberry.types import Info
 from loyalnest.contexts.customers import api as customers
 from loyalnest.graphql.customers.types import Customer
 from loyalnest.graphql.errors import PublicError
-from loyalnest.graphql.ids import decode_cursor, decode_id, encode_cursor
+from loyalnest.graphql.ids import decode_cursor, decode_id, encode_cursor, parse_local_id
 from loyalnest.graphql.pagination import Connection, Edge, PageInfo, page_size
 from loyalnest.graphql.permissions import IsStaff
 
@@ -28,8 +28,16 @@ class CustomersQuery:
         size = page_size(first)
         if search is not None and len(search) > MAX_SEARCH_LENGTH:
             raise PublicError(f"search is limited to {MAX_SEARCH_LENGTH} characters", code="BAD_USER_INPUT")
+        if search is not None and any(ord(c) < 32 or ord(c) == 127 for c in search):
+            raise PublicError("search must not contain control characters", code="BAD_USER_INPUT")
+        after_id = decode_cursor(after)
+        term = (search or "").strip()
+        if term.isdigit() and parse_local_id(term) is None:
+            # The customers context reads an all-digit term as a Shopify id; one that is
+            # not plain ASCII digits or too large for an id matches nobody.
+            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
         page = await customers.list_customers(
-            info.context.merchant_id, after_id=decode_cursor(after), first=size, search=search
+            info.context.merchant_id, after_id=after_id, first=size, search=search
         )
         edges = [Edge(cursor=encode_cursor(dto.id), node=Customer.from_dto(dto)) for dto in page.items]
         return Connection(
@@ -49,7 +57,8 @@ class CustomersQuery:
 
     @strawberry.field(permission_classes=[IsStaff], description="Look a customer up by Shopify id.")
     async def customer_by_shopify_id(self, info: Info, shopify_id: strawberry.ID) -> Customer | None:
-        if not str(shopify_id).isdigit() or len(str(shopify_id)) > 18:
+        local_shopify_id = parse_local_id(str(shopify_id))
+        if local_shopify_id is None:
             return None
-        dto = await customers.get_by_shopify_id(info.context.merchant_id, int(shopify_id))
+        dto = await customers.get_by_shopify_id(info.context.merchant_id, local_shopify_id)
         return None if dto is None else Customer.from_dto(dto)

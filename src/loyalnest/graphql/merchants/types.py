@@ -19,6 +19,15 @@ class PointsRounding(Enum):
     UP = "up"
 
 
+# The rate is stored with 4 decimal places; always show it that way, whether it comes
+# from a read or straight from an update ("2.5", "2.50" and "25E-1" are "2.5000").
+RATE_PLACES = Decimal("0.0001")
+
+
+def rate_for_display(rate: Decimal) -> Decimal:
+    return rate.quantize(RATE_PLACES) + 0  # "+ 0" turns -0 into 0
+
+
 @strawberry.type(description="How this shop's program earns points.")
 class ProgramSettings:
     points_per_currency_unit: Decimal = strawberry.field(
@@ -32,7 +41,7 @@ class ProgramSettings:
     @classmethod
     def from_dto(cls, dto: merchants.ProgramSettingsDTO) -> ProgramSettings:
         return cls(
-            points_per_currency_unit=dto.points_per_currency_unit,
+            points_per_currency_unit=rate_for_display(dto.points_per_currency_unit),
             rounding=PointsRounding(dto.rounding),
             earn_on_shipping=dto.earn_on_shipping,
             earn_on_tax=dto.earn_on_tax,

@@ -55,6 +55,10 @@ class PointsMutation:
             return _failed(NotFound("customer not found", field="customerId"))
         if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
             return _failed(DomainError("idempotencyKey must be 1 to 200 characters", field="idempotencyKey"))
+        # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database
+        for name, value in (("reason", reason), ("idempotencyKey", idempotency_key or "")):
+            if "\x00" in value:
+                return _failed(DomainError(f"{name} must not contain NUL characters", field=name))
         # keys are namespaced by staff user so two people cannot collide by accident
         key = f"{staff.user_id}:{idempotency_key or uuid.uuid4().hex}"
         try:
@@ -70,7 +74,7 @@ class PointsMutation:
                 )
         except DomainError as exc:
             return _failed(exc)
-        info.context.loaders.account.clear(dto.id)
+        info.context.loaders.forget_points(dto.id)
         return AdjustPointsPayload(
             transaction=PointsTransaction.from_dto(result.entry),
             customer=Customer.from_dto(dto),

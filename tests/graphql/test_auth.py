@@ -1,0 +1,225 @@
+"""Staff authentication on POST /graphql: Shopify session tokens (HS256, app secret,
+exp/nbf with 10 s leeway, aud = API key, shop from ``dest``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+import pytest
+
+from loyalnest.contexts.audit import api as audit
+from loyalnest.http.auth import mint_session_token
+from tests import payloads
+from tests.graphql.conftest import adjust, balance_of, customer_gid, only_error, post_graphql
+
+UPDATE_SETTINGS = """
+mutation { updateProgramSettings(pointsPerCurrencyUnit: "7") {
+  programSettings { pointsPerCurrencyUnit } userErrors { code } } }
+"""
+SETTINGS = "{ shop { programSettings { pointsPerCurrencyUnit rounding earnOnShipping earnOnTax } } }"
+
+
+def claims(domain: str, settings: Any, *, now: float | None = None, **overrides: Any) -> dict[str, Any]:
+    issued = int(now if now is not None else time.time())
+    body: dict[str, Any] = {
+        "iss": f"https://{domain}/admin",
+        "dest": f"https://{domain}",
+        "aud": settings.shopify_api_key,
+        "sub": "42",
+        "exp": issued + 60,
+        "nbf": issued,
+        "iat": issued,
+        "jti": "a-jti",
+        "sid": "a-sid",
+    }
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def signed(body: dict[str, Any], secret: str) -> str:
+    return jwt.encode(body, secret, algorithm="HS256")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+Headers = Callable[[str, Any], dict[str, str]]
+
+# (case id, how to build the request headers, the message the client must get)
+REFUSED: list[tuple[str, Headers, str]] = [
+    ("missing-header", lambda d, s: {}, "missing Authorization: Bearer <session token>"),
+    ("not-bearer", lambda d, s: {"Authorization": "Basic dXNlcjpwYXNz"}, "missing Authorization"),
+    ("bearer-without-token", lambda d, s: {"Authorization": "Bearer"}, "missing Authorization"),
+    ("malformed", lambda d, s: bearer("not.a.jwt"), "session token is malformed"),
+    ("garbage", lambda d, s: bearer("garbage"), "session token is malformed"),
+    (
+        "expired-beyond-leeway",
+        lambda d, s: bearer(mint_session_token(s, d, ttl_seconds=60, now=time.time() - 75)),
+        "session token expired",
+    ),
+    (
+        "not-yet-valid-beyond-leeway",
+        lambda d, s: bearer(mint_session_token(s, d, now=time.time() + 30)),
+        "session token not yet valid",
+    ),
+    (
+        "nbf-only-in-future",
+        lambda d, s: bearer(signed(claims(d, s, nbf=int(time.time()) + 30), s.shopify_api_secret)),
+        "session token not yet valid",
+    ),
+    (
+        "wrong-audience",
+        lambda d, s: bearer(signed(claims(d, s, aud="another-app"), s.shopify_api_secret)),
+        "session token is for another app",
+    ),
+    (
+        "wrong-signature",
+        lambda d, s: bearer(signed(claims(d, s), "not-the-app-secret-but-just-as-long-as-one")),
+        "session token signature is invalid",
+    ),
+    (
+        "tampered-payload",
+        lambda d, s: bearer(_tampered(d, s)),
+        "session token signature is invalid",
+    ),
+    (
+        "alg-none",
+        lambda d, s: bearer(jwt.encode(claims(d, s), None, algorithm="none")),  # type: ignore[arg-type]
+        "session token is malformed",
+    ),
+    (
+        "unknown-shop",
+        lambda d, s: bearer(mint_session_token(s, "nobody-installed-this.myshopify.com")),
+        "unknown shop",
+    ),
+    (
+        "missing-dest",
+        lambda d, s: bearer(signed(claims(d, s, dest=None), s.shopify_api_secret)),
+        "session token lacks the dest claim",
+    ),
+    (
+        "missing-exp",
+        lambda d, s: bearer(signed(claims(d, s, exp=None), s.shopify_api_secret)),
+        "session token lacks the exp claim",
+    ),
+    (
+        "issuer-of-another-shop",
+        lambda d, s: bearer(
+            signed(claims(d, s, iss="https://other.myshopify.com/admin"), s.shopify_api_secret)
+        ),
+        "session token issuer does not match its shop",
+    ),
+    (
+        "unknown-role",
+        lambda d, s: bearer(mint_session_token(s, d, roles=["admin:god"])),
+        "session token names an unknown role",
+    ),
+    (
+        "roles-not-strings",
+        lambda d, s: bearer(signed(claims(d, s, roles=[{"admin:full": True}]), s.shopify_api_secret)),
+        "session token names an unknown role",
+    ),
+    (
+        "roles-not-a-list",
+        lambda d, s: bearer(signed(claims(d, s, roles="admin:full"), s.shopify_api_secret)),
+        "session token names an unknown role",
+    ),
+]
+
+
+def _tampered(domain: str, settings: Any) -> str:
+    """A valid token of another shop whose payload was swapped for this shop's."""
+    header, _, signature = mint_session_token(settings, "other-shop.myshopify.com").split(".")
+    body = jwt.encode(claims(domain, settings), settings.shopify_api_secret, algorithm="HS256").split(".")[1]
+    return f"{header}.{body}.{signature}"
+
+
+async def test_valid_session_token_resolves_the_shop_of_dest(shop, http):
+    result = await post_graphql(http, "{ shop { domain name currency plan } }", token=shop.token())
+    assert "errors" not in result, result
+    assert result["data"]["shop"] == {
+        "domain": shop.domain,
+        "name": "Test Shop",
+        "currency": "USD",
+        "plan": "free",
+    }
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(
+            lambda d, s: mint_session_token(s, d, ttl_seconds=60, now=time.time() - 65), id="exp-5s-ago"
+        ),
+        pytest.param(lambda d, s: mint_session_token(s, d, now=time.time() + 5), id="nbf-5s-ahead"),
+        pytest.param(
+            lambda d, s: signed(claims(d, s), s.shopify_api_secret_previous),  # rotation
+            id="previous-secret",
+        ),
+        pytest.param(lambda d, s: signed(claims(d, s, iss=None), s.shopify_api_secret), id="no-iss"),
+        pytest.param(
+            lambda d, s: signed(claims(d.upper(), s, dest=f"https://{d.upper()}"), s.shopify_api_secret),
+            id="dest-upper-case",
+        ),
+    ],
+)
+async def test_tokens_accepted(shop, http, settings, build):
+    result = await post_graphql(http, "{ shop { domain } }", token=build(shop.domain, settings))
+    assert result == {"data": {"shop": {"domain": shop.domain}}}
+
+
+@pytest.mark.parametrize(("build", "message"), [pytest.param(b, m, id=i) for i, b, m in REFUSED])
+async def test_refused_credentials_change_nothing(shop, http, settings, build, message):
+    headers = build(shop.domain, settings)
+    before = await shop.gql(SETTINGS)
+
+    for query in ("{ shop { domain } }", UPDATE_SETTINGS):
+        response = await http.post("/graphql", json={"query": query}, headers=headers)
+        assert response.status_code == 200, response.text
+        result = response.json()
+        assert result["data"] is None, result
+        error = only_error(result)
+        assert message in error["message"]
+        assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+    assert await shop.gql(SETTINGS) == before
+    assert await audit.list_recent(shop.id) == []
+
+
+async def test_refused_token_cannot_adjust_points(shop, http, settings, drain):
+    await shop.webhook(
+        "orders/create", payloads.order(1, subtotal="40.00", customer_body=payloads.customer(77))
+    )
+    await drain()
+    gid = await customer_gid(shop, 77)
+    expired = mint_session_token(settings, shop.domain, ttl_seconds=60, now=time.time() - 120)
+
+    result = await adjust(shop, gid, -40, token=expired)
+
+    assert result["data"] is None
+    assert only_error(result)["extensions"]["code"] == "UNAUTHENTICATED"
+    assert await balance_of(shop, gid) == (40, 40, 1)
+    assert await audit.list_recent(shop.id) == []
+
+
+async def test_nullable_fields_refuse_with_null_and_unauthenticated(shop, http):
+    result = await post_graphql(http, '{ customer(id: "Q3VzdG9tZXI6MQ") { id } }')
+    assert result["data"] == {"customer": None}
+    error = only_error(result)
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert error["path"] == ["customer"]
+
+
+async def test_each_request_gets_its_own_refusal_message(shop, http, settings):
+    """The refusal message is per request: one client's credential problem never shows
+    up in the answer to another."""
+    expired = mint_session_token(settings, shop.domain, ttl_seconds=60, now=time.time() - 300)
+    first = await post_graphql(http, "{ shop { domain } }", token=expired)
+    assert only_error(first)["message"] == "session token expired"
+
+    second = await post_graphql(http, "{ shop { domain } }")
+    assert only_error(second)["message"] == "missing Authorization: Bearer <session token>"
