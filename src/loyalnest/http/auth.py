@@ -190,6 +190,6 @@ async def authenticate_app_proxy(
         raise AuthError("app proxy request is too old")
     shop = (params.get("shop") or [""])[0].lower()
     customer_param = (params.get("logged_in_customer_id") or [""])[0]
-    if not customer_param.isdigit():
+    if not (customer_param.isascii() and customer_param.isdigit() and len(customer_param) <= 18):
         raise AuthError("no customer is logged in to the storefront")
     return await _customer_principal(shop, int(customer_param))

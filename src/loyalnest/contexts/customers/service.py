@@ -112,7 +112,7 @@ async def list_customers(
     if term:
         if "@" in term:
             filters["email_bidx"] = email_index(get_keyring(), term)
-        elif term.isdigit():
+        elif term.isascii() and term.isdigit() and len(term) <= 18:  # fits a BIGINT id
             filters["shopify_customer_id"] = int(term)
         else:
             filters["tag"] = term
