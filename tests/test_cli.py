@@ -158,3 +158,68 @@ async def test_run_serves_processes_webhooks_and_stops_cleanly(settings, make_sh
         subprocess.run, ["pgrep", "-s", str(process.pid)], capture_output=True, text=True, check=False
     )
     assert leftovers.stdout.strip() == "", f"processes left running: {leftovers.stdout}"
+
+
+async def test_rotate_keys_reencrypts_pii_under_the_new_key_and_is_resumable(settings, shop, drain):
+    import base64
+
+    from loyalnest.platform.crypto import Keyring
+
+    await shop.webhook("customers/create", payloads.customer(880, email="rotate@example.com"))
+    await drain()
+    new_key = "new1:" + base64.b64encode(b"n" * 32).decode()
+    both_new_first = f"{new_key},{settings.encryption_keys}"
+    both_old_first = f"{settings.encryption_keys},{new_key}"
+    query = "SELECT email_enc FROM customers WHERE merchant_id = :m"
+
+    def rotate(keys: str) -> subprocess.CompletedProcess[str]:
+        env = {**cli_env(settings), "LOYALNEST_ENCRYPTION_KEYS": keys}
+        return subprocess.run(
+            [sys.executable, "-m", "loyalnest", "rotate-keys", "--batch-size", "7"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    # a value under a key that was retired too early: reported and left alone, not fatal
+    gone = Keyring.from_config("gone1:" + base64.b64encode(b"g" * 32).decode(), settings.blind_index_key)
+    orphan = gone.encrypt("+15550000000", context=b"customers.phone")
+    async with read_session() as session, session.begin():
+        await session.execute(
+            text("UPDATE customers SET phone_enc = :p WHERE merchant_id = :m"), {"p": orphan, "m": shop.id}
+        )
+    try:
+        first = await asyncio.to_thread(rotate, both_new_first)
+        assert first.returncode == 0, first.stderr
+        assert "under a key no longer configured" in first.stderr
+        assert "values now under key new1" in first.stdout
+        async with read_session() as session:
+            (token,) = (await session.execute(text(query), {"m": shop.id})).one()
+        assert token.startswith("new1:")
+        keyring = Keyring.from_config(both_new_first, settings.blind_index_key)
+        assert keyring.decrypt(token, context=b"customers.email") == "rotate@example.com"
+
+        again = await asyncio.to_thread(rotate, both_new_first)
+        assert "0 values now under key new1" in again.stdout  # nothing left to do
+    finally:
+        # put every row of the shared test database back under the key the server uses
+        back = await asyncio.to_thread(rotate, both_old_first)
+        assert back.returncode == 0, back.stderr
+    async with read_session() as session:
+        (token,) = (await session.execute(text(query), {"m": shop.id})).one()
+    assert token.startswith(settings.encryption_keys.partition(":")[0] + ":")
+    async with read_session() as session:
+        (phone,) = (
+            await session.execute(
+                text("SELECT phone_enc FROM customers WHERE merchant_id = :m"), {"m": shop.id}
+            )
+        ).one()
+    assert phone == orphan
+    async with read_session() as session, session.begin():
+        await session.execute(
+            text("UPDATE customers SET phone_enc = NULL WHERE merchant_id = :m"), {"m": shop.id}
+        )
+    found = await shop.gql('{ customerByShopifyId(shopifyId: "880") { email } }')
+    assert found["data"]["customerByShopifyId"]["email"] == "rotate@example.com"

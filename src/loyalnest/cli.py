@@ -54,7 +54,12 @@ def configure(settings: Settings, database_url: str, redis_url: str) -> None:
 
 
 async def install_shop(
-    domain: str, *, name: str | None = None, currency: str = "USD", plan: str = "free"
+    domain: str,
+    *,
+    name: str | None = None,
+    currency: str = "USD",
+    plan: str = "free",
+    access_token: str | None = None,
 ) -> None:
     from loyalnest.contexts.merchants import api as merchants
     from loyalnest.platform.uow import unit_of_work
@@ -63,6 +68,8 @@ async def install_shop(
         merchant = await merchants.install_shop(
             uow, shop_domain=domain, name=name or domain.split(".")[0].title(), currency=currency, plan=plan
         )
+        if access_token is not None:
+            await merchants.set_access_token(uow, merchant.id, access_token)
     typer.echo(f"shop {merchant.shop_domain} installed (merchant id {merchant.id})")
 
 
@@ -135,9 +142,23 @@ def run(
     with servers(settings) as (database_url, redis_url):
         configure(settings, database_url, redis_url)
         _migrate(database_url)
-        if demo:
-            asyncio.run(install_shop(DEMO_SHOP, name="Demo Shop"))
         env = {**os.environ, "LOYALNEST_DATABASE_URL": database_url, "LOYALNEST_REDIS_URL": redis_url}
+        fake = None
+        if settings.env != "production" and settings.shopify_admin_base_url is None:
+            # No Shopify account needed to try it: the demo shop's Admin API is the
+            # bundled fake (discount codes for redemptions are created there).
+            from loyalnest.contexts.shopify.admin_api import configure_admin
+            from loyalnest.devtools.shopify_fake import start_demo_fake
+
+            fake = start_demo_fake()
+            configure_admin(base_url=fake.base_url)
+            env["LOYALNEST_SHOPIFY_ADMIN_BASE_URL"] = fake.base_url
+            typer.echo(f"Shopify Admin API fake at {fake.base_url}")
+        if demo:
+            from loyalnest.devtools.shopify_fake import DEV_ACCESS_TOKEN
+
+            token = DEV_ACCESS_TOKEN if fake is not None else None
+            asyncio.run(install_shop(DEMO_SHOP, name="Demo Shop", access_token=token))
         worker = subprocess.Popen(
             [sys.executable, "-m", "loyalnest", "worker"], env=env, preexec_fn=_die_with_parent
         )
@@ -154,6 +175,8 @@ def run(
                 worker.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 worker.kill()
+            if fake is not None:
+                fake.stop()
 
 
 @app.command()
@@ -296,6 +319,44 @@ def verify_ledger(
         configure(settings, database_url, redis_url)
         code = asyncio.run(_verify())
     raise typer.Exit(code)
+
+
+@app.command("rotate-keys")
+def rotate_keys(
+    batch_size: Annotated[int, typer.Option(help="rows per transaction")] = 500,
+) -> None:
+    """Re-encrypt stored PII under the current key (the first of LOYALNEST_ENCRYPTION_KEYS).
+
+    Keep the old key listed after the new one until this has run; it is safe to stop
+    and re-run, and rows already under the current key are skipped."""
+    settings = get_settings()
+
+    async def _rotate() -> None:
+        from loyalnest.contexts.customers import api as customers
+        from loyalnest.contexts.merchants import api as merchants
+        from loyalnest.contexts.shopify import api as shopify
+        from loyalnest.platform.crypto import get_keyring
+        from loyalnest.platform.key_rotation import rotate_column
+
+        keyring = get_keyring()
+        specs = [*customers.ENCRYPTED_COLUMNS, *merchants.ENCRYPTED_COLUMNS, *shopify.ENCRYPTED_COLUMNS]
+        total = unreadable = 0
+        for spec in specs:
+            result = await rotate_column(keyring, spec, batch_size=batch_size)
+            total += result.rotated
+            unreadable += result.unreadable
+            typer.echo(
+                f"{spec.table}.{spec.column}: {result.rotated} re-encrypted, {result.unreadable} unreadable"
+            )
+        typer.echo(f"{total} values now under key {keyring.current_kid}")
+        if unreadable:
+            typer.echo(
+                f"{unreadable} values are under a key no longer configured: left as they were", err=True
+            )
+
+    with servers(settings) as (database_url, redis_url):
+        configure(settings, database_url, redis_url)
+        asyncio.run(_rotate())
 
 
 @app.command("export-schema")

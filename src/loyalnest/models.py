@@ -11,6 +11,7 @@ from loyalnest.contexts.audit import models as audit_models
 from loyalnest.contexts.customers import models as customers_models
 from loyalnest.contexts.merchants import models as merchants_models
 from loyalnest.contexts.points import models as points_models
+from loyalnest.contexts.shopify import admin_models as shopify_admin_models
 from loyalnest.contexts.shopify import models as shopify_models
 from loyalnest.platform import outbox
 
@@ -23,5 +24,6 @@ __all__ = [
     "metadata",
     "outbox",
     "points_models",
+    "shopify_admin_models",
     "shopify_models",
 ]

@@ -60,6 +60,21 @@ class Settings(BaseSettings):
     relay_stale_after_seconds: float = 30.0
     relay_interval_seconds: float = 10.0
 
+    # Shopify Admin GraphQL API (contexts/shopify/admin_client.py). The version is pinned:
+    # Shopify supports each stable version for 12 months, so bump it deliberately.
+    shopify_api_version: str = "2025-10"
+    # Unset: the real Shopify, https://{shop}. Set (development, tests, the bundled fake):
+    # a base URL template; "{shop}" is replaced by the shop's myshopify.com domain, and
+    # a URL without it gets "/{shop}" appended, e.g. http://127.0.0.1:8081 gives
+    # http://127.0.0.1:8081/demo.myshopify.com/admin/api/2025-10/graphql.json.
+    shopify_admin_base_url: str | None = None
+    shopify_admin_timeout_seconds: float = Field(default=10.0, gt=0)
+    shopify_admin_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # HTTP attempts per call for 5xx / 429 / connection errors (THROTTLED has its own cap).
+    shopify_admin_max_attempts: int = Field(default=4, ge=1)
+    # Longest a call waits for room in the shop's rate-limit bucket before giving up.
+    shopify_admin_max_throttle_wait_seconds: float = Field(default=20.0, ge=0)
+
     db_pool_size: int = 10
     worker_processes: int = 1
     worker_threads: int = 8

@@ -153,22 +153,11 @@ class TestRefused:
         assert response.status_code == 400
         await _assert_nothing_stored(shop, drain)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG http/webhooks.py: _header accepts up to MAX_HEADER_LENGTH=255 characters, "
-        "but the inbox stores topic in VARCHAR(100) and event_id as f'{topic}:{event_id}' in "
-        "VARCHAR(255); a signed delivery with a 250-character event id fails the INSERT: 500",
-    )
     async def test_event_id_too_long_to_store_is_a_clear_400(self, shop, drain):
         response = await _post(shop, orjson.dumps(ORDER), event_id="e" * 250)
         assert response.status_code == 400
         await _assert_nothing_stored(shop, drain)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG http/webhooks.py: a 101..255-character X-Shopify-Topic passes _header but "
-        "does not fit shopify_webhook_inbox.topic VARCHAR(100): the INSERT fails, 500",
-    )
     async def test_topic_too_long_to_store_is_a_clear_400(self, shop, drain):
         response = await _post(shop, orjson.dumps(ORDER), topic="orders/" + "x" * 150)
         assert response.status_code == 400

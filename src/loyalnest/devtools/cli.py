@@ -2,8 +2,187 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
 import typer
+
+from loyalnest.settings import get_settings
+
+T = TypeVar("T")
+
+DEMO_SHOP = "demo.myshopify.com"
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def _run(main: Callable[[], Awaitable[T]]) -> T:
+    """Run on uvloop (as the API does), closing this loop's pools before it ends."""
+    import uvloop
+
+    from loyalnest.platform.db import dispose_engine
+    from loyalnest.platform.redis import close_async_redis
+
+    async def _main() -> T:
+        try:
+            return await main()
+        finally:
+            await close_async_redis()
+            await dispose_engine()
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(_main())
+
+
+def simulate(
+    shop: Annotated[str, typer.Option(help="myshopify.com domain the webhooks are for")] = DEMO_SHOP,
+    orders: Annotated[int, typer.Option(min=1, help="orders to create")] = 1000,
+    customers: Annotated[int | None, typer.Option(min=1, help="customers (default: orders / 3)")] = None,
+    url: Annotated[str, typer.Option(help="the running API (loopback only)")] = DEFAULT_URL,
+    concurrency: Annotated[int, typer.Option(min=1, max=512, help="deliveries in flight")] = 16,
+    seed: Annotated[int | None, typer.Option(help="random seed (same seed, same shop history)")] = None,
+    secret: Annotated[str | None, typer.Option(help="app secret to sign with (default: settings)")] = None,
+) -> None:
+    """Send realistic signed Shopify webhooks to a running server.
+
+    Customers, their orders, cancellations (some arriving before their order), partial
+    refunds and duplicate deliveries; prints sent, accepted, duplicates and errors."""
+    from loyalnest.devtools.simulate import simulate as run_simulation
+
+    settings = get_settings()
+
+    async def main() -> Any:
+        return await run_simulation(
+            url,
+            shop_domain=shop.lower(),
+            secret=secret or settings.shopify_api_secret,
+            orders=orders,
+            customers=customers,
+            concurrency=concurrency,
+            seed=seed,
+        )
+
+    report = _run(main)
+    typer.echo(report.summary())
+    if report.statuses.get(404):
+        typer.echo(
+            f"the server does not know {shop}: install it first (loyalnest seed --shop {shop})", err=True
+        )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks of the real stack (API + worker + database).")
+
+
+@bench_app.command("webhooks")
+def bench_webhooks(
+    orders: Annotated[
+        int, typer.Option(min=1, help="signed orders/create to send (one new customer each)")
+    ] = 10_000,
+    concurrency: Annotated[int, typer.Option(min=1, max=1024, help="requests in flight")] = 64,
+    url: Annotated[
+        str | None, typer.Option(help="a running API instead of starting one (loopback only)")
+    ] = None,
+    baseline: Annotated[bool, typer.Option(help="also time the bare award transaction")] = True,
+    baseline_orders: Annotated[int, typer.Option(min=1)] = 2000,
+    baseline_concurrency: Annotated[int, typer.Option(min=1, max=64)] = 8,
+    warmup: Annotated[int, typer.Option(min=0, help="orders sent (and awarded) before timing")] = 500,
+    timeout: Annotated[float, typer.Option(min=1, help="seconds allowed for each phase")] = 300,
+    keep_shop: Annotated[bool, typer.Option(help="keep the bench shop's data afterwards")] = False,
+) -> None:
+    """Webhooks accepted/s (p50/p99), orders awarded/s end to end, and the bare award.
+
+    The bare award transaction runs directly (no HTTP, no queue); the ratio compares."""
+    from loyalnest.devtools import bench
+
+    settings = get_settings()
+    with bench.bench_stack(settings) as stack:
+
+        async def main() -> bench.WebhookBenchReport:
+            shop = await bench.seed_shop()
+            api_url = url
+            if api_url is None:
+                api_url = bench.start_api(stack, bench.free_port())
+                bench.start_worker(stack)
+                await bench.wait_until_serving(api_url, "/health", timeout=60, process=stack.processes[0])
+            try:
+                return await bench.run_webhook_bench(
+                    api_url,
+                    merchant_id=shop.id,
+                    shop_domain=shop.shop_domain,
+                    secret=settings.shopify_api_secret,
+                    orders=orders,
+                    concurrency=concurrency,
+                    warmup=warmup,
+                    baseline_orders=baseline_orders if baseline else 0,
+                    baseline_concurrency=baseline_concurrency,
+                    timeout=timeout,
+                    cpu_trees=stack.process_trees(),
+                )
+            finally:
+                if not keep_shop:
+                    await bench.drop_shop(shop.id)
+
+        report = _run(main)
+        report.setup = stack.describe() if url is None else f"server at {url}"
+    typer.echo("\n".join(report.lines()))
+
+
+@bench_app.command("graphql")
+def bench_graphql(
+    requests: Annotated[int, typer.Option(min=1, help="requests per query")] = 3000,
+    concurrency: Annotated[int, typer.Option(min=1, max=1024, help="requests in flight")] = 16,
+    url: Annotated[
+        str | None, typer.Option(help="a running API instead of starting one (loopback only)")
+    ] = None,
+    customers: Annotated[int, typer.Option(min=1, help="customers queried (12 ledger rows each)")] = 200,
+    warmup: Annotated[int, typer.Option(min=0)] = 500,
+    timeout: Annotated[float, typer.Option(min=1)] = 300,
+    keep_shop: Annotated[bool, typer.Option(help="keep the bench shop's data afterwards")] = False,
+) -> None:
+    """The staff customer query against a bare Strawberry { hello }: req/s, p50/p99, ratio.
+
+    customer(id) { pointsBalance transactions(first: 10) } on the real API, and a bare
+    schema served with the same uvicorn settings by a second process."""
+    from loyalnest.devtools import bench
+
+    settings = get_settings()
+    with bench.bench_stack(settings) as stack:
+
+        async def main() -> bench.GraphqlBenchReport:
+            shop = await bench.seed_shop()
+            api_url = url
+            if api_url is None:
+                api_url = bench.start_api(stack, bench.free_port())
+                await bench.wait_until_serving(api_url, "/health", timeout=60, process=stack.processes[-1])
+            bare_url = bench.start_bare_graphql(stack, bench.free_port())
+            await bench.wait_until_serving(bare_url, "/graphql", timeout=60, process=stack.processes[-1])
+            try:
+                return await bench.run_graphql_bench(
+                    api_url,
+                    bare_url,
+                    settings=settings,
+                    merchant_id=shop.id,
+                    shop_domain=shop.shop_domain,
+                    requests=requests,
+                    concurrency=concurrency,
+                    customers_count=customers,
+                    warmup=warmup,
+                    timeout=timeout,
+                )
+            finally:
+                if not keep_shop:
+                    await bench.drop_shop(shop.id)
+
+        report = _run(main)
+        report.setup = (
+            stack.describe().replace(", 1 worker process", "") if url is None else f"server at {url}"
+        )
+    typer.echo("\n".join(report.lines()))
 
 
 def register(app: typer.Typer) -> None:
     """Add the developer-tool commands to ``app``."""
+    app.command("simulate")(simulate)
+    app.add_typer(bench_app, name="bench")

@@ -10,7 +10,7 @@ import time
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.shopify import api as shopify
@@ -19,6 +19,12 @@ from loyalnest.platform.metrics import WEBHOOK_ACCEPT_SECONDS, WEBHOOKS
 from loyalnest.settings import Settings
 
 MAX_HEADER_LENGTH = 255
+# shopify_webhook_inbox.topic is VARCHAR(100); real topics are far shorter
+MAX_TOPIC_LENGTH = 100
+# the inbox dedupes on "<topic>:<event id>", a VARCHAR(255)
+MAX_DEDUPE_KEY_LENGTH = 255
+# The two success answers, rendered once (this route runs thousands of times a second).
+_ANSWERS = {outcome: orjson.dumps({"status": outcome}) for outcome in ("accepted", "duplicate")}
 
 
 class BodyTooLarge(Exception):
@@ -54,7 +60,7 @@ def _header(request: Request, name: str) -> str | None:
     return value if 0 < len(value) <= MAX_HEADER_LENGTH else None
 
 
-async def shopify_webhook(request: Request) -> JSONResponse:
+async def shopify_webhook(request: Request) -> Response:
     started = time.perf_counter()
     settings: Settings = request.app.state.settings
     topic = _header(request, "x-shopify-topic") or "unknown"
@@ -68,9 +74,14 @@ async def shopify_webhook(request: Request) -> JSONResponse:
         return _error(401, "invalid HMAC signature", topic, "bad_signature")
     if topic == "unknown":
         return _error(400, "X-Shopify-Topic header missing", topic, "bad_request")
+    if len(topic) > MAX_TOPIC_LENGTH:
+        return _error(400, "X-Shopify-Topic header too long", "unknown", "bad_request")
     event_id = _header(request, "x-shopify-event-id") or _header(request, "x-shopify-webhook-id")
     if event_id is None:
         return _error(400, "X-Shopify-Event-Id or X-Shopify-Webhook-Id header missing", topic, "bad_request")
+    dedupe_key = f"{topic}:{event_id}"
+    if len(dedupe_key) > MAX_DEDUPE_KEY_LENGTH:
+        return _error(400, "X-Shopify-Event-Id header too long", topic, "bad_request")
     shop_domain = (_header(request, "x-shopify-shop-domain") or "").lower()
     try:
         payload = orjson.loads(body)
@@ -87,9 +98,9 @@ async def shopify_webhook(request: Request) -> JSONResponse:
     if merchant is None or not merchant.active:
         return _error(404, "unknown shop", topic, "unknown_shop")
     result = await shopify.accept_webhook(
-        merchant_id=merchant.id, event_id=f"{topic}:{event_id}", topic=topic, raw_body=body
+        merchant_id=merchant.id, event_id=dedupe_key, topic=topic, raw_body=body
     )
     outcome = "duplicate" if result.duplicate else "accepted"
     WEBHOOKS.labels(topic=topic, outcome=outcome).inc()
     WEBHOOK_ACCEPT_SECONDS.observe(time.perf_counter() - started)
-    return JSONResponse({"status": outcome})
+    return Response(_ANSWERS[outcome], media_type="application/json")

@@ -13,7 +13,7 @@ import dramatiq
 
 
 def send(actor_name: str, queue_name: str, kwargs: dict[str, Any]) -> None:
-    message = dramatiq.Message(
+    message: dramatiq.Message[Any] = dramatiq.Message(
         queue_name=queue_name,
         actor_name=actor_name,
         args=(),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from loyalnest.contexts.customers import service
 from loyalnest.contexts.customers.dto import CustomerDTO, CustomerPage, ShopifyCustomerFacts
 from loyalnest.platform.db import read_session
+from loyalnest.platform.key_rotation import EncryptedColumn
 from loyalnest.platform.uow import UnitOfWork
 
 __all__ = [
+    "ENCRYPTED_COLUMNS",
     "CustomerDTO",
     "CustomerPage",
     "ShopifyCustomerFacts",
@@ -16,6 +18,18 @@ __all__ = [
     "get_customers",
     "list_customers",
     "upsert_from_shopify",
+]
+
+# What `loyalnest rotate-keys` re-encrypts: every PII column and the AAD it is bound to.
+ENCRYPTED_COLUMNS = [
+    EncryptedColumn("customers", ("merchant_id", "id"), column, context)
+    for column, context in (
+        ("email_enc", service.EMAIL),
+        ("first_name_enc", service.FIRST_NAME),
+        ("last_name_enc", service.LAST_NAME),
+        ("phone_enc", service.PHONE),
+        ("birthday_enc", service.BIRTHDAY),
+    )
 ]
 
 

@@ -7,12 +7,17 @@ import time
 from loyalnest.contexts.merchants import service
 from loyalnest.contexts.merchants.dto import MerchantDTO, ProgramSettingsDTO, ProgramSettingsUpdate
 from loyalnest.platform.db import read_session
+from loyalnest.platform.key_rotation import EncryptedColumn
 from loyalnest.platform.uow import UnitOfWork
 
 __all__ = [
+    "ACCESS_TOKEN_CONTEXT",
+    "ENCRYPTED_COLUMNS",
+    "AdminCredentials",
     "MerchantDTO",
     "ProgramSettingsDTO",
     "ProgramSettingsUpdate",
+    "get_admin_credentials",
     "get_by_domain",
     "get_by_domain_cached",
     "get_merchant",
@@ -20,10 +25,17 @@ __all__ = [
     "get_program_settings_in",
     "install_shop",
     "normalise_shop_domain",
+    "set_access_token",
     "update_program_settings",
 ]
 
 normalise_shop_domain = service.normalise_shop_domain
+
+AdminCredentials = service.AdminCredentials
+
+# The shop's Admin API access token is stored encrypted under this AAD.
+ACCESS_TOKEN_CONTEXT = service.ACCESS_TOKEN_CONTEXT
+ENCRYPTED_COLUMNS = [EncryptedColumn("merchants", ("id",), "access_token_enc", ACCESS_TOKEN_CONTEXT)]
 
 # Shops are looked up on every webhook and every request; a short per-process cache
 # keeps that off the database. 30 s is how long an uninstalled shop may still be seen;
@@ -42,13 +54,34 @@ async def install_shop(
     currency: str,
     plan: str = "free",
     iana_timezone: str = "UTC",
+    access_token: str | None = None,
 ) -> MerchantDTO:
-    """Create the shop and its default program settings; idempotent on the domain."""
+    """Create the shop and its default program settings; idempotent on the domain. An
+    ``access_token`` (the Admin API token from the OAuth install) is stored encrypted,
+    replacing any previous one."""
     merchant = await service.install_shop(
-        uow, shop_domain=shop_domain, name=name, currency=currency, plan=plan, iana_timezone=iana_timezone
+        uow,
+        shop_domain=shop_domain,
+        name=name,
+        currency=currency,
+        plan=plan,
+        iana_timezone=iana_timezone,
+        access_token=access_token,
     )
     _domain_cache.pop(merchant.shop_domain, None)
     return merchant
+
+
+async def set_access_token(uow: UnitOfWork, merchant_id: int, token: str) -> None:
+    """Store (replace) the shop's Admin API access token, encrypted. Never logged."""
+    await service.set_access_token(uow, merchant_id, token)
+
+
+async def get_admin_credentials(merchant_id: int) -> AdminCredentials | None:
+    """``(shop_domain, plan, access_token)`` with the token decrypted, for the Shopify
+    Admin client only; None if the shop is unknown, uninstalled or has no token."""
+    async with read_session() as session:
+        return await service.get_admin_credentials(session, merchant_id)
 
 
 async def get_by_domain(shop_domain: str) -> MerchantDTO | None:

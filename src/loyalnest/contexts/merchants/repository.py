@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +40,31 @@ async def insert_if_absent(
         .on_conflict_do_nothing(index_elements=["merchant_id"])
     )
     return merchant
+
+
+async def set_access_token_enc(session: AsyncSession, merchant_id: int, token_enc: str | None) -> bool:
+    result = await session.execute(
+        update(Merchant)
+        .where(Merchant.id == merchant_id)  # type: ignore[arg-type]
+        .values(access_token_enc=token_enc)
+        .returning(Merchant.id)  # type: ignore[call-overload]
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def get_admin_credentials_row(
+    session: AsyncSession, merchant_id: int
+) -> tuple[str, str, str | None] | None:
+    """(shop_domain, plan, access_token_enc) of an installed shop; None if unknown or
+    uninstalled."""
+    result = await session.execute(
+        select(Merchant.shop_domain, Merchant.plan, Merchant.access_token_enc).where(  # type: ignore[call-overload]
+            Merchant.id == merchant_id,  # type: ignore[arg-type]
+            Merchant.uninstalled_at.is_(None),  # type: ignore[union-attr]
+        )
+    )
+    row = result.one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 async def get_program_settings(session: AsyncSession, merchant_id: int) -> ProgramSettings:

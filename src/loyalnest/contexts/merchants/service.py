@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,12 +12,29 @@ from loyalnest.contexts.audit import api as audit
 from loyalnest.contexts.merchants import repository
 from loyalnest.contexts.merchants.dto import MerchantDTO, ProgramSettingsDTO, ProgramSettingsUpdate
 from loyalnest.contexts.merchants.models import Merchant, ProgramSettings
+from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.errors import ValidationFailed
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork
 
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 MAX_POINTS_PER_UNIT = Decimal("10000")
+# The shop's Admin API access token is stored encrypted under this AAD (re-exported by api).
+ACCESS_TOKEN_CONTEXT = b"merchants.access_token"
+
+
+class AdminCredentials(NamedTuple):
+    """What the Shopify Admin client needs to call a shop. The token is plaintext: keep
+    it in memory only (the repr hides it, so a log line or traceback cannot leak it)."""
+
+    shop_domain: str
+    plan: str
+    access_token: str
+
+    def __repr__(self) -> str:
+        return (
+            f"AdminCredentials(shop_domain={self.shop_domain!r}, plan={self.plan!r}, access_token=<redacted>)"
+        )
 
 
 def normalise_shop_domain(domain: str) -> str:
@@ -59,6 +77,7 @@ async def install_shop(
     currency: str,
     plan: str = "free",
     iana_timezone: str = "UTC",
+    access_token: str | None = None,
 ) -> MerchantDTO:
     row = await repository.insert_if_absent(
         uow.session,
@@ -68,7 +87,40 @@ async def install_shop(
         plan=plan,
         iana_timezone=iana_timezone,
     )
-    return to_merchant_dto(row)
+    merchant = to_merchant_dto(row)
+    if access_token is not None:
+        # a reinstall brings a new token: it replaces the old one
+        await set_access_token(uow, merchant.id, access_token)
+    return merchant
+
+
+def _validate_access_token(token: str) -> None:
+    if not token or token != token.strip() or len(token) > 512:
+        # the message never echoes the value
+        raise ValidationFailed(
+            "access token must be a non-empty string without surrounding spaces", field="accessToken"
+        )
+
+
+async def set_access_token(uow: UnitOfWork, merchant_id: int, token: str) -> None:
+    """Store the shop's Admin API access token, AES-GCM encrypted (never logged)."""
+    _validate_access_token(token)
+    token_enc = get_keyring().encrypt(token, context=ACCESS_TOKEN_CONTEXT)
+    if not await repository.set_access_token_enc(uow.session, merchant_id, token_enc):
+        raise LookupError(f"merchant {merchant_id} not found")
+
+
+async def get_admin_credentials(session: AsyncSession, merchant_id: int) -> AdminCredentials | None:
+    """Domain, plan and decrypted token of an installed shop; None if the shop is
+    unknown, uninstalled or has no token."""
+    row = await repository.get_admin_credentials_row(session, merchant_id)
+    if row is None:
+        return None
+    shop_domain, plan, token_enc = row
+    if token_enc is None:
+        return None
+    token = get_keyring().decrypt(token_enc, context=ACCESS_TOKEN_CONTEXT)
+    return AdminCredentials(shop_domain=shop_domain, plan=plan, access_token=token)
 
 
 async def get_by_domain(session: AsyncSession, shop_domain: str) -> MerchantDTO | None:
