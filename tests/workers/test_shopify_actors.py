@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 
 import orjson
-import pytest
 from sqlalchemy import text
 
 from loyalnest.contexts.shopify import api as shopify
@@ -112,14 +111,6 @@ class TestUnreadablePayloads:
         [row] = await inbox_rows(shop.id)
         assert row["outcome"] == "failed"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG contexts/shopify/service.py process_row/decrypt_payload: only PayloadError "
-        "and JSONDecodeError are parked; a payload that cannot be decrypted (InvalidTag, or "
-        "KeyringError for a key id no longer configured) raises, is retried by Dramatiq and "
-        "then re-sent by relay_stale_webhooks on every pass, for ever (stale_pending has no "
-        "attempts cap)",
-    )
     async def test_payload_that_cannot_be_decrypted_is_parked(self, shop, drain):
         inbox_id = await _stored_not_sent(shop, "orders/create", _order())
         async with get_sessionmaker()() as session, session.begin():

@@ -36,17 +36,17 @@ def _all() -> dict[int, tuple[str, int, float]]:
     return found
 
 
-def _tree(processes: dict[int, tuple[str, int, float]], root: int) -> float:
+def _tree_pids(processes: dict[int, tuple[str, int, float]], root: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for pid, (_, parent, _) in processes.items():
         children.setdefault(parent, []).append(pid)
-    total, stack = 0.0, [root]
+    found, stack = set(), [root]
     while stack:
         pid = stack.pop()
         if pid in processes:
-            total += processes[pid][2]
+            found.add(pid)
         stack.extend(children.get(pid, ()))
-    return total
+    return found
 
 
 def _machine() -> tuple[float, float]:
@@ -62,8 +62,9 @@ def _machine() -> tuple[float, float]:
 
 @dataclass
 class CpuSnapshot:
-    trees: dict[str, float] = field(default_factory=dict)
-    names: dict[str, float] = field(default_factory=dict)
+    """CPU seconds so far of each process, grouped by label (pid -> seconds)."""
+
+    groups: dict[str, dict[int, float]] = field(default_factory=dict)
     busy: float = 0.0
     total: float = 0.0
 
@@ -71,27 +72,33 @@ class CpuSnapshot:
 def snapshot(
     trees: dict[str, int], names: dict[str, str], *, alone: dict[str, int] | None = None
 ) -> CpuSnapshot:
-    """CPU seconds so far of each named process tree (by root pid), of single processes
-    (``alone``, children not counted), and of all processes with a given command name
-    (e.g. every ``postgres`` backend)."""
+    """CPU seconds so far of the processes of each named tree (by root pid), of single
+    processes (``alone``, children not counted), and of all processes with a given
+    command name (e.g. every ``postgres`` backend)."""
     processes = _all()
     shot = CpuSnapshot()
     for label, pid in (alone or {}).items():
-        shot.trees[label] = processes[pid][2] if pid in processes else 0.0
-    for label, pid in trees.items():
-        shot.trees[label] = _tree(processes, pid)
+        shot.groups[label] = {pid: processes[pid][2]} if pid in processes else {}
+    for label, root in trees.items():
+        shot.groups[label] = {pid: processes[pid][2] for pid in _tree_pids(processes, root)}
     for label, command in names.items():
-        shot.names[label] = sum(cpu for name, _, cpu in processes.values() if name == command)
+        shot.groups[label] = {pid: cpu for pid, (name, _, cpu) in processes.items() if name == command}
     shot.busy, shot.total = _machine()
     return shot
 
 
 def usage(before: CpuSnapshot, after: CpuSnapshot) -> str:
-    """ "api 3.1 s, worker 5.0 s, postgres 1.2 s ... of 16.0 s (2 cores x 8.0 s, 93% busy)"."""
+    """ "api 3.1 s, worker 5.0 s, postgres 1.2 s ... of 16.0 s (2 cores x 8.0 s, 93% busy)".
+
+    Per process: what it used between the two snapshots (all of it if it started in
+    between; a process that ended in between is missing)."""
     if not after.total:
         return "CPU accounting unavailable (no /proc)"
-    parts = [f"{label} {after.trees[label] - before.trees.get(label, 0.0):.1f} s" for label in after.trees]
-    parts += [f"{label} {after.names[label] - before.names.get(label, 0.0):.1f} s" for label in after.names]
+    parts = []
+    for label, pids in after.groups.items():
+        earlier = before.groups.get(label, {})
+        used = sum(max(cpu - earlier.get(pid, 0.0), 0.0) for pid, cpu in pids.items())
+        parts.append(f"{label} {used:.1f} s")
     total = after.total - before.total
     busy = after.busy - before.busy
     cores = os.cpu_count() or 1

@@ -308,12 +308,6 @@ class TestOutOfOrder:
         await _send(shop, drain, "refunds/create", refund)
         assert await balance(shop, cid) == 60
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG contexts/points/service.py refund_order: a refund that arrives before "
-        "orders/create is measured with the order_points default taxes_included=False, so the "
-        "tax inside a taxes-included refund counts as eligible (48 points taken instead of 40)",
-    )
     async def test_early_refund_of_a_taxes_included_order_excludes_the_tax(self, shop, drain):
         cid, oid = new_id(), new_id()
         # 48.00 refunded, 8.00 of it tax: 40.00 of the 120.00 (20.00 tax) order's 100 eligible

@@ -118,6 +118,15 @@ class OrderRefund(SQLModel, table=True):
     shopify_refund_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     shopify_order_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     eligible_amount: Decimal = Field(sa_column=Column(Numeric(16, 4), nullable=False))
+    # The refund's tax. A refund that arrives before its order is measured as if prices
+    # exclude tax (``provisional``); if the order turns out tax-inclusive, the tax inside
+    # the refunded subtotal is taken back out once the order is known.
+    line_tax: Decimal = Field(
+        default=Decimal("0"), sa_column=Column(Numeric(16, 4), nullable=False, server_default="0")
+    )
+    provisional: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
     created_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -309,22 +309,52 @@ async def update_orders(session: AsyncSession, merchant_id: int, rows: Sequence[
 
 
 _INSERT_REFUND = """
-INSERT INTO order_refunds (merchant_id, shopify_refund_id, shopify_order_id, eligible_amount)
-VALUES ($1, $2, $3, $4)
+INSERT INTO order_refunds
+    (merchant_id, shopify_refund_id, shopify_order_id, eligible_amount, line_tax, provisional)
+VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (merchant_id, shopify_refund_id) DO NOTHING
 RETURNING shopify_refund_id
 """
 
 
 async def insert_refund(
-    session: AsyncSession, merchant_id: int, shopify_refund_id: int, shopify_order_id: int, amount: Decimal
+    session: AsyncSession,
+    merchant_id: int,
+    shopify_refund_id: int,
+    shopify_order_id: int,
+    amount: Decimal,
+    *,
+    line_tax: Decimal = Decimal("0"),
+    provisional: bool = False,
 ) -> bool:
     """Record a refund once; False when it had been recorded before."""
     connection = await driver_connection(session)
     found = await connection.fetchval(
-        _INSERT_REFUND, merchant_id, shopify_refund_id, shopify_order_id, amount
+        _INSERT_REFUND, merchant_id, shopify_refund_id, shopify_order_id, amount, line_tax, provisional
     )
     return found is not None
+
+
+_SETTLE_PROVISIONAL_REFUNDS = """
+UPDATE order_refunds
+SET eligible_amount = GREATEST(eligible_amount - CASE WHEN $3 THEN line_tax ELSE 0 END, 0),
+    provisional = false
+WHERE merchant_id = $1 AND shopify_order_id = $2 AND provisional
+RETURNING eligible_amount
+"""
+_REFUNDED_TOTAL = """
+SELECT COALESCE(SUM(eligible_amount), 0) FROM order_refunds WHERE merchant_id = $1 AND shopify_order_id = $2
+"""
+
+
+async def settle_provisional_refunds(
+    session: AsyncSession, merchant_id: int, shopify_order_id: int, *, taxes_included: bool
+) -> Decimal:
+    """Re-measure refunds recorded before their order was known, now that it is (a
+    tax-inclusive order's refunded subtotal holds tax); returns the order's refunded total."""
+    connection = await driver_connection(session)
+    await connection.fetch(_SETTLE_PROVISIONAL_REFUNDS, merchant_id, shopify_order_id, taxes_included)
+    return Decimal(await connection.fetchval(_REFUNDED_TOTAL, merchant_id, shopify_order_id))
 
 
 # --- invariants -----------------------------------------------------------------------

@@ -406,7 +406,11 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         row.points_earned = result.entry.delta
     for row in changed:
         if not row.cancelled and row.refunded_amount > 0:
-            # refunds that arrived before the order take their share back right away
+            # refunds that arrived before the order take their share back right away,
+            # measured now that the order (and whether its prices hold tax) is known
+            row.refunded_amount = await repository.settle_provisional_refunds(
+                uow.session, merchant_id, row.shopify_order_id, taxes_included=row.taxes_included
+            )
             await _reverse_to_target(
                 uow, merchant_id, row, key=f"{_order_ref(row.shopify_order_id)}:early-refunds"
             )
@@ -439,7 +443,14 @@ async def refund_order(uow: UnitOfWork, *, merchant_id: int, refund: RefundFacts
         earn_on_tax=settings.earn_on_tax,
     )
     if not await repository.insert_refund(
-        uow.session, merchant_id, refund.shopify_refund_id, refund.shopify_order_id, amount
+        uow.session,
+        merchant_id,
+        refund.shopify_refund_id,
+        refund.shopify_order_id,
+        amount,
+        line_tax=refund.line_tax,
+        # before its order is seen, whether prices include tax is unknown (see models)
+        provisional=row.eligible_amount is None,
     ):
         return  # this refund was handled before
     row.refunded_amount = Decimal(row.refunded_amount) + amount

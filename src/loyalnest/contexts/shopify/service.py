@@ -15,12 +15,13 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from cryptography.exceptions import InvalidTag
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.shopify import payloads, repository
 from loyalnest.contexts.shopify.repository import InboxRow, NewInboxRow
-from loyalnest.platform.crypto import get_keyring
+from loyalnest.platform.crypto import KeyringError, get_keyring
 from loyalnest.platform.db import get_sessionmaker
 from loyalnest.platform.uow import UnitOfWork
 
@@ -99,7 +100,12 @@ def encrypt_payload(raw_body: bytes) -> str:
 def decrypt_payload(row: InboxRow) -> dict[str, Any]:
     if row.payload_enc is None:
         raise payloads.PayloadError("payload already cleared")
-    body = orjson.loads(get_keyring().decrypt(row.payload_enc, context=PAYLOAD_CONTEXT))
+    try:
+        plaintext = get_keyring().decrypt(row.payload_enc, context=PAYLOAD_CONTEXT)
+    except (KeyringError, InvalidTag) as exc:
+        # retrying cannot help: its key is gone or the ciphertext is damaged
+        raise payloads.PayloadError(f"payload cannot be decrypted: {type(exc).__name__}") from exc
+    body = orjson.loads(plaintext)
     if not isinstance(body, dict):
         raise payloads.PayloadError("payload is not a JSON object")
     return body
