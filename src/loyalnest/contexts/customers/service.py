@@ -33,7 +33,7 @@ def email_index(keyring: Keyring, email: str) -> str:
     return keyring.blind_index(email, kind="email")
 
 
-def to_dto(row: Customer, keyring: Keyring) -> CustomerDTO:
+def to_dto(row: Customer | repository.CustomerRow, keyring: Keyring) -> CustomerDTO:
     birthday = decrypt_optional(keyring, row.birthday_enc, context=BIRTHDAY)
     assert row.id is not None
     return CustomerDTO(
