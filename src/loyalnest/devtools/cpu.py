@@ -95,12 +95,16 @@ def usage(before: CpuSnapshot, after: CpuSnapshot) -> str:
     if not after.total:
         return "CPU accounting unavailable (no /proc)"
     parts = []
+    accounted = 0.0
     for label, pids in after.groups.items():
         earlier = before.groups.get(label, {})
         used = sum(max(cpu - earlier.get(pid, 0.0), 0.0) for pid, cpu in pids.items())
+        accounted += used
         parts.append(f"{label} {used:.1f} s")
     total = after.total - before.total
     busy = after.busy - before.busy
+    # whatever else ran meanwhile (other programs, the kernel): a noisy machine shows here
+    parts.append(f"everything else {max(busy - accounted, 0.0):.1f} s")
     cores = os.cpu_count() or 1
     share = 100 * busy / total if total else 0.0
     return f"{', '.join(parts)}; machine {busy:.1f} of {total:.1f} CPU s busy ({cores} cores, {share:.0f}%)"
