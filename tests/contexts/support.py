@@ -38,7 +38,8 @@ async def scalar(sql: str, **params: Any) -> Any:
 
 async def inbox_rows(merchant_id: int) -> list[dict[str, Any]]:
     return await rows(
-        "select id, event_id, topic, payload_enc, processed_at, outcome, attempts, last_error"
+        "select id, event_id, topic, payload_enc, processed_at, outcome, attempts, last_error,"
+        " relays, relayed_at"
         " from shopify_webhook_inbox where merchant_id = :m order by id",
         m=merchant_id,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 import orjson
+import pytest
 from sqlalchemy import text
 
 from loyalnest.contexts.shopify import api as shopify
@@ -162,3 +163,52 @@ class TestRelay:
 
 async def _processed(shop) -> bool:
     return all(r["outcome"] == "processed" for r in await inbox_rows(shop.id))
+
+
+class TestRelayBookkeeping:
+    """The relay re-sends a waiting row at most once per staleness window (not on every
+    pass while it sits in the queue), and parks rows that keep failing."""
+
+    async def test_a_relayed_row_is_not_sent_again_within_the_window(self, shop, drain):
+        await _stored_not_sent(shop, "orders/create", _order("31.00"))
+        [row] = await inbox_rows(shop.id)
+        backdate = (
+            "UPDATE shopify_webhook_inbox SET received_at = now() - interval '10 minutes' WHERE id = :i"
+        )
+        await _execute(backdate, i=row["id"])
+        with broker_unreachable():  # what the relay sends is lost again: the row stays waiting
+            with pytest.raises(Exception):  # noqa: B017,PT011 (any broker error)
+                await shopify.relay_stale_webhooks(older_than_seconds=60)
+        [row] = await inbox_rows(shop.id)
+        assert row["relays"] == 1
+        assert row["relayed_at"] is not None
+        assert await shopify.relay_stale_webhooks(older_than_seconds=60) == 0  # relayed just now
+
+        await _execute(
+            "UPDATE shopify_webhook_inbox SET relayed_at = now() - interval '5 minutes' WHERE id = :i",
+            i=row["id"],
+        )
+        assert await shopify.relay_stale_webhooks(older_than_seconds=60) == 1
+        await drain()
+        await wait_for(lambda: _processed(shop))
+        assert [e["delta"] for e in await ledger_rows(shop.id)] == [31]
+
+    async def test_a_row_that_keeps_failing_is_parked_not_relayed_forever(self, shop, drain):
+        await _stored_not_sent(shop, "orders/create", _order("32.00"))
+        [row] = await inbox_rows(shop.id)
+        await _execute(
+            "UPDATE shopify_webhook_inbox SET received_at = now() - interval '1 hour', attempts = 25,"
+            " last_error = 'OperationalError' WHERE id = :i",
+            i=row["id"],
+        )
+        assert await shopify.relay_stale_webhooks(older_than_seconds=60) == 0
+        [row] = await inbox_rows(shop.id)
+        assert row["outcome"] == "failed"
+        assert row["processed_at"] is not None
+        assert "gave up after 25 failed attempts" in row["last_error"]
+        assert await ledger_rows(shop.id) == []
+
+
+async def _execute(sql: str, **params: object) -> None:
+    async with get_sessionmaker()() as session, session.begin():
+        await session.execute(text(sql), params)

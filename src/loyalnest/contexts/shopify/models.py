@@ -53,4 +53,10 @@ class WebhookInbox(SQLModel, table=True):
     # "processed", "ignored" (topic we do not act on), "failed" (payload we cannot read)
     outcome: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # When the relay last re-sent this row, and how often: a row is re-sent at most once
+    # per staleness window, and given up (outcome "failed") after too many tries.
+    relayed_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    relays: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

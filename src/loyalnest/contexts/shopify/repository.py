@@ -145,14 +145,34 @@ async def record_failure(session: AsyncSession, merchant_id: int, inbox_id: int,
     await connection.execute(_RECORD_FAILURE, merchant_id, inbox_id, error[:2000])
 
 
-_STALE = """
-SELECT merchant_id, id FROM shopify_webhook_inbox
-WHERE processed_at IS NULL AND received_at < $1
-ORDER BY received_at
-LIMIT $2
+_GIVE_UP = """
+UPDATE shopify_webhook_inbox
+SET processed_at = now(), outcome = 'failed',
+    last_error = left(coalesce(last_error || ' | ', '') || 'gave up after ' || attempts
+                      || ' failed attempts and ' || relays || ' relays', 2000)
+WHERE processed_at IS NULL AND (attempts >= $1 OR relays >= $2)
+"""
+# Due: still waiting past the staleness window, and not re-sent within it either (a row
+# sitting in the queue or in Dramatiq's retry backoff is not sent again every pass).
+_RELAY_DUE = """
+WITH due AS (
+    SELECT merchant_id, id FROM shopify_webhook_inbox
+    WHERE processed_at IS NULL AND received_at < $1 AND (relayed_at IS NULL OR relayed_at < $1)
+    ORDER BY received_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE shopify_webhook_inbox AS inbox SET relayed_at = now(), relays = inbox.relays + 1
+FROM due WHERE inbox.merchant_id = due.merchant_id AND inbox.id = due.id
+RETURNING inbox.merchant_id, inbox.id
 """
 
 
-async def stale_pending(session: AsyncSession, *, older_than: datetime, limit: int) -> list[tuple[int, int]]:
+async def stale_pending(
+    session: AsyncSession, *, older_than: datetime, limit: int, max_attempts: int, max_relays: int
+) -> list[tuple[int, int]]:
+    """Claim the rows the relay should send again (marking them relayed), after parking
+    those that failed or were relayed too often to be worth another try."""
     connection = await driver_connection(session)
-    return [(int(m), int(i)) for m, i in await connection.fetch(_STALE, older_than, limit)]
+    await connection.execute(_GIVE_UP, max_attempts, max_relays)
+    return [(int(m), int(i)) for m, i in await connection.fetch(_RELAY_DUE, older_than, limit)]

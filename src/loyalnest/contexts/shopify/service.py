@@ -329,5 +329,13 @@ def inbox_writer(hand_off: HandOff, *, max_batch: int, max_in_flight: int) -> In
     return writer
 
 
+# A row that failed this often (Dramatiq's retries included) or was re-sent this often
+# is parked as "failed" with its error, for an operator, instead of looping forever.
+MAX_ATTEMPTS = 25
+MAX_RELAYS = 50
+
+
 async def stale_pending(uow: UnitOfWork, *, older_than: datetime, limit: int) -> list[tuple[int, int]]:
-    return await repository.stale_pending(uow.session, older_than=older_than, limit=limit)
+    return await repository.stale_pending(
+        uow.session, older_than=older_than, limit=limit, max_attempts=MAX_ATTEMPTS, max_relays=MAX_RELAYS
+    )
