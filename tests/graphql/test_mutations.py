@@ -163,6 +163,18 @@ async def test_same_idempotency_key_writes_one_row(shop, customer):
     assert [e.details["delta"] for e in await audit.list_recent(shop.id)] == [-110, 10]
 
 
+async def test_idempotency_key_reused_for_a_different_adjustment_is_refused(shop, customer):
+    first = (await adjust(shop, customer, 10, "goodwill", key="req-9"))["data"]["adjustPoints"]
+    assert first["userErrors"] == []
+    for delta, reason in ((11, "goodwill"), (10, "another reason")):
+        reused = (await adjust(shop, customer, delta, reason, key="req-9"))["data"]["adjustPoints"]
+        assert reused["transaction"] is None
+        assert [(e["code"], e["field"]) for e in reused["userErrors"]] == [
+            ("IDEMPOTENCY_KEY_REUSED", ["idempotencyKey"])
+        ]
+    assert await balance_of(shop, customer) == (110, 110, 2)
+
+
 async def test_idempotency_keys_are_per_staff_user(shop, customer):
     one = (await adjust(shop, customer, 3, "a", key="same", token=shop.token(user_id="1")))["data"][
         "adjustPoints"

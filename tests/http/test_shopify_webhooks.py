@@ -241,6 +241,17 @@ class TestAccepted:
         assert row["outcome"] == "ignored"
         assert row["payload_enc"] is None
 
+    @pytest.mark.parametrize("topic", ["customers/redact", "customers/data_request", "shop/redact"])
+    async def test_compliance_topics_are_kept_encrypted_for_the_privacy_handler(self, shop, drain, topic):
+        body = {"shop_domain": shop.domain, "customer": {"id": 5, "email": "gdpr@example.com"}}
+        response = await shop.webhook(topic, body)
+        assert response.status_code == 200
+        await drain()
+        [row] = await inbox_rows(shop.id)
+        assert row["outcome"] == "deferred"
+        assert row["payload_enc"] is not None
+        assert "gdpr@example.com" not in row["payload_enc"]
+
     async def test_same_delivery_three_times_at_once_is_stored_and_awarded_once(self, shop, drain):
         event_id = uuid.uuid4().hex
         responses = await asyncio.gather(

@@ -21,7 +21,7 @@ from loyalnest.contexts.points.dto import (
 )
 from loyalnest.contexts.points.events import PointsBalanceChanged, balance_channel
 from loyalnest.contexts.points.repository import LedgerRow, OrderRow
-from loyalnest.platform.errors import InsufficientPoints, ValidationFailed
+from loyalnest.platform.errors import DomainError, InsufficientPoints, ValidationFailed
 from loyalnest.platform.uow import UnitOfWork
 
 MAX_ADJUSTMENT = 10_000_000
@@ -235,6 +235,13 @@ async def adjust_points(
         reason=reason,
         actor=actor,
     )
+    if not result.created and (result.entry.delta != delta or result.entry.reason != reason):
+        # the key names a different adjustment: a client bug, not a retry (Stripe's rule)
+        raise DomainError(
+            "idempotencyKey was already used for a different adjustment",
+            field="idempotencyKey",
+            code="IDEMPOTENCY_KEY_REUSED",
+        )
     if result.created:
         await audit.record(
             uow,

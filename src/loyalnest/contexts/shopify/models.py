@@ -50,7 +50,8 @@ class WebhookInbox(SQLModel, table=True):
     processed_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
-    # "processed", "ignored" (topic we do not act on), "failed" (payload we cannot read)
+    # "processed", "ignored" (topic we do not act on), "failed" (payload we cannot read),
+    # "deferred" (compliance topic kept, encrypted, for the privacy handler to come)
     outcome: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     # When the relay last re-sent this row, and how often: a row is re-sent at most once

@@ -111,7 +111,9 @@ async def claim_pending(
 
 _MARK_DONE = """
 UPDATE shopify_webhook_inbox AS i
-SET processed_at = clock_timestamp(), outcome = d.outcome, last_error = d.error, payload_enc = NULL
+SET processed_at = clock_timestamp(), outcome = d.outcome, last_error = d.error,
+    -- PII is not kept once handled; a deferred row keeps it for the handler to come
+    payload_enc = CASE WHEN d.outcome = 'deferred' THEN payload_enc END
 FROM unnest($2::bigint[], $3::text[], $4::text[]) AS d(id, outcome, error)
 WHERE i.merchant_id = $1 AND i.id = d.id
 """

@@ -111,6 +111,8 @@ def decrypt_payload(row: InboxRow) -> dict[str, Any]:
     return body
 
 
+COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
+
 Outcome = tuple[str, str | None]  # "processed" / "ignored" / "failed", and the error
 
 
@@ -124,7 +126,10 @@ async def process_row(uow: UnitOfWork, row: InboxRow) -> Outcome:
     """Run the row's topic handler; returns its outcome and error for the inbox."""
     handler = HANDLERS.get(row.topic)
     if handler is None:
-        return "ignored", None
+        # Shopify's mandatory compliance topics have no handler yet (the privacy context
+        # comes later): their payload is kept, encrypted, as "deferred" so they can be
+        # acted on then instead of being dropped.
+        return ("deferred" if row.topic in COMPLIANCE_TOPICS else "ignored"), None
     try:
         body = decrypt_payload(row)
         await handler(uow, row.merchant_id, body)
