@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
 
@@ -15,6 +17,22 @@ from loyalnest.http.webhooks import shopify_webhook
 from loyalnest.platform.db import dispose_engine
 from loyalnest.platform.redis import close_async_redis
 from loyalnest.settings import Settings, get_settings
+
+
+def server_config(app: Any, *, host: str, port: int) -> uvicorn.Config:
+    """How every LoyalNest API process is served (``loyalnest serve``/``run`` and the
+    bench's bare-Strawberry baseline, which must run on identical server settings)."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        ws="websockets-sansio",
+        timeout_graceful_shutdown=5,
+    )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

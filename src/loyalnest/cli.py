@@ -103,19 +103,9 @@ def _die_with_parent() -> None:
 def _serve(settings: Settings) -> None:
     import uvicorn
 
-    from loyalnest.app import create_app
+    from loyalnest.app import create_app, server_config
 
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        loop="uvloop",
-        http="httptools",
-        log_config=None,
-        access_log=False,
-        ws="websockets-sansio",
-        timeout_graceful_shutdown=5,
-    )
+    config = server_config(create_app(settings), host=settings.host, port=settings.port)
     uvicorn.Server(config).run()
 
 

@@ -29,18 +29,10 @@ def create_app() -> Starlette:
 def serve(port: int, host: str = "127.0.0.1") -> None:
     import uvicorn
 
-    # The same server settings as ``loyalnest serve`` (cli._serve).
-    config = uvicorn.Config(
-        create_app(),
-        host=host,
-        port=port,
-        loop="uvloop",
-        http="httptools",
-        log_config=None,
-        access_log=False,
-        ws="websockets-sansio",
-        timeout_graceful_shutdown=5,
-    )
+    from loyalnest.app import server_config
+
+    # The same server settings as ``loyalnest serve``.
+    config = server_config(create_app(), host=host, port=port)
     uvicorn.Server(config).run()
 
 

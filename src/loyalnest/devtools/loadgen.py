@@ -21,7 +21,7 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 
 class LoadError(Exception):
-    pass
+    """The load generator could not do what it was asked (bad URL, server gone)."""
 
 
 def loopback_address(url: str) -> tuple[str, int]:
