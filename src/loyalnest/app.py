@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -45,6 +46,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Everything built by now (schema, ORM metadata, modules) lives as long as the
+        # process: freezing it keeps full collections (50-110 ms over ~130,000 startup
+        # objects, measured) from walking it, which is where the p99 spikes came from.
+        gc.collect()
+        gc.freeze()
         yield
         await close_async_redis()
         await dispose_engine()

@@ -6,6 +6,7 @@ Run: ``python -m loyalnest.devtools.bare_graphql PORT``.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import strawberry
@@ -31,8 +32,10 @@ def serve(port: int, host: str = "127.0.0.1") -> None:
 
     from loyalnest.app import server_config
 
-    # The same server settings as ``loyalnest serve``.
+    # The same server settings as ``loyalnest serve``, GC freeze after startup included.
     config = server_config(create_app(), host=host, port=port)
+    gc.collect()
+    gc.freeze()
     uvicorn.Server(config).run()
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from loyalnest.devtools.fake_cli import register as register_fake
 from loyalnest.settings import get_settings
 
 T = TypeVar("T")
@@ -186,3 +187,4 @@ def register(app: typer.Typer) -> None:
     """Add the developer-tool commands to ``app``."""
     app.command("simulate")(simulate)
     app.add_typer(bench_app, name="bench")
+    register_fake(app)

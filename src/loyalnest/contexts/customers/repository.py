@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loyalnest.contexts.customers.models import Customer
@@ -29,30 +28,44 @@ _UPSERT_FIELDS = (
 )
 
 
+_UPSERT_COLUMNS = ("merchant_id", "shopify_customer_id", *_UPSERT_FIELDS)
+_UPSERT_SQL: dict[frozenset[str], str] = {}
+_ID_BY_SHOPIFY_ID = "SELECT id FROM customers WHERE merchant_id = $1 AND shopify_customer_id = $2"
+
+
+def _upsert_sql(keep: frozenset[str]) -> str:
+    """The upsert for one set of kept columns, built once (asyncpg then prepares it once
+    per connection): building it with SQLAlchemy cost ~1.2 ms of CPU per order webhook."""
+    sql = _UPSERT_SQL.get(keep)
+    if sql is None:
+        columns = ", ".join(_UPSERT_COLUMNS)
+        params = ", ".join(f"${i}" for i in range(1, len(_UPSERT_COLUMNS) + 1))
+        sets = ", ".join(f"{name} = EXCLUDED.{name}" for name in _UPSERT_FIELDS if name not in keep)
+        sql = _UPSERT_SQL[keep] = (
+            f"INSERT INTO customers ({columns}) VALUES ({params}) "
+            f"ON CONFLICT (merchant_id, shopify_customer_id) DO UPDATE SET {sets} "
+            "WHERE customers.shopify_updated_at IS NULL OR EXCLUDED.shopify_updated_at IS NULL "
+            "OR EXCLUDED.shopify_updated_at >= customers.shopify_updated_at "
+            "RETURNING id"
+        )
+    return sql
+
+
 async def upsert_by_shopify_id(
     session: AsyncSession, values: dict[str, Any], *, keep: Collection[str] = ()
 ) -> int:
     """Insert or update the customer; a payload older than the stored one changes nothing.
     Columns named in ``keep`` are only written for a new customer. Returns the customer
     id either way."""
-    stmt = insert(Customer).values(**values)
-    excluded = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["merchant_id", "shopify_customer_id"],
-        set_={name: excluded[name] for name in _UPSERT_FIELDS if name not in keep},
-        where=or_(
-            Customer.shopify_updated_at.is_(None),  # type: ignore[union-attr]
-            excluded.shopify_updated_at.is_(None),
-            excluded.shopify_updated_at >= Customer.shopify_updated_at,
-        ),
-    ).returning(Customer.id)  # type: ignore[arg-type,call-overload]
-    customer_id = (await session.execute(stmt)).scalar_one_or_none()
-    if customer_id is not None:
-        return int(customer_id)
-    existing = await get_by_shopify_id(session, values["merchant_id"], values["shopify_customer_id"])
-    assert existing is not None
-    assert existing.id is not None
-    return existing.id
+    connection = await driver_connection(session)
+    customer_id = await connection.fetchval(
+        _upsert_sql(frozenset(keep)), *(values[name] for name in _UPSERT_COLUMNS)
+    )
+    if customer_id is None:  # a stale payload: nothing written
+        customer_id = await connection.fetchval(
+            _ID_BY_SHOPIFY_ID, values["merchant_id"], values["shopify_customer_id"]
+        )
+    return int(customer_id)
 
 
 async def get(session: AsyncSession, merchant_id: int, customer_id: int) -> Customer | None:
