@@ -6,9 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from loyalnest.platform.db import asyncpg_url
 
@@ -30,10 +28,3 @@ def upgrade_to_head(database_url: str) -> None:
 def head_revision() -> str | None:
     script = ScriptDirectory.from_config(alembic_config("postgresql://unused/x"))
     return script.get_current_head()
-
-
-async def current_revision(connection: AsyncConnection) -> str | None:
-    def _read(sync_connection) -> str | None:  # type: ignore[no-untyped-def]
-        return MigrationContext.configure(sync_connection).get_current_revision()
-
-    return await connection.run_sync(_read)

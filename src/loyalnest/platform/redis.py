@@ -1,11 +1,10 @@
-"""Redis connections: one asyncio client per event loop, one sync client per process."""
+"""Redis connections: one asyncio client per event loop, keys inside one namespace."""
 
 from __future__ import annotations
 
 import asyncio
 import weakref
 
-import redis
 import redis.asyncio as aioredis
 
 _redis_url: str | None = None
@@ -13,14 +12,12 @@ _namespace = "loyalnest"
 _async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis] = (
     weakref.WeakKeyDictionary()
 )
-_sync_client: redis.Redis | None = None
 
 
 def configure(redis_url: str, *, namespace: str = "loyalnest") -> None:
-    global _redis_url, _sync_client, _namespace
+    global _redis_url, _namespace
     _redis_url = redis_url
     _namespace = namespace
-    _sync_client = None
 
 
 def key(name: str) -> str:
@@ -41,13 +38,6 @@ def get_async_redis() -> aioredis.Redis:
         client = aioredis.Redis.from_url(redis_url())
         _async_clients[loop] = client
     return client
-
-
-def get_sync_redis() -> redis.Redis:
-    global _sync_client
-    if _sync_client is None:
-        _sync_client = redis.Redis.from_url(redis_url())
-    return _sync_client
 
 
 async def close_async_redis() -> None:

@@ -115,16 +115,6 @@ async def get_by_shopify_id(
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def ids_by_shopify_ids(
-    session: AsyncSession, merchant_id: int, shopify_customer_ids: Sequence[int]
-) -> dict[int, int]:
-    query = select(Customer.shopify_customer_id, Customer.id).where(  # type: ignore[call-overload]
-        Customer.merchant_id == merchant_id,  # type: ignore[arg-type]
-        Customer.shopify_customer_id.in_(shopify_customer_ids),  # type: ignore[attr-defined]
-    )
-    return {int(s): int(c) for s, c in (await session.execute(query)).all()}
-
-
 async def list_page(
     session: AsyncSession,
     merchant_id: int,
