@@ -148,7 +148,7 @@ def broker(settings: Any, migrated: str) -> Any:
         log_format="console",
     )
     broker = configure_broker(settings.redis_url, namespace=settings.redis_namespace)
-    import workers.shopify  # noqa: F401  (declares the actors on this broker)
+    import workers.actors  # noqa: F401  (declares the actors on this broker)
 
     broker.flush_all()
     return broker
@@ -292,8 +292,13 @@ def drain(broker: Any, worker: Any) -> Callable[[], Awaitable[None]]:
 
     async def _drain() -> None:
         def _join() -> None:
-            broker.join("shopify", timeout=30_000)
-            worker.join()
+            # every queue until all are empty at once: an actor may enqueue on another
+            while True:
+                for queue_name in sorted(broker.get_declared_queues()):
+                    broker.join(queue_name, timeout=30_000)
+                worker.join()
+                if all(broker.do_qsize(q) == 0 for q in broker.get_declared_queues()):
+                    return
 
         await asyncio.to_thread(_join)
 

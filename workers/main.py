@@ -28,7 +28,7 @@ broker = configure_broker(
     settings.redis_url, namespace=settings.redis_namespace, metrics_port=settings.worker_metrics_port
 )
 
-import workers.shopify  # noqa: E402,F401  (registers the actors on the broker above)
+import workers.actors  # noqa: E402,F401  (declares the actors on the broker above)
 
 # The AsyncIO middleware creates its event loop when the worker boots, after this
 # module is imported: make it a uvloop (as in the API process; asyncpg and redis I/O

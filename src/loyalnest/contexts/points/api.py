@@ -27,12 +27,15 @@ __all__ = [
     "RefundFacts",
     "adjust_points",
     "award_order_points",
+    "award_points",
     "balance_channel",
     "cancel_order",
     "get_accounts",
     "list_transactions",
     "recent_transactions_for_customers",
     "refund_order",
+    "return_points",
+    "spend_points",
     "verify_ledger",
 ]
 
@@ -60,6 +63,95 @@ async def adjust_points(
         reason=reason,
         actor=actor,
         idempotency_key=idempotency_key,
+    )
+
+
+async def award_points(
+    uow: UnitOfWork,
+    *,
+    merchant_id: int,
+    customer_id: int,
+    points: int,
+    rule: str,
+    source_ref: str | None,
+    idempotency_key: str,
+    reason: str | None = None,
+    actor: str | None = None,
+) -> PostingResult:
+    """Earn ``points`` under an earning rule (``rule`` names it: signup, newsletter,
+    birthday, review, custom, ...). The one door for every non-order earning, so what
+    later multiplies earnings (tiers, campaigns) applies in one place. A replayed
+    ``idempotency_key`` changes nothing and returns the first entry."""
+    if points <= 0:
+        raise ValueError("an award must be positive")
+    return await service.post(
+        uow,
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        delta=points,
+        kind="earn",
+        source=rule,
+        source_ref=source_ref,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        actor=actor,
+    )
+
+
+async def spend_points(
+    uow: UnitOfWork,
+    *,
+    merchant_id: int,
+    customer_id: int,
+    points: int,
+    source: str,
+    source_ref: str | None,
+    idempotency_key: str,
+    actor: str | None = None,
+) -> PostingResult:
+    """Spend ``points`` (a redemption): all or nothing, raising ``InsufficientPoints``
+    when the balance is short. Safe under concurrency: the account row is locked for
+    the rest of the caller's transaction."""
+    if points <= 0:
+        raise ValueError("a spend must be positive")
+    return await service.post(
+        uow,
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        delta=-points,
+        kind="redeem",
+        source=source,
+        source_ref=source_ref,
+        idempotency_key=idempotency_key,
+        actor=actor,
+    )
+
+
+async def return_points(
+    uow: UnitOfWork,
+    *,
+    merchant_id: int,
+    customer_id: int,
+    points: int,
+    source: str,
+    source_ref: str | None,
+    idempotency_key: str,
+    reason: str | None = None,
+) -> PostingResult:
+    """Give back points spent by ``spend_points`` (a discount code Shopify refused, or
+    one that expired unused). Not an earning: lifetime earned does not move."""
+    if points <= 0:
+        raise ValueError("a return must be positive")
+    return await service.post(
+        uow,
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        delta=points,
+        kind="redeem_return",
+        source=source,
+        source_ref=source_ref,
+        idempotency_key=idempotency_key,
+        reason=reason,
     )
 
 

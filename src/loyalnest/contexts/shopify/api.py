@@ -7,19 +7,41 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from loyalnest.contexts.shopify import repository, rules, service
+from loyalnest.contexts.shopify.admin_api import (
+    DISCOUNT_KINDS,
+    CustomerInfo,
+    DiscountCodeResult,
+    DiscountKind,
+    DiscountUserError,
+    ShopifyAdminError,
+    ShopInfo,
+    create_discount_code,
+    get_customer,
+    get_shop,
+)
 from loyalnest.platform import queue
 from loyalnest.platform.key_rotation import EncryptedColumn
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
 
 __all__ = [
+    "DISCOUNT_KINDS",
     "ENCRYPTED_COLUMNS",
     "PROCESS_WEBHOOK_ACTOR",
     "SHOPIFY_QUEUE",
     "AcceptResult",
+    "CustomerInfo",
+    "DiscountCodeResult",
+    "DiscountKind",
+    "DiscountUserError",
+    "ShopInfo",
+    "ShopifyAdminError",
     "accept_webhook",
     "app_proxy_signature",
+    "create_discount_code",
     "enqueue_processing",
+    "get_customer",
+    "get_shop",
     "process_webhook",
     "relay_stale_webhooks",
     "verify_app_proxy_signature",

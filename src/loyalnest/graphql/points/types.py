@@ -16,6 +16,9 @@ from loyalnest.graphql.pagination import Connection, Edge, PageInfo
 class TransactionKind(Enum):
     EARN = "earn"
     REDEEM = "redeem"
+    REDEEM_RETURN = strawberry.enum_value(
+        "redeem_return", description="Points of a redemption given back (code refused or expired unused)."
+    )
     ADJUST = "adjust"
     EXPIRE = "expire"
     REVERSAL = "reversal"
