@@ -270,15 +270,25 @@ async def make_shop(http: httpx.AsyncClient, settings: Any) -> Callable[..., Awa
     from loyalnest.contexts.merchants import api as merchants
     from loyalnest.platform.uow import unit_of_work
 
-    async def _make(currency: str = "USD", plan: str = "free") -> Shop:
+    async def _make(currency: str = "USD", plan: str = "free", *, shipped_program: bool = False) -> Shop:
+        """A fresh tenant. Unless ``shipped_program``, its program is the bare one
+        (see ``_bare_program``); tests of the shipped defaults ask for them."""
         domain = f"t{uuid.uuid4().hex[:16]}.myshopify.com"
         async with unit_of_work() as uow:
             merchant = await merchants.install_shop(
                 uow, shop_domain=domain, name="Test Shop", currency=currency, plan=plan
             )
+            if not shipped_program:
+                await _bare_program(uow, merchant.id)
         return Shop(merchant, http, settings)
 
     return _make
+
+
+async def _bare_program(uow: Any, merchant_id: int) -> None:
+    """The program most tests are written against: 1 point per unit of currency on
+    purchases and no other way to earn, so a test's numbers say only what it is about.
+    Each context that adds a way to earn switches it off here."""
 
 
 @pytest.fixture
