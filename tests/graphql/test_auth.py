@@ -3,6 +3,7 @@ exp/nbf with 10 s leeway, aud = API key, shop from ``dest``)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -223,3 +224,30 @@ async def test_each_request_gets_its_own_refusal_message(shop, http, settings):
 
     second = await post_graphql(http, "{ shop { domain } }")
     assert only_error(second)["message"] == "missing Authorization: Bearer <session token>"
+
+
+async def test_a_token_accepted_before_is_refused_once_it_expires(shop, http, settings):
+    """Verified tokens are remembered per process; their expiry is not."""
+    # exp 8 s ago: still inside the 10 s leeway, so accepted (and remembered) now
+    token = mint_session_token(settings, shop.domain, ttl_seconds=60, now=time.time() - 68)
+    first = await post_graphql(http, "{ shop { domain } }", token=token)
+    assert first["data"]["shop"]["domain"] == shop.domain
+    await asyncio.sleep(2.5)  # past exp + leeway
+    second = await post_graphql(http, "{ shop { domain } }", token=token)
+    assert only_error(second)["message"] == "session token expired"
+
+
+async def test_a_remembered_token_is_checked_again_after_a_secret_change(make_shop, http, settings):
+    from loyalnest.http.auth import AuthError, authenticate_staff
+
+    other = await make_shop()
+    token = other.token()
+    assert (await authenticate_staff(token, settings)).merchant_id == other.id
+    rotated = settings.model_copy(
+        update={
+            "shopify_api_secret": "a-new-secret-of-enough-length-0123456789",
+            "shopify_api_secret_previous": None,
+        }
+    )
+    with pytest.raises(AuthError, match="signature is invalid"):
+        await authenticate_staff(token, rotated)

@@ -171,8 +171,8 @@ class GraphqlBenchReport:
 
     def lines(self) -> list[str]:
         return [
-            f"bench graphql: {self.requests} requests each, concurrency {self.concurrency}"
-            + (f"; {self.setup}" if self.setup else ""),
+            f"bench graphql: {self.requests} requests each in alternating rounds,"
+            f" concurrency {self.concurrency}" + (f"; {self.setup}" if self.setup else ""),
             f"  customer query  {self.customer_per_second:,.0f} req/s, {self.customer_latency}"
             f" (errors {self.customer_errors})  [customer(id) {{ pointsBalance transactions(first: 10) }}]",
             f"  bare Strawberry {self.bare_per_second:,.0f} req/s, {self.bare_latency}"
@@ -407,6 +407,18 @@ def _graphql_request(port: int, query: str, variables: dict[str, object], token:
     return build_request("POST", "/graphql", port=port, headers=headers, body=body)
 
 
+def _merge(total: LoadResult, part: LoadResult) -> None:
+    total.sent += part.sent
+    total.elapsed += part.elapsed
+    total.latencies.extend(part.latencies)
+    for status, count in part.statuses.items():
+        total.statuses[status] = total.statuses.get(status, 0) + count
+    total.errors += part.errors
+    total.bodies.extend(part.bodies)
+    total.client_cpu_seconds += part.client_cpu_seconds
+    total.timed_out = total.timed_out or part.timed_out
+
+
 def _graphql_errors(result: LoadResult) -> int:
     errors = result.errors + sum(n for status, n in result.statuses.items() if status != 200)
     return errors + sum(1 for body in result.bodies if body is not None and b'"errors"' in body)
@@ -424,6 +436,7 @@ async def run_graphql_bench(
     customers_count: int = 200,
     warmup: int = 500,
     timeout: float = 300.0,
+    rounds: int = 5,
 ) -> GraphqlBenchReport:
     from loyalnest.graphql.ids import encode_id
     from loyalnest.http.auth import mint_session_token
@@ -444,11 +457,32 @@ async def run_graphql_bench(
     bare_requests = [_graphql_request(bare_port, HELLO_QUERY, {}, None)] * requests
 
     await run_load(url, customer_requests[:warmup], concurrency=concurrency, timeout=timeout)
-    customer = await run_load(
-        url, customer_requests, concurrency=concurrency, timeout=timeout, keep_bodies=True
-    )
     await run_load(bare_url, bare_requests[:warmup], concurrency=concurrency, timeout=timeout)
-    bare = await run_load(bare_url, bare_requests, concurrency=concurrency, timeout=timeout, keep_bodies=True)
+    # Alternating rounds rather than one long run of each: whatever else the machine is
+    # doing meanwhile then weighs on both sides alike instead of on whichever ran then.
+    customer, bare = LoadResult(), LoadResult()
+    chunk = max(1, -(-requests // rounds))
+    for start in range(0, requests, chunk):
+        _merge(
+            customer,
+            await run_load(
+                url,
+                customer_requests[start : start + chunk],
+                concurrency=concurrency,
+                timeout=timeout,
+                keep_bodies=True,
+            ),
+        )
+        _merge(
+            bare,
+            await run_load(
+                bare_url,
+                bare_requests[start : start + chunk],
+                concurrency=concurrency,
+                timeout=timeout,
+                keep_bodies=True,
+            ),
+        )
     return GraphqlBenchReport(
         requests=requests,
         concurrency=concurrency,

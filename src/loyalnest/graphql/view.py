@@ -24,6 +24,10 @@ from loyalnest.http.auth import (
 from loyalnest.platform.metrics import GRAPHQL_REQUESTS
 from loyalnest.settings import Settings
 
+# the labelled children, looked up once (a labels() call per request is measurable)
+_STAFF_REQUESTS = GRAPHQL_REQUESTS.labels(endpoint="graphql")
+_PROXY_REQUESTS = GRAPHQL_REQUESTS.labels(endpoint="proxy")
+
 
 def _bearer(value: str | None) -> str | None:
     if not value:
@@ -40,6 +44,13 @@ class _StrictJson:
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # orjson.JSONDecodeError is a json.JSONDecodeError
+
+    def encode_json(self, data: object) -> str:
+        # several times faster than json.dumps on a page of results (the values are
+        # already serialised by the scalars, so it is the same JSON). A str, not bytes:
+        # Strawberry sends bytes over WebSockets as binary frames, which graphql-ws
+        # clients cannot read.
+        return orjson.dumps(data).decode()
 
     def parse_json(self, data: str | bytes) -> Any:
         value = super().parse_json(data)  # type: ignore[misc]
@@ -66,7 +77,7 @@ class StaffGraphQL(_StrictJson, GraphQL[Context, None]):
         context = Context(settings=self.settings, request=request)
         if isinstance(request, WebSocket):
             return context  # authenticated from connection_init, in on_ws_connect
-        GRAPHQL_REQUESTS.labels(endpoint="graphql").inc()
+        _STAFF_REQUESTS.inc()
         token = _bearer(request.headers.get("authorization"))
         if token is None:
             context.auth_error = "missing Authorization: Bearer <session token>"
@@ -102,7 +113,7 @@ class AppProxyGraphQL(_StrictJson, GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        GRAPHQL_REQUESTS.labels(endpoint="proxy").inc()
+        _PROXY_REQUESTS.inc()
         context = Context(settings=self.settings, request=request)
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():

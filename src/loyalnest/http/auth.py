@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import jwt
@@ -41,7 +42,7 @@ def app_secrets(settings: Settings) -> list[str]:
     return [s for s in (settings.shopify_api_secret, settings.shopify_api_secret_previous) if s]
 
 
-def _decode_session_token(token: str, settings: Settings) -> dict[str, object]:
+def _verify_session_token(token: str, settings: Settings) -> dict[str, object]:
     last_error: Exception | None = None
     for secret in app_secrets(settings):
         try:
@@ -73,15 +74,45 @@ def shop_domain_from_url(url: str) -> str | None:
     return host.lower() or None
 
 
-async def authenticate_staff(token: str, settings: Settings) -> Staff:
-    claims = _decode_session_token(token, settings)
+@dataclass(frozen=True, slots=True)
+class _StaffIdentity:
+    """What a verified session token says: whose shop, which user, which roles, until when."""
+
+    shop_domain: str
+    user_id: str
+    roles: frozenset[Role]
+    expires_at: float
+
+
+# Verified session tokens, so a token App Bridge reuses for its minute of requests is
+# checked once per process rather than on every request (PyJWT's checks cost a fifth
+# of a small query's CPU). Keyed on the token *and* the app credentials it was checked
+# with; only tokens that passed every check are kept, and expiry is re-checked on use.
+_VERIFIED_TOKENS_MAX = 4096
+_verified_tokens: dict[tuple[str, str, tuple[str, ...]], _StaffIdentity] = {}
+
+
+def _staff_identity(token: str, settings: Settings) -> _StaffIdentity:
+    cache_key = (token, settings.shopify_api_key, tuple(app_secrets(settings)))
+    identity = _verified_tokens.get(cache_key)
+    if identity is not None:
+        if time.time() > identity.expires_at + LEEWAY_SECONDS:
+            del _verified_tokens[cache_key]
+            raise AuthError("session token expired")
+        return identity
+    identity = _verify_staff_identity(token, settings)
+    if len(_verified_tokens) >= _VERIFIED_TOKENS_MAX:
+        _verified_tokens.clear()  # crude but bounded: a refill costs one check per token
+    _verified_tokens[cache_key] = identity
+    return identity
+
+
+def _verify_staff_identity(token: str, settings: Settings) -> _StaffIdentity:
+    claims = _verify_session_token(token, settings)
     dest = shop_domain_from_url(str(claims["dest"]))
     iss = claims.get("iss")
     if iss is not None and shop_domain_from_url(str(iss)) != dest:
         raise AuthError("session token issuer does not match its shop")
-    merchant = await merchants.get_by_domain_cached(dest or "")
-    if merchant is None or not merchant.active:
-        raise AuthError("unknown shop")
     # Shopify's tokens carry no roles: shop staff with app access get full rights.
     # Tokens we mint (``loyalnest token --roles``) narrow them with a "roles" claim.
     raw_roles = claims.get("roles")
@@ -94,8 +125,24 @@ async def authenticate_staff(token: str, settings: Settings) -> Staff:
         ):
             raise AuthError("session token names an unknown role")
         roles = frozenset(Role(r) for r in raw_roles)
+    return _StaffIdentity(
+        shop_domain=dest or "",
+        user_id=str(claims["sub"]),
+        roles=roles,
+        expires_at=float(claims["exp"]),  # type: ignore[arg-type]
+    )
+
+
+async def authenticate_staff(token: str, settings: Settings) -> Staff:
+    identity = _staff_identity(token, settings)
+    merchant = await merchants.get_by_domain_cached(identity.shop_domain)
+    if merchant is None or not merchant.active:
+        raise AuthError("unknown shop")
     return Staff(
-        merchant_id=merchant.id, shop_domain=merchant.shop_domain, user_id=str(claims["sub"]), roles=roles
+        merchant_id=merchant.id,
+        shop_domain=merchant.shop_domain,
+        user_id=identity.user_id,
+        roles=identity.roles,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -23,6 +24,7 @@ _engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngine] = we
 _sessionmakers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, async_sessionmaker[AsyncSession]] = (
     weakref.WeakKeyDictionary()
 )
+_read_pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncpg.Pool] = weakref.WeakKeyDictionary()
 
 
 def asyncpg_url(url: str) -> str:
@@ -75,6 +77,36 @@ def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
     return maker
 
 
+async def _keep_session_state(connection: asyncpg.Connection) -> None:
+    """Pool reset for read connections: nothing to undo. They only ever run single
+    statements outside transactions (no SET, LISTEN or advisory locks), and asyncpg's
+    default reset costs a round trip on every release."""
+
+
+async def _read_pool() -> asyncpg.Pool:
+    loop = asyncio.get_running_loop()
+    pool = _read_pools.get(loop)
+    if pool is None:
+        url = database_url().replace("postgresql+asyncpg://", "postgresql://", 1)
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=0,
+            max_size=_pool_size,
+            reset=_keep_session_state,
+            server_settings={"application_name": "loyalnest-reads"},
+        )
+        # another coroutine may have raced us here: keep the first pool
+        if loop in _read_pools:
+            await pool.close()
+        else:
+            _read_pools[loop] = pool
+        pool = _read_pools[loop]
+    return pool
+
+
+_DRIVER_KEY = "loyalnest.asyncpg"
+
+
 @asynccontextmanager
 async def read_session() -> AsyncIterator[AsyncSession]:
     """A short session for reads. Strawberry resolves sibling fields concurrently and one
@@ -83,7 +115,19 @@ async def read_session() -> AsyncIterator[AsyncSession]:
         yield session
 
 
-_DRIVER_KEY = "loyalnest.asyncpg"
+@asynccontextmanager
+async def read_connection() -> AsyncIterator[asyncpg.Connection]:
+    """A plain asyncpg connection for the hottest reads (DataLoader batches): one
+    statement outside any transaction, its own snapshot. Checking a connection out of
+    SQLAlchemy's pool and back (a session, greenlet hops, transaction bookkeeping) costs
+    several times such a statement, so these come from a small asyncpg pool of their
+    own beside the engine's."""
+    pool = await _read_pool()
+    connection = await pool.acquire()
+    try:
+        yield connection
+    finally:
+        await pool.release(connection)
 
 
 async def driver_connection(session: AsyncSession, *, transactional: bool = True) -> Any:
@@ -112,6 +156,9 @@ async def driver_connection(session: AsyncSession, *, transactional: bool = True
 
 async def dispose_engine() -> None:
     loop = asyncio.get_running_loop()
+    pool = _read_pools.pop(loop, None)
+    if pool is not None:
+        await pool.close()
     _sessionmakers.pop(loop, None)
     engine = _engines.pop(loop, None)
     if engine is not None:

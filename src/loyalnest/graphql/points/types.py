@@ -48,7 +48,7 @@ class PointsTransaction:
         return cls(
             id=encode_id("PointsTransaction", dto.id),
             delta=dto.delta,
-            kind=TransactionKind(dto.kind),
+            kind=_KINDS[dto.kind],
             source=dto.source,
             source_ref=dto.source_ref,
             shortfall=dto.shortfall,
@@ -58,6 +58,8 @@ class PointsTransaction:
             created_at=dto.created_at,
         )
 
+
+_KINDS = {kind.value: kind for kind in TransactionKind}  # a dict hit, not an Enum() call
 
 PointsTransactionConnection = Connection[PointsTransaction]
 
