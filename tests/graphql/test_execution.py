@@ -58,6 +58,15 @@ class Query:
         # ``must`` is non-null in the schema: the second row breaks that promise
         return [ROWS[0], Row(**{**ROWS[1].__dict__, "must": None})]  # type: ignore[arg-type]
 
+    @strawberry.field
+    def with_gap(self) -> list[Row | None]:
+        return [ROWS[0], None]
+
+    @strawberry.field
+    def broken_list(self) -> list[Row] | None:
+        # items are non-null in the schema: the None breaks that promise
+        return [ROWS[0], None]  # type: ignore[list-item]
+
 
 fast = strawberry.Schema(query=Query, execution_context_class=LoyalNestExecutionContext)
 plain = strawberry.Schema(query=Query)
@@ -76,6 +85,7 @@ QUERIES = [
     "query ($skip: Boolean!) { rows { id count @skip(if: $skip) label @include(if: $skip) } }",
     "{ rows { id doubled count } }",  # a resolver field: the whole set takes the normal path
     "{ a: rows { id } b: rows { count colour } }",
+    "{ withGap { id count } }",
 ]
 
 
@@ -95,6 +105,14 @@ async def test_null_in_a_non_null_field_is_reported_like_graphql_core() -> None:
     assert a.errors[0].path == ["broken", 1, "must"]
 
 
+async def test_null_item_in_a_list_of_non_null_items_is_reported_like_graphql_core() -> None:
+    a, b = await both("{ brokenList { id count } }")
+    assert a.data == b.data == {"brokenList": None}
+    assert [(e.message, e.path) for e in a.errors or []] == [(e.message, e.path) for e in b.errors or []]
+    assert a.errors
+    assert a.errors[0].path == ["brokenList", 1]
+
+
 async def test_a_field_with_permission_classes_is_still_checked() -> None:
     a, b = await both("{ rows { id secret } }")
     assert a.data == b.data
@@ -105,15 +123,22 @@ async def test_a_field_with_permission_classes_is_still_checked() -> None:
 
 class _CountingContext(LoyalNestExecutionContext):
     fields_executed = 0
+    selection_sets_executed = 0
 
     def execute_field(self, *args: Any, **kwargs: Any) -> Any:
         type(self).fields_executed += 1
         return super().execute_field(*args, **kwargs)
+
+    def execute_fields(self, *args: Any, **kwargs: Any) -> Any:
+        type(self).selection_sets_executed += 1
+        return super().execute_fields(*args, **kwargs)
 
 
 async def test_plain_leaves_skip_the_per_field_machinery() -> None:
     counting = strawberry.Schema(query=Query, execution_context_class=_CountingContext)
     result = await counting.execute("{ rows { id count label colour } }")
     assert result.errors is None
-    # only ``rows`` went through graphql-core's execute_field; its 2 x 4 leaves did not
+    # only ``rows`` went through graphql-core's execute_field; its 2 x 4 leaves did not,
+    # and the list of rows was completed in one pass (only the root selection set ran)
     assert _CountingContext.fields_executed == 1
+    assert _CountingContext.selection_sets_executed == 1

@@ -9,7 +9,8 @@ is 70 trips through that machinery, more CPU than the rest of the request put to
 
 ``LoyalNestExecutionContext.execute_fields`` therefore checks, once per selection set
 per request, whether every field in it is such a plain leaf (``__typename`` included),
-and if so builds the result dict directly. Anything else, and any value the fast path
+and if so builds the result dict directly; ``complete_iterable_value`` does the same
+for a whole list of such objects (a page of nodes) at once. Anything else, and any value the fast path
 would have to report as an error (null in a non-null field, a scalar that will not
 serialise), goes through graphql-core unchanged, so errors, null propagation and paths
 are exactly the spec's: the plain fields have no side effects, so computing them a
@@ -27,6 +28,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLScalarType,
 )
 from graphql.pyutils import Path, Undefined
@@ -51,6 +53,32 @@ class LoyalNestExecutionContext(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self._fast_path = manager is None or not manager.middlewares
 
+    def complete_iterable_value(
+        self,
+        item_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        items: Any,
+        position_context: Any,
+    ) -> Any:
+        if self._fast_path and isinstance(items, list | tuple):
+            nullable_items = not isinstance(item_type, GraphQLNonNull)
+            object_type = item_type if nullable_items else item_type.of_type  # type: ignore[union-attr]
+            if isinstance(object_type, GraphQLObjectType) and object_type.is_type_of is None:
+                grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+                    object_type, field_details_list
+                )
+                plan = None if new_defer_usages else self._plan_for(object_type, grouped_field_set)
+                if plan is not None:
+                    try:
+                        return [_run_item(plan, object_type, item, nullable_items) for item in items]
+                    except Exception:  # _Fallback or a scalar that refused: graphql-core reports it
+                        pass
+        return super().complete_iterable_value(
+            item_type, field_details_list, info, path, items, position_context
+        )
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -60,17 +88,20 @@ class LoyalNestExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if self._fast_path:
-            entry = self._plans.get(id(grouped_field_set))
-            if entry is None or entry[0] is not grouped_field_set:
-                entry = (grouped_field_set, self._plan(parent_type, grouped_field_set))
-                self._plans[id(grouped_field_set)] = entry
-            plan = entry[1]
+            plan = self._plan_for(parent_type, grouped_field_set)
             if plan is not None:
                 try:
                     return _run(plan, parent_type, source_value)
                 except Exception:  # _Fallback or a scalar that refused: graphql-core reports it
                     pass
         return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+
+    def _plan_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan:
+        entry = self._plans.get(id(grouped_field_set))
+        if entry is None or entry[0] is not grouped_field_set:
+            entry = (grouped_field_set, self._plan(parent_type, grouped_field_set))
+            self._plans[id(grouped_field_set)] = entry
+        return entry[1]
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan:
         steps: list[_Step] = []
@@ -115,6 +146,16 @@ def _reader(definition: Any, resolve: Callable[..., Any]) -> Callable[[Any], Any
     if definition.default_resolver is getattr:
         return attrgetter(definition.python_name)
     return partial(resolve, info=None)
+
+
+def _run_item(
+    plan: tuple[_Step, ...], parent_type: GraphQLObjectType, item: Any, nullable: bool
+) -> dict[str, Any] | None:
+    if item is None:
+        if nullable:
+            return None
+        raise _Fallback
+    return _run(plan, parent_type, item)
 
 
 def _run(plan: tuple[_Step, ...], parent_type: GraphQLObjectType, source: Any) -> dict[str, Any]:
