@@ -289,6 +289,15 @@ async def _bare_program(uow: Any, merchant_id: int) -> None:
     """The program most tests are written against: 1 point per unit of currency on
     purchases and no other way to earn, so a test's numbers say only what it is about.
     Each context that adds a way to earn switches it off here."""
+    # shops now start at 10 points per unit; set directly, so no audit row is written
+    await uow.session.execute(
+        text("UPDATE program_settings SET points_per_currency_unit = 1 WHERE merchant_id = :m"),
+        {"m": merchant_id},
+    )
+    # signup, newsletter, birthday, review and custom awards: created switched off
+    from loyalnest.contexts.earning import api as earning
+
+    await earning.install_rules(uow, merchant_id, enabled=False)
 
 
 @pytest.fixture
@@ -317,7 +326,9 @@ def drain(broker: Any, worker: Any) -> Callable[[], Awaitable[None]]:
 
 @pytest.fixture(autouse=True)
 async def ledger_invariant(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    """After every test that touched the database: each balance equals its ledger sum."""
+    """After every test that touched the database: each balance equals its ledger sum
+    and what its open lots hold, and each lot's remaining follows from what entries
+    took from it."""
     yield
     if "broker" not in request.fixturenames:
         return
@@ -326,4 +337,6 @@ async def ledger_invariant(request: pytest.FixtureRequest) -> AsyncIterator[None
 
     async with unit_of_work() as uow:
         mismatches = await points.verify_ledger(uow)
+        lots = await points.verify_lots(uow)
     assert mismatches == [], f"ledger invariant broken: {mismatches}"
+    assert lots == [], f"lot invariant broken: {lots}"

@@ -6,4 +6,7 @@
 
 from __future__ import annotations
 
+import workers.earning
+import workers.points
+import workers.rewards
 import workers.shopify  # noqa: F401

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from loyalnest.contexts.earning import api as earning
+from loyalnest.contexts.points import api as points
+from loyalnest.contexts.rewards import api as rewards
 from loyalnest.contexts.shopify import api as shopify
 from loyalnest.platform import outbox, queue
 from loyalnest.platform.redis import get_async_redis, key
@@ -37,7 +40,18 @@ class PeriodicJob:
 
 
 # Each context's recurring work; add a line here when a context gains some.
-PERIODIC_JOBS: list[PeriodicJob] = []
+PERIODIC_JOBS: list[PeriodicJob] = [
+    # redemptions whose Shopify answer was lost (each pass takes those pending > 5 min)
+    PeriodicJob(rewards.SETTLE_PENDING_ACTOR, rewards.REWARDS_QUEUE, every_seconds=60),
+    # points of codes never used come back (expiry + 48 h grace), checked hourly
+    PeriodicJob(rewards.EXPIRE_UNUSED_CODES_ACTOR, rewards.REWARDS_QUEUE, every_seconds=3600),
+    # birthdays: hourly, so each shop's day is seen soon after it begins in its timezone
+    PeriodicJob(earning.AWARD_BIRTHDAYS_ACTOR, earning.EARNING_QUEUE, every_seconds=3600),
+    # lots whose time has come expire, and expiry reminders are recorded: hourly
+    PeriodicJob(points.EXPIRE_LOTS_ACTOR, points.POINTS_QUEUE, every_seconds=3600),
+    # pending points whose period is over become spendable: every 15 minutes
+    PeriodicJob(points.RELEASE_PENDING_ACTOR, points.POINTS_QUEUE, every_seconds=900),
+]
 
 
 async def send_due_jobs(jobs: list[PeriodicJob] | None = None) -> list[str]:

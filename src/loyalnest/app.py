@@ -14,6 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 from loyalnest.graphql.schema import build_schema
 from loyalnest.graphql.view import AppProxyGraphQL, StaffGraphQL
 from loyalnest.http.health import health, metrics_endpoint, ready
+from loyalnest.http.reviews import review_webhook
 from loyalnest.http.webhooks import shopify_webhook
 from loyalnest.platform.db import dispose_engine
 from loyalnest.platform.redis import close_async_redis
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", staff_graphql),
             Route("/proxy/graphql", proxy_graphql, methods=["GET", "POST"]),
             Route("/webhooks/shopify", shopify_webhook, methods=["POST"]),
+            Route("/webhooks/reviews/{provider}", review_webhook, methods=["POST"]),
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics_endpoint),

@@ -280,7 +280,9 @@ def token(
 def verify_ledger(
     shop: Annotated[str | None, typer.Option(help="only this shop (default: all)")] = None,
 ) -> None:
-    """Check that every balance equals the sum of its ledger rows. Exit 1 on mismatch."""
+    """Check that every balance equals the sum of its ledger rows and what its open lots
+    hold, and that every lot's remaining follows from what was taken from it. Exit 1 on
+    mismatch."""
     settings = get_settings()
 
     async def _verify() -> int:
@@ -297,13 +299,26 @@ def verify_ledger(
             merchant_id = merchant.id
         async with unit_of_work() as uow:
             mismatches = await points.verify_ledger(uow, merchant_id)
+            lots = await points.verify_lots(uow, merchant_id)
         for m in mismatches:
+            if m.balance != m.ledger_sum:
+                found = f"balance {m.balance} != ledger {m.ledger_sum}, open lots {m.lots_remaining}"
+            else:
+                found = f"balance {m.balance} = ledger {m.ledger_sum} != open lots {m.lots_remaining}"
+            typer.echo(f"merchant {m.merchant_id} customer {m.customer_id}: {found}")
+        for lot in lots:
             typer.echo(
-                f"merchant {m.merchant_id} customer {m.customer_id}: "
-                f"balance {m.balance} != ledger {m.ledger_sum}"
+                f"merchant {lot.merchant_id} lot {lot.lot_id} (customer {lot.customer_id}): "
+                f"remaining {lot.remaining} != {lot.points} points - {lot.consumed} taken"
             )
-        typer.echo("ledger ok" if not mismatches else f"{len(mismatches)} mismatched accounts")
-        return 1 if mismatches else 0
+        if not mismatches and not lots:
+            typer.echo("ledger ok")
+            return 0
+        if mismatches:
+            typer.echo(f"{len(mismatches)} mismatched accounts")
+        if lots:
+            typer.echo(f"{len(lots)} mismatched lots")
+        return 1
 
     with servers(settings) as (database_url, redis_url):
         configure(settings, database_url, redis_url)
@@ -323,13 +338,21 @@ def rotate_keys(
 
     async def _rotate() -> None:
         from loyalnest.contexts.customers import api as customers
+        from loyalnest.contexts.earning import api as earning
         from loyalnest.contexts.merchants import api as merchants
+        from loyalnest.contexts.rewards import api as rewards
         from loyalnest.contexts.shopify import api as shopify
         from loyalnest.platform.crypto import get_keyring
         from loyalnest.platform.key_rotation import rotate_column
 
         keyring = get_keyring()
-        specs = [*customers.ENCRYPTED_COLUMNS, *merchants.ENCRYPTED_COLUMNS, *shopify.ENCRYPTED_COLUMNS]
+        specs = [
+            *customers.ENCRYPTED_COLUMNS,
+            *merchants.ENCRYPTED_COLUMNS,
+            *shopify.ENCRYPTED_COLUMNS,
+            *rewards.ENCRYPTED_COLUMNS,
+            *earning.ENCRYPTED_COLUMNS,
+        ]
         total = unreadable = 0
         for spec in specs:
             result = await rotate_column(keyring, spec, batch_size=batch_size)

@@ -234,7 +234,7 @@ class TestAccepted:
         assert len(await inbox_rows(shop.id)) == 1
 
     async def test_topic_we_do_not_handle_is_stored_and_ignored(self, shop, drain):
-        response = await shop.webhook("products/update", {"id": 5, "title": "Mug"})
+        response = await shop.webhook("collections/update", {"id": 5, "title": "Mug"})
         assert response.status_code == 200
         await drain()
         [row] = await inbox_rows(shop.id)

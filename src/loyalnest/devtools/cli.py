@@ -183,6 +183,89 @@ def bench_graphql(
     typer.echo("\n".join(report.lines()))
 
 
+@bench_app.command("redeem")
+def bench_redeem(
+    redemptions: Annotated[int, typer.Option(min=1, help="storefront redemptions to send")] = 2000,
+    customers: Annotated[int, typer.Option(min=1, help="customers redeeming (round-robin)")] = 50,
+    concurrency: Annotated[int, typer.Option(min=1, max=512, help="requests in flight")] = 32,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="a running API instead of starting one (loopback only); its Admin API base URL "
+            "must reach a Shopify fake that accepts the bench shop's token (as `loyalnest run`'s does)"
+        ),
+    ] = None,
+    points_cost: Annotated[int, typer.Option(min=1, help="points the reward costs")] = 10,
+    plan: Annotated[
+        str, typer.Option(help="the bench shop's Shopify plan (sets the Admin API rate limit)")
+    ] = "enterprise",
+    warmup: Annotated[int, typer.Option(min=0, help="redemptions sent before timing")] = 200,
+    baseline: Annotated[bool, typer.Option(help="also time the bare conditional spend")] = True,
+    timeout: Annotated[float, typer.Option(min=1, help="seconds allowed for each phase")] = 300,
+    keep_shop: Annotated[bool, typer.Option(help="keep the bench shop's data afterwards")] = False,
+) -> None:
+    """Redemptions/s (p50/p99) through the app proxy and the Shopify fake, and the
+    database's own rate of the conditional spend at the same concurrency, with the ratio."""
+    from loyalnest.devtools import bench, bench_redeem
+
+    settings = get_settings()
+    with bench.bench_stack(settings) as stack:
+
+        async def main() -> bench_redeem.RedeemBenchReport:
+            shop = await bench_redeem.seed_redeem_shop(
+                customers_count=customers,
+                redemptions=redemptions + warmup,
+                points_cost=points_cost,
+                plan=plan,
+            )
+            api_url = url
+            counter = None
+            trees: dict[str, int] = {}
+            if api_url is None:
+                fake_port = bench.free_port()
+                fake_url = f"http://127.0.0.1:{fake_port}"
+                stack.processes.append(
+                    bench.spawn(
+                        bench_redeem.fake_command(fake_port, [(shop.shop_domain, shop.access_token, plan)]),
+                        stack.env,
+                    )
+                )
+                await bench.wait_until_serving(
+                    fake_url, "/__fake__/state", timeout=60, process=stack.processes[-1]
+                )
+                trees["shopify-fake"] = stack.processes[-1].pid
+                stack.env["LOYALNEST_SHOPIFY_ADMIN_BASE_URL"] = fake_url
+                api_url = bench.start_api(stack, bench.free_port())
+                await bench.wait_until_serving(api_url, "/health", timeout=60, process=stack.processes[-1])
+                trees["api"] = stack.processes[-1].pid
+                counter = bench_redeem.fake_discount_counter(fake_url, shop.shop_domain)
+            try:
+                return await bench_redeem.run_redeem_bench(
+                    api_url,
+                    secret=settings.shopify_api_secret,
+                    shop=shop,
+                    redemptions=redemptions,
+                    concurrency=concurrency,
+                    warmup=warmup,
+                    baseline=baseline,
+                    timeout=timeout,
+                    fake_state=counter,
+                    plan=plan,
+                    cpu_trees=trees,
+                )
+            finally:
+                if not keep_shop:
+                    await bench_redeem.drop_shop(shop.merchant_id)
+
+        report = _run(main)
+        report.setup = (
+            stack.describe().replace("1 worker process", "1 Shopify fake process")
+            if url is None
+            else f"server at {url}"
+        )
+    typer.echo("\n".join(report.lines()))
+
+
 def register(app: typer.Typer) -> None:
     """Add the developer-tool commands to ``app``."""
     app.command("simulate")(simulate)

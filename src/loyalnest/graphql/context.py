@@ -10,9 +10,16 @@ from strawberry.dataloader import DataLoader
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.points import api as points
+from loyalnest.contexts.rewards import api as rewards
 from loyalnest.graphql.customers.loaders import customer_loader
 from loyalnest.graphql.errors import PublicError
-from loyalnest.graphql.points.loaders import account_loader, first_transactions_loader
+from loyalnest.graphql.points.loaders import (
+    account_loader,
+    expiring_points_loader,
+    first_transactions_loader,
+    pending_points_loader,
+)
+from loyalnest.graphql.rewards.loaders import first_redemptions_loader, reward_loader
 from loyalnest.platform.tenancy import Customer, Principal, Staff
 from loyalnest.settings import Settings
 
@@ -24,6 +31,10 @@ class Loaders:
         self.customer: DataLoader[int, customers.CustomerDTO | None] = customer_loader(merchant_id)
         self.account: DataLoader[int, points.AccountDTO] = account_loader(merchant_id)
         self._first_transactions: dict[int, DataLoader[int, points.LedgerPage]] = {}
+        self.pending_points: DataLoader[int, int] = pending_points_loader(merchant_id)
+        self._expiring_points: dict[int, DataLoader[int, points.ExpiringPointsDTO]] = {}
+        self.reward: DataLoader[int, rewards.RewardDTO | None] = reward_loader(merchant_id)
+        self._first_redemptions: dict[int, DataLoader[int, rewards.RedemptionPage]] = {}
         self._merchant_id = merchant_id
 
     def first_transactions(self, first: int) -> DataLoader[int, points.LedgerPage]:
@@ -33,15 +44,40 @@ class Loaders:
             self._first_transactions[first] = loader
         return loader
 
+    def expiring_points(self, within_days: int) -> DataLoader[int, points.ExpiringPointsDTO]:
+        loader = self._expiring_points.get(within_days)
+        if loader is None:
+            loader = expiring_points_loader(self._merchant_id, within_days)
+            self._expiring_points[within_days] = loader
+        return loader
+
+    def first_redemptions(self, first: int) -> DataLoader[int, rewards.RedemptionPage]:
+        loader = self._first_redemptions.get(first)
+        if loader is None:
+            loader = first_redemptions_loader(self._merchant_id, first)
+            self._first_redemptions[first] = loader
+        return loader
+
+    def forget_redemptions(self, customer_id: int) -> None:
+        """Like ``forget_points``, for a customer's redemptions after a redemption."""
+        for loader in self._first_redemptions.values():
+            with contextlib.suppress(KeyError):
+                loader.clear(customer_id)
+
     def forget_points(self, customer_id: int) -> None:
         """Drop what this request cached about a customer's points after a write, so
         fields resolved later in the request (the mutation payload, the next mutation)
         read the new state. Keys never loaded are fine: there is nothing to drop."""
         with contextlib.suppress(KeyError):
             self.account.clear(customer_id)
+        with contextlib.suppress(KeyError):
+            self.pending_points.clear(customer_id)
         for loader in self._first_transactions.values():
             with contextlib.suppress(KeyError):
                 loader.clear(customer_id)
+        for expiring in self._expiring_points.values():
+            with contextlib.suppress(KeyError):
+                expiring.clear(customer_id)
 
 
 @dataclass

@@ -21,17 +21,32 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from loyalnest.graphql.customers.queries import CustomersQuery
+from loyalnest.graphql.earning.mutations import EarningMutation
+from loyalnest.graphql.earning.queries import EarningQuery
 from loyalnest.graphql.errors import should_mask_error
+from loyalnest.graphql.execution import LoyalNestExecutionContext
 from loyalnest.graphql.merchants.mutations import MerchantsMutation
 from loyalnest.graphql.merchants.queries import MerchantsQuery
 from loyalnest.graphql.points.mutations import PointsMutation
 from loyalnest.graphql.points.subscriptions import PointsSubscription
+from loyalnest.graphql.rewards.mutations import RewardsMutation
+from loyalnest.graphql.rewards.queries import RewardsQuery
 from loyalnest.graphql.storefront.queries import StorefrontQuery
 from loyalnest.settings import Settings, get_settings
 
-Query = merge_types("Query", (MerchantsQuery, CustomersQuery, StorefrontQuery))
-Mutation = merge_types("Mutation", (MerchantsMutation, PointsMutation))
+Query = merge_types("Query", (MerchantsQuery, CustomersQuery, StorefrontQuery, RewardsQuery, EarningQuery))
+Mutation = merge_types("Mutation", (MerchantsMutation, PointsMutation, RewardsMutation, EarningMutation))
 Subscription = merge_types("Subscription", (PointsSubscription,))
+
+
+class _MaskErrors(MaskErrors):
+    """MaskErrors, minus its per-request ``isinstance`` against a runtime Protocol
+    (which walks the protocol's members every time)."""
+
+    def _process_result(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
 
 
 class LoyalNestSchema(strawberry.Schema):
@@ -58,11 +73,17 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
         lambda: AddValidationRules(guard_rules),
-        lambda: MaskErrors(should_mask_error=should_mask_error),
+        lambda: _MaskErrors(should_mask_error=should_mask_error),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return LoyalNestSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    return LoyalNestSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        execution_context_class=LoyalNestExecutionContext,
+    )
 
 
 def export_sdl() -> str:

@@ -48,3 +48,12 @@ class ShopifyCustomerFacts:
 class CustomerPage:
     items: list[CustomerDTO]
     has_next_page: bool
+
+
+@dataclass(frozen=True)
+class CustomerWrite:
+    """What a customers/create|update webhook did to the profile. ``marketing_opted_in``
+    is True for the one write that first saw the customer's marketing consent on."""
+
+    id: int
+    marketing_opted_in: bool

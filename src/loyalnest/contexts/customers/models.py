@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -28,6 +29,20 @@ class Customer(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("merchant_id", "shopify_customer_id", name="uq_customers_shopify_id"),
         Index("ix_customers_email_bidx", "merchant_id", "email_bidx"),
+        # "whose birthday falls on this day" in one shop
+        Index(
+            "ix_customers_birthday_month_day",
+            "merchant_id",
+            "birthday_md_bidx",
+            postgresql_where=text("birthday_md_bidx IS NOT NULL"),
+        ),
+        # birthdays stored before the month-day index existed, still to be indexed
+        Index(
+            "ix_customers_birthday_unindexed",
+            "merchant_id",
+            "id",
+            postgresql_where=text("birthday_enc IS NOT NULL AND birthday_md_bidx IS NULL"),
+        ),
     )
 
     merchant_id: int = Field(
@@ -41,8 +56,22 @@ class Customer(SQLModel, table=True):
     last_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     phone_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     birthday_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The birthday's month and day as a per-shop blind index (the date itself is only
+    # stored encrypted), so "whose birthday is today" is an index lookup; and when the
+    # birthday was first set or moved to another day (one set less than 30 days before
+    # it falls waits a year for its points). Null with a birthday: set before tracking.
+    birthday_md_bidx: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    birthday_set_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
     accepts_marketing: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    # The first time a customers/create|update webhook showed marketing consent on; never
+    # cleared, so a newsletter signup is recognised once per customer whatever happens
+    # after. Order payloads never set it (see ``service.upsert_from_shopify``).
+    marketing_opt_in_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
     # Merchant-chosen labels such as "VIP"; not PII, kept in clear for filtering.
     tags: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

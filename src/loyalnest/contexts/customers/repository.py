@@ -20,12 +20,23 @@ _UPSERT_FIELDS = (
     "last_name_enc",
     "phone_enc",
     "birthday_enc",
+    "birthday_md_bidx",
+    "birthday_set_at",
     "accepts_marketing",
+    "marketing_opt_in_at",
     "tags",
     "state",
     "shopify_updated_at",
     "updated_at",
 )
+# Columns an update does not simply overwrite. Both right-hand sides read the stored row.
+_UPDATE_EXPRESSIONS = {
+    # the birthday counts as set anew only when it moves to another day of the year
+    "birthday_set_at": "CASE WHEN customers.birthday_md_bidx IS DISTINCT FROM EXCLUDED.birthday_md_bidx"
+    " THEN EXCLUDED.birthday_set_at ELSE customers.birthday_set_at END",
+    # set once, the first time consent is seen on, and never cleared
+    "marketing_opt_in_at": "COALESCE(customers.marketing_opt_in_at, EXCLUDED.marketing_opt_in_at)",
+}
 
 
 _UPSERT_COLUMNS = ("merchant_id", "shopify_customer_id", *_UPSERT_FIELDS)
@@ -35,37 +46,162 @@ _ID_BY_SHOPIFY_ID = "SELECT id FROM customers WHERE merchant_id = $1 AND shopify
 
 def _upsert_sql(keep: frozenset[str]) -> str:
     """The upsert for one set of kept columns, built once (asyncpg then prepares it once
-    per connection): building it with SQLAlchemy cost ~1.2 ms of CPU per order webhook."""
+    per connection): building it with SQLAlchemy cost ~1.2 ms of CPU per order webhook.
+
+    It also says, in the same round trip, whether this write is the one that recorded
+    the customer's first marketing opt-in: the caller passes one timestamp as both
+    ``updated_at`` and the opt-in time, so the stored opt-in equals this write's
+    ``updated_at`` only when this statement set it (an earlier opt-in keeps its own
+    time). That needs no read of the old row, and concurrent writers cannot both see it:
+    the conflict update works on the latest committed row."""
     sql = _UPSERT_SQL.get(keep)
     if sql is None:
         columns = ", ".join(_UPSERT_COLUMNS)
         params = ", ".join(f"${i}" for i in range(1, len(_UPSERT_COLUMNS) + 1))
-        sets = ", ".join(f"{name} = EXCLUDED.{name}" for name in _UPSERT_FIELDS if name not in keep)
+        sets = ", ".join(
+            f"{name} = {_UPDATE_EXPRESSIONS.get(name, f'EXCLUDED.{name}')}"
+            for name in _UPSERT_FIELDS
+            if name not in keep
+        )
         sql = _UPSERT_SQL[keep] = (
             f"INSERT INTO customers ({columns}) VALUES ({params}) "
             f"ON CONFLICT (merchant_id, shopify_customer_id) DO UPDATE SET {sets} "
             "WHERE customers.shopify_updated_at IS NULL OR EXCLUDED.shopify_updated_at IS NULL "
             "OR EXCLUDED.shopify_updated_at >= customers.shopify_updated_at "
-            "RETURNING id"
+            "RETURNING id, marketing_opt_in_at IS NOT NULL AND marketing_opt_in_at = updated_at"
         )
     return sql
 
 
 async def upsert_by_shopify_id(
     session: AsyncSession, values: dict[str, Any], *, keep: Collection[str] = ()
-) -> int:
+) -> tuple[int, bool]:
     """Insert or update the customer; a payload older than the stored one changes nothing.
     Columns named in ``keep`` are only written for a new customer. Returns the customer
-    id either way."""
+    id either way, and whether this write recorded the first marketing opt-in."""
     connection = await driver_connection(session)
-    customer_id = await connection.fetchval(
+    record = await connection.fetchrow(
         _upsert_sql(frozenset(keep)), *(values[name] for name in _UPSERT_COLUMNS)
     )
-    if customer_id is None:  # a stale payload: nothing written
+    if record is None:  # a stale payload: nothing written
         customer_id = await connection.fetchval(
             _ID_BY_SHOPIFY_ID, values["merchant_id"], values["shopify_customer_id"]
         )
-    return int(customer_id)
+        return int(customer_id), False
+    return int(record[0]), bool(record[1])
+
+
+_SET_BIRTHDAY = """
+UPDATE customers
+SET birthday_enc = $3, birthday_md_bidx = $4::varchar,
+    birthday_set_at = CASE WHEN $4::varchar IS NULL THEN NULL
+        WHEN birthday_md_bidx IS DISTINCT FROM $4::varchar THEN $5 ELSE birthday_set_at END,
+    updated_at = $5
+WHERE merchant_id = $1 AND id = $2
+RETURNING id
+"""
+
+
+async def set_birthday(
+    session: AsyncSession,
+    merchant_id: int,
+    customer_id: int,
+    *,
+    birthday_enc: str | None,
+    birthday_md_bidx: str | None,
+    now: datetime,
+) -> bool:
+    """Store a birthday (or clear it); False when the customer is not the shop's."""
+    connection = await driver_connection(session)
+    found = await connection.fetchval(
+        _SET_BIRTHDAY, merchant_id, customer_id, birthday_enc, birthday_md_bidx, now
+    )
+    return found is not None
+
+
+_BIRTHDAYS_ON = """
+SELECT id FROM customers
+WHERE merchant_id = $1 AND birthday_md_bidx = ANY($2::text[])
+  AND (birthday_set_at IS NULL OR birthday_set_at < $3)
+ORDER BY id
+"""
+
+
+async def ids_with_birthday_index(
+    session: AsyncSession, merchant_id: int, month_day_indexes: Sequence[str], *, set_before: datetime
+) -> list[int]:
+    """Customers whose birthday index is one of ``month_day_indexes`` and whose birthday
+    was set before ``set_before`` (or before it was tracked)."""
+    connection = await driver_connection(session, transactional=False)
+    records = await connection.fetch(_BIRTHDAYS_ON, merchant_id, list(month_day_indexes), set_before)
+    return [int(r[0]) for r in records]
+
+
+# A loose index scan: one index probe per shop, however many birthdays each holds.
+_SHOPS_WITH_BIRTHDAYS = """
+WITH RECURSIVE shops(merchant_id) AS (
+    (SELECT merchant_id FROM customers WHERE birthday_md_bidx IS NOT NULL ORDER BY merchant_id LIMIT 1)
+  UNION ALL
+    SELECT (
+        SELECT c.merchant_id FROM customers c
+        WHERE c.birthday_md_bidx IS NOT NULL AND c.merchant_id > shops.merchant_id
+        ORDER BY c.merchant_id LIMIT 1
+    )
+    FROM shops WHERE shops.merchant_id IS NOT NULL
+)
+SELECT merchant_id FROM shops WHERE merchant_id IS NOT NULL
+"""
+
+
+async def shops_with_birthdays(session: AsyncSession) -> list[int]:
+    """Every shop holding at least one indexed birthday (a fleet-wide maintenance read,
+    like the inbox relay's)."""
+    connection = await driver_connection(session, transactional=False)
+    return [int(r[0]) for r in await connection.fetch(_SHOPS_WITH_BIRTHDAYS)]
+
+
+_UNINDEXED_BIRTHDAYS = """
+SELECT merchant_id, id, birthday_enc FROM customers
+WHERE birthday_enc IS NOT NULL AND birthday_md_bidx IS NULL
+ORDER BY merchant_id, id
+LIMIT $1
+FOR UPDATE SKIP LOCKED
+"""
+_SET_BIRTHDAY_INDEXES = """
+UPDATE customers AS c SET birthday_md_bidx = u.bidx
+FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(merchant_id, id, bidx)
+WHERE c.merchant_id = u.merchant_id AND c.id = u.id
+"""
+
+
+async def lock_unindexed_birthdays(session: AsyncSession, *, limit: int) -> list[tuple[int, int, str]]:
+    """(merchant_id, id, birthday_enc) of birthdays not yet in the month-day index,
+    locked (other passes skip them)."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(_UNINDEXED_BIRTHDAYS, limit)
+    return [(int(m), int(i), str(enc)) for m, i, enc in records]
+
+
+async def set_birthday_indexes(session: AsyncSession, indexes: Sequence[tuple[int, int, str]]) -> None:
+    """Write (merchant_id, id, month-day index) for rows locked above."""
+    if not indexes:
+        return
+    connection = await driver_connection(session)
+    await connection.execute(
+        _SET_BIRTHDAY_INDEXES,
+        [m for m, _, _ in indexes],
+        [i for _, i, _ in indexes],
+        [b for _, _, b in indexes],
+    )
+
+
+_ID_BY_EMAIL = "SELECT id FROM customers WHERE merchant_id = $1 AND email_bidx = $2 ORDER BY id LIMIT 1"
+
+
+async def id_by_email_index(session: AsyncSession, merchant_id: int, email_bidx: str) -> int | None:
+    connection = await driver_connection(session, transactional=False)
+    found = await connection.fetchval(_ID_BY_EMAIL, merchant_id, email_bidx)
+    return None if found is None else int(found)
 
 
 async def get(session: AsyncSession, merchant_id: int, customer_id: int) -> Customer | None:
@@ -97,10 +233,10 @@ WHERE merchant_id = $1 AND id = ANY($2::bigint[])
 """
 
 
-async def get_many(session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]) -> list[CustomerRow]:
-    """Batch read for the per-request DataLoader, as one asyncpg prepared statement
-    (SQLAlchemy's ORM overhead was most of a dashboard query's time)."""
-    connection = await driver_connection(session, transactional=False)
+async def get_many(connection: Any, merchant_id: int, customer_ids: Sequence[int]) -> list[CustomerRow]:
+    """Batch read for the per-request DataLoader, as one asyncpg prepared statement on a
+    ``platform.db.read_connection`` (SQLAlchemy's ORM overhead was most of a dashboard
+    query's time)."""
     records = await connection.fetch(_GET_MANY, merchant_id, list(customer_ids))
     return [CustomerRow(*record) for record in records]
 

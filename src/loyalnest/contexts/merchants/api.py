@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from loyalnest.contexts.merchants import service
+from loyalnest.contexts.merchants import repository, service
 from loyalnest.contexts.merchants.dto import MerchantDTO, ProgramSettingsDTO, ProgramSettingsUpdate
 from loyalnest.platform.db import read_session
 from loyalnest.platform.key_rotation import EncryptedColumn
@@ -21,15 +21,19 @@ __all__ = [
     "get_by_domain",
     "get_by_domain_cached",
     "get_merchant",
+    "get_merchant_in",
     "get_program_settings",
     "get_program_settings_in",
+    "get_timezones",
     "install_shop",
     "normalise_shop_domain",
+    "normalise_tag",
     "set_access_token",
     "update_program_settings",
 ]
 
 normalise_shop_domain = service.normalise_shop_domain
+normalise_tag = service.normalise_tag
 
 AdminCredentials = service.AdminCredentials
 
@@ -103,6 +107,19 @@ async def get_by_domain_cached(shop_domain: str) -> MerchantDTO | None:
 async def get_merchant(merchant_id: int) -> MerchantDTO | None:
     async with read_session() as session:
         return await service.get_merchant(session, merchant_id)
+
+
+async def get_merchant_in(uow: UnitOfWork, merchant_id: int) -> MerchantDTO | None:
+    """The shop read inside a caller's transaction (e.g. its timezone while posting)."""
+    return await service.get_merchant(uow.session, merchant_id)
+
+
+async def get_timezones(merchant_ids: list[int]) -> dict[int, str]:
+    """{merchant id: IANA timezone} of the shops that exist among ``merchant_ids``."""
+    if not merchant_ids:
+        return {}
+    async with read_session() as session:
+        return await repository.get_timezones(session, sorted(set(merchant_ids)))
 
 
 async def get_program_settings(merchant_id: int) -> ProgramSettingsDTO:

@@ -81,3 +81,10 @@ async def lock_program_settings(session: AsyncSession, merchant_id: int) -> Prog
         .with_for_update()
     )
     return result.scalar_one()
+
+
+async def get_timezones(session: AsyncSession, merchant_ids: list[int]) -> dict[int, str]:
+    result = await session.execute(
+        select(Merchant.id, Merchant.iana_timezone).where(Merchant.id.in_(merchant_ids))  # type: ignore[union-attr,call-overload]
+    )
+    return {int(row[0]): str(row[1]) for row in result.all()}

@@ -8,7 +8,7 @@ customer paid in), as exact Decimals. A payload that cannot be understood raises
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,19 @@ MAX_STATE_LENGTH = 32
 
 
 @dataclass(frozen=True)
+class ParsedLine:
+    """An order line in shop money: unit ``price`` before discounts, ``discount`` the
+    line's share of all discounts, ``tax`` its tax. ``product_id`` is None for custom
+    items (no product)."""
+
+    product_id: int | None
+    quantity: int
+    price: Decimal
+    discount: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
 class ParsedOrder:
     shopify_order_id: int
     customer: ShopifyCustomerFacts | None
@@ -39,6 +52,16 @@ class ParsedOrder:
     tax: Decimal
     taxes_included: bool
     discount_codes: tuple[str, ...]
+    lines: tuple[ParsedLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedRefundLine:
+    """A refunded line in shop money (``subtotal`` after discounts)."""
+
+    product_id: int | None
+    subtotal: Decimal
+    tax: Decimal
 
 
 @dataclass(frozen=True)
@@ -48,6 +71,7 @@ class ParsedRefund:
     line_subtotal: Decimal
     line_tax: Decimal
     shipping: Decimal
+    lines: tuple[ParsedRefundLine, ...] = ()
 
 
 def _id(value: Any, what: str) -> int:
@@ -187,6 +211,57 @@ def parse_customer(payload: dict[str, Any]) -> ShopifyCustomerFacts:
     )
 
 
+MAX_QUANTITY = 10**9
+
+
+def _optional_id(value: Any, what: str) -> int | None:
+    return None if value is None else _id(value, what)
+
+
+def _quantity(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUANTITY:
+        raise PayloadError(f"line item quantity is not a count: {value!r}")
+    return value
+
+
+def _line_tax(item: dict[str, Any]) -> Decimal:
+    tax = ZERO
+    for line in _list(item, "tax_lines"):
+        if isinstance(line, dict):
+            tax += _shop_money(line, "price_set", "price")
+    return tax
+
+
+def _line_discount(item: dict[str, Any]) -> Decimal:
+    """The line's share of every discount (line-level and order-level), from its
+    ``discount_allocations``; ``total_discount`` when a payload has no allocations."""
+    allocations = _list(item, "discount_allocations")
+    if not allocations:
+        return _shop_money(item, "total_discount_set", "total_discount")
+    discount = ZERO
+    for allocation in allocations:
+        if isinstance(allocation, dict):
+            discount += _shop_money(allocation, "amount_set", "amount")
+    return discount
+
+
+def parse_line(item: Any) -> ParsedLine:
+    if not isinstance(item, dict):
+        raise PayloadError("line_items holds a non-object")
+    line = ParsedLine(
+        product_id=_optional_id(item.get("product_id"), "line item product id"),
+        quantity=_quantity(item.get("quantity", 0)),
+        price=_shop_money(item, "price_set", "price"),
+        discount=_line_discount(item),
+        tax=_line_tax(item),
+    )
+    if abs(line.price * line.quantity) >= MAX_AMOUNT:
+        raise PayloadError("line item amount out of range")
+    return line
+
+
 def parse_order(payload: dict[str, Any]) -> ParsedOrder:
     customer_payload = payload.get("customer")
     customer = parse_customer(customer_payload) if customer_payload else None
@@ -204,17 +279,51 @@ def parse_order(payload: dict[str, Any]) -> ParsedOrder:
         tax=_shop_money(payload, "total_tax_set", "total_tax"),
         taxes_included=bool(payload.get("taxes_included", False)),
         discount_codes=codes,
+        lines=tuple(parse_line(item) for item in _list(payload, "line_items")),
     )
+
+
+@dataclass(frozen=True)
+class ParsedProduct:
+    shopify_product_id: int
+    tags: tuple[str, ...]
+    updated_at: datetime | None
+
+
+def parse_product(payload: dict[str, Any]) -> ParsedProduct:
+    """A products/create or products/update payload: the product's tags (a comma-separated
+    string in webhooks, a list in some API versions)."""
+    raw = payload.get("tags") or ""
+    if isinstance(raw, list):
+        tags = tuple(str(t).strip() for t in raw if str(t).strip())
+    elif isinstance(raw, str):
+        tags = tuple(t.strip() for t in raw.split(",") if t.strip())
+    else:
+        raise PayloadError(f"product tags are not text: {raw!r}")
+    raw_updated_at = payload.get("updated_at")
+    if raw_updated_at is not None and not isinstance(raw_updated_at, str):
+        raise PayloadError(f"updated_at is not a timestamp: {raw_updated_at!r}")
+    try:
+        updated_at = parse_iso(raw_updated_at)
+    except ValueError as exc:
+        raise PayloadError(f"updated_at: {exc}") from exc
+    return ParsedProduct(_id(payload.get("id"), "product id"), tags, updated_at)
 
 
 def parse_refund(payload: dict[str, Any]) -> ParsedRefund:
     line_subtotal = ZERO
     line_tax = ZERO
+    lines: list[ParsedRefundLine] = []
     for item in _list(payload, "refund_line_items"):
         if not isinstance(item, dict):
             raise PayloadError("refund_line_items holds a non-object")
-        line_subtotal += _shop_money(item, "subtotal_set", "subtotal")
-        line_tax += _shop_money(item, "total_tax_set", "total_tax")
+        subtotal = _shop_money(item, "subtotal_set", "subtotal")
+        tax = _shop_money(item, "total_tax_set", "total_tax")
+        line_subtotal += subtotal
+        line_tax += tax
+        line_item = item.get("line_item")
+        product = line_item.get("product_id") if isinstance(line_item, dict) else None
+        lines.append(ParsedRefundLine(_optional_id(product, "refunded product id"), subtotal, tax))
     shipping = ZERO
     for line in _list(payload, "refund_shipping_lines"):
         if isinstance(line, dict):
@@ -232,4 +341,5 @@ def parse_refund(payload: dict[str, Any]) -> ParsedRefund:
         line_subtotal=line_subtotal,
         line_tax=line_tax,
         shipping=shipping,
+        lines=tuple(lines),
     )

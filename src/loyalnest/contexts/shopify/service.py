@@ -18,7 +18,9 @@ import orjson
 from cryptography.exceptions import InvalidTag
 
 from loyalnest.contexts.customers import api as customers
+from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.points import api as points
+from loyalnest.contexts.rewards import api as rewards
 from loyalnest.contexts.shopify import payloads, repository
 from loyalnest.contexts.shopify.repository import InboxRow, NewInboxRow
 from loyalnest.platform.crypto import KeyringError, get_keyring
@@ -32,8 +34,21 @@ PAYLOAD_CONTEXT = b"shopify_webhook_inbox.payload"
 Handler = Callable[[UnitOfWork, int, dict[str, Any]], Awaitable[None]]
 
 
-async def handle_customer_upsert(uow: UnitOfWork, merchant_id: int, payload: dict[str, Any]) -> None:
-    await customers.upsert_from_shopify(uow, merchant_id, payloads.parse_customer(payload))
+async def handle_customer_upsert(
+    uow: UnitOfWork, merchant_id: int, payload: dict[str, Any], *, signup: bool = False
+) -> None:
+    """customers/update (and, with ``signup``, customers/create): the profile, then the
+    earning rules they trigger. Both awards are keyed once per customer, so a replay
+    (or a customers/create that arrives after an order created the profile) is safe."""
+    written = await customers.record_customer_webhook(uow, merchant_id, payloads.parse_customer(payload))
+    if signup:
+        await earning.award_signup(uow, merchant_id=merchant_id, customer_id=written.id)
+    if written.marketing_opted_in:
+        await earning.award_newsletter(uow, merchant_id=merchant_id, customer_id=written.id)
+
+
+async def handle_customer_created(uow: UnitOfWork, merchant_id: int, payload: dict[str, Any]) -> None:
+    await handle_customer_upsert(uow, merchant_id, payload, signup=True)
 
 
 def _order_to_award(order: payloads.ParsedOrder, customer_id: int) -> points.OrderFacts:
@@ -45,11 +60,35 @@ def _order_to_award(order: payloads.ParsedOrder, customer_id: int) -> points.Ord
         shipping=order.shipping,
         tax=order.tax,
         taxes_included=order.taxes_included,
+        lines=tuple(
+            points.OrderLine(
+                product_id=line.product_id,
+                quantity=line.quantity,
+                price=line.price,
+                discount=line.discount,
+                tax=line.tax,
+            )
+            for line in order.lines
+        ),
     )
+
+
+async def _mark_codes_used(uow: UnitOfWork, merchant_id: int, orders: Sequence[payloads.ParsedOrder]) -> None:
+    """Reward codes the orders used become fulfilled redemptions: one call for the
+    batch, and none at all when no order carries a discount code. Called before the
+    awards, so redemption rows are locked before points accounts, as everywhere else."""
+    uses = [
+        rewards.CodeUse(shopify_order_id=order.shopify_order_id, code=code)
+        for order in orders
+        for code in order.discount_codes
+    ]
+    if uses:
+        await rewards.mark_codes_used(uow, merchant_id, uses)
 
 
 async def handle_order_created(uow: UnitOfWork, merchant_id: int, payload: dict[str, Any]) -> None:
     order = payloads.parse_order(payload)
+    await _mark_codes_used(uow, merchant_id, [order])
     if order.customer is None:
         return  # guest checkout: nobody to award
     customer_id = await customers.upsert_from_shopify(uow, merchant_id, order.customer)
@@ -78,18 +117,32 @@ async def handle_refund_created(uow: UnitOfWork, merchant_id: int, payload: dict
             line_subtotal=refund.line_subtotal,
             line_tax=refund.line_tax,
             shipping=refund.shipping,
+            lines=tuple(
+                points.RefundLine(product_id=line.product_id, subtotal=line.subtotal, tax=line.tax)
+                for line in refund.lines
+            ),
         ),
+    )
+
+
+async def handle_product_upsert(uow: UnitOfWork, merchant_id: int, payload: dict[str, Any]) -> None:
+    """products/create, products/update: the tags the purchase rule's excluded tags match."""
+    product = payloads.parse_product(payload)
+    await points.record_product_tags(
+        uow, merchant_id, product.shopify_product_id, product.tags, product.updated_at
     )
 
 
 ORDERS_CREATE = "orders/create"
 
 HANDLERS: dict[str, Handler] = {
-    "customers/create": handle_customer_upsert,
+    "customers/create": handle_customer_created,
     "customers/update": handle_customer_upsert,
     ORDERS_CREATE: handle_order_created,
     "orders/cancelled": handle_order_cancelled,
     "refunds/create": handle_refund_created,
+    "products/create": handle_product_upsert,
+    "products/update": handle_product_upsert,
 }
 
 
@@ -155,6 +208,7 @@ async def process_orders_created(
             outcomes.append(_rejected(row, exc))
             continue
         outcomes.append(("processed", None))
+    await _mark_codes_used(uow, merchant_id, orders)
     facts = [order.customer for order in orders if order.customer is not None]
     try:
         distinct = list(dict.fromkeys(facts))

@@ -12,7 +12,9 @@ from loyalnest.contexts.points import api as points
 from loyalnest.graphql.ids import decode_cursor, encode_id
 from loyalnest.graphql.pagination import Connection, page_size
 from loyalnest.graphql.permissions import CanSeeCustomerPii
-from loyalnest.graphql.points.types import PointsTransaction, transaction_connection
+from loyalnest.graphql.points.fields import expiring_points_of, pending_points_of
+from loyalnest.graphql.points.types import ExpiringPoints, PointsTransaction, transaction_connection
+from loyalnest.graphql.rewards.types import Redemption, redemptions_page
 
 
 async def transactions_page(
@@ -69,8 +71,22 @@ class Customer:
     async def lifetime_points(self, info: Info) -> int:
         return (await info.context.loaders.account.load(self.local_id)).lifetime_earned
 
+    @strawberry.field(description="Points of orders still in the shop's pending period (not spendable yet).")
+    async def pending_points(self, info: Info) -> int:
+        return await pending_points_of(info, self.local_id)
+
+    @strawberry.field(description="Points expiring within `within` days (0 to 3660), and the next expiry.")
+    async def expiring_points(self, info: Info, within: int) -> ExpiringPoints:
+        return await expiring_points_of(info, self.local_id, within)
+
     @strawberry.field(description="Ledger history, newest first.")
     async def transactions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[PointsTransaction]:
         return await transactions_page(info, self.local_id, first, after)
+
+    @strawberry.field(description="Rewards redeemed, newest first, with their discount codes.")
+    async def redemptions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Redemption]:
+        return await redemptions_page(info, self.local_id, first, after)

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.graphql.errors import UserError, user_error_from
-from loyalnest.graphql.merchants.types import PointsRounding, ProgramSettings
+from loyalnest.graphql.merchants.types import PointsExpiryPolicy, PointsRounding, ProgramSettings
 from loyalnest.graphql.permissions import CanManageProgram, IsStaff
-from loyalnest.platform.errors import DomainError
+from loyalnest.platform.errors import DomainError, ValidationFailed
 from loyalnest.platform.uow import unit_of_work
+
+PRODUCT_GID = re.compile(r"^gid://shopify/Product/(\d{1,19})$")
+
+
+def parse_product_ids(values: list[strawberry.ID]) -> tuple[int, ...]:
+    """Shopify product ids, as numbers or Admin API global ids."""
+    parsed: list[int] = []
+    for value in values:
+        text = str(value).strip()
+        found = PRODUCT_GID.match(text)
+        digits = found.group(1) if found else text
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
+            raise ValidationFailed(f"not a Shopify product id: {text[:60]!r}", field="excludedProductIds")
+        parsed.append(int(digits))
+    return tuple(parsed)
 
 
 @strawberry.type
@@ -34,15 +51,48 @@ class MerchantsMutation:
         rounding: PointsRounding | None = None,
         earn_on_shipping: bool | None = None,
         earn_on_tax: bool | None = None,
+        purchase_enabled: bool | None = None,
+        min_order_amount: Annotated[
+            Decimal | None, strawberry.argument(description="0 removes the minimum.")
+        ] = None,
+        excluded_product_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="Replaces the list: Shopify product ids, numeric or gid://shopify/Product/<id>."
+            ),
+        ] = None,
+        excluded_product_tags: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Replaces the list: products carrying any of these tags (any case) earn nothing."
+            ),
+        ] = None,
+        expiry_policy: Annotated[
+            PointsExpiryPolicy | None,
+            strawberry.argument(description="Applies to points earned from now on."),
+        ] = None,
+        expiry_days: Annotated[
+            int | None,
+            strawberry.argument(description="Required with DAYS_AFTER_EARN and DAYS_AFTER_ACTIVITY."),
+        ] = None,
+        pending_days: int | None = None,
     ) -> UpdateProgramSettingsPayload:
         staff = info.context.staff
-        update = merchants.ProgramSettingsUpdate(
-            points_per_currency_unit=points_per_currency_unit,
-            rounding=rounding.value if rounding is not None else None,
-            earn_on_shipping=earn_on_shipping,
-            earn_on_tax=earn_on_tax,
-        )
         try:
+            products = None if excluded_product_ids is None else parse_product_ids(excluded_product_ids)
+            update = merchants.ProgramSettingsUpdate(
+                points_per_currency_unit=points_per_currency_unit,
+                rounding=rounding.value if rounding is not None else None,
+                earn_on_shipping=earn_on_shipping,
+                earn_on_tax=earn_on_tax,
+                purchase_enabled=purchase_enabled,
+                min_order_amount=min_order_amount,
+                excluded_product_ids=products,
+                excluded_product_tags=None if excluded_product_tags is None else tuple(excluded_product_tags),
+                expiry_policy=str(expiry_policy.value) if expiry_policy is not None else None,
+                expiry_days=expiry_days,
+                pending_days=pending_days,
+            )
             async with unit_of_work() as uow:
                 settings = await merchants.update_program_settings(
                     uow, merchant_id=staff.merchant_id, actor=staff.actor, update=update

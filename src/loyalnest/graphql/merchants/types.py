@@ -19,6 +19,24 @@ class PointsRounding(Enum):
     UP = "up"
 
 
+@strawberry.enum(
+    description="When earned points expire. Each lot of points (one per earning) gets its date when earned."
+)
+class PointsExpiryPolicy(Enum):
+    NEVER = strawberry.enum_value("never", description="Points never expire.")
+    DAYS_AFTER_EARN = strawberry.enum_value("days_after_earn", description="`expiryDays` after each earning.")
+    DAYS_AFTER_ACTIVITY = strawberry.enum_value(
+        "days_after_activity",
+        description="All of a customer's points expire `expiryDays` after their last earning or spending.",
+    )
+    END_OF_MONTH = strawberry.enum_value(
+        "end_of_month", description="At the end of the month they were earned in (the shop's timezone)."
+    )
+    END_OF_YEAR = strawberry.enum_value(
+        "end_of_year", description="At the end of the year they were earned in (the shop's timezone)."
+    )
+
+
 # The rate is stored with 4 decimal places; always show it that way, whether it comes
 # from a read or straight from an update ("2.5", "2.50" and "25E-1" are "2.5000").
 RATE_PLACES = Decimal("0.0001")
@@ -26,6 +44,10 @@ RATE_PLACES = Decimal("0.0001")
 
 def rate_for_display(rate: Decimal) -> Decimal:
     return rate.quantize(RATE_PLACES) + 0  # "+ 0" turns -0 into 0
+
+
+# Money amounts are shown with the stored 4 places too ("50" is "50.0000").
+amount_for_display = rate_for_display
 
 
 @strawberry.type(description="How this shop's program earns points.")
@@ -37,6 +59,24 @@ class ProgramSettings:
     earn_on_shipping: bool
     earn_on_tax: bool
     updated_at: datetime
+    purchase_enabled: bool = strawberry.field(description="Whether purchases earn points at all.")
+    min_order_amount: Decimal | None = strawberry.field(
+        description="Orders whose subtotal (after discounts, shop currency) is below this earn nothing; "
+        "null: no minimum."
+    )
+    excluded_product_ids: list[strawberry.ID] = strawberry.field(
+        description="Shopify product ids (numeric) whose order lines earn nothing."
+    )
+    excluded_product_tags: list[str] = strawberry.field(
+        description="Product tags (lower-case) whose products' order lines earn nothing."
+    )
+    expiry_policy: PointsExpiryPolicy
+    expiry_days: int | None = strawberry.field(
+        description="The days of DAYS_AFTER_EARN and DAYS_AFTER_ACTIVITY; null for the other policies."
+    )
+    pending_days: int = strawberry.field(
+        description="Days an order's points stay pending (not spendable) before they are added; 0: at once."
+    )
 
     @classmethod
     def from_dto(cls, dto: merchants.ProgramSettingsDTO) -> ProgramSettings:
@@ -46,6 +86,15 @@ class ProgramSettings:
             earn_on_shipping=dto.earn_on_shipping,
             earn_on_tax=dto.earn_on_tax,
             updated_at=dto.updated_at,
+            purchase_enabled=dto.purchase_enabled,
+            min_order_amount=None
+            if dto.min_order_amount is None
+            else amount_for_display(dto.min_order_amount),
+            excluded_product_ids=[strawberry.ID(str(p)) for p in dto.excluded_product_ids],
+            excluded_product_tags=list(dto.excluded_product_tags),
+            expiry_policy=PointsExpiryPolicy(dto.expiry_policy),
+            expiry_days=dto.expiry_days,
+            pending_days=dto.pending_days,
         )
 
 

@@ -25,3 +25,21 @@ def first_transactions_loader(merchant_id: int, first: int) -> DataLoader[int, p
         return [pages[i] for i in ids]
 
     return DataLoader(load_fn=load)
+
+
+def pending_points_loader(merchant_id: int) -> DataLoader[int, int]:
+    async def load(ids: Sequence[int]) -> list[int]:
+        found = await points.get_pending_points(merchant_id, list(ids))
+        return [found[i] for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def expiring_points_loader(merchant_id: int, within_days: int) -> DataLoader[int, points.ExpiringPointsDTO]:
+    """Points expiring within ``within_days``; one loader per window."""
+
+    async def load(ids: Sequence[int]) -> list[points.ExpiringPointsDTO]:
+        found = await points.get_expiring_points(merchant_id, list(ids), within_days=within_days)
+        return [found[i] for i in ids]
+
+    return DataLoader(load_fn=load)

@@ -36,7 +36,7 @@ class PointsTransaction:
     source: str = strawberry.field(description='What caused it: "order", "staff", ...')
     source_ref: str | None
     shortfall: int = strawberry.field(
-        description="Points a reversal could not take back because they were already spent."
+        description="Points a reversal could not take back because they were already spent or had expired."
     )
     balance_after: int
     reason: str | None
@@ -93,3 +93,21 @@ class PointsBalanceEvent:
             points_balance=event.balance,
             lifetime_points=event.lifetime_earned,
         )
+
+
+# (inside ExpiringPoints, ``points`` is its field, not the context's api)
+ExpiringPointsDTO = points.ExpiringPointsDTO
+
+
+@strawberry.type(description="Points about to expire.")
+class ExpiringPoints:
+    points: int = strawberry.field(
+        description="Points expiring within the days asked for (unless spent first; oldest are spent first)."
+    )
+    next_expires_at: datetime | None = strawberry.field(
+        description="When the next of the customer's points expire, whatever the window; null if none do."
+    )
+
+    @classmethod
+    def from_dto(cls, dto: ExpiringPointsDTO) -> ExpiringPoints:
+        return cls(points=dto.points, next_expires_at=dto.next_expires_at)

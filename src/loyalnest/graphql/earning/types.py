@@ -1,0 +1,132 @@
+"""GraphQL types of the earning context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+
+from loyalnest.contexts.earning import api as earning
+from loyalnest.contexts.merchants import api as merchants
+from loyalnest.graphql.merchants.types import PointsRounding, rate_for_display
+
+
+@strawberry.enum(description="A way for customers to earn points.")
+class EarningTrigger(Enum):
+    PURCHASE = strawberry.enum_value("purchase", description="Orders, per unit of shop currency.")
+    SIGNUP = strawberry.enum_value("signup", description="Creating an account (customers/create).")
+    NEWSLETTER = strawberry.enum_value(
+        "newsletter", description="Subscribing to email marketing, once per customer ever."
+    )
+    BIRTHDAY = strawberry.enum_value(
+        "birthday",
+        description="Once a year on the birthday, in the shop's timezone (Feb 29 on Feb 28 in "
+        "other years). A birthday set less than 30 days before it falls waits a year.",
+    )
+    REVIEW = strawberry.enum_value(
+        "review", description="A published product review (Judge.me, Yotpo), once per product."
+    )
+    CUSTOM = strawberry.enum_value(
+        "custom", description="Awards given through awardPoints for actions of the shop's choosing."
+    )
+
+
+@strawberry.type(description="How orders earn: the shop's purchase settings.")
+class PurchaseEarning:
+    points_per_currency_unit: Decimal = strawberry.field(
+        description="Points per 1 unit of the shop's currency, on the subtotal after discounts."
+    )
+    rounding: PointsRounding
+    earn_on_shipping: bool
+    earn_on_tax: bool
+    min_order_amount: Decimal | None = strawberry.field(
+        description="Orders below this subtotal earn nothing; null: no minimum."
+    )
+    excluded_product_ids: list[strawberry.ID] = strawberry.field(
+        description="Shopify product ids whose order lines earn nothing."
+    )
+
+    @classmethod
+    def from_dto(cls, dto: merchants.ProgramSettingsDTO) -> PurchaseEarning:
+        return cls(
+            points_per_currency_unit=rate_for_display(dto.points_per_currency_unit),
+            rounding=PointsRounding(dto.rounding),
+            earn_on_shipping=dto.earn_on_shipping,
+            earn_on_tax=dto.earn_on_tax,
+            # stored with 4 places: shown so, whether read back or just written
+            min_order_amount=None if dto.min_order_amount is None else rate_for_display(dto.min_order_amount),
+            excluded_product_ids=[strawberry.ID(str(p)) for p in dto.excluded_product_ids],
+        )
+
+
+@strawberry.type(description="One way to earn of the shop, on or off.")
+class EarningRule:
+    trigger: EarningTrigger
+    enabled: bool
+    points: int | None = strawberry.field(
+        description="Points per award; for CUSTOM the amount an awardPoints call gives when it "
+        "names none; null for PURCHASE (see `purchase`)."
+    )
+    purchase: PurchaseEarning | None = strawberry.field(description="Only for PURCHASE.")
+    updated_at: datetime
+
+    @classmethod
+    def from_dto(cls, dto: earning.EarningRuleDTO) -> EarningRule:
+        return cls(
+            trigger=EarningTrigger(dto.trigger),
+            enabled=dto.enabled,
+            points=dto.points,
+            purchase=None if dto.purchase is None else PurchaseEarning.from_dto(dto.purchase),
+            updated_at=dto.updated_at,
+        )
+
+
+@strawberry.type(description="A way to earn, as the storefront widget lists it.")
+class WayToEarn:
+    trigger: EarningTrigger
+    enabled: bool
+    points: int | None = strawberry.field(description="Points per award; null for PURCHASE.")
+    points_per_currency_unit: Decimal | None = strawberry.field(description="Only for PURCHASE.")
+
+    @classmethod
+    def from_dto(cls, dto: earning.EarningRuleDTO) -> WayToEarn:
+        rate = None if dto.purchase is None else rate_for_display(dto.purchase.points_per_currency_unit)
+        return cls(
+            trigger=EarningTrigger(dto.trigger),
+            enabled=dto.enabled,
+            points=dto.points,
+            points_per_currency_unit=rate,
+        )
+
+
+@strawberry.type(description="Where a review app sends its webhooks for this shop.")
+class ReviewWebhookEndpoint:
+    provider: str = strawberry.field(description='"judgeme" or "yotpo".')
+    path: str = strawberry.field(description="Path (with the shop parameter) on this app's host.")
+
+
+@strawberry.type(
+    description="What to paste into the review app: the endpoint, and the secret it signs each "
+    "webhook with (HMAC-SHA256 of the raw body, base64 or hex, in the `signatureHeader`)."
+)
+class ReviewWebhook:
+    secret: str
+    signature_header: str
+    endpoints: list[ReviewWebhookEndpoint]
+    created_at: datetime
+    rotated_at: datetime | None
+
+    @classmethod
+    def from_dto(cls, dto: earning.ReviewWebhookDTO, shop_domain: str) -> ReviewWebhook:
+        return cls(
+            secret=dto.secret,
+            signature_header=earning.REVIEW_SIGNATURE_HEADER,
+            endpoints=[
+                ReviewWebhookEndpoint(provider=p, path=f"/webhooks/reviews/{p}?shop={shop_domain}")
+                for p in earning.REVIEW_PROVIDERS
+            ],
+            created_at=dto.created_at,
+            rotated_at=dto.rotated_at,
+        )

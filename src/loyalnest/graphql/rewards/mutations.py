@@ -1,0 +1,259 @@
+"""Mutations of the rewards context: the catalog (staff) and redemption (staff for a
+customer, or the storefront customer for themself)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from loyalnest.contexts.customers import api as customers
+from loyalnest.contexts.rewards import api as rewards
+from loyalnest.graphql.errors import UserError, user_error_from
+from loyalnest.graphql.ids import decode_id
+from loyalnest.graphql.permissions import CanManageProgram, IsStaff
+from loyalnest.graphql.rewards.permissions import CanRedeem
+from loyalnest.graphql.rewards.types import Redemption, Reward, RewardKind
+from loyalnest.platform.errors import DomainError, NotFound
+from loyalnest.platform.tenancy import Customer, Staff
+from loyalnest.platform.uow import unit_of_work
+
+
+@strawberry.input(description="A reward's title in one locale.")
+class RewardTitleInput:
+    locale: str = strawberry.field(description="A BCP 47 tag: en, en-US, pt-BR, zh-Hant-TW...")
+    title: str
+
+
+@strawberry.input(description="A new reward. See RewardTerms for what each field means.")
+class RewardInput:
+    kind: RewardKind
+    points_cost: int
+    titles: list[RewardTitleInput] = strawberry.field(description="At least the default locale's.")
+    default_locale: str
+    value: Decimal | None = None
+    product_variant_id: strawberry.ID | None = None
+    minimum_order_amount: Decimal | None = None
+    usage_limit_per_customer: int | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    code_validity_days: int = rewards.DEFAULT_CODE_VALIDITY_DAYS
+
+
+@strawberry.input(
+    description="Changes to a reward: omitted fields keep their value, null clears an optional "
+    "one, `titles` replaces every title. Redemptions already made keep the terms they had."
+)
+class RewardUpdateInput:
+    kind: RewardKind | None = strawberry.UNSET
+    points_cost: int | None = strawberry.UNSET
+    titles: list[RewardTitleInput] | None = strawberry.UNSET
+    default_locale: str | None = strawberry.UNSET
+    value: Decimal | None = strawberry.UNSET
+    product_variant_id: strawberry.ID | None = strawberry.UNSET
+    minimum_order_amount: Decimal | None = strawberry.UNSET
+    usage_limit_per_customer: int | None = strawberry.UNSET
+    starts_at: datetime | None = strawberry.UNSET
+    ends_at: datetime | None = strawberry.UNSET
+    code_validity_days: int | None = strawberry.UNSET
+
+
+@strawberry.type
+class RewardPayload:
+    reward: Reward | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RedeemRewardPayload:
+    redemption: Redemption | None = strawberry.field(
+        description="Null when refused before anything changed; a FAILED redemption (points "
+        "returned) when Shopify refused the code."
+    )
+    points_balance: int | None = strawberry.field(description="The customer's balance afterwards.")
+    user_errors: list[UserError]
+
+
+def _reward_failed(error: DomainError) -> RewardPayload:
+    return RewardPayload(reward=None, user_errors=[user_error_from(error)])
+
+
+def _redeem_failed(error: DomainError) -> RedeemRewardPayload:
+    return RedeemRewardPayload(redemption=None, points_balance=None, user_errors=[user_error_from(error)])
+
+
+def _titles(items: list[RewardTitleInput]) -> list[tuple[str, str]]:
+    return [(item.locale, item.title) for item in items]
+
+
+def _update(data: RewardUpdateInput) -> rewards.RewardUpdate:
+    """UNSET -> KEEP; everything else as given (None clears, where allowed)."""
+
+    def given(value: Any, convert: Any = None) -> Any:
+        if value is strawberry.UNSET:
+            return rewards.KEEP
+        if value is None or convert is None:
+            return value
+        return convert(value)
+
+    return rewards.RewardUpdate(
+        kind=given(data.kind, lambda k: str(k.value)),
+        points_cost=given(data.points_cost),
+        titles=given(data.titles, _titles),
+        default_locale=given(data.default_locale),
+        value=given(data.value),
+        variant_gid=given(data.product_variant_id, str),
+        minimum_order_amount=given(data.minimum_order_amount),
+        usage_limit_per_customer=given(data.usage_limit_per_customer),
+        starts_at=given(data.starts_at),
+        ends_at=given(data.ends_at),
+        code_validity_days=given(data.code_validity_days),
+    )
+
+
+@strawberry.type
+class RewardsMutation:
+    @strawberry.mutation(
+        permission_classes=[IsStaff, CanManageProgram], description="Add a reward to the shop's catalog."
+    )
+    async def create_reward(self, info: Info, input: RewardInput) -> RewardPayload:
+        staff = info.context.staff
+        data = rewards.RewardInput(
+            kind=str(input.kind.value),
+            points_cost=input.points_cost,
+            titles=_titles(input.titles),
+            default_locale=input.default_locale,
+            value=input.value,
+            variant_gid=str(input.product_variant_id) if input.product_variant_id is not None else None,
+            minimum_order_amount=input.minimum_order_amount,
+            usage_limit_per_customer=input.usage_limit_per_customer,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            code_validity_days=input.code_validity_days,
+        )
+        try:
+            async with unit_of_work() as uow:
+                dto = await rewards.create_reward(
+                    uow, merchant_id=staff.merchant_id, actor=staff.actor, data=data
+                )
+        except DomainError as exc:
+            return _reward_failed(exc)
+        return RewardPayload(reward=Reward.from_dto(dto), user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsStaff, CanManageProgram],
+        description="Change a reward's terms. Archived rewards cannot be changed (REWARD_ARCHIVED).",
+    )
+    async def update_reward(self, info: Info, id: strawberry.ID, input: RewardUpdateInput) -> RewardPayload:
+        staff = info.context.staff
+        local_id = decode_id(id, "Reward")
+        if local_id is None:
+            return _reward_failed(NotFound("reward not found", field="id"))
+        try:
+            async with unit_of_work() as uow:
+                dto = await rewards.update_reward(
+                    uow,
+                    merchant_id=staff.merchant_id,
+                    actor=staff.actor,
+                    reward_id=local_id,
+                    update=_update(input),
+                )
+        except DomainError as exc:
+            return _reward_failed(exc)
+        with contextlib.suppress(KeyError):  # never loaded in this request
+            info.context.loaders.reward.clear(local_id)
+        return RewardPayload(reward=Reward.from_dto(dto), user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsStaff, CanManageProgram],
+        description="Take a reward out of the catalog: no longer redeemable, still readable in "
+        "history. Archiving it again changes nothing.",
+    )
+    async def archive_reward(self, info: Info, id: strawberry.ID) -> RewardPayload:
+        staff = info.context.staff
+        local_id = decode_id(id, "Reward")
+        if local_id is None:
+            return _reward_failed(NotFound("reward not found", field="id"))
+        try:
+            async with unit_of_work() as uow:
+                dto = await rewards.archive_reward(
+                    uow, merchant_id=staff.merchant_id, actor=staff.actor, reward_id=local_id
+                )
+        except DomainError as exc:
+            return _reward_failed(exc)
+        with contextlib.suppress(KeyError):  # never loaded in this request
+            info.context.loaders.reward.clear(local_id)
+        return RewardPayload(reward=Reward.from_dto(dto), user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[CanRedeem],
+        description="Spend a reward's points for a single-use Shopify discount code, returned in "
+        "`redemption.code`. One mutation for both callers of this schema: staff (a session token "
+        "with admin:full, admin:points or admin:support, on /graphql) redeem on a customer's behalf "
+        "and must pass `customerId`; a storefront customer (the app proxy, /proxy/graphql) redeems "
+        "for themself and must leave `customerId` out (passing it is refused with FORBIDDEN). "
+        "Refusals (userErrors): NOT_FOUND, REWARD_UNAVAILABLE, INSUFFICIENT_POINTS, "
+        "USAGE_LIMIT_REACHED, and DISCOUNT_CODE_FAILED when Shopify refused the code (the points "
+        "are returned at once). A PENDING redemption means Shopify's answer is not known yet; it is "
+        "settled within minutes, and its points come back if no code was made.",
+    )
+    async def redeem_reward(
+        self, info: Info, reward_id: strawberry.ID, customer_id: strawberry.ID | None = None
+    ) -> RedeemRewardPayload:
+        principal = info.context.principal
+        merchant_id = info.context.merchant_id
+        if isinstance(principal, Customer):
+            if customer_id is not None:
+                return _redeem_failed(
+                    DomainError(
+                        "a storefront customer redeems for themself: leave customerId out",
+                        field="customerId",
+                        code="FORBIDDEN",
+                    )
+                )
+            if principal.customer_id is None:
+                return _redeem_failed(NotFound("this shop has no loyalty account for you yet"))
+            local_customer = principal.customer_id
+            shopify_customer = principal.shopify_customer_id
+            actor = f"customer:{local_customer}"
+        else:
+            assert isinstance(principal, Staff)
+            if customer_id is None:
+                return _redeem_failed(
+                    DomainError(
+                        "staff must name the customer (customerId)", field="customerId", code="INVALID"
+                    )
+                )
+            found = decode_id(customer_id, "Customer")
+            # tenancy: a customer of another shop is simply not found
+            dto = None if found is None else await customers.get_customer(merchant_id, found)
+            if dto is None:
+                return _redeem_failed(NotFound("customer not found", field="customerId"))
+            local_customer = dto.id
+            shopify_customer = dto.shopify_customer_id
+            actor = principal.actor
+        local_reward = decode_id(reward_id, "Reward")
+        if local_reward is None:
+            return _redeem_failed(NotFound("reward not found", field="rewardId"))
+        try:
+            outcome = await rewards.redeem_reward(
+                merchant_id=merchant_id,
+                customer_id=local_customer,
+                reward_id=local_reward,
+                actor=actor,
+                shopify_customer_id=shopify_customer,
+            )
+        except DomainError as exc:
+            return _redeem_failed(exc)
+        loaders = info.context.loaders
+        loaders.forget_points(local_customer)
+        loaders.forget_redemptions(local_customer)
+        return RedeemRewardPayload(
+            redemption=Redemption.from_dto(outcome.redemption),
+            points_balance=outcome.points_balance,
+            user_errors=[user_error_from(outcome.error)] if outcome.error is not None else [],
+        )
