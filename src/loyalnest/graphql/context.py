@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -25,17 +26,30 @@ from loyalnest.settings import Settings
 
 
 class Loaders:
-    """Created per request (and per subscription connection), scoped to one merchant."""
+    """Created per request (and per subscription connection), scoped to one merchant.
+    Each loader is made on first use: a request needs a few of them, not all."""
 
     def __init__(self, merchant_id: int):
-        self.customer: DataLoader[int, customers.CustomerDTO | None] = customer_loader(merchant_id)
-        self.account: DataLoader[int, points.AccountDTO] = account_loader(merchant_id)
-        self._first_transactions: dict[int, DataLoader[int, points.LedgerPage]] = {}
-        self.pending_points: DataLoader[int, int] = pending_points_loader(merchant_id)
-        self._expiring_points: dict[int, DataLoader[int, points.ExpiringPointsDTO]] = {}
-        self.reward: DataLoader[int, rewards.RewardDTO | None] = reward_loader(merchant_id)
-        self._first_redemptions: dict[int, DataLoader[int, rewards.RedemptionPage]] = {}
         self._merchant_id = merchant_id
+        self._first_transactions: dict[int, DataLoader[int, points.LedgerPage]] = {}
+        self._expiring_points: dict[int, DataLoader[int, points.ExpiringPointsDTO]] = {}
+        self._first_redemptions: dict[int, DataLoader[int, rewards.RedemptionPage]] = {}
+
+    @cached_property
+    def customer(self) -> DataLoader[int, customers.CustomerDTO | None]:
+        return customer_loader(self._merchant_id)
+
+    @cached_property
+    def account(self) -> DataLoader[int, points.AccountDTO]:
+        return account_loader(self._merchant_id)
+
+    @cached_property
+    def pending_points(self) -> DataLoader[int, int]:
+        return pending_points_loader(self._merchant_id)
+
+    @cached_property
+    def reward(self) -> DataLoader[int, rewards.RewardDTO | None]:
+        return reward_loader(self._merchant_id)
 
     def first_transactions(self, first: int) -> DataLoader[int, points.LedgerPage]:
         loader = self._first_transactions.get(first)
@@ -68,10 +82,11 @@ class Loaders:
         """Drop what this request cached about a customer's points after a write, so
         fields resolved later in the request (the mutation payload, the next mutation)
         read the new state. Keys never loaded are fine: there is nothing to drop."""
-        with contextlib.suppress(KeyError):
-            self.account.clear(customer_id)
-        with contextlib.suppress(KeyError):
-            self.pending_points.clear(customer_id)
+        for name in ("account", "pending_points"):
+            loader = self.__dict__.get(name)  # made only if this request used it
+            if loader is not None:
+                with contextlib.suppress(KeyError):
+                    loader.clear(customer_id)
         for loader in self._first_transactions.values():
             with contextlib.suppress(KeyError):
                 loader.clear(customer_id)

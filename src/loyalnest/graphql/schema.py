@@ -15,7 +15,6 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -32,6 +31,7 @@ from loyalnest.graphql.points.subscriptions import PointsSubscription
 from loyalnest.graphql.rewards.mutations import RewardsMutation
 from loyalnest.graphql.rewards.queries import RewardsQuery
 from loyalnest.graphql.storefront.queries import StorefrontQuery
+from loyalnest.graphql.validation_cache import DocumentValidations, ValidationCacheByDocument
 from loyalnest.settings import Settings, get_settings
 
 Query = merge_types("Query", (MerchantsQuery, CustomersQuery, StorefrontQuery, RewardsQuery, EarningQuery))
@@ -66,12 +66,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
+    validations = DocumentValidations(maxsize=1000)  # shared by every request
     # Factories, so each request gets fresh extension instances.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         # token limit first: it stops a huge document before parsing work is spent
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=1000),
-        lambda: ValidationCache(maxsize=1000),
+        lambda: ValidationCacheByDocument(validations),
         lambda: AddValidationRules(guard_rules),
         lambda: _MaskErrors(should_mask_error=should_mask_error),
     ]

@@ -85,7 +85,7 @@ async def _keep_session_state(connection: asyncpg.Connection) -> None:
 
 async def _read_pool() -> asyncpg.Pool:
     loop = asyncio.get_running_loop()
-    pool = _read_pools.get(loop)
+    pool = _read_pools.get(loop)  # a few loops per process at most (API, worker, tests)
     if pool is None:
         url = database_url().replace("postgresql+asyncpg://", "postgresql://", 1)
         pool = await asyncpg.create_pool(
