@@ -78,7 +78,7 @@ def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
 
 
 async def _keep_session_state(connection: asyncpg.Connection) -> None:
-    """Pool reset for read connections: nothing to undo. They only ever run single
+    """Pool reset for plain connections: nothing to undo. They only ever run single
     statements outside transactions (no SET, LISTEN or advisory locks), and asyncpg's
     default reset costs a round trip on every release."""
 
@@ -116,12 +116,12 @@ async def read_session() -> AsyncIterator[AsyncSession]:
 
 
 @asynccontextmanager
-async def read_connection() -> AsyncIterator[asyncpg.Connection]:
-    """A plain asyncpg connection for the hottest reads (DataLoader batches): one
-    statement outside any transaction, its own snapshot. Checking a connection out of
-    SQLAlchemy's pool and back (a session, greenlet hops, transaction bookkeeping) costs
-    several times such a statement, so these come from a small asyncpg pool of their
-    own beside the engine's."""
+async def plain_connection() -> AsyncIterator[asyncpg.Connection]:
+    """A plain asyncpg connection for hot single statements outside any transaction,
+    each its own transaction: DataLoader batch reads, the Admin API usage tally.
+    Checking a connection out of SQLAlchemy's pool and back (a session, greenlet hops,
+    transaction bookkeeping) costs several times such a statement, so these come from a
+    small asyncpg pool of their own beside the engine's."""
     pool = await _read_pool()
     connection = await pool.acquire()
     try:

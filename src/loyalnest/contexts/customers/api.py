@@ -12,7 +12,7 @@ from loyalnest.contexts.customers.dto import (
     CustomerWrite,
     ShopifyCustomerFacts,
 )
-from loyalnest.platform.db import read_connection, read_session
+from loyalnest.platform.db import plain_connection, read_session
 from loyalnest.platform.key_rotation import EncryptedColumn
 from loyalnest.platform.uow import UnitOfWork
 
@@ -106,7 +106,7 @@ async def get_customer(merchant_id: int, customer_id: int) -> CustomerDTO | None
 
 
 async def get_customers(merchant_id: int, customer_ids: list[int]) -> dict[int, CustomerDTO]:
-    async with read_connection() as connection:
+    async with plain_connection() as connection:
         return await service.get_customers(connection, merchant_id, customer_ids)
 
 

@@ -235,7 +235,7 @@ WHERE merchant_id = $1 AND id = ANY($2::bigint[])
 
 async def get_many(connection: Any, merchant_id: int, customer_ids: Sequence[int]) -> list[CustomerRow]:
     """Batch read for the per-request DataLoader, as one asyncpg prepared statement on a
-    ``platform.db.read_connection`` (SQLAlchemy's ORM overhead was most of a dashboard
+    ``platform.db.plain_connection`` (SQLAlchemy's ORM overhead was most of a dashboard
     query's time)."""
     records = await connection.fetch(_GET_MANY, merchant_id, list(customer_ids))
     return [CustomerRow(*record) for record in records]

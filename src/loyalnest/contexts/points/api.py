@@ -21,7 +21,7 @@ from loyalnest.contexts.points.dto import (
     RefundLine,
 )
 from loyalnest.contexts.points.events import PointsBalanceChanged, balance_channel
-from loyalnest.platform.db import read_connection, read_session
+from loyalnest.platform.db import plain_connection, read_session
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork, unit_of_work
 
@@ -202,7 +202,7 @@ async def return_points(
 
 async def get_accounts(merchant_id: int, customer_ids: list[int]) -> dict[int, AccountDTO]:
     """Balances by customer id; customers without postings yet get a zero account."""
-    async with read_connection() as connection:
+    async with plain_connection() as connection:
         rows = await repository.get_accounts(connection, merchant_id, customer_ids)
     found = {row.customer_id: AccountDTO(row.customer_id, row.balance, row.lifetime_earned) for row in rows}
     return {cid: found.get(cid, AccountDTO(cid, 0, 0)) for cid in customer_ids}
@@ -211,7 +211,7 @@ async def get_accounts(merchant_id: int, customer_ids: list[int]) -> dict[int, A
 async def list_transactions(
     merchant_id: int, customer_id: int, *, before_id: int | None, first: int
 ) -> LedgerPage:
-    async with read_connection() as connection:
+    async with plain_connection() as connection:
         rows = await repository.list_entries(
             connection, merchant_id, customer_id, before_id=before_id, limit=first + 1
         )
@@ -222,7 +222,7 @@ async def recent_transactions_for_customers(
     merchant_id: int, customer_ids: list[int], *, first: int
 ) -> dict[int, LedgerPage]:
     """First page of several customers' histories in one query (DataLoader batch)."""
-    async with read_connection() as connection:
+    async with plain_connection() as connection:
         rows = await repository.list_entries_for_customers(
             connection, merchant_id, customer_ids, limit=first + 1
         )

@@ -374,7 +374,7 @@ WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[])
 
 
 async def get_accounts(connection: Any, merchant_id: int, customer_ids: Sequence[int]) -> list[AccountRow]:
-    """On a ``platform.db.read_connection`` (DataLoader batch)."""
+    """On a ``platform.db.plain_connection`` (DataLoader batch)."""
     records = await connection.fetch(_ACCOUNTS, merchant_id, list(customer_ids))
     return [AccountRow(int(c), int(b), int(lt)) for c, b, lt in records]
 
@@ -394,7 +394,7 @@ ORDER BY id DESC LIMIT $3
 async def list_entries(
     connection: Any, merchant_id: int, customer_id: int, *, before_id: int | None, limit: int
 ) -> list[LedgerRow]:
-    """Newest first, keyset-paginated on the id (on a ``platform.db.read_connection``)."""
+    """Newest first, keyset-paginated on the id (on a ``platform.db.plain_connection``)."""
     if before_id is None:
         records = await connection.fetch(_ENTRIES, merchant_id, customer_id, limit)
     else:
@@ -418,7 +418,7 @@ async def list_entries_for_customers(
     connection: Any, merchant_id: int, customer_ids: Sequence[int], *, limit: int
 ) -> list[LedgerRow]:
     """The newest ``limit`` entries of each customer in one query (DataLoader batch, on
-    a ``platform.db.read_connection``)."""
+    a ``platform.db.plain_connection``)."""
     records = await connection.fetch(_ENTRIES_FOR_CUSTOMERS, merchant_id, sorted(set(customer_ids)), limit)
     return [_ledger_row(r) for r in records]
 

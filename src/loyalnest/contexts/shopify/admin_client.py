@@ -44,7 +44,7 @@ from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.shopify import admin_repository, admin_throttle
 from loyalnest.contexts.shopify.admin_throttle import SINGLE_QUERY_MAX_COST, ThrottleStatus
 from loyalnest.platform.crypto import KeyringError
-from loyalnest.platform.db import get_sessionmaker, read_session
+from loyalnest.platform.db import plain_connection, read_session
 
 log = logging.getLogger(__name__)
 
@@ -259,9 +259,9 @@ async def _record_usage(merchant_id: int, tally: _Tally) -> None:
         return
     minute = datetime.now(UTC).replace(second=0, microsecond=0)
     try:
-        async with get_sessionmaker()() as session, session.begin():
+        async with plain_connection() as connection:
             await admin_repository.add_usage(
-                session,
+                connection,
                 merchant_id=merchant_id,
                 minute=minute,
                 calls=tally.calls,

@@ -6,16 +6,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loyalnest.contexts.shopify.admin_models import ShopifyApiUsage
 
+# One statement, race-free across processes: concurrent calls add up, the utilisation
+# keeps the maximum. Plain SQL as a prepared statement: it runs on every Admin API call,
+# and building the ORM upsert each time cost more than the database's work.
+_ADD_USAGE = """
+INSERT INTO shopify_api_usage (
+    merchant_id, minute, calls, requested_cost, actual_cost, throttled_count, errors,
+    max_utilisation_pct, maximum_available
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (merchant_id, minute) DO UPDATE SET
+    calls = shopify_api_usage.calls + excluded.calls,
+    requested_cost = shopify_api_usage.requested_cost + excluded.requested_cost,
+    actual_cost = shopify_api_usage.actual_cost + excluded.actual_cost,
+    throttled_count = shopify_api_usage.throttled_count + excluded.throttled_count,
+    errors = shopify_api_usage.errors + excluded.errors,
+    max_utilisation_pct = GREATEST(shopify_api_usage.max_utilisation_pct, excluded.max_utilisation_pct),
+    maximum_available = COALESCE(excluded.maximum_available, shopify_api_usage.maximum_available)
+"""
+
 
 async def add_usage(
-    session: AsyncSession,
+    connection: Any,
     *,
     merchant_id: int,
     minute: datetime,
@@ -27,36 +45,19 @@ async def add_usage(
     max_utilisation_pct: Decimal,
     maximum_available: int | None,
 ) -> None:
-    """Add one call's numbers to its shop's row for ``minute`` (one statement, race-free
-    across processes: concurrent calls add up, the utilisation keeps the maximum)."""
-    statement = insert(ShopifyApiUsage).values(
-        merchant_id=merchant_id,
-        minute=minute,
-        calls=calls,
-        requested_cost=requested_cost,
-        actual_cost=actual_cost,
-        throttled_count=throttled_count,
-        errors=errors,
-        max_utilisation_pct=max_utilisation_pct,
-        maximum_available=maximum_available,
-    )
-    table = ShopifyApiUsage.__table__  # type: ignore[attr-defined]
-    excluded = statement.excluded
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["merchant_id", "minute"],
-            set_={
-                "calls": table.c.calls + excluded.calls,
-                "requested_cost": table.c.requested_cost + excluded.requested_cost,
-                "actual_cost": table.c.actual_cost + excluded.actual_cost,
-                "throttled_count": table.c.throttled_count + excluded.throttled_count,
-                "errors": table.c.errors + excluded.errors,
-                "max_utilisation_pct": func.greatest(
-                    table.c.max_utilisation_pct, excluded.max_utilisation_pct
-                ),
-                "maximum_available": func.coalesce(excluded.maximum_available, table.c.maximum_available),
-            },
-        )
+    """Add one call's numbers to its shop's row for ``minute`` (on a
+    ``platform.db.plain_connection``: the statement commits on its own)."""
+    await connection.execute(
+        _ADD_USAGE,
+        merchant_id,
+        minute,
+        calls,
+        requested_cost,
+        actual_cost,
+        throttled_count,
+        errors,
+        max_utilisation_pct,
+        maximum_available,
     )
 
 
