@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format schema migrate worker bench-webhooks bench-graphql clean
+.PHONY: run test lint format schema migrate worker bench-webhooks bench-graphql bench-redeem clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -46,6 +46,9 @@ bench-webhooks: $(VENV)/.synced
 
 bench-graphql: $(VENV)/.synced
 	$(BIN)/loyalnest bench graphql
+
+bench-redeem: $(VENV)/.synced
+	$(BIN)/loyalnest bench redeem
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache

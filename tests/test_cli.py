@@ -76,6 +76,20 @@ async def test_seed_installs_a_shop_once(settings):
     assert [r[0] for r in rows] == ["EUR"]
 
 
+async def test_demo_rewards_are_seeded_once_and_redeemable(shop, http):
+    from loyalnest.cli import seed_demo_rewards
+
+    for _ in range(2):
+        await seed_demo_rewards(shop.domain)
+    result = await shop.gql("{ rewards(first: 10) { nodes { kind pointsCost title } } }")
+    assert "errors" not in result, result
+    assert [(n["kind"], n["pointsCost"]) for n in result["data"]["rewards"]["nodes"]] == [
+        ("FIXED_AMOUNT", 500),
+        ("PERCENTAGE", 1000),
+        ("FREE_SHIPPING", 300),
+    ]
+
+
 async def test_verify_ledger_finds_a_tampered_balance(settings, shop, drain):
     await shop.webhook(
         "orders/create", payloads.order(4242, subtotal="50.00", customer_body=payloads.customer(77))

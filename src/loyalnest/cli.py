@@ -73,6 +73,46 @@ async def install_shop(
     typer.echo(f"shop {merchant.shop_domain} installed (merchant id {merchant.id})")
 
 
+async def seed_demo_rewards(domain: str) -> None:
+    """A small catalog for the demo shop (only while it has none), so a newcomer can
+    redeem right away: customers earn through ``loyalnest simulate``."""
+    from decimal import Decimal
+
+    from loyalnest.contexts.merchants import api as merchants
+    from loyalnest.contexts.rewards import api as rewards
+    from loyalnest.platform.uow import unit_of_work
+
+    merchant = await merchants.get_by_domain(domain)
+    if merchant is None:
+        return
+    page = await rewards.list_rewards(merchant.id, after_id=None, first=1, include_archived=True)
+    if page.items:
+        return
+    catalog = [
+        rewards.RewardInput(
+            kind="fixed_amount",
+            points_cost=500,
+            value=Decimal("5"),
+            titles=[("en", "$5 off your order"), ("fr", "5 $ de réduction")],
+            default_locale="en",
+        ),
+        rewards.RewardInput(
+            kind="percentage",
+            points_cost=1000,
+            value=Decimal("10"),
+            titles=[("en", "10% off your order")],
+            default_locale="en",
+        ),
+        rewards.RewardInput(
+            kind="free_shipping", points_cost=300, titles=[("en", "Free shipping")], default_locale="en"
+        ),
+    ]
+    async with unit_of_work() as uow:
+        for data in catalog:
+            await rewards.create_reward(uow, merchant_id=merchant.id, actor="loyalnest run", data=data)
+    typer.echo(f"demo rewards created for {domain}")
+
+
 def _migrate(database_url: str) -> None:
     from loyalnest.migrations import upgrade_to_head
 
@@ -149,6 +189,7 @@ def run(
 
             token = DEV_ACCESS_TOKEN if fake is not None else None
             asyncio.run(install_shop(DEMO_SHOP, name="Demo Shop", access_token=token))
+            asyncio.run(seed_demo_rewards(DEMO_SHOP))
         worker = subprocess.Popen(
             [sys.executable, "-m", "loyalnest", "worker"], env=env, preexec_fn=_die_with_parent
         )
