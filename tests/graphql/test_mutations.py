@@ -175,6 +175,20 @@ async def test_idempotency_key_reused_for_a_different_adjustment_is_refused(shop
     assert await balance_of(shop, customer) == (110, 110, 2)
 
 
+async def test_idempotency_key_reused_for_another_customer_is_refused(shop, customer, drain):
+    await shop.webhook(
+        "orders/create", payloads.order(2, subtotal="50.00", customer_body=payloads.customer(43))
+    )
+    await drain()
+    other = await customer_gid(shop, 43)
+    first = (await adjust(shop, customer, 10, "goodwill", key="req-7"))["data"]["adjustPoints"]
+    assert first["userErrors"] == []
+    reused = (await adjust(shop, other, 10, "goodwill", key="req-7"))["data"]["adjustPoints"]
+    assert reused["transaction"] is None
+    assert [e["code"] for e in reused["userErrors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+    assert await balance_of(shop, other) == (50, 50, 1)
+
+
 async def test_idempotency_keys_are_per_staff_user(shop, customer):
     one = (await adjust(shop, customer, 3, "a", key="same", token=shop.token(user_id="1")))["data"][
         "adjustPoints"

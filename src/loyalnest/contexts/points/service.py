@@ -505,7 +505,11 @@ async def adjust_points(
         reason=reason,
         actor=actor,
     )
-    if not result.created and (result.entry.delta != delta or result.entry.reason != reason):
+    if not result.created and (
+        result.entry.customer_id != customer_id
+        or result.entry.delta != delta
+        or result.entry.reason != reason
+    ):
         # the key names a different adjustment: a client bug, not a retry (Stripe's rule)
         raise DomainError(
             "idempotencyKey was already used for a different adjustment",
