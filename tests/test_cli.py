@@ -118,9 +118,16 @@ def _free_port() -> int:
 
 
 async def test_run_serves_processes_webhooks_and_stops_cleanly(settings, make_shop):
-    """`loyalnest run` (what `make run` starts): API + worker + scheduler, Ctrl-C/SIGTERM
-    stops all of it."""
+    """`loyalnest run` (what `make run` starts): API + worker + scheduler and the bundled
+    Shopify fake; an order earns, a reward is redeemed into a code made on the fake, and
+    Ctrl-C/SIGTERM stops all of it."""
+    from loyalnest.contexts.merchants import api as merchants
+    from loyalnest.devtools.shopify_fake import DEV_ACCESS_TOKEN
+    from loyalnest.platform.uow import unit_of_work
+
     shop = await make_shop()
+    async with unit_of_work() as uow:  # what `run` gives the demo shop
+        await merchants.set_access_token(uow, shop.id, DEV_ACCESS_TOKEN)
     port = _free_port()
     env = {**cli_env(settings), "LOYALNEST_PORT": str(port)}
     process = subprocess.Popen(  # noqa: ASYNC220 (starting it does not block; waits are async)
@@ -159,6 +166,42 @@ async def test_run_serves_processes_webhooks_and_stops_cleanly(settings, make_sh
                     break
                 assert time.monotonic() < deadline, f"points never arrived: {response.text}"
                 await asyncio.sleep(0.2)
+
+            async def staff(query: str, variables: dict[str, object]) -> dict[str, object]:
+                response = await client.post(
+                    "/graphql",
+                    json={"query": query, "variables": variables},
+                    headers={"Authorization": f"Bearer {shop.token()}"},
+                )
+                return response.json()["data"]
+
+            created = await staff(
+                "mutation ($input: RewardInput!) { createReward(input: $input) {"
+                " reward { id } userErrors { code } } }",
+                {
+                    "input": {
+                        "kind": "FIXED_AMOUNT",
+                        "pointsCost": 40,
+                        "value": "5",
+                        "titles": [{"locale": "en", "title": "$5 off"}],
+                        "defaultLocale": "en",
+                    }
+                },
+            )
+            reward_id = created["createReward"]["reward"]["id"]
+            customer_id = (await staff('{ customerByShopifyId(shopifyId: "4321") { id } }', {}))[
+                "customerByShopifyId"
+            ]["id"]
+            redeemed = await staff(
+                "mutation ($r: ID!, $c: ID) { redeemReward(rewardId: $r, customerId: $c) {"
+                " redemption { status code } pointsBalance userErrors { code } } }",
+                {"r": reward_id, "c": customer_id},
+            )
+            payload = redeemed["redeemReward"]
+            assert payload["userErrors"] == []
+            assert payload["redemption"]["status"] == "ISSUED"
+            assert payload["redemption"]["code"].startswith("LN-")
+            assert payload["pointsBalance"] == 2
     finally:
         process.send_signal(signal.SIGTERM)
         try:
