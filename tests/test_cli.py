@@ -76,6 +76,21 @@ async def test_seed_installs_a_shop_once(settings):
     assert [r[0] for r in rows] == ["EUR"]
 
 
+async def test_seed_can_store_an_admin_access_token(settings):
+    from loyalnest.contexts.merchants import api as merchants
+
+    domain = f"seed{uuid.uuid4().hex[:10]}.myshopify.com"
+    result = await asyncio.to_thread(
+        loyalnest, settings, "seed", "--shop", domain, "--access-token", "shpat_test_token"
+    )
+    assert result.returncode == 0, result.stderr
+    merchant = await merchants.get_by_domain(domain)
+    assert merchant is not None
+    credentials = await merchants.get_admin_credentials(merchant.id)
+    assert credentials is not None
+    assert credentials.access_token == "shpat_test_token"
+
+
 async def test_demo_rewards_are_seeded_once_and_redeemable(shop, http):
     from loyalnest.cli import seed_demo_rewards
 

@@ -269,7 +269,8 @@ async def _scheduler_loop(settings: Settings) -> None:
 
 @app.command("scheduler")
 def scheduler_command() -> None:
-    """The periodic relay alone (re-sends webhooks and outbox messages left behind)."""
+    """The scheduler alone: the relay (re-sends webhooks and outbox messages left behind)
+    and the periodic jobs (expiry, pending points, birthdays, redemptions)."""
     settings = get_settings()
     _terminate_as_interrupt()
     with servers(settings) as (database_url, redis_url):
@@ -292,13 +293,20 @@ def seed(
     shop: Annotated[str, typer.Option(help="myshopify.com domain to install")] = DEMO_SHOP,
     currency: Annotated[str, typer.Option()] = "USD",
     plan: Annotated[str, typer.Option(help="free, standard or plus")] = "free",
+    access_token: Annotated[
+        str | None,
+        typer.Option(
+            help="Admin API access token to store (encrypted), needed for redemptions; the fake"
+            " `loyalnest run` starts accepts any token from a shop it has not seen"
+        ),
+    ] = None,
 ) -> None:
     """Install a shop (idempotent), to try several tenants."""
     settings = get_settings()
     with servers(settings) as (database_url, redis_url):
         configure(settings, database_url, redis_url)
         _migrate(database_url)
-        asyncio.run(install_shop(shop, currency=currency, plan=plan))
+        asyncio.run(install_shop(shop, currency=currency, plan=plan, access_token=access_token))
 
 
 @app.command()

@@ -7,12 +7,9 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -24,6 +21,7 @@ from loyalnest.graphql.earning.mutations import EarningMutation
 from loyalnest.graphql.earning.queries import EarningQuery
 from loyalnest.graphql.errors import should_mask_error
 from loyalnest.graphql.execution import LoyalNestExecutionContext
+from loyalnest.graphql.guards import SchemaGuards
 from loyalnest.graphql.merchants.mutations import MerchantsMutation
 from loyalnest.graphql.merchants.queries import MerchantsQuery
 from loyalnest.graphql.points.mutations import PointsMutation
@@ -31,7 +29,6 @@ from loyalnest.graphql.points.subscriptions import PointsSubscription
 from loyalnest.graphql.rewards.mutations import RewardsMutation
 from loyalnest.graphql.rewards.queries import RewardsQuery
 from loyalnest.graphql.storefront.queries import StorefrontQuery
-from loyalnest.graphql.validation_cache import DocumentValidations, ValidationCacheByDocument
 from loyalnest.settings import Settings, get_settings
 
 Query = merge_types("Query", (MerchantsQuery, CustomersQuery, StorefrontQuery, RewardsQuery, EarningQuery))
@@ -66,14 +63,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
-    validations = DocumentValidations(maxsize=1000)  # shared by every request
+    guards = SchemaGuards(max_tokens=settings.max_tokens, rules=guard_rules)  # shared by every request
     # Factories, so each request gets fresh extension instances.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        # token limit first: it stops a huge document before parsing work is spent
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=1000),
-        lambda: ValidationCacheByDocument(validations),
-        lambda: AddValidationRules(guard_rules),
+        guards.extension,
         lambda: _MaskErrors(should_mask_error=should_mask_error),
     ]
     if not settings.introspection:
