@@ -306,3 +306,33 @@ async def test_dashboard_query_count_is_constant(make_shop, drain):
     # customers page, points accounts, first ledger page: one statement each
     assert many <= 4, statements
     assert many == few, statements
+
+
+async def test_a_pii_value_under_a_retired_key_fails_only_its_own_field(shop, drain):
+    from sqlalchemy import text
+
+    from loyalnest.platform.crypto import Keyring
+    from loyalnest.platform.db import read_session
+
+    await shop.webhook(
+        "orders/create", payloads.order(9, subtotal="30.00", customer_body=payloads.customer(909))
+    )
+    await drain()
+    gone = Keyring.from_config("gone1:" + base64.b64encode(b"g" * 32).decode(), shop.settings.blind_index_key)
+    async with read_session() as session, session.begin():
+        await session.execute(
+            text("UPDATE customers SET phone_enc = :p WHERE merchant_id = :m"),
+            {"p": gone.encrypt("+15550000000", context=b"customers.phone"), "m": shop.id},
+        )
+    result = await shop.gql(
+        '{ customerByShopifyId(shopifyId: "909") { shopifyId email phone pointsBalance } }'
+    )
+    customer = result["data"]["customerByShopifyId"]
+    assert customer["shopifyId"] == "909"
+    assert customer["email"] is not None
+    assert customer["phone"] is None
+    assert customer["pointsBalance"] == 30
+    assert [e["path"] for e in result["errors"]] == [["customerByShopifyId", "phone"]]
+    # a query that does not ask for the broken value never touches it
+    quiet = await shop.gql('{ customerByShopifyId(shopifyId: "909") { shopifyId pointsBalance } }')
+    assert "errors" not in quiet

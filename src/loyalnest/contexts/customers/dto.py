@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class SealedPii:
+    """A customer's PII as stored (ciphertexts by field name) and how to open one.
+
+    Each value is decrypted on first read: a page of customers whose names nobody asked
+    for costs no decryption, and a value the keyring cannot open (a retired key) fails
+    only its own field, not the whole customer."""
+
+    ciphertexts: Mapping[str, str | None]
+    open: Callable[[str, str | None], str | None]
 
 
 @dataclass(frozen=True)
@@ -11,16 +25,36 @@ class CustomerDTO:
     id: int
     merchant_id: int
     shopify_customer_id: int
-    email: str | None
-    first_name: str | None
-    last_name: str | None
-    phone: str | None
-    birthday: date | None
     accepts_marketing: bool
     tags: tuple[str, ...]
     state: str
     created_at: datetime
     updated_at: datetime
+    pii: SealedPii = field(repr=False, compare=False)
+
+    def _open(self, name: str) -> str | None:
+        return self.pii.open(name, self.pii.ciphertexts.get(name))
+
+    @cached_property
+    def email(self) -> str | None:
+        return self._open("email")
+
+    @cached_property
+    def first_name(self) -> str | None:
+        return self._open("first_name")
+
+    @cached_property
+    def last_name(self) -> str | None:
+        return self._open("last_name")
+
+    @cached_property
+    def phone(self) -> str | None:
+        return self._open("phone")
+
+    @cached_property
+    def birthday(self) -> date | None:
+        value = self._open("birthday")
+        return date.fromisoformat(value) if value else None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from loyalnest.contexts.customers.dto import (
     CustomerDTO,
     CustomerPage,
     CustomerWrite,
+    SealedPii,
     ShopifyCustomerFacts,
 )
 from loyalnest.contexts.customers.models import Customer
@@ -59,23 +60,40 @@ def birthday_index(keyring: Keyring, merchant_id: int, month_day: str) -> str:
     return keyring.blind_index(f"{merchant_id}:{month_day}", kind="birthday_month_day")
 
 
+_PII_CONTEXTS = {
+    "email": EMAIL,
+    "first_name": FIRST_NAME,
+    "last_name": LAST_NAME,
+    "phone": PHONE,
+    "birthday": BIRTHDAY,
+}
+
+
 def to_dto(row: Customer | repository.CustomerRow, keyring: Keyring) -> CustomerDTO:
-    birthday = decrypt_optional(keyring, row.birthday_enc, context=BIRTHDAY)
     assert row.id is not None
+
+    def open_pii(name: str, ciphertext: str | None) -> str | None:
+        return decrypt_optional(keyring, ciphertext, context=_PII_CONTEXTS[name])
+
     return CustomerDTO(
         id=row.id,
         merchant_id=row.merchant_id,
         shopify_customer_id=row.shopify_customer_id,
-        email=decrypt_optional(keyring, row.email_enc, context=EMAIL),
-        first_name=decrypt_optional(keyring, row.first_name_enc, context=FIRST_NAME),
-        last_name=decrypt_optional(keyring, row.last_name_enc, context=LAST_NAME),
-        phone=decrypt_optional(keyring, row.phone_enc, context=PHONE),
-        birthday=date.fromisoformat(birthday) if birthday else None,
         accepts_marketing=row.accepts_marketing,
         tags=decode_tags(row.tags),
         state=row.state,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        pii=SealedPii(
+            ciphertexts={
+                "email": row.email_enc,
+                "first_name": row.first_name_enc,
+                "last_name": row.last_name_enc,
+                "phone": row.phone_enc,
+                "birthday": row.birthday_enc,
+            },
+            open=open_pii,
+        ),
     )
 
 

@@ -39,12 +39,9 @@ class Customer:
     tags: list[str]
     state: str
     created_at: datetime
-    email: str | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
-    first_name: str | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
-    last_name: str | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
-    phone: str | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
-    birthday: date | None = strawberry.field(permission_classes=[CanSeeCustomerPii])
     local_id: strawberry.Private[int]
+    # PII is decrypted only when a field asks for it (and its role allows it)
+    dto: strawberry.Private[customers.CustomerDTO]
 
     @classmethod
     def from_dto(cls, dto: customers.CustomerDTO) -> Customer:
@@ -55,13 +52,29 @@ class Customer:
             tags=list(dto.tags),
             state=dto.state,
             created_at=dto.created_at,
-            email=dto.email,
-            first_name=dto.first_name,
-            last_name=dto.last_name,
-            phone=dto.phone,
-            birthday=dto.birthday,
             local_id=dto.id,
+            dto=dto,
         )
+
+    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    def email(self) -> str | None:
+        return self.dto.email
+
+    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    def first_name(self) -> str | None:
+        return self.dto.first_name
+
+    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    def last_name(self) -> str | None:
+        return self.dto.last_name
+
+    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    def phone(self) -> str | None:
+        return self.dto.phone
+
+    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    def birthday(self) -> date | None:
+        return self.dto.birthday
 
     @strawberry.field(description="Spendable points now.")
     async def points_balance(self, info: Info) -> int:
