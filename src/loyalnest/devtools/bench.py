@@ -436,7 +436,7 @@ async def run_graphql_bench(
     customers_count: int = 200,
     warmup: int = 500,
     timeout: float = 300.0,
-    rounds: int = 5,
+    rounds: int = 10,
 ) -> GraphqlBenchReport:
     from loyalnest.graphql.ids import encode_id
     from loyalnest.http.auth import mint_session_token

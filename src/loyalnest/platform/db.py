@@ -115,19 +115,23 @@ async def read_session() -> AsyncIterator[AsyncSession]:
         yield session
 
 
-@asynccontextmanager
-async def plain_connection() -> AsyncIterator[asyncpg.Connection]:
+class plain_connection:
     """A plain asyncpg connection for hot single statements outside any transaction,
     each its own transaction: DataLoader batch reads, the Admin API usage tally.
     Checking a connection out of SQLAlchemy's pool and back (a session, greenlet hops,
     transaction bookkeeping) costs several times such a statement, so these come from a
-    small asyncpg pool of their own beside the engine's."""
-    pool = await _read_pool()
-    connection = await pool.acquire()
-    try:
-        yield connection
-    finally:
-        await pool.release(connection)
+    small asyncpg pool of their own beside the engine's. (A class, not a generator
+    context manager: it runs several times per GraphQL request.)"""
+
+    __slots__ = ("_connection", "_pool")
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        self._pool = await _read_pool()
+        self._connection = await self._pool.acquire()
+        return self._connection
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._pool.release(self._connection)
 
 
 async def driver_connection(session: AsyncSession, *, transactional: bool = True) -> Any:
