@@ -71,10 +71,9 @@ class LoyalNestExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
                 plan = None if new_defer_usages else self._plan_for(object_type, grouped_field_set)
                 if plan is not None:
-                    try:
-                        return [_run_item(plan, object_type, item, nullable_items) for item in items]
-                    except Exception:  # _Fallback or a scalar that refused: graphql-core reports it
-                        pass
+                    completed = _attempt(_run_list, plan, object_type, items, nullable_items)
+                    if completed is not None:
+                        return completed
         return super().complete_iterable_value(
             item_type, field_details_list, info, path, items, position_context
         )
@@ -90,10 +89,9 @@ class LoyalNestExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if self._fast_path:
             plan = self._plan_for(parent_type, grouped_field_set)
             if plan is not None:
-                try:
-                    return _run(plan, parent_type, source_value)
-                except Exception:  # _Fallback or a scalar that refused: graphql-core reports it
-                    pass
+                result = _attempt(_run, plan, parent_type, source_value)
+                if result is not None:
+                    return result
         return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
 
     def _plan_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan:
@@ -146,6 +144,22 @@ def _reader(definition: Any, resolve: Callable[..., Any]) -> Callable[[Any], Any
     if definition.default_resolver is getattr:
         return attrgetter(definition.python_name)
     return partial(resolve, info=None)
+
+
+def _attempt(run: Callable[..., Any], *args: Any) -> Any:
+    """The fast path's answer, or None for graphql-core to take over: on a value it does
+    not report itself (``_Fallback``) or a scalar that refused to serialise, the normal
+    path runs and reports it the spec's way (the plain reads have no side effects)."""
+    try:
+        return run(*args)
+    except Exception:
+        return None
+
+
+def _run_list(
+    plan: tuple[_Step, ...], object_type: GraphQLObjectType, items: Any, nullable: bool
+) -> list[dict[str, Any] | None]:
+    return [_run_item(plan, object_type, item, nullable) for item in items]
 
 
 def _run_item(

@@ -47,7 +47,8 @@ CODE_CHARACTERS = 12
 
 
 def format_code(chars: str) -> str:
-    """``LN-XXXX-XXXX-XXXX`` from 12 characters of ``CODE_ALPHABET``."""
+    """The code as customers type it: ``CODE_PREFIX``, then the 12 characters (from
+    ``CODE_ALPHABET``) in three groups of four, e.g. ``LN-7K2M-QX4P-9TRW``."""
     return f"{CODE_PREFIX}{chars[0:4]}-{chars[4:8]}-{chars[8:12]}"
 
 
