@@ -271,33 +271,25 @@ async def make_shop(http: httpx.AsyncClient, settings: Any) -> Callable[..., Awa
     from loyalnest.platform.uow import unit_of_work
 
     async def _make(currency: str = "USD", plan: str = "free", *, shipped_program: bool = False) -> Shop:
-        """A fresh tenant. Unless ``shipped_program``, its program is the bare one
-        (see ``_bare_program``); tests of the shipped defaults ask for them."""
+        """A fresh tenant. Unless ``shipped_program``, it is installed with the minimal
+        program most tests are written against: 1 point per unit of currency on
+        purchases and no other way to earn, so a test's numbers say only what it is
+        about (``ShopInstalled(starter_program=False)``: each context that adds a way to
+        earn starts it off there, with no line here). Tests of the shipped defaults ask
+        for them."""
         domain = f"t{uuid.uuid4().hex[:16]}.myshopify.com"
         async with unit_of_work() as uow:
             merchant = await merchants.install_shop(
-                uow, shop_domain=domain, name="Test Shop", currency=currency, plan=plan
+                uow,
+                shop_domain=domain,
+                name="Test Shop",
+                currency=currency,
+                plan=plan,
+                starter_program=shipped_program,
             )
-            if not shipped_program:
-                await _bare_program(uow, merchant.id)
         return Shop(merchant, http, settings)
 
     return _make
-
-
-async def _bare_program(uow: Any, merchant_id: int) -> None:
-    """The program most tests are written against: 1 point per unit of currency on
-    purchases and no other way to earn, so a test's numbers say only what it is about.
-    Each context that adds a way to earn switches it off here."""
-    # shops now start at 10 points per unit; set directly, so no audit row is written
-    await uow.session.execute(
-        text("UPDATE program_settings SET points_per_currency_unit = 1 WHERE merchant_id = :m"),
-        {"m": merchant_id},
-    )
-    # signup, newsletter, birthday, review and custom awards: created switched off
-    from loyalnest.contexts.earning import api as earning
-
-    await earning.install_rules(uow, merchant_id, enabled=False)
 
 
 @pytest.fixture

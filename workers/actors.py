@@ -1,12 +1,17 @@
-"""Every actor module, imported once to declare its actors on the configured broker.
+"""Declares every context's actors on the configured broker.
 
-``workers.main`` (the worker processes) and the tests import this module after
-``configure_broker``; add a line here when a context gains actors.
+Actors live in each context's ``tasks.py`` (``platform.jobs.actor``); this loads the
+contexts and binds what they declared to the broker ``workers.broker`` set up. The
+worker processes (``workers.main``) and the tests import it after ``configure_broker``;
+a new context's actors need no line here.
 """
 
 from __future__ import annotations
 
-import workers.earning
-import workers.points
-import workers.rewards
-import workers.shopify  # noqa: F401
+import dramatiq
+
+from loyalnest import contexts
+from loyalnest.platform import jobs
+
+contexts.load()
+jobs.declare_actors(dramatiq.get_broker())

@@ -1,5 +1,6 @@
 """Periodic jobs: re-send what never reached the broker, and start the recurring
-actors (``PERIODIC_JOBS``: expiry, pending points, birthdays, ...).
+actors (declared by each context with ``@jobs.periodic``: expiry, pending points,
+birthdays, ...).
 
 Runs as its own small loop (``loyalnest scheduler``, or beside the workers in
 ``loyalnest worker``). Redis locks let several run without doubling the work: each
@@ -11,15 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
-from loyalnest.contexts.earning import api as earning
-from loyalnest.contexts.points import api as points
-from loyalnest.contexts.rewards import api as rewards
-from loyalnest.contexts.shopify import api as shopify
-from loyalnest.platform import outbox, queue
+from loyalnest import contexts
+from loyalnest.platform import jobs, outbox, queue
+from loyalnest.platform.jobs import PeriodicJob
 from loyalnest.platform.redis import get_async_redis, key
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
@@ -29,37 +26,18 @@ log = logging.getLogger(__name__)
 LOCK_KEY = "scheduler:relay"
 
 
-@dataclass(frozen=True)
-class PeriodicJob:
-    """An actor the scheduler sends every ``every_seconds`` (named, never imported)."""
-
-    actor_name: str
-    queue_name: str
-    every_seconds: float
-    kwargs: dict[str, Any] = field(default_factory=dict)
+def periodic_jobs() -> list[PeriodicJob]:
+    """Every context's recurring work, declared with ``@jobs.periodic`` in its tasks.py."""
+    contexts.load()
+    return jobs.periodic_jobs()
 
 
-# Each context's recurring work; add a line here when a context gains some.
-PERIODIC_JOBS: list[PeriodicJob] = [
-    # redemptions whose Shopify answer was lost (each pass takes those pending > 5 min)
-    PeriodicJob(rewards.SETTLE_PENDING_ACTOR, rewards.REWARDS_QUEUE, every_seconds=60),
-    # points of codes never used come back (expiry + 48 h grace), checked hourly
-    PeriodicJob(rewards.EXPIRE_UNUSED_CODES_ACTOR, rewards.REWARDS_QUEUE, every_seconds=3600),
-    # birthdays: hourly, so each shop's day is seen soon after it begins in its timezone
-    PeriodicJob(earning.AWARD_BIRTHDAYS_ACTOR, earning.EARNING_QUEUE, every_seconds=3600),
-    # lots whose time has come expire, and expiry reminders are recorded: hourly
-    PeriodicJob(points.EXPIRE_LOTS_ACTOR, points.POINTS_QUEUE, every_seconds=3600),
-    # pending points whose period is over become spendable: every 15 minutes
-    PeriodicJob(points.RELEASE_PENDING_ACTOR, points.POINTS_QUEUE, every_seconds=900),
-]
-
-
-async def send_due_jobs(jobs: list[PeriodicJob] | None = None) -> list[str]:
+async def send_due_jobs(due: list[PeriodicJob] | None = None) -> list[str]:
     """Send each job whose period has passed since it was last sent (by any scheduler);
     returns the actor names sent."""
     redis = get_async_redis()
     sent: list[str] = []
-    for job in PERIODIC_JOBS if jobs is None else jobs:
+    for job in periodic_jobs() if due is None else due:
         lock = key(f"scheduler:job:{job.actor_name}")
         if await redis.set(lock, "1", nx=True, px=int(job.every_seconds * 1000)):
             queue.send(job.actor_name, job.queue_name, dict(job.kwargs))
@@ -68,14 +46,19 @@ async def send_due_jobs(jobs: list[PeriodicJob] | None = None) -> list[str]:
 
 
 async def relay_once(*, stale_after_seconds: float) -> dict[str, int]:
-    webhooks = await shopify.relay_stale_webhooks(older_than_seconds=stale_after_seconds)
+    """Re-send what never reached the broker: each context's own relay (declared with
+    ``@jobs.relay``, e.g. webhook inbox rows), then the outbox."""
+    contexts.load()
+    relayed: dict[str, int] = {}
+    for name, relay in sorted(jobs.relays().items()):
+        relayed[name] = await relay(older_than_seconds=stale_after_seconds)
     async with unit_of_work() as uow:
-        messages = await outbox.relay_pending(
+        relayed["outbox_messages"] = await outbox.relay_pending(
             uow.session, older_than=utcnow() - timedelta(seconds=stale_after_seconds)
         )
-    if webhooks or messages:
-        log.info("relayed", extra={"webhooks": webhooks, "outbox_messages": messages})
-    return {"webhooks": webhooks, "outbox_messages": messages}
+    if any(relayed.values()):
+        log.info("relayed", extra=relayed)
+    return relayed
 
 
 async def run_forever(*, interval_seconds: float, stale_after_seconds: float) -> None:

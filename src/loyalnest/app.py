@@ -11,8 +11,9 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
 
+from loyalnest import contexts
+from loyalnest.graphql.core.view import AppProxyGraphQL, StaffGraphQL
 from loyalnest.graphql.schema import build_schema
-from loyalnest.graphql.view import AppProxyGraphQL, StaffGraphQL
 from loyalnest.http.health import health, metrics_endpoint, ready
 from loyalnest.http.reviews import review_webhook
 from loyalnest.http.webhooks import shopify_webhook
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """The ASGI app. The process must be configured first (``platform.runtime`` and
     ``workers.broker``): ``loyalnest serve`` and the test fixtures do that."""
     settings = settings or get_settings()
+    contexts.load()
     schema = build_schema(settings)
     staff_graphql = StaffGraphQL(schema, settings)
     proxy_graphql = AppProxyGraphQL(schema, settings)

@@ -39,9 +39,11 @@ def servers(settings: Settings) -> Iterator[tuple[str, str]]:
 
 
 def configure(settings: Settings, database_url: str, redis_url: str) -> None:
+    from loyalnest import contexts
     from loyalnest.platform.runtime import configure_process
     from workers.broker import configure_broker
 
+    contexts.load()
     configure_process(
         database_url=database_url,
         redis_url=redis_url,
@@ -177,8 +179,8 @@ def run(
         if settings.env != "production" and settings.shopify_admin_base_url is None:
             # No Shopify account needed to try it: the demo shop's Admin API is the
             # bundled fake (discount codes for redemptions are created there).
-            from loyalnest.contexts.shopify.admin_api import configure_admin
             from loyalnest.devtools.shopify_fake import start_demo_fake
+            from loyalnest.integrations.shopify_admin.api import configure_admin
 
             fake = start_demo_fake()
             configure_admin(base_url=fake.base_url)
@@ -386,24 +388,13 @@ def rotate_keys(
     settings = get_settings()
 
     async def _rotate() -> None:
-        from loyalnest.contexts.customers import api as customers
-        from loyalnest.contexts.earning import api as earning
-        from loyalnest.contexts.merchants import api as merchants
-        from loyalnest.contexts.rewards import api as rewards
-        from loyalnest.contexts.shopify import api as shopify
         from loyalnest.platform.crypto import get_keyring
-        from loyalnest.platform.key_rotation import rotate_column
+        from loyalnest.platform.key_rotation import encrypted_columns, rotate_column
 
         keyring = get_keyring()
-        specs = [
-            *customers.ENCRYPTED_COLUMNS,
-            *merchants.ENCRYPTED_COLUMNS,
-            *shopify.ENCRYPTED_COLUMNS,
-            *rewards.ENCRYPTED_COLUMNS,
-            *earning.ENCRYPTED_COLUMNS,
-        ]
         total = unreadable = 0
-        for spec in specs:
+        # every column a context declared next to its table (contexts loaded by configure)
+        for spec in encrypted_columns():
             result = await rotate_column(keyring, spec, batch_size=batch_size)
             total += result.rotated
             unreadable += result.unreadable

@@ -1,33 +1,20 @@
 """Every table's metadata in one place, for Alembic and the schema-drift test.
 
-Importing the models here (and only here, outside the contexts) registers them all.
+Loading the contexts imports each one's ``models`` (``loyalnest.contexts.CONTEXTS``),
+which registers its tables on SQLModel's metadata. The outbox is the platform's own,
+and integrations (leaves, not contexts) keep tables of their own too.
 """
 
 from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-from loyalnest.contexts.audit import models as audit_models
-from loyalnest.contexts.customers import models as customers_models
-from loyalnest.contexts.earning import models as earning_models
-from loyalnest.contexts.merchants import models as merchants_models
-from loyalnest.contexts.points import models as points_models
-from loyalnest.contexts.rewards import models as rewards_models
-from loyalnest.contexts.shopify import admin_models as shopify_admin_models
-from loyalnest.contexts.shopify import models as shopify_models
+from loyalnest import contexts
+from loyalnest.integrations.shopify_admin import models as shopify_admin_models
 from loyalnest.platform import outbox
+
+contexts.load()
 
 metadata = SQLModel.metadata
 
-__all__ = [
-    "audit_models",
-    "customers_models",
-    "earning_models",
-    "merchants_models",
-    "metadata",
-    "outbox",
-    "points_models",
-    "rewards_models",
-    "shopify_admin_models",
-    "shopify_models",
-]
+__all__ = ["metadata", "outbox", "shopify_admin_models"]

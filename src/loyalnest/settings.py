@@ -54,13 +54,17 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=50)
+    # The execution fast path for selection sets of plain leaf fields (graphql/core/
+    # execution.py). It overrides graphql-core internals, pinned by a test to the locked
+    # version; off, graphql-core executes everything itself (same answers, slower).
+    graphql_fast_path: bool = True
 
     webhook_max_body_bytes: int = 1024 * 1024
     # Inbox rows still unprocessed after this many seconds are re-enqueued by the relay.
     relay_stale_after_seconds: float = 30.0
     relay_interval_seconds: float = 10.0
 
-    # Shopify Admin GraphQL API (contexts/shopify/admin_client.py). The version is pinned:
+    # Shopify Admin GraphQL API (integrations/shopify_admin/client.py). The version is pinned:
     # Shopify supports each stable version for 12 months, so bump it deliberately.
     shopify_api_version: str = "2025-10"
     # Unset: the real Shopify, https://{shop}. Set (development, tests, the bundled fake):

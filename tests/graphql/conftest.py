@@ -4,6 +4,8 @@ graphql-transport-ws on /graphql, and Shopify-signed requests on /proxy/graphql.
 from __future__ import annotations
 
 import asyncio
+import re
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -14,7 +16,6 @@ import httpx
 import orjson
 import pytest
 import websockets
-from sqlalchemy import event
 
 from tests import payloads
 
@@ -64,7 +65,7 @@ def proxy_params(
 ) -> dict[str, str]:
     """Query parameters as Shopify's app proxy sends them, signed (with the widget's own
     ``extra`` parameters, which Shopify signs too)."""
-    from loyalnest.contexts.shopify import api as shopify
+    from loyalnest.contexts.webhooks import api as webhooks
 
     params = {
         "shop": shop_domain,
@@ -73,7 +74,7 @@ def proxy_params(
         "timestamp": str(int(timestamp if timestamp is not None else time.time())),
         **(extra or {}),
     }
-    signature = shopify.app_proxy_signature(
+    signature = webhooks.app_proxy_signature(
         secret or settings.shopify_api_secret, {k: [v] for k, v in params.items()}
     )
     return {**params, "signature": signature}
@@ -151,22 +152,28 @@ async def adjust(shop: Any, gid: str, delta: int, reason: str = "goodwill", **kw
 # --- SQL statement counting -------------------------------------------------------------
 
 
+# Transaction control, not work: a count pins the statements that read or write data.
+_TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
+
+
 @contextmanager
 def count_statements() -> Iterator[list[str]]:
-    """Statements issued on this event loop's engine (the test server's) while active."""
-    from loyalnest.platform.db import get_engine
+    """Every data statement this test's thread sends while active: the ORM's and raw
+    asyncpg ones, on every connection (sessions, the plain connections DataLoaders use),
+    as ``platform.db.observe_statements`` sees them; BEGIN/COMMIT/ROLLBACK left out. The
+    test server runs on the test's event loop, in its thread; the Dramatiq worker's
+    threads are not the request's and are not counted."""
+    from loyalnest.platform.db import observe_statements
 
     statements: list[str] = []
+    thread = threading.get_ident()
 
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+    def record(statement: str) -> None:
+        if threading.get_ident() == thread and not _TRANSACTION_CONTROL.match(statement):
+            statements.append(statement)
 
-    engine = get_engine().sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with observe_statements(record):
         yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 # --- graphql-transport-ws -------------------------------------------------------------

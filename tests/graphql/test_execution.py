@@ -10,7 +10,7 @@ import pytest
 import strawberry
 from strawberry.permission import BasePermission
 
-from loyalnest.graphql.execution import LoyalNestExecutionContext
+from loyalnest.graphql.core.execution import LoyalNestExecutionContext
 
 
 @strawberry.enum

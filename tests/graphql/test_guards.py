@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from loyalnest.contexts.audit import api as audit
+from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.merchants import api as merchants
 from tests import payloads
 from tests.graphql.conftest import balance_of, customer_gid, only_error, post_graphql
@@ -122,7 +123,7 @@ async def test_get_queries_are_refused_on_the_staff_endpoint(shop, http):
     )
     assert mutation.status_code == 400
     assert mutation.text == "mutations are not allowed when using GET"
-    settings = await merchants.get_program_settings(shop.id)
+    settings = await earning.get_program_settings(shop.id)
     assert str(settings.points_per_currency_unit) != "9"
     assert await audit.list_recent(shop.id) == []
 

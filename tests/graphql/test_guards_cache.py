@@ -7,8 +7,8 @@ from typing import Any
 
 import strawberry
 
-from loyalnest.graphql import guards as guards_module
-from loyalnest.graphql.guards import SchemaGuards
+from loyalnest.graphql.core import guards as guards_module
+from loyalnest.graphql.core.guards import SchemaGuards
 
 
 @strawberry.type

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from loyalnest.graphql.ids import encode_id
+from loyalnest.graphql.core.ids import encode_id
 from loyalnest.platform.timeutil import utcnow
 from tests import payloads
 from tests.contexts.rewards import support

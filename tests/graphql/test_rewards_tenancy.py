@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from loyalnest.graphql.ids import encode_id
+from loyalnest.graphql.core.ids import encode_id
 from tests.contexts.rewards import support
 
 READ = """

@@ -52,7 +52,7 @@ async def _birthday_points(shop, sid: int) -> list[int]:
 
 
 def test_the_scheduler_sends_the_birthday_pass_hourly():
-    [job] = [j for j in scheduler.PERIODIC_JOBS if j.actor_name == "earning.award_birthdays"]
+    [job] = [j for j in scheduler.periodic_jobs() if j.actor_name == "earning.award_birthdays"]
     assert (job.queue_name, job.every_seconds, job.kwargs) == ("earning", 3600, {})
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from loyalnest.contexts.shopify import api as shopify
+from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.platform import outbox
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
@@ -42,8 +42,8 @@ async def _outbox_rows(inbox_id: int) -> list[dict]:
 
 def _enqueue(uow, shop, inbox_id: int) -> None:
     uow.enqueue(
-        shopify.PROCESS_WEBHOOK_ACTOR,
-        queue_name=shopify.SHOPIFY_QUEUE,
+        webhooks.PROCESS_WEBHOOK_ACTOR,
+        queue_name=webhooks.SHOPIFY_QUEUE,
         merchant_id=shop.id,
         inbox_id=inbox_id,
     )
@@ -79,7 +79,7 @@ async def test_rolled_back_transaction_sends_nothing(shop, drain):
     [row] = await inbox_rows(shop.id)
     assert row["processed_at"] is None  # nothing was sent
     assert await ledger_rows(shop.id) == []
-    assert await shopify.process_webhook(shop.id, inbox_id) == 1  # leave nothing behind
+    assert await webhooks.process_webhook(shop.id, inbox_id) == 1  # leave nothing behind
 
 
 async def test_failed_after_commit_send_is_relayed(shop, drain):

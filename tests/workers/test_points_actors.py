@@ -1,8 +1,10 @@
-"""The points context's periodic actors on the real broker and worker: the scheduler
-sends them, and running them twice (or twice at once) changes nothing more than once."""
+"""The points context's periodic actor and the earning context's release pass (still
+named ``points.release_pending``) on the real broker and worker: the scheduler sends
+them, and running them twice (or twice at once) changes nothing more than once."""
 
 from __future__ import annotations
 
+from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.points import api as points
 from loyalnest.platform import queue
 from tests.contexts.points.helpers import (
@@ -14,18 +16,18 @@ from tests.contexts.points.helpers import (
     order,
     set_rule,
 )
-from workers.scheduler import PERIODIC_JOBS, send_due_jobs
+from workers.scheduler import periodic_jobs, send_due_jobs
 
 
 def _jobs(*names: str) -> list:
-    return [job for job in PERIODIC_JOBS if job.actor_name in names]
+    return [job for job in periodic_jobs() if job.actor_name in names]
 
 
 async def test_the_scheduler_sends_both_passes_hourly_or_more_often(broker, drain):
-    jobs = _jobs(points.EXPIRE_LOTS_ACTOR, points.RELEASE_PENDING_ACTOR)
-    assert {job.actor_name for job in jobs} == {points.EXPIRE_LOTS_ACTOR, points.RELEASE_PENDING_ACTOR}
+    jobs = _jobs(points.EXPIRE_LOTS_ACTOR, earning.RELEASE_PENDING_ACTOR)
+    assert {job.actor_name for job in jobs} == {points.EXPIRE_LOTS_ACTOR, earning.RELEASE_PENDING_ACTOR}
     assert all(job.every_seconds <= 3600 and job.queue_name == points.POINTS_QUEUE for job in jobs)
-    assert {points.EXPIRE_LOTS_ACTOR, points.RELEASE_PENDING_ACTOR} <= set(broker.get_declared_actors())
+    assert {points.EXPIRE_LOTS_ACTOR, earning.RELEASE_PENDING_ACTOR} <= set(broker.get_declared_actors())
     await send_due_jobs(jobs)  # sent (or already sent this period by another test); runs cleanly
     await drain()
 
@@ -57,7 +59,7 @@ async def test_releasing_twice_at_once_releases_once(shop, drain):
         "update pending_points set release_at = now() - interval '1 second' where merchant_id = :m", m=shop.id
     )
     for _ in range(3):
-        queue.send(points.RELEASE_PENDING_ACTOR, points.POINTS_QUEUE, {})
+        queue.send(earning.RELEASE_PENDING_ACTOR, earning.RELEASE_PENDING_QUEUE, {})
     await drain()
     earned = await ledger(shop)
     assert sorted(e["source_ref"] for e in earned) == sorted(f"order:{oid}" for oid in orders)

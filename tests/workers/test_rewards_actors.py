@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.contexts.rewards import service
+from loyalnest.contexts.rewards import commands
+from loyalnest.platform import jobs as declared_jobs
 from loyalnest.platform import queue
 from loyalnest.platform.uow import unit_of_work
 from tests.contexts.rewards import support
-from workers import scheduler
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ async def test_settle_actor_finishes_a_redemption_the_request_lost_once(shop, fa
     customer = await support.customer_with_points(shop.id, 6001, 500)
     reward = await support.make_reward(shop.id, points_cost=200)
     async with unit_of_work() as uow:  # step 1 committed, then the process died
-        reservation = await service.reserve_redemption(
+        reservation = await commands.reserve_redemption(
             uow, merchant_id=shop.id, customer_id=customer, reward_id=reward, actor="customer:6001"
         )
     code = reservation.code
@@ -56,7 +56,7 @@ async def test_settle_actor_leaves_young_pending_rows_to_their_request(shop, fak
     customer = await support.customer_with_points(shop.id, 6002, 500)
     reward = await support.make_reward(shop.id, points_cost=200)
     async with unit_of_work() as uow:
-        await service.reserve_redemption(
+        await commands.reserve_redemption(
             uow, merchant_id=shop.id, customer_id=customer, reward_id=reward, actor="customer:6002"
         )
 
@@ -93,7 +93,7 @@ async def test_expire_actor_returns_points_once(shop, fake, drain):
 
 
 def test_the_scheduler_sends_both_actors_and_the_worker_knows_them(broker):
-    jobs = {job.actor_name: job for job in scheduler.PERIODIC_JOBS}
+    jobs = {job.actor_name: job for job in declared_jobs.periodic_jobs()}
     assert jobs[rewards.SETTLE_PENDING_ACTOR].every_seconds == 60
     assert jobs[rewards.EXPIRE_UNUSED_CODES_ACTOR].every_seconds == 3600
     declared = broker.get_declared_actors()

@@ -10,8 +10,8 @@ import orjson
 import pytest
 from sqlalchemy import text
 
-from loyalnest.contexts.shopify import api as shopify
-from loyalnest.contexts.shopify.service import encrypt_payload
+from loyalnest.contexts.webhooks import api as webhooks
+from loyalnest.contexts.webhooks.payload_crypto import encrypt_payload
 from loyalnest.platform.db import get_sessionmaker
 from tests import payloads
 from tests.contexts.support import broker_unreachable, inbox_rows, ledger_rows, wait_for
@@ -38,8 +38,8 @@ class TestIdempotency:
     async def test_same_message_twice_awards_once(self, shop, drain, broker):
         inbox_id = await _stored_not_sent(shop, "orders/create", _order("20.00"))
         assert [r["processed_at"] for r in await inbox_rows(shop.id)] == [None]
-        shopify.enqueue_processing(shop.id, inbox_id)
-        shopify.enqueue_processing(shop.id, inbox_id)
+        webhooks.enqueue_processing(shop.id, inbox_id)
+        webhooks.enqueue_processing(shop.id, inbox_id)
         await drain()
         [row] = await inbox_rows(shop.id)
         assert row["outcome"] == "processed"
@@ -47,9 +47,9 @@ class TestIdempotency:
 
     async def test_processing_twice_directly_is_a_no_op_the_second_time(self, shop, drain):
         inbox_id = await _stored_not_sent(shop, "orders/create", _order("33.00"))
-        assert await shopify.process_webhook(shop.id, inbox_id) == 1
+        assert await webhooks.process_webhook(shop.id, inbox_id) == 1
         first = await inbox_rows(shop.id)
-        assert await shopify.process_webhook(shop.id, inbox_id) == 0
+        assert await webhooks.process_webhook(shop.id, inbox_id) == 0
         assert await inbox_rows(shop.id) == first
         assert [e["delta"] for e in await ledger_rows(shop.id)] == [33]
 
@@ -66,7 +66,7 @@ class TestUnreadablePayloads:
             await _stored_not_sent(shop, "orders/create", good_last),
         ]
         # one call handles the whole backlog of the shop in one transaction
-        assert await shopify.process_webhook(shop.id, ids[0]) == 3
+        assert await webhooks.process_webhook(shop.id, ids[0]) == 3
         by_id = {r["id"]: r for r in await inbox_rows(shop.id)}
         assert [by_id[i]["outcome"] for i in ids] == ["processed", "failed", "processed"]
         assert "order id" in by_id[ids[1]]["last_error"]
@@ -74,7 +74,7 @@ class TestUnreadablePayloads:
         assert by_id[ids[1]]["payload_enc"] is None
         assert sorted(e["delta"] for e in await ledger_rows(shop.id)) == [10, 30]
         # its own message later finds nothing left to do
-        assert await shopify.process_webhook(shop.id, ids[1]) == 0
+        assert await webhooks.process_webhook(shop.id, ids[1]) == 0
 
     async def test_through_the_worker_no_retry_storm(self, shop, drain, broker):
         bad_bodies = [
@@ -108,7 +108,7 @@ class TestUnreadablePayloads:
                 text("update shopify_webhook_inbox set payload_enc = :p where merchant_id = :m and id = :i"),
                 {"p": encrypt_payload(orjson.dumps([1, 2])), "m": shop.id, "i": inbox_id},
             )
-        assert await shopify.process_webhook(shop.id, inbox_id) == 1
+        assert await webhooks.process_webhook(shop.id, inbox_id) == 1
         [row] = await inbox_rows(shop.id)
         assert row["outcome"] == "failed"
 
@@ -120,7 +120,7 @@ class TestUnreadablePayloads:
                 {"p": "retired:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "m": shop.id, "i": inbox_id},
             )
         try:
-            await shopify.process_webhook(shop.id, inbox_id)
+            await webhooks.process_webhook(shop.id, inbox_id)
         finally:
             [row] = await inbox_rows(shop.id)
             if row["outcome"] is None:  # leave nothing for later relays to pick up
@@ -138,7 +138,7 @@ class TestRelay:
         await drain()
         [row] = await inbox_rows(shop.id)
         assert row["processed_at"] is None  # nobody is coming for it...
-        assert await shopify.relay_stale_webhooks(older_than_seconds=0) >= 1
+        assert await webhooks.relay_stale_webhooks(older_than_seconds=0) >= 1
         await drain()
         [row] = await inbox_rows(shop.id)  # ...until the relay
         assert row["outcome"] == "processed"
@@ -146,11 +146,11 @@ class TestRelay:
 
     async def test_relay_leaves_fresh_rows_alone(self, shop, drain):
         await _stored_not_sent(shop, "orders/create", _order("25.00"))
-        await shopify.relay_stale_webhooks(older_than_seconds=3600)
+        await webhooks.relay_stale_webhooks(older_than_seconds=3600)
         await drain()
         [row] = await inbox_rows(shop.id)
         assert row["processed_at"] is None
-        assert await shopify.process_webhook(shop.id, row["id"]) == 1  # leave nothing behind
+        assert await webhooks.process_webhook(shop.id, row["id"]) == 1  # leave nothing behind
 
     async def test_scheduler_relay_once(self, shop, drain):
         await _stored_not_sent(shop, "orders/create", _order("26.00"))
@@ -178,17 +178,17 @@ class TestRelayBookkeeping:
         await _execute(backdate, i=row["id"])
         with broker_unreachable():  # what the relay sends is lost again: the row stays waiting
             with pytest.raises(Exception):  # noqa: B017,PT011 (any broker error)
-                await shopify.relay_stale_webhooks(older_than_seconds=60)
+                await webhooks.relay_stale_webhooks(older_than_seconds=60)
         [row] = await inbox_rows(shop.id)
         assert row["relays"] == 1
         assert row["relayed_at"] is not None
-        assert await shopify.relay_stale_webhooks(older_than_seconds=60) == 0  # relayed just now
+        assert await webhooks.relay_stale_webhooks(older_than_seconds=60) == 0  # relayed just now
 
         await _execute(
             "UPDATE shopify_webhook_inbox SET relayed_at = now() - interval '5 minutes' WHERE id = :i",
             i=row["id"],
         )
-        assert await shopify.relay_stale_webhooks(older_than_seconds=60) == 1
+        assert await webhooks.relay_stale_webhooks(older_than_seconds=60) == 1
         await drain()
         await wait_for(lambda: _processed(shop))
         assert [e["delta"] for e in await ledger_rows(shop.id)] == [31]
@@ -201,7 +201,7 @@ class TestRelayBookkeeping:
             " last_error = 'OperationalError' WHERE id = :i",
             i=row["id"],
         )
-        assert await shopify.relay_stale_webhooks(older_than_seconds=60) == 0
+        assert await webhooks.relay_stale_webhooks(older_than_seconds=60) == 0
         [row] = await inbox_rows(shop.id)
         assert row["outcome"] == "failed"
         assert row["processed_at"] is not None

@@ -35,9 +35,9 @@ import orjson
 from sqlalchemy import text
 
 from loyalnest.contexts.customers import api as customers
+from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.merchants import api as merchants
-from loyalnest.contexts.points import api as points
-from loyalnest.contexts.shopify import api as shopify
+from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.devtools import cpu
 from loyalnest.devtools.loadgen import (
     LoadError,
@@ -229,8 +229,8 @@ def _facts(customer: FakeCustomer) -> customers.ShopifyCustomerFacts:
     )
 
 
-def _order_facts(order: FakeOrder, customer_id: int) -> points.OrderFacts:
-    return points.OrderFacts(
+def _order_facts(order: FakeOrder, customer_id: int) -> earning.OrderFacts:
+    return earning.OrderFacts(
         shopify_order_id=order.shopify_id,
         customer_id=customer_id,
         currency="USD",
@@ -255,7 +255,7 @@ async def create_customers(
 async def measure_award_baseline(
     merchant_id: int, *, orders: int, concurrency: int, per_transaction: int, catalog: Catalog
 ) -> tuple[int, float]:
-    """The raw ceiling: ``points.award_order_points`` called directly in units of work
+    """The raw ceiling: ``earning.award_orders`` called directly in units of work
     (no HTTP, no queue), ``per_transaction`` orders per unit of work (awarded together,
     as the worker does with a batch), ``concurrency`` units of work at once. Customers
     are created first, untimed. Returns (orders awarded, seconds)."""
@@ -269,9 +269,7 @@ async def measure_award_baseline(
         nonlocal awarded
         for chunk in chunks:
             async with unit_of_work() as uow:
-                results = await asyncio.gather(
-                    *(points.award_order_points(uow, merchant_id=merchant_id, order=order) for order in chunk)
-                )
+                results = await earning.award_orders(uow, merchant_id, chunk)
             awarded += sum(1 for points_awarded in results if points_awarded)
 
     started = time.perf_counter()
@@ -370,7 +368,7 @@ async def run_webhook_bench(
         report.baseline_concurrency = baseline_concurrency
         report.baseline_seconds = seconds
         report.baseline_per_second = done / seconds if seconds else 0.0
-        batch = shopify.BATCH_SIZE
+        batch = webhooks.BATCH_SIZE
         done, seconds = await measure_award_baseline(
             merchant_id, orders=baseline_orders, concurrency=1, per_transaction=batch, catalog=catalog
         )
@@ -393,9 +391,7 @@ async def seed_customers_with_history(
     for _ in range(orders_each):
         orders = [_order_facts(catalog.order(p), cid) for p, cid in zip(people, customer_ids, strict=True)]
         async with unit_of_work() as uow:
-            await asyncio.gather(
-                *(points.award_order_points(uow, merchant_id=merchant_id, order=order) for order in orders)
-            )
+            await earning.award_orders(uow, merchant_id, orders)
     return customer_ids
 
 
@@ -438,7 +434,7 @@ async def run_graphql_bench(
     timeout: float = 300.0,
     rounds: int = 10,
 ) -> GraphqlBenchReport:
-    from loyalnest.graphql.ids import encode_id
+    from loyalnest.graphql.core.ids import encode_id
     from loyalnest.http.auth import mint_session_token
 
     _, port = loopback_address(url)

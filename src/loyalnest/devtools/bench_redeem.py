@@ -39,7 +39,7 @@ from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.contexts.shopify import api as shopify
+from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.devtools import cpu
 from loyalnest.devtools.bench import Latency
 from loyalnest.devtools.loadgen import build_request, loopback_address, run_load
@@ -167,7 +167,7 @@ async def seed_redeem_shop(
                     source_ref="bench",
                     idempotency_key=f"bench-redeem:{shopify_id}",
                 )
-    from loyalnest.graphql.ids import encode_id
+    from loyalnest.graphql.core.ids import encode_id
 
     return RedeemBenchShop(
         merchant_id=merchant.id,
@@ -199,7 +199,7 @@ def redeem_request(
         "path_prefix": "/apps/loyalnest",
         "timestamp": str(int(time.time())),
     }
-    params["signature"] = shopify.app_proxy_signature(secret, {k: [v] for k, v in params.items()})
+    params["signature"] = webhooks.app_proxy_signature(secret, {k: [v] for k, v in params.items()})
     body = orjson.dumps({"query": REDEEM_MUTATION, "variables": {"reward": reward_gid}})
     path = f"{PROXY_PATH}?{urllib.parse.urlencode(params)}"
     headers = [("Content-Type", "application/json"), ("Accept", "application/json")]

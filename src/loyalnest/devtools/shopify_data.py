@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from loyalnest.contexts.shopify import api as shopify
+from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.devtools.loadgen import build_request
 
 WEBHOOK_PATH = "/webhooks/shopify"
@@ -390,7 +390,7 @@ class Catalog:
 
 
 def sign(secret: str, body: bytes) -> str:
-    return shopify.webhook_hmac(secret, body)
+    return webhooks.webhook_hmac(secret, body)
 
 
 def webhook_request(

@@ -1,4 +1,10 @@
-"""The one schema: every context's roots merged, with the guards on by default."""
+"""The one schema: every context's roots merged, with the guards on by default.
+
+Built from one list, ``loyalnest.contexts.CONTEXTS``: each context's GraphQL folder
+declares its roots (``QUERIES`` in ``queries.py``, ``MUTATIONS`` in ``mutations.py``,
+``SUBSCRIPTIONS`` in ``subscriptions.py``) and its DataLoaders (``loaders.py``), and adds
+fields to ``Customer`` and ``Me`` (``customer_fields.py``); see ``core/composition.py``.
+A new context's GraphQL face touches nothing here."""
 
 from __future__ import annotations
 
@@ -13,27 +19,20 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from loyalnest.graphql.customers.queries import CustomersQuery
-from loyalnest.graphql.earning.mutations import EarningMutation
-from loyalnest.graphql.earning.queries import EarningQuery
-from loyalnest.graphql.errors import should_mask_error
-from loyalnest.graphql.execution import LoyalNestExecutionContext
-from loyalnest.graphql.guards import SchemaGuards
-from loyalnest.graphql.merchants.mutations import MerchantsMutation
-from loyalnest.graphql.merchants.queries import MerchantsQuery
-from loyalnest.graphql.points.mutations import PointsMutation
-from loyalnest.graphql.points.subscriptions import PointsSubscription
-from loyalnest.graphql.rewards.mutations import RewardsMutation
-from loyalnest.graphql.rewards.queries import RewardsQuery
-from loyalnest.graphql.storefront.queries import StorefrontQuery
+from loyalnest.graphql.core.composition import compose, context_modules, declared
+from loyalnest.graphql.core.errors import should_mask_error
+from loyalnest.graphql.core.execution import LoyalNestExecutionContext
+from loyalnest.graphql.core.guards import SchemaGuards
 from loyalnest.settings import Settings, get_settings
 
-Query = merge_types("Query", (MerchantsQuery, CustomersQuery, StorefrontQuery, RewardsQuery, EarningQuery))
-Mutation = merge_types("Mutation", (MerchantsMutation, PointsMutation, RewardsMutation, EarningMutation))
-Subscription = merge_types("Subscription", (PointsSubscription,))
+# importing a context's loaders module registers its DataLoaders (core.loaders.loader)
+LOADER_MODULES = tuple(context_modules("loaders"))
+
+Query = compose("Query", declared("queries", "QUERIES"))
+Mutation = compose("Mutation", declared("mutations", "MUTATIONS"))
+Subscription = compose("Subscription", declared("subscriptions", "SUBSCRIPTIONS"))
 
 
 class _MaskErrors(MaskErrors):
@@ -76,7 +75,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        execution_context_class=LoyalNestExecutionContext,
+        # None: Strawberry's own graphql-core execution
+        execution_context_class=LoyalNestExecutionContext if settings.graphql_fast_path else None,
     )
 
 

@@ -19,7 +19,7 @@ import jwt
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.merchants import api as merchants
-from loyalnest.contexts.shopify import api as shopify
+from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.platform.tenancy import ALL_ROLES, Customer, Role, Staff
 from loyalnest.settings import Settings
 
@@ -227,7 +227,7 @@ async def authenticate_customer_token(token: str, settings: Settings) -> Custome
 async def authenticate_app_proxy(
     params: Mapping[str, Sequence[str]], settings: Settings, *, now: float | None = None
 ) -> Customer:
-    if not shopify.verify_app_proxy_signature(params, app_secrets(settings)):
+    if not webhooks.verify_app_proxy_signature(params, app_secrets(settings)):
         raise AuthError("app proxy signature is invalid")
     try:
         timestamp = int((params.get("timestamp") or ["0"])[0])

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from loyalnest.contexts.merchants import api as merchants
-from loyalnest.contexts.shopify import api as shopify
+from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.http.auth import app_secrets
 from loyalnest.platform.metrics import WEBHOOK_ACCEPT_SECONDS, WEBHOOKS
 from loyalnest.settings import Settings
@@ -68,7 +68,7 @@ async def shopify_webhook(request: Request) -> Response:
         body = await read_capped(request, settings.webhook_max_body_bytes)
     except BodyTooLarge:
         return _error(413, "body larger than allowed", topic, "too_large")
-    if not shopify.verify_webhook_hmac(
+    if not webhooks.verify_webhook_hmac(
         body, request.headers.get("x-shopify-hmac-sha256"), app_secrets(settings)
     ):
         return _error(401, "invalid HMAC signature", topic, "bad_signature")
@@ -97,7 +97,7 @@ async def shopify_webhook(request: Request) -> Response:
     merchant = await merchants.get_by_domain_cached(shop_domain) if shop_domain else None
     if merchant is None or not merchant.active:
         return _error(404, "unknown shop", topic, "unknown_shop")
-    result = await shopify.accept_webhook(
+    result = await webhooks.accept_webhook(
         merchant_id=merchant.id, event_id=dedupe_key, topic=topic, raw_body=body
     )
     outcome = "duplicate" if result.duplicate else "accepted"

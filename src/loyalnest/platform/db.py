@@ -9,13 +9,63 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import asyncpg
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+class _Connection(asyncpg.Connection):  # type: ignore[misc]
+    """Every asyncpg connection of the process (the engine's and the plain pool's). It
+    tells the statement observers (tests counting statements) about each statement run
+    directly on the driver; SQLAlchemy's own statements are seen by its event hook.
+    With no observer (production) the cost is one empty-list check per statement."""
+
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+        if _observers and not args:
+            _observe(query)
+        return await super().execute(query, *args, timeout=timeout)  # type: ignore[no-any-return]
+
+    async def _execute(self, query: str, args: Any, limit: int, timeout: Any, **kwargs: Any) -> Any:
+        if _observers:
+            _observe(query)
+        return await super()._execute(query, args, limit, timeout, **kwargs)
+
+    async def _executemany(self, query: str, args: Any, timeout: Any, **kwargs: Any) -> Any:
+        if _observers:
+            _observe(query)
+        return await super()._executemany(query, args, timeout, **kwargs)
+
+
+# Callbacks told every statement: on the driver (``_Connection``) and through SQLAlchemy
+# (its ``before_cursor_execute`` event), so a count misses no path.
+_observers: list[Callable[[str], None]] = []
+
+
+def _observe(statement: str) -> None:
+    for observer in list(_observers):
+        observer(statement)
+
+
+@contextmanager
+def observe_statements(observer: Callable[[str], None]) -> Iterator[None]:
+    """Call ``observer`` with every statement this process sends while active, on
+    every connection: the ORM's, raw asyncpg on a session's connection, plain
+    connections. For query-count tests."""
+    _observers.append(observer)
+    try:
+        yield
+    finally:
+        _observers.remove(observer)
+
+
+def _observe_orm(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    if _observers:
+        _observe(statement)
+
 
 _database_url: str | None = None
 _pool_size = 10
@@ -62,8 +112,12 @@ def get_engine() -> AsyncEngine:
             max_overflow=0,
             pool_pre_ping=False,
             # asyncpg's own prepared-statement cache does the heavy lifting on hot paths.
-            connect_args={"server_settings": {"application_name": "loyalnest"}},
+            connect_args={
+                "server_settings": {"application_name": "loyalnest"},
+                "connection_class": _Connection,
+            },
         )
+        event.listen(engine.sync_engine, "before_cursor_execute", _observe_orm)
         _engines[loop] = engine
     return engine
 
@@ -93,6 +147,7 @@ async def _read_pool() -> asyncpg.Pool:
             min_size=0,
             max_size=_pool_size,
             reset=_keep_session_state,
+            connection_class=_Connection,
             server_settings={"application_name": "loyalnest-reads"},
         )
         # another coroutine may have raced us here: keep the first pool

@@ -1,10 +1,11 @@
 """Re-encrypt stored ciphertexts under the current key (``loyalnest rotate-keys``).
 
-Each context declares its encrypted columns (``ENCRYPTED_COLUMNS`` in its ``api``); this
-walks them in key order, a small batch per transaction with ``SKIP LOCKED``, so it can
-run beside live traffic and be stopped and resumed at any point. Rows already under the
-current key id are skipped, which makes a second run a no-op. A value no configured key
-can read (its key was retired too early) is counted and left as it is.
+Each context declares its encrypted columns beside the table that holds them
+(``encrypted_column(...)`` in its ``models``); this walks them in key order, a small
+batch per transaction with ``SKIP LOCKED``, so it can run beside live traffic and be
+stopped and resumed at any point. Rows already under the current key id are skipped,
+which makes a second run a no-op. A value no configured key can read (its key was
+retired too early) is counted and left as it is.
 """
 
 from __future__ import annotations
@@ -28,6 +29,23 @@ class EncryptedColumn:
     context: bytes
 
 
+_registered: dict[tuple[str, str], EncryptedColumn] = {}
+
+
+def encrypted_column(
+    table: str, key_columns: tuple[str, ...], column: str, context: bytes
+) -> EncryptedColumn:
+    """Declare an encrypted column (next to its model) so ``rotate-keys`` finds it."""
+    spec = EncryptedColumn(table, key_columns, column, context)
+    _registered[(table, column)] = spec
+    return spec
+
+
+def encrypted_columns() -> list[EncryptedColumn]:
+    """Every declared encrypted column (once the contexts' models are imported)."""
+    return list(_registered.values())
+
+
 @dataclass(frozen=True)
 class RotationResult:
     rotated: int
@@ -38,7 +56,7 @@ async def rotate_column(keyring: Keyring, spec: EncryptedColumn, *, batch_size: 
     """Re-encrypt every value of one column not yet under the current key."""
     keys = ", ".join(spec.key_columns)
     after = ", ".join(f":after_{name}" for name in spec.key_columns)
-    # identifiers below are code constants from ENCRYPTED_COLUMNS, never input
+    # identifiers below are code constants declared with encrypted_column, never input
     base = (
         f"SELECT {keys}, {spec.column} FROM {spec.table} "
         f"WHERE {spec.column} IS NOT NULL AND {spec.column} NOT LIKE :current"

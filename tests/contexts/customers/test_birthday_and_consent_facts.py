@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from loyalnest.contexts.customers import api as customers
-from loyalnest.contexts.shopify import payloads as shopify_payloads
+from loyalnest.contexts.webhooks import payloads as shopify_payloads
 from loyalnest.platform.uow import unit_of_work
 from tests import payloads
 from tests.contexts.support import rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from loyalnest.contexts.shopify import api as shopify
+from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.platform.crypto import get_keyring
 from tests import payloads
 from tests.contexts.support import broker_unreachable, customer, inbox_rows, rows
@@ -198,7 +198,7 @@ class TestEncryptionAtRest:
         assert row["payload_enc"].startswith(f"{get_keyring().current_kid}:")
         for plain in _plaintexts():
             assert plain.lower() not in row["payload_enc"].lower()
-        assert await shopify.process_webhook(shop.id, row["id"]) == 1
+        assert await webhooks.process_webhook(shop.id, row["id"]) == 1
         [row] = await inbox_rows(shop.id)
         assert row["outcome"] == "processed"
         assert row["payload_enc"] is None

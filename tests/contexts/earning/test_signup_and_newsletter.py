@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from loyalnest.contexts.shopify import api as shopify
+from loyalnest.contexts.webhooks import api as webhooks
 from tests import payloads
 from tests.contexts.earning.conftest import earnings, set_rule
 from tests.contexts.support import broker_unreachable, inbox_rows
@@ -137,6 +137,6 @@ async def test_a_batch_of_customer_webhooks_awards_each_once(program_shop, drain
             await program_shop.webhook("customers/create", _customer(sid))
             await program_shop.webhook("customers/create", _customer(sid))  # redelivered
     first = min(r["id"] for r in await inbox_rows(program_shop.id))
-    assert await shopify.process_webhook(program_shop.id, first) == 24
+    assert await webhooks.process_webhook(program_shop.id, first) == 24
     for sid in sids:
         assert await earnings(program_shop.id, sid) == [("signup", 200), ("newsletter", 100)]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import text
 
 from loyalnest.contexts.customers import api as customers
-from loyalnest.contexts.merchants import api as merchants
+from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.points import api as points
 from loyalnest.platform import queue
 from loyalnest.platform.uow import unit_of_work
@@ -94,10 +94,10 @@ async def spend(shop: Any, customer_id: int, amount: int, ref: str) -> points.Po
         )
 
 
-async def set_rule(shop: Any, **changes: Any) -> merchants.ProgramSettingsDTO:
+async def set_rule(shop: Any, **changes: Any) -> earning.ProgramSettingsDTO:
     async with unit_of_work() as uow:
-        return await merchants.update_program_settings(
-            uow, merchant_id=shop.id, actor="test", update=merchants.ProgramSettingsUpdate(**changes)
+        return await earning.update_program_settings(
+            uow, merchant_id=shop.id, actor="test", update=earning.ProgramSettingsUpdate(**changes)
         )
 
 
@@ -117,9 +117,9 @@ async def move_lot_expiry(shop: Any, lot_id: int, interval: str) -> None:
     )
 
 
-async def run_actor(drain: Any, actor_name: str) -> None:
+async def run_actor(drain: Any, actor_name: str, queue_name: str = points.POINTS_QUEUE) -> None:
     """Send a periodic actor as the scheduler does, and wait for the real worker."""
-    queue.send(actor_name, points.POINTS_QUEUE, {})
+    queue.send(actor_name, queue_name, {})
     await drain()
 
 
@@ -128,4 +128,4 @@ async def expire(drain: Any) -> None:
 
 
 async def release(drain: Any) -> None:
-    await run_actor(drain, points.RELEASE_PENDING_ACTOR)
+    await run_actor(drain, earning.RELEASE_PENDING_ACTOR, earning.RELEASE_PENDING_QUEUE)

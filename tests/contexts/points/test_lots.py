@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from loyalnest.contexts.customers import api as customers
-from loyalnest.contexts.merchants import api as merchants
+from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.points import api as points
 from loyalnest.platform.errors import InsufficientPoints
 from loyalnest.platform.timeutil import utcnow
@@ -91,8 +91,8 @@ async def give_back(shop, customer_id: int, amount: int, ref: str, key: str) -> 
 
 async def set_rule(shop, **changes) -> None:
     async with unit_of_work() as uow:
-        await merchants.update_program_settings(
-            uow, merchant_id=shop.id, actor="test", update=merchants.ProgramSettingsUpdate(**changes)
+        await earning.update_program_settings(
+            uow, merchant_id=shop.id, actor="test", update=earning.ProgramSettingsUpdate(**changes)
         )
 
 

@@ -15,11 +15,11 @@ from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.contexts.shopify import admin_api
 from loyalnest.devtools.shopify_fake import ShopifyFake
+from loyalnest.integrations.shopify_admin import api as admin_api
 from loyalnest.platform.uow import unit_of_work
-from tests.contexts.shopify.admin_support import TEST_ADMIN_CONFIG
 from tests.contexts.support import rows, scalar
+from tests.integrations.shopify_admin.admin_support import TEST_ADMIN_CONFIG
 
 _fake: ShopifyFake | None = None
 

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.contexts.rewards import service
+from loyalnest.contexts.rewards import commands, flows, rules
+from loyalnest.contexts.rewards.models import CODE_CONTEXT, REDEMPTION_CODE_COLUMN
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.errors import DomainError
 from loyalnest.platform.timeutil import utcnow
@@ -70,7 +71,7 @@ async def test_a_redemption_spends_the_points_and_creates_the_customers_code(sho
     # stored encrypted, found by its blind index (case-insensitive, as Shopify's codes are)
     [row] = await support.redemption_rows(shop.id)
     assert redemption.code not in row["code_enc"]
-    assert row["code_bidx"] == service.code_index(get_keyring(), redemption.code.lower())
+    assert row["code_bidx"] == rules.code_index(get_keyring(), redemption.code.lower())
     assert (row["status"], row["attempts"]) == ("issued", 1)
 
 
@@ -225,7 +226,7 @@ async def test_a_process_killed_after_spending_is_settled_by_the_actor(shop, fak
     customer = await support.customer_with_points(shop.id, 5008, 500)
     reward = await support.make_reward(shop.id, points_cost=200)
     async with unit_of_work() as uow:
-        reservation = await service.reserve_redemption(
+        reservation = await commands.reserve_redemption(
             uow, merchant_id=shop.id, customer_id=customer, reward_id=reward, actor="customer:x"
         )
     code = reservation.code
@@ -247,11 +248,11 @@ async def test_a_process_killed_after_shopify_answered_is_settled_without_a_seco
     customer = await support.customer_with_points(shop.id, 5009, 500)
     reward = await support.make_reward(shop.id, points_cost=200)
     async with unit_of_work() as uow:
-        reservation = await service.reserve_redemption(
+        reservation = await commands.reserve_redemption(
             uow, merchant_id=shop.id, customer_id=customer, reward_id=reward, actor="customer:x"
         )
     assert reservation.balance == 300
-    attempt = await service.request_code(
+    attempt = await flows.request_code(
         reservation.row, reservation.code, "gid://shopify/Customer/5009", live=True
     )
     assert attempt.result == "issued"
@@ -428,7 +429,7 @@ async def test_codes_are_covered_by_key_rotation(shop, fake, settings):
     customer = await support.customer_with_points(shop.id, 5017, 100)
     reward = await support.make_reward(shop.id, points_cost=100)
     code = (await _redeem(shop, customer, reward)).redemption.code
-    [spec] = rewards.ENCRYPTED_COLUMNS
+    spec = REDEMPTION_CODE_COLUMN
     new_key = "rot1:" + base64.b64encode(b"r" * 32).decode()
     new_first = Keyring.from_config(f"{new_key},{settings.encryption_keys}", settings.blind_index_key)
     old_first = Keyring.from_config(f"{settings.encryption_keys},{new_key}", settings.blind_index_key)
@@ -436,9 +437,9 @@ async def test_codes_are_covered_by_key_rotation(shop, fake, settings):
         assert (await rotate_column(new_first, spec)).rotated >= 1
         [row] = await support.redemption_rows(shop.id)
         assert row["code_enc"].startswith("rot1:")
-        assert new_first.decrypt(row["code_enc"], context=service.CODE_CONTEXT) == code
+        assert new_first.decrypt(row["code_enc"], context=CODE_CONTEXT) == code
     finally:
         # every row of the shared test database back under the key the server uses
         await rotate_column(old_first, spec)
     [row] = await support.redemption_rows(shop.id)
-    assert get_keyring().decrypt(row["code_enc"], context=service.CODE_CONTEXT) == code
+    assert get_keyring().decrypt(row["code_enc"], context=CODE_CONTEXT) == code

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from loyalnest.contexts.rewards import rules
-from loyalnest.contexts.rewards.service import new_code
 from loyalnest.platform.errors import ValidationFailed
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -172,7 +171,7 @@ def test_availability_follows_archive_and_window():
 
 
 def test_codes_are_random_and_well_formed():
-    codes = {new_code() for _ in range(2000)}
+    codes = {rules.new_code() for _ in range(2000)}
     assert len(codes) == 2000
     assert all(re.fullmatch(r"LN-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}", code) for code in codes)
     assert rules.points_short(30, 100) == 70

@@ -21,7 +21,15 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+from loyalnest.platform.key_rotation import encrypted_column
 from loyalnest.platform.timeutil import utcnow
+
+# AAD per column: a ciphertext moved into another column or table does not decrypt.
+EMAIL = b"customers.email"
+FIRST_NAME = b"customers.first_name"
+LAST_NAME = b"customers.last_name"
+PHONE = b"customers.phone"
+BIRTHDAY = b"customers.birthday"
 
 
 class Customer(SQLModel, table=True):
@@ -90,3 +98,14 @@ class Customer(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
+
+
+# What `loyalnest rotate-keys` re-encrypts: every PII column and the AAD it is bound to.
+for _column, _aad in (
+    ("email_enc", EMAIL),
+    ("first_name_enc", FIRST_NAME),
+    ("last_name_enc", LAST_NAME),
+    ("phone_enc", PHONE),
+    ("birthday_enc", BIRTHDAY),
+):
+    encrypted_column("customers", ("merchant_id", "id"), _column, _aad)

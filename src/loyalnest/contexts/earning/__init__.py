@@ -1,2 +1,3 @@
-"""Earning rules: the ways a shop's customers earn points besides purchases (signup,
-newsletter, birthday, reviews, custom actions)."""
+"""Earning: every way a shop's customers earn points (purchases, signup, newsletter,
+birthday, reviews, custom actions) and the one pipeline that turns a trigger into
+ledger postings."""

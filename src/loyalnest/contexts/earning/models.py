@@ -1,9 +1,12 @@
-"""A shop's earning rules (besides purchases, which live in its program settings), the
-birthdays already celebrated, and the secret its review app signs webhooks with."""
+"""A shop's earning rules: the purchase rule and every other way to earn, the birthdays
+already celebrated, the secret its review app signs webhooks with; and what earning
+keeps of each order (so order webhooks are safe to receive twice and out of order),
+its refunds, points held as pending, and the product tags the purchase rule reads."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -11,14 +14,19 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Index,
     Integer,
+    Numeric,
     String,
     Text,
     func,
+    text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from loyalnest.platform.columns import merchant_key_column
+from loyalnest.platform.key_rotation import encrypted_column
 from loyalnest.platform.timeutil import utcnow
 
 
@@ -39,6 +47,55 @@ class EarningRule(SQLModel, table=True):
     enabled: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default="true"))
     # For "custom": the amount an award gives when its call names none.
     points: int = Field(sa_column=Column(Integer, nullable=False))
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+class PurchaseRule(SQLModel, table=True):
+    """How a shop's orders earn (one row per shop, created at install)."""
+
+    __tablename__ = "purchase_rules"
+    __table_args__ = (
+        CheckConstraint("points_per_currency_unit >= 0", name="ck_purchase_rules_rate"),
+        CheckConstraint("rounding IN ('down', 'nearest', 'up')", name="ck_purchase_rules_rounding"),
+        CheckConstraint("pending_days >= 0", name="ck_purchase_rules_pending_days"),
+        CheckConstraint(
+            "min_order_amount IS NULL OR min_order_amount > 0", name="ck_purchase_rules_min_order_amount"
+        ),
+    )
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    # Purchases: on/off, points per unit of shop currency (10 for shops installed from
+    # issue 3 on; older rows keep theirs), an optional minimum order, and products whose
+    # lines never earn.
+    purchase_enabled: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default="true")
+    )
+    points_per_currency_unit: Decimal = Field(
+        default=Decimal("10"), sa_column=Column(Numeric(12, 4), nullable=False, server_default="10")
+    )
+    min_order_amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4), nullable=True))
+    excluded_product_ids: list[int] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(BigInteger), nullable=False, server_default="{}"),
+    )
+    # Product tags (lower-case) whose products' lines earn nothing.
+    excluded_product_tags: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
+    rounding: str = Field(default="down", sa_column=Column(String(16), nullable=False, server_default="down"))
+    earn_on_shipping: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    earn_on_tax: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    # Days an order's points wait as pending before they can be spent (0: at once).
+    pending_days: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # The program settings' last change (this rule's or the points expiry policy's,
+    # changed together on the settings screen).
     updated_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -75,4 +132,120 @@ class ReviewWebhookSecret(SQLModel, table=True):
     )
     rotated_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+# The review-webhook secret is stored encrypted under this AAD (for ``rotate-keys``).
+REVIEW_SECRET_CONTEXT = b"review_webhook_secrets.secret"
+encrypted_column("review_webhook_secrets", ("merchant_id",), "secret_enc", REVIEW_SECRET_CONTEXT)
+
+
+class PendingPoints(SQLModel, table=True):
+    """An order's points held back for the shop's pending period: not spendable, not in
+    the balance or the ledger. the release pass (``points.release_pending``) posts them as the order's
+    ``earn`` once ``release_at`` has passed; a cancellation cancels them and a refund
+    reduces them while they wait."""
+
+    __tablename__ = "pending_points"
+    __table_args__ = (
+        CheckConstraint("points >= 0", name="ck_pending_points_points_non_negative"),
+        CheckConstraint("status IN ('pending', 'released', 'cancelled')", name="ck_pending_points_status"),
+        Index("ix_pending_points_due", "release_at", postgresql_where=text("status = 'pending'")),
+        Index(
+            "ix_pending_points_customer",
+            "merchant_id",
+            "customer_id",
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    shopify_order_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    customer_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # What will be released: the order's points less what refunds took meanwhile.
+    points: int = Field(sa_column=Column(BigInteger, nullable=False))
+    release_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    status: str = Field(
+        default="pending", sa_column=Column(String(16), nullable=False, server_default="pending")
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+class ProductTags(SQLModel, table=True):
+    """The tags of a shop's products, kept from ``products/create`` and
+    ``products/update`` webhooks: order payloads do not carry them, and the purchase
+    rule can exclude products by tag. Tags are stored lower-cased (matching ignores
+    case, as Shopify's admin search does)."""
+
+    __tablename__ = "product_tags"
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    product_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    tags: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
+    # Shopify's updated_at of the version stored: an older update arriving late is ignored.
+    shopify_updated_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class OrderPoints(SQLModel, table=True):
+    """What we know of one Shopify order, whichever of its webhooks arrived first."""
+
+    __tablename__ = "order_points"
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    shopify_order_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    customer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # Null until orders/create (or an order payload) has been seen.
+    eligible_amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4), nullable=True))
+    currency: str | None = Field(default=None, sa_column=Column(String(3), nullable=True))
+    # Whether the order's prices include tax (decides how refunds are measured).
+    taxes_included: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    points_earned: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    points_reversed: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    # Of the reversed points, those the order's lot had already lost to expiry: a
+    # reversal does not take them a second time from the customer's other points.
+    points_lapsed: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    refunded_amount: Decimal = Field(
+        default=Decimal("0"), sa_column=Column(Numeric(16, 4), nullable=False, server_default="0")
+    )
+    cancelled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+class OrderRefund(SQLModel, table=True):
+    """One row per Shopify refund, so a redelivered refund is never counted twice."""
+
+    __tablename__ = "order_refunds"
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    shopify_refund_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    shopify_order_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    eligible_amount: Decimal = Field(sa_column=Column(Numeric(16, 4), nullable=False))
+    # The refund's tax. A refund that arrives before its order is measured as if prices
+    # exclude tax (``provisional``); if the order turns out tax-inclusive, the tax inside
+    # the refunded subtotal is taken back out once the order is known.
+    line_tax: Decimal = Field(
+        default=Decimal("0"), sa_column=Column(Numeric(16, 4), nullable=False, server_default="0")
+    )
+    provisional: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )

@@ -1,5 +1,6 @@
-"""Pure rules of earning: the ways to earn and their defaults, when a birthday is
-celebrated, and how a review webhook's signature is checked. No I/O."""
+"""Pure rules of earning: the ways to earn and their defaults, the purchase rule's
+arithmetic and limits, when a birthday is celebrated, and how a review webhook's
+signature is checked. No I/O."""
 
 from __future__ import annotations
 
@@ -7,18 +8,21 @@ import base64
 import calendar
 import hashlib
 import hmac
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from loyalnest.platform.errors import ValidationFailed
+from loyalnest.platform.money import ZERO, Rounding, round_points
 
 SIGNUP = "signup"
 NEWSLETTER = "newsletter"
 BIRTHDAY = "birthday"
 REVIEW = "review"
 CUSTOM = "custom"
-# Purchases earn under the program settings of the merchants context; the rules here
-# are every other way. Order is how they are listed.
+# Purchases earn under the purchase rule (per unit of currency, below); these are every
+# other way. Order is how they are listed.
 TRIGGERS = (SIGNUP, NEWSLETTER, BIRTHDAY, REVIEW, CUSTOM)
 
 # The brief's defaults. "custom" is the amount an ``awardPoints`` call gives when it
@@ -47,6 +51,151 @@ def validate_reason(reason: str) -> str:
     if "\x00" in reason:
         raise ValidationFailed("reason must not contain NUL characters", field="reason")
     return reason
+
+
+# --- purchases -------------------------------------------------------------------------
+
+MAX_POINTS_PER_UNIT = Decimal("10000")
+# NUMERIC(16, 4): below 10^12, at most 4 decimal places.
+MAX_MIN_ORDER_AMOUNT = Decimal("1000000000")
+MAX_EXCLUDED_PRODUCTS = 1000
+MAX_PRODUCT_ID = 2**63 - 1
+MAX_EXCLUDED_TAGS = 250
+MAX_TAG_LENGTH = 255
+# A year of pending: beyond that a setting is a typo.
+MAX_PENDING_DAYS = 365
+
+
+def normalise_tag(tag: str) -> str:
+    """Tags match whatever their case or surrounding spaces, as in Shopify's admin."""
+    return tag.strip().lower()
+
+
+def validate_purchase(
+    *,
+    rate: Decimal | None,
+    rounding: str | None,
+    min_order_amount: Decimal | None,
+    excluded_product_ids: Sequence[int] | None,
+    excluded_product_tags: Sequence[str] | None,
+) -> None:
+    """The purchase rule's values (``None``: unchanged), each on its own."""
+    if rate is not None:
+        if not rate.is_finite():
+            raise ValidationFailed("points per currency unit must be a number", field="pointsPerCurrencyUnit")
+        if rate < 0 or rate > MAX_POINTS_PER_UNIT:
+            raise ValidationFailed(
+                f"points per currency unit must be between 0 and {MAX_POINTS_PER_UNIT}",
+                field="pointsPerCurrencyUnit",
+            )
+        if rate.as_tuple().exponent < -4:  # type: ignore[operator]
+            raise ValidationFailed(
+                "points per currency unit allows at most 4 decimal places",
+                field="pointsPerCurrencyUnit",
+            )
+    if rounding is not None and rounding not in ("down", "nearest", "up"):
+        raise ValidationFailed("rounding must be down, nearest or up", field="rounding")
+    amount = min_order_amount
+    if amount is not None:
+        if not amount.is_finite():
+            raise ValidationFailed("minimum order amount must be a number", field="minOrderAmount")
+        if amount < 0 or amount > MAX_MIN_ORDER_AMOUNT:
+            raise ValidationFailed(
+                f"minimum order amount must be between 0 and {MAX_MIN_ORDER_AMOUNT} (0: no minimum)",
+                field="minOrderAmount",
+            )
+        if amount.as_tuple().exponent < -4:  # type: ignore[operator]
+            raise ValidationFailed(
+                "minimum order amount allows at most 4 decimal places", field="minOrderAmount"
+            )
+    products = excluded_product_ids
+    if products is not None:
+        if len(products) > MAX_EXCLUDED_PRODUCTS:
+            raise ValidationFailed(
+                f"at most {MAX_EXCLUDED_PRODUCTS} excluded products", field="excludedProductIds"
+            )
+        if any(not 0 < product <= MAX_PRODUCT_ID for product in products):
+            raise ValidationFailed("product ids must be Shopify product ids", field="excludedProductIds")
+    tags = excluded_product_tags
+    if tags is not None:
+        if len(tags) > MAX_EXCLUDED_TAGS:
+            raise ValidationFailed(f"at most {MAX_EXCLUDED_TAGS} excluded tags", field="excludedProductTags")
+        for tag in tags:
+            if not normalise_tag(tag) or len(tag) > MAX_TAG_LENGTH or any(ord(c) < 32 for c in tag):
+                raise ValidationFailed(
+                    f"tags must be 1 to {MAX_TAG_LENGTH} characters, without control characters",
+                    field="excludedProductTags",
+                )
+
+
+def validate_pending_days(days: int | None) -> None:
+    if days is not None and not 0 <= days <= MAX_PENDING_DAYS:
+        raise ValidationFailed(f"pending days must be between 0 and {MAX_PENDING_DAYS}", field="pendingDays")
+
+
+def eligible_amount(
+    *,
+    subtotal: Decimal,
+    shipping: Decimal,
+    tax: Decimal,
+    taxes_included: bool,
+    earn_on_shipping: bool,
+    earn_on_tax: bool,
+) -> Decimal:
+    """The part of an order that earns points, in shop currency.
+
+    Shopify's subtotal is after discounts and before shipping; it contains the taxes when
+    the shop's prices include tax, so tax is removed or added to match the merchant's
+    ``earn_on_tax`` choice either way. Never negative.
+    """
+    amount = subtotal
+    if taxes_included and not earn_on_tax:
+        amount -= tax
+    elif not taxes_included and earn_on_tax:
+        amount += tax
+    if earn_on_shipping:
+        amount += shipping
+    return max(amount, ZERO)
+
+
+def excluded_amounts(
+    lines: Sequence[tuple[int | None, Decimal, Decimal]], excluded_product_ids: Collection[int]
+) -> tuple[Decimal, Decimal]:
+    """The amount and tax of the lines, ``(product id, amount after discounts, tax)``,
+    whose product earns nothing. Negative line amounts count as zero."""
+    amount = tax = ZERO
+    if not excluded_product_ids:
+        return amount, tax
+    for product_id, line_amount, line_tax in lines:
+        if product_id is not None and product_id in excluded_product_ids:
+            amount += max(line_amount, ZERO)
+            tax += max(line_tax, ZERO)
+    return amount, tax
+
+
+def line_amount(price: Decimal, quantity: int, discount: Decimal) -> Decimal:
+    """What an order line costs after its discounts (never below zero)."""
+    return max(price * quantity - discount, ZERO)
+
+
+def points_for_amount(amount: Decimal, points_per_unit: Decimal, rounding: Rounding) -> int:
+    if amount <= 0 or points_per_unit <= 0:
+        return 0
+    return round_points(amount * points_per_unit, rounding)
+
+
+def reversal_target(points_earned: int, eligible: Decimal, refunded: Decimal) -> int:
+    """How many of an order's earned points a cumulative refund of ``refunded`` takes back.
+
+    Proportional and computed on the running total, so a series of partial refunds that
+    adds up to the whole order takes back exactly everything (no rounding crumbs left).
+    """
+    if points_earned <= 0 or refunded <= 0:
+        return 0
+    if eligible <= 0 or refunded >= eligible:
+        return points_earned
+    share = (Decimal(points_earned) * refunded / eligible).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return min(points_earned, int(share))
 
 
 # --- birthdays -------------------------------------------------------------------------

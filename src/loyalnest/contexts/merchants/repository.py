@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loyalnest.contexts.merchants.models import Merchant, ProgramSettings
+from loyalnest.contexts.merchants.models import Merchant
 
 
 async def get_by_domain(session: AsyncSession, shop_domain: str) -> Merchant | None:
@@ -34,11 +34,6 @@ async def insert_if_absent(
     )
     merchant = await get_by_domain(session, shop_domain)
     assert merchant is not None
-    await session.execute(
-        insert(ProgramSettings)
-        .values(merchant_id=merchant.id)
-        .on_conflict_do_nothing(index_elements=["merchant_id"])
-    )
     return merchant
 
 
@@ -65,22 +60,6 @@ async def get_admin_credentials_row(
     )
     row = result.one_or_none()
     return None if row is None else (row[0], row[1], row[2])
-
-
-async def get_program_settings(session: AsyncSession, merchant_id: int) -> ProgramSettings:
-    row = await session.get(ProgramSettings, merchant_id)
-    if row is None:
-        raise LookupError(f"merchant {merchant_id} has no program settings")
-    return row
-
-
-async def lock_program_settings(session: AsyncSession, merchant_id: int) -> ProgramSettings:
-    result = await session.execute(
-        select(ProgramSettings)
-        .where(ProgramSettings.merchant_id == merchant_id)  # type: ignore[arg-type]
-        .with_for_update()
-    )
-    return result.scalar_one()
 
 
 async def get_timezones(session: AsyncSession, merchant_ids: list[int]) -> dict[int, str]:

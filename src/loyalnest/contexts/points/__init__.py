@@ -1,0 +1,2 @@
+"""Points: the ledger (append-only entries, balances, lots), the expiry policy and its
+pass, and live balance updates."""

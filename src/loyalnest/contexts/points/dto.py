@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -45,48 +44,36 @@ class PostingResult:
 
 
 @dataclass(frozen=True)
-class OrderLine:
-    """One line of an order, in shop money: ``price`` per unit before discounts,
-    ``discount`` the line's share of every discount (line and order level), ``tax``
-    the line's tax."""
+class Posting:
+    """One balance change to post (see ``post_many``)."""
 
-    product_id: int | None
-    quantity: int
-    price: Decimal
-    discount: Decimal
-    tax: Decimal
-
-
-@dataclass(frozen=True)
-class OrderFacts:
-    shopify_order_id: int
     customer_id: int
-    currency: str
-    subtotal: Decimal
-    shipping: Decimal
-    tax: Decimal
-    taxes_included: bool
-    lines: tuple[OrderLine, ...] = ()
+    delta: int
+    kind: str
+    source: str
+    idempotency_key: str
+    source_ref: str | None = None
+    reason: str | None = None
+    actor: str | None = None
+    allow_shortfall: bool = False
+    # A debit takes first from the lot opened by the entry with this key (a reversal
+    # takes back its own order's points), then from the others, oldest first.
+    take_first_from: str | None = None
+    # Of a shortfall debit (a reversal), points already gone to expiry: they are not
+    # taken again from other lots, only recorded in the shortfall.
+    lapsed: int = 0
 
 
 @dataclass(frozen=True)
-class RefundLine:
-    """One refunded line, in shop money (``subtotal`` after discounts)."""
+class ExpiryPolicyDTO:
+    """When the points of a shop's new lots expire."""
 
-    product_id: int | None
-    subtotal: Decimal
-    tax: Decimal
-
-
-@dataclass(frozen=True)
-class RefundFacts:
-    shopify_refund_id: int
-    shopify_order_id: int
-    customer_id: int | None
-    line_subtotal: Decimal
-    line_tax: Decimal
-    shipping: Decimal
-    lines: tuple[RefundLine, ...] = ()
+    merchant_id: int
+    # never, days_after_earn, days_after_activity, end_of_month, end_of_year
+    expiry_policy: str
+    # The N of the two day-based policies (None for the others).
+    expiry_days: int | None
+    updated_at: datetime
 
 
 @dataclass(frozen=True)

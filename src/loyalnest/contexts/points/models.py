@@ -1,14 +1,13 @@
-"""Points ledger (append-only), balances, and the per-order state that makes order
-webhooks safe to receive twice and out of order."""
+"""Points ledger (append-only), balances, lots, expiry reminders, and the shop's expiry
+policy (when the points of a new lot expire). Orders and what they earn are the
+earning context's."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -16,14 +15,12 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from loyalnest.platform.columns import merchant_key_column
@@ -185,112 +182,35 @@ class PointsExpiryReminder(SQLModel, table=True):
     )
 
 
-class PendingPoints(SQLModel, table=True):
-    """An order's points held back for the shop's pending period: not spendable, not in
-    the balance or the ledger. ``points.release_pending`` posts them as the order's
-    ``earn`` once ``release_at`` has passed; a cancellation cancels them and a refund
-    reduces them while they wait."""
+class PointsExpiryPolicy(SQLModel, table=True):
+    """When the points a shop's customers earn expire (applied to each new lot when it
+    opens; existing lots keep their date). One row per shop, created at install."""
 
-    __tablename__ = "pending_points"
+    __tablename__ = "points_expiry_policies"
     __table_args__ = (
-        CheckConstraint("points >= 0", name="ck_pending_points_points_non_negative"),
-        CheckConstraint("status IN ('pending', 'released', 'cancelled')", name="ck_pending_points_status"),
-        Index("ix_pending_points_due", "release_at", postgresql_where=text("status = 'pending'")),
-        Index(
-            "ix_pending_points_customer",
-            "merchant_id",
-            "customer_id",
-            postgresql_where=text("status = 'pending'"),
+        CheckConstraint(
+            "expiry_policy IN ('never', 'days_after_earn', 'days_after_activity', 'end_of_month',"
+            " 'end_of_year')",
+            name="ck_points_expiry_policies_policy",
+        ),
+        # a day-based policy has its days; the others have none
+        CheckConstraint(
+            "(expiry_policy IN ('days_after_earn', 'days_after_activity')) = (expiry_days IS NOT NULL)",
+            name="ck_points_expiry_policies_days",
+        ),
+        CheckConstraint(
+            "expiry_days IS NULL OR expiry_days > 0", name="ck_points_expiry_policies_days_positive"
         ),
     )
 
     merchant_id: int = Field(sa_column=merchant_key_column())
-    shopify_order_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    customer_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    # What will be released: the order's points less what refunds took meanwhile.
-    points: int = Field(sa_column=Column(BigInteger, nullable=False))
-    release_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    status: str = Field(
-        default="pending", sa_column=Column(String(16), nullable=False, server_default="pending")
+    # never, days_after_earn, days_after_activity, end_of_month, end_of_year
+    expiry_policy: str = Field(
+        default="never", sa_column=Column(String(32), nullable=False, server_default="never")
     )
-    created_at: datetime = Field(
-        default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
-    )
+    # The N of the two day-based policies (null for the others).
+    expiry_days: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     updated_at: datetime = Field(
-        default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
-    )
-
-
-class ProductTags(SQLModel, table=True):
-    """The tags of a shop's products, kept from ``products/create`` and
-    ``products/update`` webhooks: order payloads do not carry them, and the purchase
-    rule can exclude products by tag. Tags are stored lower-cased (matching ignores
-    case, as Shopify's admin search does)."""
-
-    __tablename__ = "product_tags"
-
-    merchant_id: int = Field(sa_column=merchant_key_column())
-    product_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    tags: list[str] = Field(
-        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
-    )
-    # Shopify's updated_at of the version stored: an older update arriving late is ignored.
-    shopify_updated_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
-    )
-
-
-class OrderPoints(SQLModel, table=True):
-    """What we know of one Shopify order, whichever of its webhooks arrived first."""
-
-    __tablename__ = "order_points"
-
-    merchant_id: int = Field(sa_column=merchant_key_column())
-    shopify_order_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    customer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    # Null until orders/create (or an order payload) has been seen.
-    eligible_amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4), nullable=True))
-    currency: str | None = Field(default=None, sa_column=Column(String(3), nullable=True))
-    # Whether the order's prices include tax (decides how refunds are measured).
-    taxes_included: bool = Field(
-        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
-    )
-    points_earned: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
-    points_reversed: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
-    # Of the reversed points, those the order's lot had already lost to expiry: a
-    # reversal does not take them a second time from the customer's other points.
-    points_lapsed: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
-    refunded_amount: Decimal = Field(
-        default=Decimal("0"), sa_column=Column(Numeric(16, 4), nullable=False, server_default="0")
-    )
-    cancelled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
-    updated_at: datetime = Field(
-        default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
-    )
-
-
-class OrderRefund(SQLModel, table=True):
-    """One row per Shopify refund, so a redelivered refund is never counted twice."""
-
-    __tablename__ = "order_refunds"
-
-    merchant_id: int = Field(sa_column=merchant_key_column())
-    shopify_refund_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    shopify_order_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    eligible_amount: Decimal = Field(sa_column=Column(Numeric(16, 4), nullable=False))
-    # The refund's tax. A refund that arrives before its order is measured as if prices
-    # exclude tax (``provisional``); if the order turns out tax-inclusive, the tax inside
-    # the refunded subtotal is taken back out once the order is known.
-    line_tax: Decimal = Field(
-        default=Decimal("0"), sa_column=Column(Numeric(16, 4), nullable=False, server_default="0")
-    )
-    provisional: bool = Field(
-        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
-    )
-    created_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )

@@ -1,82 +1,16 @@
-"""Pure points arithmetic: no I/O, exhaustively testable."""
+"""Pure ledger arithmetic (lifetime totals, lots, expiry): no I/O, exhaustively testable."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from loyalnest.platform.money import ZERO, Rounding, round_points
+from loyalnest.platform.errors import DomainError, ValidationFailed
 
 # Kinds whose positive deltas count as earned for lifetime totals (tiers build on it).
 EARNING_KINDS = frozenset({"earn", "adjust", "import", "referral", "campaign", "tier_bonus"})
-
-
-def eligible_amount(
-    *,
-    subtotal: Decimal,
-    shipping: Decimal,
-    tax: Decimal,
-    taxes_included: bool,
-    earn_on_shipping: bool,
-    earn_on_tax: bool,
-) -> Decimal:
-    """The part of an order that earns points, in shop currency.
-
-    Shopify's subtotal is after discounts and before shipping; it contains the taxes when
-    the shop's prices include tax, so tax is removed or added to match the merchant's
-    ``earn_on_tax`` choice either way. Never negative.
-    """
-    amount = subtotal
-    if taxes_included and not earn_on_tax:
-        amount -= tax
-    elif not taxes_included and earn_on_tax:
-        amount += tax
-    if earn_on_shipping:
-        amount += shipping
-    return max(amount, ZERO)
-
-
-def excluded_amounts(
-    lines: Sequence[tuple[int | None, Decimal, Decimal]], excluded_product_ids: Collection[int]
-) -> tuple[Decimal, Decimal]:
-    """The amount and tax of the lines, ``(product id, amount after discounts, tax)``,
-    whose product earns nothing. Negative line amounts count as zero."""
-    amount = tax = ZERO
-    if not excluded_product_ids:
-        return amount, tax
-    for product_id, line_amount, line_tax in lines:
-        if product_id is not None and product_id in excluded_product_ids:
-            amount += max(line_amount, ZERO)
-            tax += max(line_tax, ZERO)
-    return amount, tax
-
-
-def line_amount(price: Decimal, quantity: int, discount: Decimal) -> Decimal:
-    """What an order line costs after its discounts (never below zero)."""
-    return max(price * quantity - discount, ZERO)
-
-
-def points_for_amount(amount: Decimal, points_per_unit: Decimal, rounding: Rounding) -> int:
-    if amount <= 0 or points_per_unit <= 0:
-        return 0
-    return round_points(amount * points_per_unit, rounding)
-
-
-def reversal_target(points_earned: int, eligible: Decimal, refunded: Decimal) -> int:
-    """How many of an order's earned points a cumulative refund of ``refunded`` takes back.
-
-    Proportional and computed on the running total, so a series of partial refunds that
-    adds up to the whole order takes back exactly everything (no rounding crumbs left).
-    """
-    if points_earned <= 0 or refunded <= 0:
-        return 0
-    if eligible <= 0 or refunded >= eligible:
-        return points_earned
-    share = (Decimal(points_earned) * refunded / eligible).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    return min(points_earned, int(share))
 
 
 def lifetime_change(kind: str, delta: int, requested: int) -> int:
@@ -106,6 +40,36 @@ END_OF_MONTH = "end_of_month"
 END_OF_YEAR = "end_of_year"
 EXPIRY_POLICIES = (NEVER, DAYS_AFTER_EARN, DAYS_AFTER_ACTIVITY, END_OF_MONTH, END_OF_YEAR)
 DAY_POLICIES = frozenset({DAYS_AFTER_EARN, DAYS_AFTER_ACTIVITY})
+# Ten years of expiry: beyond that a setting is a typo.
+MAX_EXPIRY_DAYS = 3650
+
+
+def validate_expiry(policy: str | None, days: int | None) -> None:
+    """A change of the expiry policy, each value on its own (``None``: unchanged)."""
+    if policy is not None and policy not in EXPIRY_POLICIES:
+        raise ValidationFailed(
+            f"expiry policy must be one of {', '.join(EXPIRY_POLICIES)}", field="expiryPolicy"
+        )
+    if days is not None and not 0 < days <= MAX_EXPIRY_DAYS:
+        raise ValidationFailed(f"expiry days must be between 1 and {MAX_EXPIRY_DAYS}", field="expiryDays")
+
+
+def expiry_after(
+    policy: str | None, days: int | None, *, before_policy: str, before_days: int | None
+) -> tuple[str, int | None]:
+    """The expiry policy and days a change leaves (``None``: keep): the days belong to
+    the two day-based policies, which cannot be without them."""
+    policy = policy if policy is not None else before_policy
+    if policy in DAY_POLICIES:
+        days = days if days is not None else before_days
+        if days is None:
+            raise ValidationFailed(f"expiry days are required for {policy}", field="expiryDays")
+        return policy, days
+    if days is not None:
+        raise ValidationFailed(
+            f"expiry days apply to days_after_earn and days_after_activity, not {policy}", field="expiryDays"
+        )
+    return policy, None
 
 
 def is_activity(kind: str, delta: int) -> bool:
@@ -241,3 +205,44 @@ def moved_expiry(lot: Lot, activity_at: datetime) -> datetime | None:
 
 def local_date(moment: datetime, timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def reversal_lapsed(owed: int, remaining: int, expired: int, already_lapsed: int) -> int:
+    """Of ``owed`` points a reversal takes back from an earning whose lot still holds
+    ``remaining`` and lost ``expired`` to expiry (``already_lapsed`` of which earlier
+    reversals accounted for): those gone to expiry. They are not taken a second time
+    from the customer's other points, only recorded in the shortfall."""
+    return max(min(owed - min(owed, remaining), expired - already_lapsed), 0)
+
+
+# --- what callers send ---------------------------------------------------------------
+
+MAX_ADJUSTMENT = 10_000_000
+MAX_REASON_LENGTH = 500
+# A client's idempotency key (staff mutations namespace it by user before it is stored).
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+
+
+def validate_client_key(key: str) -> None:
+    """An idempotency key a client sent: 1 to 200 characters, no NUL (PostgreSQL text
+    cannot hold it: refused here rather than failing in the database)."""
+    if not 0 < len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise DomainError(
+            f"idempotencyKey must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters", field="idempotencyKey"
+        )
+    if "\x00" in key:
+        raise DomainError("idempotencyKey must not contain NUL characters", field="idempotencyKey")
+
+
+def validate_adjustment(delta: int, reason: str) -> str:
+    """A staff adjustment's delta and reason; returns the reason stripped."""
+    reason = reason.strip()
+    if delta == 0:
+        raise ValidationFailed("delta must not be zero", field="delta")
+    if abs(delta) > MAX_ADJUSTMENT:
+        raise ValidationFailed(f"delta must be within ±{MAX_ADJUSTMENT}", field="delta")
+    if not reason:
+        raise ValidationFailed("a reason is required", field="reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(f"reason is limited to {MAX_REASON_LENGTH} characters", field="reason")
+    return reason

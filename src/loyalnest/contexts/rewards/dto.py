@@ -8,6 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from loyalnest.contexts.rewards import rules
+from loyalnest.contexts.rewards.models import CODE_CONTEXT
+from loyalnest.contexts.rewards.repository import RedemptionRow, RewardRow
+from loyalnest.platform.crypto import Keyring
+from loyalnest.platform.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -134,3 +138,65 @@ class SettleReport:
     issued: int = 0
     failed: int = 0
     still_pending: int = 0
+
+
+@dataclass(frozen=True)
+class RedemptionOutcome:
+    """The redemption as it stands once the call returns: ``issued`` (the code works),
+    ``pending`` (Shopify's answer is not known yet; settled later), or ``failed`` (the
+    points came back; ``error`` says why)."""
+
+    redemption: RedemptionDTO
+    # the customer's balance once this redemption is done (spent, or given back)
+    points_balance: int
+    error: DomainError | None = None
+
+
+# --- from rows ----------------------------------------------------------------------------
+
+
+def to_reward_dto(row: RewardRow) -> RewardDTO:
+    return RewardDTO(
+        id=row.id,
+        merchant_id=row.merchant_id,
+        kind=row.kind,
+        points_cost=row.points_cost,
+        value=row.value,
+        variant_gid=row.variant_gid,
+        minimum_order_amount=row.minimum_order_amount,
+        usage_limit_per_customer=row.usage_limit_per_customer,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        code_validity_days=row.code_validity_days,
+        default_locale=row.default_locale,
+        titles=tuple(sorted((str(k), str(v)) for k, v in row.titles.items())),
+        archived_at=row.archived_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def to_redemption_dto(row: RedemptionRow, keyring: Keyring) -> RedemptionDTO:
+    return RedemptionDTO(
+        id=row.id,
+        merchant_id=row.merchant_id,
+        customer_id=row.customer_id,
+        reward_id=row.reward_id,
+        status=row.status,
+        points_spent=row.points_spent,
+        kind=row.kind,
+        value=row.value,
+        minimum_order_amount=row.minimum_order_amount,
+        variant_gid=row.variant_gid,
+        title=row.title,
+        code=keyring.decrypt(row.code_enc, context=CODE_CONTEXT),
+        discount_gid=row.discount_gid,
+        expires_at=row.expires_at,
+        actor=row.actor,
+        failure_reason=row.failure_reason,
+        shopify_order_id=row.shopify_order_id,
+        issued_at=row.issued_at,
+        used_at=row.used_at,
+        returned_at=row.returned_at,
+        created_at=row.created_at,
+    )

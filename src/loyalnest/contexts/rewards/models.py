@@ -32,7 +32,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from loyalnest.platform.columns import merchant_key_column
+from loyalnest.platform.key_rotation import encrypted_column
 from loyalnest.platform.timeutil import utcnow
+
+# AAD of the code column: a ciphertext moved elsewhere does not decrypt
+CODE_CONTEXT = b"reward_redemptions.code"
 
 
 class Reward(SQLModel, table=True):
@@ -167,3 +171,9 @@ class Redemption(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
+
+
+# For ``loyalnest rotate-keys``: the discount codes.
+REDEMPTION_CODE_COLUMN = encrypted_column(
+    "reward_redemptions", ("merchant_id", "id"), "code_enc", CODE_CONTEXT
+)

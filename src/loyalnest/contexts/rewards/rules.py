@@ -4,11 +4,13 @@ show, when a reward can be redeemed, what a discount code looks like. No I/O."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from loyalnest.platform.crypto import Keyring
 from loyalnest.platform.errors import ValidationFailed
 
 KINDS = ("fixed_amount", "percentage", "free_shipping", "free_product")
@@ -205,3 +207,39 @@ def code_expiry(now: datetime, validity_days: int) -> datetime:
 
 def points_short(balance: int, cost: int) -> int:
     return max(cost - balance, 0)
+
+
+# --- a redemption's code, its blind index, and its ledger keys ----------------------------
+
+CODE_INDEX_KIND = "discount_code"
+LEDGER_SOURCE = "reward"
+
+
+def new_code() -> str:
+    """A fresh code to offer Shopify (60 random bits: never drawn twice)."""
+    return format_code("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_CHARACTERS)))
+
+
+def code_index(keyring: Keyring, code: str) -> str:
+    return keyring.blind_index(code, kind=CODE_INDEX_KIND)
+
+
+def looks_like_our_code(code: str) -> bool:
+    return code.strip().upper().startswith(CODE_PREFIX)
+
+
+def spend_key(redemption_id: int) -> str:
+    return f"reward-redemption:{redemption_id}:spend"
+
+
+def return_key(redemption_id: int) -> str:
+    # one key for every way points come back (refused, expired): returned at most once
+    return f"reward-redemption:{redemption_id}:return"
+
+
+def source_ref(redemption_id: int) -> str:
+    return f"redemption:{redemption_id}"
+
+
+def customer_gid(shopify_customer_id: int) -> str:
+    return f"gid://shopify/Customer/{shopify_customer_id}"

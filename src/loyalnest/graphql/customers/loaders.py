@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from strawberry.dataloader import DataLoader
-
 from loyalnest.contexts.customers import api as customers
+from loyalnest.graphql.core.loaders import CUSTOMER, loader
 
 
-def customer_loader(merchant_id: int) -> DataLoader[int, customers.CustomerDTO | None]:
-    async def load(ids: Sequence[int]) -> list[customers.CustomerDTO | None]:
-        found = await customers.get_customers(merchant_id, list(ids))
-        return [found.get(i) for i in ids]
-
-    return DataLoader(load_fn=load)
+@loader("customers.customer", invalidate_on=CUSTOMER)
+async def customers_by_id(merchant_id: int, ids: Sequence[int]) -> list[customers.CustomerDTO | None]:
+    found = await customers.get_customers(merchant_id, list(ids))
+    return [found.get(i) for i in ids]

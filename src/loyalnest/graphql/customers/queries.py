@@ -1,4 +1,4 @@
-"""Staff queries over customers."""
+"""Staff queries over customers, and the storefront customer's ``me``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.customers import api as customers
-from loyalnest.graphql.customers.types import Customer
-from loyalnest.graphql.errors import PublicError
-from loyalnest.graphql.ids import decode_cursor, decode_id, encode_cursor, parse_local_id
-from loyalnest.graphql.pagination import Connection, Edge, PageInfo, page_size
-from loyalnest.graphql.permissions import IsStaff
+from loyalnest.graphql.core.errors import PublicError
+from loyalnest.graphql.core.ids import decode_cursor, decode_id, encode_cursor, parse_local_id
+from loyalnest.graphql.core.pagination import Connection, Edge, PageInfo, page_size
+from loyalnest.graphql.core.permissions import IsCustomer, IsStaff
+from loyalnest.graphql.customers.types import Customer, Me
 
 MAX_SEARCH_LENGTH = 255
 
@@ -52,7 +52,7 @@ class CustomersQuery:
         local_id = decode_id(id, "Customer")
         if local_id is None:
             return None
-        dto = await info.context.loaders.customer.load(local_id)
+        dto = await info.context.loaders.get("customers.customer").load(local_id)
         return None if dto is None else Customer.from_dto(dto)
 
     @strawberry.field(permission_classes=[IsStaff], description="Look a customer up by Shopify id.")
@@ -62,3 +62,19 @@ class CustomersQuery:
             return None
         dto = await customers.get_by_shopify_id(info.context.merchant_id, local_shopify_id)
         return None if dto is None else Customer.from_dto(dto)
+
+
+@strawberry.type
+class MeQuery:
+    @strawberry.field(permission_classes=[IsCustomer])
+    async def me(self, info: Info) -> Me:
+        # what a storefront customer (the widget) may read: only themselves
+        principal = info.context.customer
+        return Me(
+            shopify_customer_id=strawberry.ID(str(principal.shopify_customer_id)),
+            enrolled=principal.customer_id is not None,
+            local_id=principal.customer_id,
+        )
+
+
+QUERIES = (CustomersQuery, MeQuery)

@@ -6,8 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.earning import api as earning
+from loyalnest.graphql.core.permissions import CanManageProgram, IsStaff
 from loyalnest.graphql.earning.types import EarningRule, ReviewWebhook
-from loyalnest.graphql.permissions import CanManageProgram, IsStaff
 
 
 @strawberry.type
@@ -27,3 +27,6 @@ class EarningQuery:
     async def review_webhook(self, info: Info) -> ReviewWebhook:
         staff = info.context.staff
         return ReviewWebhook.from_dto(await earning.review_webhook(staff.merchant_id), staff.shop_domain)
+
+
+QUERIES = (EarningQuery,)

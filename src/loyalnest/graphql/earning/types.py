@@ -9,7 +9,6 @@ from enum import Enum
 import strawberry
 
 from loyalnest.contexts.earning import api as earning
-from loyalnest.contexts.merchants import api as merchants
 from loyalnest.graphql.merchants.types import PointsRounding, rate_for_display
 
 
@@ -49,7 +48,7 @@ class PurchaseEarning:
     )
 
     @classmethod
-    def from_dto(cls, dto: merchants.ProgramSettingsDTO) -> PurchaseEarning:
+    def from_dto(cls, dto: earning.PurchaseRuleDTO) -> PurchaseEarning:
         return cls(
             points_per_currency_unit=rate_for_display(dto.points_per_currency_unit),
             rounding=PointsRounding(dto.rounding),

@@ -9,12 +9,12 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from loyalnest.contexts.merchants import api as merchants
-from loyalnest.graphql.errors import UserError, user_error_from
+from loyalnest.contexts.earning import api as earning
+from loyalnest.graphql.core.errors import UserError
+from loyalnest.graphql.core.mutations import Write, mutation
+from loyalnest.graphql.core.permissions import CanManageProgram, IsStaff
 from loyalnest.graphql.merchants.types import PointsExpiryPolicy, PointsRounding, ProgramSettings
-from loyalnest.graphql.permissions import CanManageProgram, IsStaff
-from loyalnest.platform.errors import DomainError, ValidationFailed
-from loyalnest.platform.uow import unit_of_work
+from loyalnest.platform.errors import ValidationFailed
 
 PRODUCT_GID = re.compile(r"^gid://shopify/Product/(\d{1,19})$")
 
@@ -44,9 +44,11 @@ class MerchantsMutation:
         permission_classes=[IsStaff, CanManageProgram],
         description="Change how points are earned; omitted arguments keep their value.",
     )
+    @mutation(UpdateProgramSettingsPayload)
     async def update_program_settings(
         self,
         info: Info,
+        write: Write,
         points_per_currency_unit: Decimal | None = None,
         rounding: PointsRounding | None = None,
         earn_on_shipping: bool | None = None,
@@ -78,27 +80,26 @@ class MerchantsMutation:
         pending_days: int | None = None,
     ) -> UpdateProgramSettingsPayload:
         staff = info.context.staff
-        try:
-            products = None if excluded_product_ids is None else parse_product_ids(excluded_product_ids)
-            update = merchants.ProgramSettingsUpdate(
-                points_per_currency_unit=points_per_currency_unit,
-                rounding=rounding.value if rounding is not None else None,
-                earn_on_shipping=earn_on_shipping,
-                earn_on_tax=earn_on_tax,
-                purchase_enabled=purchase_enabled,
-                min_order_amount=min_order_amount,
-                excluded_product_ids=products,
-                excluded_product_tags=None if excluded_product_tags is None else tuple(excluded_product_tags),
-                expiry_policy=str(expiry_policy.value) if expiry_policy is not None else None,
-                expiry_days=expiry_days,
-                pending_days=pending_days,
-            )
-            async with unit_of_work() as uow:
-                settings = await merchants.update_program_settings(
-                    uow, merchant_id=staff.merchant_id, actor=staff.actor, update=update
-                )
-        except DomainError as exc:
-            return UpdateProgramSettingsPayload(program_settings=None, user_errors=[user_error_from(exc)])
+        products = None if excluded_product_ids is None else parse_product_ids(excluded_product_ids)
+        update = earning.ProgramSettingsUpdate(
+            points_per_currency_unit=points_per_currency_unit,
+            rounding=rounding.value if rounding is not None else None,
+            earn_on_shipping=earn_on_shipping,
+            earn_on_tax=earn_on_tax,
+            purchase_enabled=purchase_enabled,
+            min_order_amount=min_order_amount,
+            excluded_product_ids=products,
+            excluded_product_tags=None if excluded_product_tags is None else tuple(excluded_product_tags),
+            expiry_policy=str(expiry_policy.value) if expiry_policy is not None else None,
+            expiry_days=expiry_days,
+            pending_days=pending_days,
+        )
+        settings = await earning.update_program_settings(
+            write.uow, merchant_id=staff.merchant_id, actor=staff.actor, update=update
+        )
         return UpdateProgramSettingsPayload(
             program_settings=ProgramSettings.from_dto(settings), user_errors=[]
         )
+
+
+MUTATIONS = (MerchantsMutation,)

@@ -6,8 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.merchants import api as merchants
+from loyalnest.graphql.core.permissions import IsStaff
 from loyalnest.graphql.merchants.types import Shop
-from loyalnest.graphql.permissions import IsStaff
 
 
 @strawberry.type
@@ -17,3 +17,6 @@ class MerchantsQuery:
         merchant = await merchants.get_merchant(info.context.merchant_id)
         assert merchant is not None  # the principal was built from this merchant
         return Shop.from_dto(merchant)
+
+
+QUERIES = (MerchantsQuery,)

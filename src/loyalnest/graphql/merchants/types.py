@@ -9,7 +9,9 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.merchants import api as merchants
+from loyalnest.contexts.points import api as points
 
 
 @strawberry.enum(description="How fractional points are rounded to whole points.")
@@ -79,23 +81,29 @@ class ProgramSettings:
     )
 
     @classmethod
-    def from_dto(cls, dto: merchants.ProgramSettingsDTO) -> ProgramSettings:
+    def compose(cls, purchase: earning.PurchaseRuleDTO, expiry: points.ExpiryPolicyDTO) -> ProgramSettings:
+        """The settings screen: the earning context's purchase rule and the points
+        context's expiry policy; ``updatedAt`` is the latest change of either."""
         return cls(
-            points_per_currency_unit=rate_for_display(dto.points_per_currency_unit),
-            rounding=PointsRounding(dto.rounding),
-            earn_on_shipping=dto.earn_on_shipping,
-            earn_on_tax=dto.earn_on_tax,
-            updated_at=dto.updated_at,
-            purchase_enabled=dto.purchase_enabled,
+            points_per_currency_unit=rate_for_display(purchase.points_per_currency_unit),
+            rounding=PointsRounding(purchase.rounding),
+            earn_on_shipping=purchase.earn_on_shipping,
+            earn_on_tax=purchase.earn_on_tax,
+            updated_at=max(purchase.updated_at, expiry.updated_at),
+            purchase_enabled=purchase.purchase_enabled,
             min_order_amount=None
-            if dto.min_order_amount is None
-            else amount_for_display(dto.min_order_amount),
-            excluded_product_ids=[strawberry.ID(str(p)) for p in dto.excluded_product_ids],
-            excluded_product_tags=list(dto.excluded_product_tags),
-            expiry_policy=PointsExpiryPolicy(dto.expiry_policy),
-            expiry_days=dto.expiry_days,
-            pending_days=dto.pending_days,
+            if purchase.min_order_amount is None
+            else amount_for_display(purchase.min_order_amount),
+            excluded_product_ids=[strawberry.ID(str(p)) for p in purchase.excluded_product_ids],
+            excluded_product_tags=list(purchase.excluded_product_tags),
+            expiry_policy=PointsExpiryPolicy(expiry.expiry_policy),
+            expiry_days=expiry.expiry_days,
+            pending_days=purchase.pending_days,
         )
+
+    @classmethod
+    def from_dto(cls, dto: earning.ProgramSettingsDTO) -> ProgramSettings:
+        return cls.compose(dto.purchase, dto.expiry)
 
 
 @strawberry.type(description="The shop the session belongs to.")
@@ -120,4 +128,6 @@ class Shop:
 
     @strawberry.field
     async def program_settings(self, info: Info) -> ProgramSettings:
-        return ProgramSettings.from_dto(await merchants.get_program_settings(self.merchant_id))
+        purchase = await earning.get_purchase_rule(self.merchant_id)
+        expiry = await points.get_expiry_policy(self.merchant_id)
+        return ProgramSettings.compose(purchase, expiry)

@@ -10,9 +10,9 @@ from strawberry.types import Info
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.points import api as points
-from loyalnest.graphql.errors import PublicError
-from loyalnest.graphql.ids import decode_id
-from loyalnest.graphql.permissions import IsCustomer, IsStaff
+from loyalnest.graphql.core.errors import PublicError
+from loyalnest.graphql.core.ids import decode_id
+from loyalnest.graphql.core.permissions import IsCustomer, IsStaff
 from loyalnest.graphql.points.types import PointsBalanceEvent
 from loyalnest.platform import pubsub
 
@@ -48,3 +48,6 @@ class PointsSubscription:
             raise PublicError("this shop has no loyalty account for you yet", code="NOT_FOUND")
         async for event in balance_events(principal.merchant_id, principal.customer_id):
             yield event
+
+
+SUBSCRIPTIONS = (PointsSubscription,)

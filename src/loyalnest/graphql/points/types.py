@@ -8,8 +8,8 @@ from enum import Enum
 import strawberry
 
 from loyalnest.contexts.points import api as points
-from loyalnest.graphql.ids import encode_cursor, encode_id
-from loyalnest.graphql.pagination import Connection, Edge, PageInfo
+from loyalnest.graphql.core.ids import encode_cursor, encode_id
+from loyalnest.graphql.core.pagination import Connection, Edge, PageInfo
 
 
 @strawberry.enum(description="Why a balance changed.")

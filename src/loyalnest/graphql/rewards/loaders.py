@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from strawberry.dataloader import DataLoader
-
 from loyalnest.contexts.rewards import api as rewards
+from loyalnest.graphql.core.loaders import CUSTOMER, loader
+
+# what ``rewards.reward`` is keyed by: a mutation changing a reward forgets it
+REWARD = "reward"
 
 
-def reward_loader(merchant_id: int) -> DataLoader[int, rewards.RewardDTO | None]:
-    async def load(ids: Sequence[int]) -> list[rewards.RewardDTO | None]:
-        found = await rewards.get_rewards(merchant_id, list(ids))
-        return [found.get(i) for i in ids]
-
-    return DataLoader(load_fn=load)
+@loader("rewards.reward", invalidate_on=REWARD)
+async def rewards_by_id(merchant_id: int, ids: Sequence[int]) -> list[rewards.RewardDTO | None]:
+    found = await rewards.get_rewards(merchant_id, list(ids))
+    return [found.get(i) for i in ids]
 
 
-def first_redemptions_loader(merchant_id: int, first: int) -> DataLoader[int, rewards.RedemptionPage]:
+@loader("rewards.first_redemptions", invalidate_on=CUSTOMER)
+async def first_redemptions(merchant_id: int, ids: Sequence[int], first: int) -> list[rewards.RedemptionPage]:
     """The first page of each customer's redemptions; one loader per page size."""
-
-    async def load(ids: Sequence[int]) -> list[rewards.RedemptionPage]:
-        pages = await rewards.recent_redemptions_for_customers(merchant_id, list(ids), first=first)
-        return [pages[i] for i in ids]
-
-    return DataLoader(load_fn=load)
+    pages = await rewards.recent_redemptions_for_customers(merchant_id, list(ids), first=first)
+    return [pages[i] for i in ids]

@@ -3,7 +3,6 @@ customer, or the storefront customer for themself)."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -11,16 +10,16 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.graphql.errors import UserError, user_error_from
-from loyalnest.graphql.ids import decode_id
-from loyalnest.graphql.permissions import CanManageProgram, IsStaff
+from loyalnest.graphql.core.errors import UserError
+from loyalnest.graphql.core.mutations import Write, decode_or_refuse, mutation, user_error
+from loyalnest.graphql.core.permissions import CanManageProgram, IsStaff
+from loyalnest.graphql.customers.lookup import customer_of_shop
+from loyalnest.graphql.rewards.loaders import REWARD
 from loyalnest.graphql.rewards.permissions import CanRedeem
 from loyalnest.graphql.rewards.types import Redemption, Reward, RewardKind
 from loyalnest.platform.errors import DomainError, NotFound
 from loyalnest.platform.tenancy import Customer, Staff
-from loyalnest.platform.uow import unit_of_work
 
 
 @strawberry.input(description="A reward's title in one locale.")
@@ -78,14 +77,6 @@ class RedeemRewardPayload:
     user_errors: list[UserError]
 
 
-def _reward_failed(error: DomainError) -> RewardPayload:
-    return RewardPayload(reward=None, user_errors=[user_error_from(error)])
-
-
-def _redeem_failed(error: DomainError) -> RedeemRewardPayload:
-    return RedeemRewardPayload(redemption=None, points_balance=None, user_errors=[user_error_from(error)])
-
-
 def _titles(items: list[RewardTitleInput]) -> list[tuple[str, str]]:
     return [(item.locale, item.title) for item in items]
 
@@ -120,7 +111,8 @@ class RewardsMutation:
     @strawberry.mutation(
         permission_classes=[IsStaff, CanManageProgram], description="Add a reward to the shop's catalog."
     )
-    async def create_reward(self, info: Info, input: RewardInput) -> RewardPayload:
+    @mutation(RewardPayload)
+    async def create_reward(self, info: Info, write: Write, input: RewardInput) -> RewardPayload:
         staff = info.context.staff
         data = rewards.RewardInput(
             kind=str(input.kind.value),
@@ -135,37 +127,24 @@ class RewardsMutation:
             ends_at=input.ends_at,
             code_validity_days=input.code_validity_days,
         )
-        try:
-            async with unit_of_work() as uow:
-                dto = await rewards.create_reward(
-                    uow, merchant_id=staff.merchant_id, actor=staff.actor, data=data
-                )
-        except DomainError as exc:
-            return _reward_failed(exc)
+        dto = await rewards.create_reward(
+            write.uow, merchant_id=staff.merchant_id, actor=staff.actor, data=data
+        )
         return RewardPayload(reward=Reward.from_dto(dto), user_errors=[])
 
     @strawberry.mutation(
         permission_classes=[IsStaff, CanManageProgram],
         description="Change a reward's terms. Archived rewards cannot be changed (REWARD_ARCHIVED).",
     )
-    async def update_reward(self, info: Info, id: strawberry.ID, input: RewardUpdateInput) -> RewardPayload:
+    @mutation(RewardPayload, ids={"id": "Reward"})
+    async def update_reward(
+        self, info: Info, write: Write, id: int, input: RewardUpdateInput
+    ) -> RewardPayload:
         staff = info.context.staff
-        local_id = decode_id(id, "Reward")
-        if local_id is None:
-            return _reward_failed(NotFound("reward not found", field="id"))
-        try:
-            async with unit_of_work() as uow:
-                dto = await rewards.update_reward(
-                    uow,
-                    merchant_id=staff.merchant_id,
-                    actor=staff.actor,
-                    reward_id=local_id,
-                    update=_update(input),
-                )
-        except DomainError as exc:
-            return _reward_failed(exc)
-        with contextlib.suppress(KeyError):  # never loaded in this request
-            info.context.loaders.reward.clear(local_id)
+        dto = await rewards.update_reward(
+            write.uow, merchant_id=staff.merchant_id, actor=staff.actor, reward_id=id, update=_update(input)
+        )
+        write.changed(REWARD, id)
         return RewardPayload(reward=Reward.from_dto(dto), user_errors=[])
 
     @strawberry.mutation(
@@ -173,20 +152,13 @@ class RewardsMutation:
         description="Take a reward out of the catalog: no longer redeemable, still readable in "
         "history. Archiving it again changes nothing.",
     )
-    async def archive_reward(self, info: Info, id: strawberry.ID) -> RewardPayload:
+    @mutation(RewardPayload, ids={"id": "Reward"})
+    async def archive_reward(self, info: Info, write: Write, id: int) -> RewardPayload:
         staff = info.context.staff
-        local_id = decode_id(id, "Reward")
-        if local_id is None:
-            return _reward_failed(NotFound("reward not found", field="id"))
-        try:
-            async with unit_of_work() as uow:
-                dto = await rewards.archive_reward(
-                    uow, merchant_id=staff.merchant_id, actor=staff.actor, reward_id=local_id
-                )
-        except DomainError as exc:
-            return _reward_failed(exc)
-        with contextlib.suppress(KeyError):  # never loaded in this request
-            info.context.loaders.reward.clear(local_id)
+        dto = await rewards.archive_reward(
+            write.uow, merchant_id=staff.merchant_id, actor=staff.actor, reward_id=id
+        )
+        write.changed(REWARD, id)
         return RewardPayload(reward=Reward.from_dto(dto), user_errors=[])
 
     @strawberry.mutation(
@@ -201,59 +173,51 @@ class RewardsMutation:
         "are returned at once). A PENDING redemption means Shopify's answer is not known yet; it is "
         "settled within minutes, and its points come back if no code was made.",
     )
+    # no unit of work here: redemption is a flow (reserve, ask Shopify, settle) that opens
+    # its own; the ids are decoded in the body, whose refusals come in this order
+    @mutation(RedeemRewardPayload, unit_of_work=False)
     async def redeem_reward(
-        self, info: Info, reward_id: strawberry.ID, customer_id: strawberry.ID | None = None
+        self, info: Info, write: Write, reward_id: strawberry.ID, customer_id: strawberry.ID | None = None
     ) -> RedeemRewardPayload:
         principal = info.context.principal
         merchant_id = info.context.merchant_id
         if isinstance(principal, Customer):
             if customer_id is not None:
-                return _redeem_failed(
-                    DomainError(
-                        "a storefront customer redeems for themself: leave customerId out",
-                        field="customerId",
-                        code="FORBIDDEN",
-                    )
+                raise DomainError(
+                    "a storefront customer redeems for themself: leave customerId out",
+                    field="customerId",
+                    code="FORBIDDEN",
                 )
             if principal.customer_id is None:
-                return _redeem_failed(NotFound("this shop has no loyalty account for you yet"))
+                raise NotFound("this shop has no loyalty account for you yet")
             local_customer = principal.customer_id
             shopify_customer = principal.shopify_customer_id
             actor = f"customer:{local_customer}"
         else:
             assert isinstance(principal, Staff)
             if customer_id is None:
-                return _redeem_failed(
-                    DomainError(
-                        "staff must name the customer (customerId)", field="customerId", code="INVALID"
-                    )
+                raise DomainError(
+                    "staff must name the customer (customerId)", field="customerId", code="INVALID"
                 )
-            found = decode_id(customer_id, "Customer")
-            # tenancy: a customer of another shop is simply not found
-            dto = None if found is None else await customers.get_customer(merchant_id, found)
-            if dto is None:
-                return _redeem_failed(NotFound("customer not found", field="customerId"))
+            dto = await customer_of_shop(
+                merchant_id, decode_or_refuse(customer_id, "Customer", field="customerId")
+            )
             local_customer = dto.id
             shopify_customer = dto.shopify_customer_id
             actor = principal.actor
-        local_reward = decode_id(reward_id, "Reward")
-        if local_reward is None:
-            return _redeem_failed(NotFound("reward not found", field="rewardId"))
-        try:
-            outcome = await rewards.redeem_reward(
-                merchant_id=merchant_id,
-                customer_id=local_customer,
-                reward_id=local_reward,
-                actor=actor,
-                shopify_customer_id=shopify_customer,
-            )
-        except DomainError as exc:
-            return _redeem_failed(exc)
-        loaders = info.context.loaders
-        loaders.forget_points(local_customer)
-        loaders.forget_redemptions(local_customer)
+        outcome = await rewards.redeem_reward(
+            merchant_id=merchant_id,
+            customer_id=local_customer,
+            reward_id=decode_or_refuse(reward_id, "Reward", field="rewardId"),
+            actor=actor,
+            shopify_customer_id=shopify_customer,
+        )
+        write.changed_customer(local_customer)
         return RedeemRewardPayload(
             redemption=Redemption.from_dto(outcome.redemption),
             points_balance=outcome.points_balance,
-            user_errors=[user_error_from(outcome.error)] if outcome.error is not None else [],
+            user_errors=[user_error(outcome.error)] if outcome.error is not None else [],
         )
+
+
+MUTATIONS = (RewardsMutation,)

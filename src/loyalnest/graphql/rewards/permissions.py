@@ -10,8 +10,8 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from loyalnest.graphql.errors import PublicError
-from loyalnest.graphql.permissions import IsCustomer, IsStaff
+from loyalnest.graphql.core.errors import PublicError
+from loyalnest.graphql.core.permissions import IsCustomer, IsStaff
 from loyalnest.platform.tenancy import Customer, Role, Staff
 
 # staff who serve customers may redeem for them and read their codes (not analysts)

@@ -6,9 +6,9 @@ import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.graphql.ids import decode_cursor, decode_id
-from loyalnest.graphql.pagination import Connection, page_size
-from loyalnest.graphql.permissions import IsStaff
+from loyalnest.graphql.core.ids import decode_cursor, decode_id
+from loyalnest.graphql.core.pagination import Connection, page_size
+from loyalnest.graphql.core.permissions import IsStaff
 from loyalnest.graphql.rewards.types import Reward, reward_connection
 
 
@@ -36,5 +36,8 @@ class RewardsQuery:
         local_id = decode_id(id, "Reward")
         if local_id is None:
             return None
-        dto = await info.context.loaders.reward.load(local_id)
+        dto = await info.context.loaders.get("rewards.reward").load(local_id)
         return None if dto is None else Reward.from_dto(dto)
+
+
+QUERIES = (RewardsQuery,)

@@ -10,8 +10,8 @@ import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.graphql.ids import decode_cursor, encode_cursor, encode_id
-from loyalnest.graphql.pagination import Connection, Edge, PageInfo, page_size
+from loyalnest.graphql.core.ids import encode_cursor, encode_id
+from loyalnest.graphql.core.pagination import Connection, Edge, PageInfo
 from loyalnest.graphql.rewards.permissions import CanSeeRedemptionCode
 
 CENTS = Decimal("0.01")
@@ -215,7 +215,7 @@ class Redemption:
 
     @strawberry.field(description="The reward redeemed (archived rewards included).")
     async def reward(self, info: Info) -> Reward | None:
-        dto = await info.context.loaders.reward.load(self.reward_local_id)
+        dto = await info.context.loaders.get("rewards.reward").load(self.reward_local_id)
         return None if dto is None else Reward.from_dto(dto)
 
 
@@ -229,48 +229,6 @@ def reward_connection(page: rewards.RewardPage) -> Connection[Reward]:
 
 def redemption_connection(page: rewards.RedemptionPage) -> Connection[Redemption]:
     edges = [Edge(cursor=encode_cursor(dto.id), node=Redemption.from_dto(dto)) for dto in page.items]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None),
-    )
-
-
-async def redemptions_page(
-    info: Info, customer_id: int, first: int | None, after: str | None
-) -> Connection[Redemption]:
-    """A customer's redemptions, newest first; the first page through the DataLoader."""
-    size = page_size(first)
-    before_id = decode_cursor(after)
-    if before_id is None:
-        page = await info.context.loaders.first_redemptions(size).load(customer_id)
-    else:
-        page = await rewards.list_redemptions(
-            info.context.merchant_id, customer_id, before_id=before_id, first=size
-        )
-    return redemption_connection(page)
-
-
-async def available_rewards_page(
-    info: Info, customer_id: int | None, first: int | None, after: str | None
-) -> Connection[AvailableReward]:
-    """The rewards a customer can redeem now, against their balance and usage."""
-    size = page_size(first)
-    merchant_id = info.context.merchant_id
-    page = await rewards.list_available_rewards(merchant_id, after_id=decode_cursor(after), first=size)
-    balance = 0
-    used: dict[int, int] = {}
-    if customer_id is not None:
-        balance = (await info.context.loaders.account.load(customer_id)).balance
-        limited = [dto.id for dto in page.items if dto.usage_limit_per_customer is not None]
-        if limited:
-            used = await rewards.redemption_counts(merchant_id, customer_id, limited)
-    edges = [
-        Edge(
-            cursor=encode_cursor(dto.id),
-            node=AvailableReward.from_dto(dto, balance=balance, used=used.get(dto.id, 0)),
-        )
-        for dto in page.items
-    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None),

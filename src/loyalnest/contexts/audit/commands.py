@@ -1,0 +1,34 @@
+"""Recording an action: in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loyalnest.contexts.audit import repository
+from loyalnest.contexts.audit.models import AuditEntry
+from loyalnest.platform.uow import UnitOfWork
+
+
+async def record(
+    uow: UnitOfWork,
+    *,
+    merchant_id: int,
+    actor: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Write the audit row in the caller's transaction: the action and its record
+    commit or roll back together."""
+    repository.add(
+        uow.session,
+        AuditEntry(
+            merchant_id=merchant_id,
+            actor=actor,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            details=details or {},
+        ),
+    )

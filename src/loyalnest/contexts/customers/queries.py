@@ -1,0 +1,85 @@
+"""Reads of customer profiles; each opens its own short read session (or a plain
+connection for DataLoader batches)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from loyalnest.contexts.customers import pii, repository
+from loyalnest.contexts.customers.dto import CustomerDTO, CustomerPage
+from loyalnest.platform.crypto import get_keyring
+from loyalnest.platform.db import plain_connection, read_session
+
+
+async def customer_id_by_email(merchant_id: int, email: str) -> int | None:
+    """The shop's customer with this email address (exact, through the blind index)."""
+    email = email.strip()
+    if not email:
+        return None
+    async with read_session() as session:
+        return await repository.id_by_email_index(session, merchant_id, pii.email_index(get_keyring(), email))
+
+
+async def customers_with_birthday_on(
+    merchant_id: int, month_days: Sequence[str], *, set_before: datetime
+) -> list[int]:
+    """Customers whose birthday falls on one of ``month_days`` ("MM-DD") and was set
+    (or last moved to another day) before ``set_before``."""
+    keyring = get_keyring()
+    indexes = [pii.birthday_index(keyring, merchant_id, md) for md in month_days]
+    async with read_session() as session:
+        return await repository.ids_with_birthday_index(session, merchant_id, indexes, set_before=set_before)
+
+
+async def shops_with_birthdays() -> list[int]:
+    """Ids of the shops with at least one customer birthday on file."""
+    async with read_session() as session:
+        return await repository.shops_with_birthdays(session)
+
+
+async def get_customer(merchant_id: int, customer_id: int) -> CustomerDTO | None:
+    async with read_session() as session:
+        row = await repository.get(session, merchant_id, customer_id)
+    return None if row is None else pii.to_dto(row, get_keyring())
+
+
+async def get_customers(merchant_id: int, customer_ids: list[int]) -> dict[int, CustomerDTO]:
+    """By id (a DataLoader batch): one prepared statement on a plain connection."""
+    keyring = get_keyring()
+    async with plain_connection() as connection:
+        rows = await repository.get_many(connection, merchant_id, customer_ids)
+    return {row.id: pii.to_dto(row, keyring) for row in rows if row.id is not None}
+
+
+async def get_by_shopify_id(merchant_id: int, shopify_customer_id: int) -> CustomerDTO | None:
+    async with read_session() as session:
+        row = await repository.get_by_shopify_id(session, merchant_id, shopify_customer_id)
+    return None if row is None else pii.to_dto(row, get_keyring())
+
+
+async def list_customers(
+    merchant_id: int, *, after_id: int | None, first: int, search: str | None = None
+) -> CustomerPage:
+    """Search is exact, because names and emails are encrypted: an email address (via its
+    blind index), a Shopify customer id (digits), or otherwise a tag."""
+    filters: dict[str, object] = {}
+    term = (search or "").strip()
+    if term:
+        if "@" in term:
+            filters["email_bidx"] = pii.email_index(get_keyring(), term)
+        elif term.isascii() and term.isdigit() and len(term) <= 18:  # fits a BIGINT id
+            filters["shopify_customer_id"] = int(term)
+        else:
+            filters["tag"] = term
+    async with read_session() as session:
+        rows = await repository.list_page(
+            session,
+            merchant_id,
+            after_id=after_id,
+            limit=first + 1,
+            **filters,  # type: ignore[arg-type]
+        )
+    keyring = get_keyring()
+    items = [pii.to_dto(row, keyring) for row in rows[:first]]
+    return CustomerPage(items=items, has_next_page=len(rows) > first)

@@ -1,0 +1,279 @@
+"""Orders and what they earn: the purchase rule applied to each order (eligible
+amount, excluded products and tags, minimum, rounding), points held as pending, and
+what cancellations and refunds take back, whichever of an order's webhooks arrives
+first. The ``order_points`` row of an order is locked by every one of them, so they are
+handled one at a time; each posting has a key of its own, so replays change nothing.
+
+Keys (existing ledgers depend on them): ``order:<id>:earn`` (at once or released from
+pending), ``order:<id>:cancel``, ``refund:<refund id>``, ``order:<id>:early-refunds``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from loyalnest.contexts.earning import pipeline, repository, rules
+from loyalnest.contexts.earning.dto import OrderFacts, PurchaseRuleDTO, RefundFacts
+from loyalnest.contexts.earning.purchase import purchase_rule_in
+from loyalnest.contexts.earning.repository import OrderRow
+from loyalnest.contexts.points import api as points
+from loyalnest.platform.timeutil import utcnow
+from loyalnest.platform.uow import UnitOfWork
+
+
+def _order_ref(shopify_order_id: int) -> str:
+    return f"order:{shopify_order_id}"
+
+
+def _earn_key(shopify_order_id: int) -> str:
+    """The key of an order's earning, whether awarded at once or released from pending."""
+    return f"{_order_ref(shopify_order_id)}:earn"
+
+
+def _purchase_award(customer_id: int, shopify_order_id: int, earned: int) -> pipeline.Award:
+    """The purchase rule's award for an order (at once, or released from pending)."""
+    return pipeline.Award(
+        customer_id=customer_id,
+        points=earned,
+        rule="order",
+        idempotency_key=_earn_key(shopify_order_id),
+        source_ref=_order_ref(shopify_order_id),
+    )
+
+
+async def _reverse_to_target(uow: UnitOfWork, merchant_id: int, order: OrderRow, *, key: str) -> None:
+    """Bring the order's reversed points up to what its refunds/cancellation call for."""
+    if order.customer_id is None or order.eligible_amount is None:
+        return
+    if order.cancelled:
+        target = order.points_earned
+    else:
+        target = rules.reversal_target(
+            order.points_earned, Decimal(order.eligible_amount), Decimal(order.refunded_amount)
+        )
+    owed = target - order.points_reversed
+    if owed <= 0:
+        return
+    found = await repository.lock_pending(uow.session, merchant_id, [order.shopify_order_id])
+    pending = found[0] if found else None
+    if pending is not None and pending.status == "pending":
+        # still held back: what the refund or cancellation takes is simply not released
+        left = order.points_earned - target
+        status = "cancelled" if left <= 0 or order.cancelled else "pending"
+        await repository.update_pending(
+            uow.session, merchant_id, [replace(pending, points=max(left, 0), status=status)]
+        )
+        order.points_reversed = target
+        return
+    # The order's points come back out of its own lot first, then from the others;
+    # what its lot lost to expiry is not taken twice (see ``points.reverse_earning``).
+    _, lapsed = await points.reverse_earning(
+        uow,
+        merchant_id=merchant_id,
+        customer_id=order.customer_id,
+        points=owed,
+        earning_key=_earn_key(order.shopify_order_id),
+        source="order",
+        source_ref=_order_ref(order.shopify_order_id),
+        idempotency_key=key,
+        already_lapsed=order.points_lapsed,
+    )
+    order.points_reversed = target
+    order.points_lapsed += lapsed
+
+
+async def _excluded_products(
+    uow: UnitOfWork, merchant_id: int, settings: PurchaseRuleDTO, product_ids: Sequence[int]
+) -> frozenset[int]:
+    """Of these products, those whose lines earn nothing: excluded by id, or carrying an
+    excluded tag (known from products/create and products/update webhooks; a product
+    never seen there is not excluded by tag). One statement, only when tags are set."""
+    excluded = frozenset(settings.excluded_product_ids)
+    if not settings.excluded_product_tags or not product_ids:
+        return excluded
+    tagged = await repository.products_tagged(
+        uow.session, merchant_id, product_ids, settings.excluded_product_tags
+    )
+    return excluded | tagged
+
+
+async def record_product_tags(
+    uow: UnitOfWork, merchant_id: int, product_id: int, tags: Sequence[str], updated_at: datetime | None
+) -> None:
+    normalised = sorted({rules.normalise_tag(tag) for tag in tags if rules.normalise_tag(tag)})
+    await repository.upsert_product_tags(uow.session, merchant_id, product_id, normalised, updated_at)
+
+
+def _eligible_amount(
+    order: OrderFacts, settings: PurchaseRuleDTO, excluded_products: frozenset[int]
+) -> Decimal:
+    """The part of the order that earns: after discounts, without the lines of excluded
+    products, shipping and tax as the merchant says."""
+    excluded, excluded_tax = rules.excluded_amounts(
+        [
+            (line.product_id, rules.line_amount(line.price, line.quantity, line.discount), line.tax)
+            for line in order.lines
+        ],
+        excluded_products,
+    )
+    return rules.eligible_amount(
+        subtotal=order.subtotal - excluded,
+        shipping=order.shipping,
+        tax=max(order.tax - excluded_tax, Decimal(0)),
+        taxes_included=order.taxes_included,
+        earn_on_shipping=settings.earn_on_shipping,
+        earn_on_tax=settings.earn_on_tax,
+    )
+
+
+def _purchase_points(order: OrderFacts, eligible: Decimal, settings: PurchaseRuleDTO) -> int:
+    """What the purchase rule gives an order: nothing when it is off or the order's
+    subtotal (after discounts, as the customer saw it) is below the minimum."""
+    if not settings.purchase_enabled:
+        return 0
+    if settings.min_order_amount is not None and order.subtotal < settings.min_order_amount:
+        return 0
+    return rules.points_for_amount(eligible, settings.points_per_currency_unit, settings.rounding)
+
+
+async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[OrderFacts]) -> list[int]:
+    """Award orders, one or a whole batch (one statement per step for all of them):
+    the points each entry of ``orders`` awarded (0 for a replay, or an order whose
+    cancellation arrived first).
+
+    Each order is awarded once: its ``order_points`` row is created and locked, a row
+    already holding an eligible amount is a replay (or came after another order payload)
+    and awards nothing, and an order whose cancellation came first records its facts but
+    earns nothing. The purchase points go through the earning pipeline as one batch;
+    refunds that arrived before the order take their share back right away.
+    """
+    awarded = [0] * len(orders)
+    first: dict[int, int] = {}  # shopify order id -> index of its first call (later ones are replays)
+    for index, order in enumerate(orders):
+        first.setdefault(order.shopify_order_id, index)
+    rows = await repository.upsert_orders(uow.session, merchant_id, list(first))
+    settings = await purchase_rule_in(uow, merchant_id)
+    changed: list[OrderRow] = []
+    awards: list[pipeline.Award] = []
+    posted: list[tuple[int, OrderRow]] = []
+    held: list[repository.PendingRow] = []
+    release_at = utcnow() + timedelta(days=settings.pending_days)
+    excluded = await _excluded_products(
+        uow,
+        merchant_id,
+        settings,
+        [line.product_id for order in orders for line in order.lines if line.product_id is not None],
+    )
+    for order_id, index in first.items():
+        order, row = orders[index], rows[order_id]
+        if row.eligible_amount is not None:
+            continue  # seen before: replay or a create after another order payload
+        eligible = _eligible_amount(order, settings, excluded)
+        row.customer_id = order.customer_id
+        row.eligible_amount = eligible
+        row.currency = order.currency
+        row.taxes_included = order.taxes_included
+        changed.append(row)
+        if row.cancelled:
+            continue  # the cancellation came first: nothing to award, nothing to leave behind
+        earned = _purchase_points(order, eligible, settings)
+        if earned <= 0:
+            continue
+        if settings.pending_days > 0:
+            # held back for the pending period: ``release_pending`` posts them later
+            # under the same key an immediate award would have used
+            held.append(repository.PendingRow(order_id, order.customer_id, earned, release_at, "pending"))
+            row.points_earned = earned
+            continue
+        awards.append(_purchase_award(order.customer_id, order_id, earned))
+        posted.append((index, row))
+    for (index, row), result in zip(posted, await pipeline.award(uow, merchant_id, awards), strict=True):
+        if result.created:
+            awarded[index] = result.entry.delta
+        row.points_earned = result.entry.delta
+    await repository.insert_pending(uow.session, merchant_id, held)
+    for row in changed:
+        if not row.cancelled and row.refunded_amount > 0:
+            # refunds that arrived before the order take their share back right away,
+            # measured now that the order (and whether its prices hold tax) is known
+            row.refunded_amount = await repository.settle_provisional_refunds(
+                uow.session, merchant_id, row.shopify_order_id, taxes_included=row.taxes_included
+            )
+            await _reverse_to_target(
+                uow, merchant_id, row, key=f"{_order_ref(row.shopify_order_id)}:early-refunds"
+            )
+    await repository.update_orders(uow.session, merchant_id, changed)
+    return awarded
+
+
+async def cancel_order(
+    uow: UnitOfWork, *, merchant_id: int, shopify_order_id: int, customer_id: int | None
+) -> None:
+    row = await repository.upsert_order(uow.session, merchant_id, shopify_order_id)
+    if row.cancelled:
+        return
+    row.cancelled = True
+    if row.customer_id is None:
+        row.customer_id = customer_id
+    await _reverse_to_target(uow, merchant_id, row, key=f"{_order_ref(shopify_order_id)}:cancel")
+    await repository.update_orders(uow.session, merchant_id, [row])
+
+
+async def refund_order(uow: UnitOfWork, *, merchant_id: int, refund: RefundFacts) -> None:
+    row = await repository.upsert_order(uow.session, merchant_id, refund.shopify_order_id)
+    settings = await purchase_rule_in(uow, merchant_id)
+    # lines of excluded products earned nothing: refunding them takes nothing back
+    products = await _excluded_products(
+        uow, merchant_id, settings, [line.product_id for line in refund.lines if line.product_id is not None]
+    )
+    excluded, excluded_tax = rules.excluded_amounts(
+        [(line.product_id, line.subtotal, line.tax) for line in refund.lines], products
+    )
+    line_tax = max(refund.line_tax - excluded_tax, Decimal(0))
+    amount = rules.eligible_amount(
+        subtotal=refund.line_subtotal - excluded,
+        shipping=refund.shipping,
+        tax=line_tax,
+        taxes_included=row.taxes_included,
+        earn_on_shipping=settings.earn_on_shipping,
+        earn_on_tax=settings.earn_on_tax,
+    )
+    if not await repository.insert_refund(
+        uow.session,
+        merchant_id,
+        refund.shopify_refund_id,
+        refund.shopify_order_id,
+        amount,
+        line_tax=line_tax,
+        # before its order is seen, whether prices include tax is unknown (see models)
+        provisional=row.eligible_amount is None,
+    ):
+        return  # this refund was handled before
+    row.refunded_amount = Decimal(row.refunded_amount) + amount
+    if row.customer_id is None:
+        row.customer_id = refund.customer_id
+    await _reverse_to_target(uow, merchant_id, row, key=f"refund:{refund.shopify_refund_id}")
+    await repository.update_orders(uow.session, merchant_id, [row])
+
+
+async def release_pending(uow: UnitOfWork, merchant_id: int, shopify_order_ids: Sequence[int]) -> int:
+    """Post the pending points of these orders that are due, as each order's ``earn``
+    (the key an immediate award would have used). The order rows are locked first, as
+    every webhook of an order does, so a refund or cancellation arriving meanwhile is
+    seen before or after, never halfway. Returns the points released."""
+    now = utcnow()
+    await repository.upsert_orders(uow.session, merchant_id, shopify_order_ids)
+    due = await repository.lock_pending(uow.session, merchant_id, shopify_order_ids, due_at=now)
+    awards = [
+        _purchase_award(row.customer_id, row.shopify_order_id, row.points) for row in due if row.points > 0
+    ]
+    await pipeline.award(uow, merchant_id, awards)
+    await repository.update_pending(
+        uow.session,
+        merchant_id,
+        [replace(row, status="released" if row.points > 0 else "cancelled") for row in due],
+    )
+    return sum(a.points for a in awards)

@@ -1,0 +1,120 @@
+"""Points held as pending (``pending_points``) until the shop's pending period is over."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loyalnest.platform.db import driver_connection
+
+# --- pending points ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRow:
+    shopify_order_id: int
+    customer_id: int
+    points: int
+    release_at: datetime
+    status: str
+
+
+_PENDING_COLUMNS = "shopify_order_id, customer_id, points, release_at, status"
+
+_INSERT_PENDING = """
+INSERT INTO pending_points (merchant_id, shopify_order_id, customer_id, points, release_at)
+SELECT $1, o, c, p, r
+FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[]) AS x(o, c, p, r)
+ORDER BY o
+ON CONFLICT (merchant_id, shopify_order_id) DO NOTHING
+"""
+
+
+async def insert_pending(session: AsyncSession, merchant_id: int, rows: Sequence[PendingRow]) -> None:
+    """Hold orders' points as pending (their order rows are locked by the caller)."""
+    if not rows:
+        return
+    connection = await driver_connection(session)
+    await connection.execute(
+        _INSERT_PENDING,
+        merchant_id,
+        [r.shopify_order_id for r in rows],
+        [r.customer_id for r in rows],
+        [r.points for r in rows],
+        [r.release_at for r in rows],
+    )
+
+
+_LOCK_PENDING = f"""
+SELECT {_PENDING_COLUMNS} FROM pending_points
+WHERE merchant_id = $1 AND shopify_order_id = ANY($2::bigint[]) AND ($3::timestamptz IS NULL OR
+    (status = 'pending' AND release_at <= $3))
+ORDER BY shopify_order_id
+FOR UPDATE
+"""
+
+
+async def lock_pending(
+    session: AsyncSession,
+    merchant_id: int,
+    shopify_order_ids: Sequence[int],
+    *,
+    due_at: datetime | None = None,
+) -> list[PendingRow]:
+    """The orders' pending rows, locked; with ``due_at``, only those still pending and
+    due by then."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(_LOCK_PENDING, merchant_id, sorted(set(shopify_order_ids)), due_at)
+    return [PendingRow(*r) for r in records]
+
+
+_UPDATE_PENDING = """
+UPDATE pending_points AS p SET points = u.points, status = u.status, updated_at = now()
+FROM unnest($2::bigint[], $3::bigint[], $4::text[]) AS u(shopify_order_id, points, status)
+WHERE p.merchant_id = $1 AND p.shopify_order_id = u.shopify_order_id
+"""
+
+
+async def update_pending(session: AsyncSession, merchant_id: int, rows: Sequence[PendingRow]) -> None:
+    if not rows:
+        return
+    connection = await driver_connection(session)
+    await connection.execute(
+        _UPDATE_PENDING,
+        merchant_id,
+        [r.shopify_order_id for r in rows],
+        [r.points for r in rows],
+        [r.status for r in rows],
+    )
+
+
+_DUE_PENDING = """
+SELECT merchant_id, shopify_order_id FROM pending_points
+WHERE status = 'pending' AND release_at <= $1
+ORDER BY release_at
+LIMIT $2
+"""
+
+
+async def due_pending(session: AsyncSession, *, now: datetime, limit: int) -> list[tuple[int, int]]:
+    """(merchant, order) of pending points due longest, across shops (the release pass)."""
+    connection = await driver_connection(session)
+    return [(int(m), int(o)) for m, o in await connection.fetch(_DUE_PENDING, now, limit)]
+
+
+_PENDING_TOTALS = """
+SELECT customer_id, SUM(points) FROM pending_points
+WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'pending'
+GROUP BY customer_id
+"""
+
+
+async def pending_points(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, int]:
+    connection = await driver_connection(session, transactional=False)
+    records = await connection.fetch(_PENDING_TOTALS, merchant_id, sorted(set(customer_ids)))
+    return {int(c): int(p) for c, p in records}

@@ -1,0 +1,18 @@
+"""Points' reactions to other contexts' events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from loyalnest.contexts.merchants.events import ShopInstalled
+from loyalnest.contexts.points.ledger import policy
+from loyalnest.platform.events import handles
+from loyalnest.platform.uow import UnitOfWork
+
+
+@handles(ShopInstalled)
+async def install_expiry_policy(uow: UnitOfWork, events: Sequence[ShopInstalled]) -> None:
+    """A new shop's points never expire until it says otherwise (a reinstall keeps its
+    policy)."""
+    for event in events:
+        await policy.install_policy(uow, event.merchant_id)

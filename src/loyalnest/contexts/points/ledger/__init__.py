@@ -1,0 +1,1 @@
+"""The ledger: posting (with lots), reversals, expiry policy and reminders, verification."""

@@ -1,0 +1,81 @@
+"""Reads of the points context, each on its own short read session or plain
+connection (GraphQL resolves sibling fields concurrently)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from loyalnest.contexts.points import repository
+from loyalnest.contexts.points.dto import (
+    AccountDTO,
+    ExpiringPointsDTO,
+    ExpiryPolicyDTO,
+    LedgerEntryDTO,
+    LedgerPage,
+)
+from loyalnest.contexts.points.ledger.policy import to_dto as policy_dto
+from loyalnest.contexts.points.ledger.posting import to_entry_dto
+from loyalnest.platform.db import plain_connection, read_session
+from loyalnest.platform.timeutil import utcnow
+
+# ``expiringPoints(within:)`` looks this far ahead at most.
+MAX_EXPIRING_WITHIN_DAYS = 3660
+
+
+async def get_accounts(merchant_id: int, customer_ids: list[int]) -> dict[int, AccountDTO]:
+    """Balances by customer id; customers without postings yet get a zero account."""
+    async with plain_connection() as connection:
+        rows = await repository.get_accounts(connection, merchant_id, customer_ids)
+    found = {row.customer_id: AccountDTO(row.customer_id, row.balance, row.lifetime_earned) for row in rows}
+    return {cid: found.get(cid, AccountDTO(cid, 0, 0)) for cid in customer_ids}
+
+
+async def list_transactions(
+    merchant_id: int, customer_id: int, *, before_id: int | None, first: int
+) -> LedgerPage:
+    async with plain_connection() as connection:
+        rows = await repository.list_entries(
+            connection, merchant_id, customer_id, before_id=before_id, limit=first + 1
+        )
+    return LedgerPage(items=[to_entry_dto(r) for r in rows[:first]], has_next_page=len(rows) > first)
+
+
+async def recent_transactions_for_customers(
+    merchant_id: int, customer_ids: list[int], *, first: int
+) -> dict[int, LedgerPage]:
+    """First page of several customers' histories in one query (DataLoader batch)."""
+    async with plain_connection() as connection:
+        rows = await repository.list_entries_for_customers(
+            connection, merchant_id, customer_ids, limit=first + 1
+        )
+    grouped: dict[int, list[LedgerEntryDTO]] = {cid: [] for cid in customer_ids}
+    for row in rows:
+        grouped[row.customer_id].append(to_entry_dto(row))
+    return {
+        cid: LedgerPage(items=entries[:first], has_next_page=len(entries) > first)
+        for cid, entries in grouped.items()
+    }
+
+
+async def get_expiring_points(
+    merchant_id: int, customer_ids: list[int], *, within_days: int
+) -> dict[int, ExpiringPointsDTO]:
+    """By customer id: the points of open lots expiring within ``within_days`` days
+    (lots whose time has come but that the expiry pass has not reached yet included),
+    and the earliest expiry of any open lot."""
+    if not 0 <= within_days <= MAX_EXPIRING_WITHIN_DAYS:
+        raise ValueError(f"within_days must be between 0 and {MAX_EXPIRING_WITHIN_DAYS}")
+    async with read_session() as session:
+        found = await repository.expiring_points(
+            session, merchant_id, customer_ids, until=utcnow() + timedelta(days=within_days)
+        )
+    return {cid: ExpiringPointsDTO(*found.get(cid, (0, None))) for cid in customer_ids}
+
+
+async def get_expiry_policy(merchant_id: int) -> ExpiryPolicyDTO:
+    """The shop's expiry policy (``LookupError`` for a shop without one)."""
+    async with read_session() as session:
+        row = await repository.get_policy(session, merchant_id, transactional=False)
+    if row is None:
+        raise LookupError(f"merchant {merchant_id} has no expiry policy")
+    return policy_dto(row)

@@ -1,0 +1,256 @@
+"""Ledger writes: locking accounts, writing a batch of postings with their lot
+bookkeeping, balances.
+
+The posting path runs for every earning, spend and reversal, so its statements are
+plain SQL sent as asyncpg prepared statements on the session's own connection and
+transaction (``platform.db.driver_connection``): for a one-row statement SQLAlchemy's
+own overhead is several times the database's work. Rows come back as small
+dataclasses, not ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loyalnest.platform.db import driver_connection
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    id: int
+    customer_id: int
+    delta: int
+    kind: str
+    source: str
+    source_ref: str | None
+    idempotency_key: str
+    shortfall: int
+    balance_after: int
+    reason: str | None
+    actor: str | None
+    created_at: datetime
+
+
+LEDGER_COLUMNS = (
+    "id, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,"
+    " balance_after, reason, actor, created_at"
+)
+
+
+def ledger_row(record: Any) -> LedgerRow:
+    return LedgerRow(*record)
+
+
+# --- postings -------------------------------------------------------------------------
+#
+# Every statement takes arrays, so a batch of postings costs the same few round trips
+# as one. Rows are locked in ascending key order (the arrays are sorted), so two
+# transactions locking overlapping sets cannot deadlock on each other.
+
+
+@dataclass(slots=True)
+class AccountState:
+    """A locked account as a posting batch sees (and changes) it."""
+
+    balance: int
+    lifetime_earned: int
+    last_activity_at: datetime | None
+
+
+# The no-op update takes each row lock and returns the latest committed state.
+_LOCK_ACCOUNTS = """
+INSERT INTO points_accounts (merchant_id, customer_id, balance, lifetime_earned)
+SELECT $1, customer_id, 0, 0 FROM unnest($2::bigint[]) AS a(customer_id) ORDER BY customer_id
+ON CONFLICT (merchant_id, customer_id) DO UPDATE SET balance = points_accounts.balance
+RETURNING customer_id, balance, lifetime_earned, last_activity_at
+"""
+
+
+async def lock_accounts(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, AccountState]:
+    """Create the accounts if needed and lock their rows until the transaction ends.
+    Every change to a customer's balance or lots happens under this lock, so postings
+    (and expiry) of one customer run one at a time."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(_LOCK_ACCOUNTS, merchant_id, sorted(set(customer_ids)))
+    return {int(c): AccountState(int(b), int(lt), at) for c, b, lt, at in records}
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    customer_id: int
+    delta: int
+    kind: str
+    source: str
+    source_ref: str | None
+    idempotency_key: str
+    shortfall: int
+    balance_after: int
+    reason: str | None
+    actor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewLot:
+    """A lot to open for the entry with ``idempotency_key`` (written with it)."""
+
+    idempotency_key: str
+    points: int
+    expires_at: datetime | None
+    activity_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Consumption:
+    """Points the entry with ``idempotency_key`` takes from a lot (negative: gives back)."""
+
+    idempotency_key: str
+    lot_id: int
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class LotChange:
+    """A lot's state after the batch (for lots the batch read and changed)."""
+
+    lot_id: int
+    remaining: int
+    expires_at: datetime | None
+
+
+# One statement writes a whole batch: the ledger rows, the lots they open, what they
+# take from (or give back to) lots, the lots' new state, and the expiry of lots that
+# follow the activity of customers whose lots were not read. Lot writes join the
+# inserted rows, or check that every row was inserted: a replayed key writes nothing.
+# ids follow the order of the batch (ORDER BY position), so history reads newest first.
+_WRITE_POSTINGS = f"""
+WITH e AS (
+    INSERT INTO points_ledger (
+        merchant_id, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,
+        balance_after, reason, actor
+    )
+    SELECT $1, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,
+        balance_after, reason, actor
+    FROM unnest(
+        $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+        $9::bigint[], $10::text[], $11::text[], $12::int[]
+    ) AS e(customer_id, delta, kind, source, source_ref, idempotency_key, shortfall, balance_after,
+        reason, actor, position)
+    ORDER BY position
+    ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
+    RETURNING {LEDGER_COLUMNS}
+), opened AS (
+    INSERT INTO points_lots (merchant_id, customer_id, entry_id, points, remaining, expires_at, activity_days)
+    SELECT $1, e.customer_id, e.id, n.points, n.points, n.expires_at, n.activity_days
+    FROM unnest($13::text[], $14::bigint[], $15::timestamptz[], $16::int[])
+        AS n(idempotency_key, points, expires_at, activity_days)
+    JOIN e ON e.idempotency_key = n.idempotency_key
+    ORDER BY e.id
+), consumed AS (
+    INSERT INTO points_lot_consumptions (merchant_id, entry_id, lot_id, points)
+    SELECT $1, e.id, c.lot_id, c.points
+    FROM unnest($17::text[], $18::bigint[], $19::bigint[]) AS c(idempotency_key, lot_id, points)
+    JOIN e ON e.idempotency_key = c.idempotency_key
+), changed AS (
+    UPDATE points_lots AS l SET remaining = u.remaining, expires_at = u.expires_at
+    FROM unnest($20::bigint[], $21::bigint[], $22::timestamptz[]) AS u(id, remaining, expires_at)
+    WHERE l.merchant_id = $1 AND l.id = u.id AND (SELECT count(*) FROM e) = $25
+), moved AS (
+    UPDATE points_lots AS l SET expires_at = $23 + make_interval(days => l.activity_days)
+    WHERE l.merchant_id = $1 AND l.customer_id = ANY($24::bigint[])
+        AND l.remaining > 0 AND l.activity_days IS NOT NULL AND l.expires_at > $23
+        AND l.id <> ALL($20::bigint[]) AND (SELECT count(*) FROM e) = $25
+)
+SELECT * FROM e
+"""
+
+
+async def write_postings(
+    session: AsyncSession,
+    merchant_id: int,
+    entries: Sequence[NewEntry],
+    *,
+    lots: Sequence[NewLot] = (),
+    consumptions: Sequence[Consumption] = (),
+    lot_changes: Sequence[LotChange] = (),
+    activity_at: datetime | None = None,
+    follow_activity_of: Sequence[int] = (),
+) -> list[LedgerRow]:
+    """Insert ledger rows (skipping any whose idempotency key exists) with their lot
+    bookkeeping; returns the rows written, in batch order. The lots of a batch with a
+    replayed row are not touched. ``follow_activity_of``: customers whose open lots
+    that follow activity move to ``activity_at`` + their days (except the lots in
+    ``lot_changes``, whose state is given)."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        _WRITE_POSTINGS,
+        merchant_id,
+        [e.customer_id for e in entries],
+        [e.delta for e in entries],
+        [e.kind for e in entries],
+        [e.source for e in entries],
+        [e.source_ref for e in entries],
+        [e.idempotency_key for e in entries],
+        [e.shortfall for e in entries],
+        [e.balance_after for e in entries],
+        [e.reason for e in entries],
+        [e.actor for e in entries],
+        list(range(len(entries))),
+        [n.idempotency_key for n in lots],
+        [n.points for n in lots],
+        [n.expires_at for n in lots],
+        [n.activity_days for n in lots],
+        [c.idempotency_key for c in consumptions],
+        [c.lot_id for c in consumptions],
+        [c.points for c in consumptions],
+        [c.lot_id for c in lot_changes],
+        [c.remaining for c in lot_changes],
+        [c.expires_at for c in lot_changes],
+        activity_at,
+        sorted(set(follow_activity_of)) if activity_at is not None else [],
+        len(entries),
+    )
+    return sorted((ledger_row(r) for r in records), key=lambda row: row.id)
+
+
+_SET_BALANCES = """
+UPDATE points_accounts AS a
+SET balance = b.balance, lifetime_earned = b.lifetime_earned,
+    last_activity_at = COALESCE(b.last_activity_at, a.last_activity_at), updated_at = now()
+FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[])
+    AS b(customer_id, balance, lifetime_earned, last_activity_at)
+WHERE a.merchant_id = $1 AND a.customer_id = b.customer_id
+"""
+
+
+async def set_balances(session: AsyncSession, merchant_id: int, accounts: dict[int, AccountState]) -> None:
+    """Write the state of accounts locked by ``lock_accounts``."""
+    if not accounts:
+        return
+    connection = await driver_connection(session)
+    ids = sorted(accounts)
+    await connection.execute(
+        _SET_BALANCES,
+        merchant_id,
+        ids,
+        [accounts[c].balance for c in ids],
+        [accounts[c].lifetime_earned for c in ids],
+        [accounts[c].last_activity_at for c in ids],
+    )
+
+
+_ENTRY_BY_KEY = f"""
+SELECT {LEDGER_COLUMNS} FROM points_ledger WHERE merchant_id = $1 AND idempotency_key = $2
+"""
+
+
+async def get_entry_by_key(session: AsyncSession, merchant_id: int, idempotency_key: str) -> LedgerRow | None:
+    connection = await driver_connection(session)
+    record = await connection.fetchrow(_ENTRY_BY_KEY, merchant_id, idempotency_key)
+    return None if record is None else ledger_row(record)

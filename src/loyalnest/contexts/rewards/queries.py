@@ -1,0 +1,111 @@
+"""Reads of the rewards context; each opens its own read session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from loyalnest.contexts.rewards import repository, rules
+from loyalnest.contexts.rewards.dto import (
+    RedemptionDTO,
+    RedemptionPage,
+    RewardDTO,
+    RewardPage,
+    to_redemption_dto,
+    to_reward_dto,
+)
+from loyalnest.platform.crypto import get_keyring
+from loyalnest.platform.db import read_session
+from loyalnest.platform.timeutil import utcnow
+
+# --- the catalog --------------------------------------------------------------------------
+
+
+async def get_rewards(merchant_id: int, reward_ids: Sequence[int]) -> dict[int, RewardDTO]:
+    """Rewards by id (archived ones too); unknown ids are absent."""
+    async with read_session() as session:
+        rows = await repository.get_rewards(session, merchant_id, reward_ids)
+    return {row.id: to_reward_dto(row) for row in rows}
+
+
+async def list_rewards(
+    merchant_id: int, *, after_id: int | None, first: int, include_archived: bool = False
+) -> RewardPage:
+    """The catalog as staff see it, oldest first."""
+    return await _list_rewards(
+        merchant_id, after_id=after_id, first=first, include_archived=include_archived, available_at=None
+    )
+
+
+async def list_available_rewards(
+    merchant_id: int, *, after_id: int | None, first: int, at: datetime | None = None
+) -> RewardPage:
+    """What customers can redeem now: not archived, inside the active window."""
+    return await _list_rewards(
+        merchant_id, after_id=after_id, first=first, include_archived=False, available_at=at or utcnow()
+    )
+
+
+async def _list_rewards(
+    merchant_id: int,
+    *,
+    after_id: int | None,
+    first: int,
+    include_archived: bool,
+    available_at: datetime | None,
+) -> RewardPage:
+    async with read_session() as session:
+        rows = await repository.list_rewards(
+            session,
+            merchant_id,
+            after_id=after_id,
+            limit=first + 1,
+            include_archived=include_archived,
+            available_at=available_at,
+        )
+    return RewardPage(items=[to_reward_dto(r) for r in rows[:first]], has_next_page=len(rows) > first)
+
+
+async def redemption_counts(merchant_id: int, customer_id: int, reward_ids: Sequence[int]) -> dict[int, int]:
+    """How often the customer redeemed each reward (redemptions whose points were not
+    given back: what a usage limit counts)."""
+    async with read_session() as session:
+        found = await repository.count_redemptions(
+            session, merchant_id, customer_id, reward_ids, rules.COUNTED_STATUSES, transactional=False
+        )
+    return {reward_id: found.get(reward_id, 0) for reward_id in reward_ids}
+
+
+# --- redemptions --------------------------------------------------------------------------
+
+
+async def list_redemptions(
+    merchant_id: int, customer_id: int, *, before_id: int | None, first: int
+) -> RedemptionPage:
+    """A customer's redemptions, newest first (codes decrypted: PII)."""
+    async with read_session() as session:
+        rows = await repository.list_redemptions(
+            session, merchant_id, customer_id, before_id=before_id, limit=first + 1
+        )
+    keyring = get_keyring()
+    return RedemptionPage(
+        items=[to_redemption_dto(r, keyring) for r in rows[:first]], has_next_page=len(rows) > first
+    )
+
+
+async def recent_redemptions_for_customers(
+    merchant_id: int, customer_ids: Sequence[int], *, first: int
+) -> dict[int, RedemptionPage]:
+    """First page of several customers' redemptions in one query (DataLoader batch)."""
+    async with read_session() as session:
+        rows = await repository.list_redemptions_for_customers(
+            session, merchant_id, customer_ids, limit=first + 1
+        )
+    keyring = get_keyring()
+    grouped: dict[int, list[RedemptionDTO]] = {cid: [] for cid in customer_ids}
+    for row in rows:
+        grouped[row.customer_id].append(to_redemption_dto(row, keyring))
+    return {
+        cid: RedemptionPage(items=items[:first], has_next_page=len(items) > first)
+        for cid, items in grouped.items()
+    }

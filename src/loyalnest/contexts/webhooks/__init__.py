@@ -1,0 +1,1 @@
+"""Shopify webhook intake: verify, store, parse, and publish what happened as events."""

@@ -1,0 +1,128 @@
+"""Integration events of the webhooks context: what Shopify told us, parsed, checked
+and with its customer resolved to ours. Published on the unit of work that processes
+the inbox rows, so every reaction commits together with the rows' outcome.
+
+Amounts are in the shop's currency (``*_set.shop_money``), as Decimals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from loyalnest.platform.events import Event
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    product_id: int | None
+    quantity: int
+    # unit price, and the line's discount and tax in total
+    price: Decimal
+    discount: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPlaced(Event):
+    """orders/create. ``customer_id`` is ours (None for a guest checkout)."""
+
+    merchant_id: int
+    shopify_order_id: int
+    customer_id: int | None
+    currency: str
+    # after discounts, before shipping and tax
+    subtotal: Decimal
+    shipping: Decimal
+    tax: Decimal
+    taxes_included: bool
+    discount_codes: tuple[str, ...]
+    lines: tuple[OrderLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelled(Event):
+    """orders/cancelled (may arrive before its orders/create)."""
+
+    merchant_id: int
+    shopify_order_id: int
+    customer_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLine:
+    product_id: int | None
+    subtotal: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RefundCreated(Event):
+    """refunds/create (may arrive before its orders/create)."""
+
+    merchant_id: int
+    shopify_refund_id: int
+    shopify_order_id: int
+    line_subtotal: Decimal
+    line_tax: Decimal
+    shipping: Decimal
+    lines: tuple[RefundLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerUpserted(Event):
+    """customers/create (``created``) and customers/update, after the profile is
+    written by the customers context."""
+
+    merchant_id: int
+    customer_id: int
+    created: bool
+    marketing_opted_in: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProductUpdated(Event):
+    """products/create and products/update."""
+
+    merchant_id: int
+    shopify_product_id: int
+    tags: tuple[str, ...]
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShopUninstalled(Event):
+    """app/uninstalled."""
+
+    merchant_id: int
+    shop_domain: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerDataRequested(Event):
+    """customers/data_request (GDPR). The inbox keeps the payload, encrypted, under
+    ``inbox_id`` until the privacy context has answered it."""
+
+    merchant_id: int
+    inbox_id: int
+    shopify_customer_id: int | None
+    data_request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRedactRequested(Event):
+    """customers/redact (GDPR)."""
+
+    merchant_id: int
+    inbox_id: int
+    shopify_customer_id: int | None
+    orders_to_redact: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShopRedactRequested(Event):
+    """shop/redact (GDPR), 48 hours after uninstall."""
+
+    merchant_id: int
+    inbox_id: int

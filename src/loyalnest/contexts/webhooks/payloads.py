@@ -1,0 +1,387 @@
+"""Parsing Shopify webhook payloads into the facts the events carry.
+
+Pure functions. Money comes from ``*_set.shop_money`` (the shop's currency, whatever the
+customer paid in), as exact Decimals. A payload that cannot be understood raises
+``PayloadError``: it will not get better on retry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from loyalnest.contexts.customers import api as customers
+from loyalnest.platform.money import ZERO, parse_amount
+from loyalnest.platform.timeutil import parse_iso
+
+
+class PayloadError(ValueError):
+    pass
+
+
+# Ids and amounts end up in BIGINT and NUMERIC(16, 4) columns: a value out of their range
+# would fail in the database, which looks transient and would be retried for ever.
+# Refuse it here, where it is recognised as a payload that will never get better.
+MAX_ID = 2**63 - 1
+MAX_AMOUNT = Decimal("100000000000")  # 10^11: three of them still fit NUMERIC(16, 4)
+MAX_STATE_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    """An order line in shop money: unit ``price`` before discounts, ``discount`` the
+    line's share of all discounts, ``tax`` its tax. ``product_id`` is None for custom
+    items (no product)."""
+
+    product_id: int | None
+    quantity: int
+    price: Decimal
+    discount: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class ParsedOrder:
+    shopify_order_id: int
+    customer: customers.ShopifyCustomerFacts | None
+    currency: str | None
+    subtotal: Decimal
+    shipping: Decimal
+    tax: Decimal
+    taxes_included: bool
+    discount_codes: tuple[str, ...]
+    lines: tuple[ParsedLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedRefundLine:
+    """A refunded line in shop money (``subtotal`` after discounts)."""
+
+    product_id: int | None
+    subtotal: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class ParsedRefund:
+    shopify_refund_id: int
+    shopify_order_id: int
+    line_subtotal: Decimal
+    line_tax: Decimal
+    shipping: Decimal
+    lines: tuple[ParsedRefundLine, ...] = ()
+
+
+def _id(value: Any, what: str) -> int:
+    if isinstance(value, bool) or value is None:
+        raise PayloadError(f"{what} is missing")
+    if isinstance(value, float) and not value.is_integer():
+        raise PayloadError(f"{what} is not an id: {value!r}")
+    try:
+        parsed = int(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise PayloadError(f"{what} is not an id: {value!r}") from exc
+    if not 0 < parsed <= MAX_ID:
+        raise PayloadError(f"{what} is not an id: {value!r}")
+    return parsed
+
+
+def _amount(value: Any, what: str) -> Decimal:
+    try:
+        amount = parse_amount(value)
+    except ValueError as exc:
+        raise PayloadError(f"{what}: {exc}") from exc
+    if abs(amount) >= MAX_AMOUNT:
+        raise PayloadError(f"{what}: amount out of range: {value!r}")
+    return amount
+
+
+def _list(payload: dict[str, Any], key: str) -> list[Any]:
+    value = payload.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PayloadError(f"{key} is not a list")
+    return value
+
+
+def _shop_money(payload: dict[str, Any], set_key: str, plain_key: str | None = None) -> Decimal:
+    money_set = payload.get(set_key)
+    if isinstance(money_set, dict) and isinstance(money_set.get("shop_money"), dict):
+        return _amount(money_set["shop_money"].get("amount"), set_key)
+    if plain_key is not None and payload.get(plain_key) is not None:
+        return _amount(payload[plain_key], plain_key)
+    return ZERO
+
+
+def _currency_code(value: Any) -> str | None:
+    if isinstance(value, str) and len(value.strip()) == 3 and value.strip().isalpha():
+        return value.strip().upper()
+    return None
+
+
+def _shop_currency(payload: dict[str, Any]) -> str | None:
+    """The shop's currency, in which the amounts are taken. ``currency`` alone is not
+    trusted to be it: the amounts come from ``shop_money``, so its code names them."""
+    for set_key in ("subtotal_price_set", "total_price_set"):
+        money_set = payload.get(set_key)
+        if isinstance(money_set, dict) and isinstance(money_set.get("shop_money"), dict):
+            code = _currency_code(money_set["shop_money"].get("currency_code"))
+            if code is not None:
+                return code
+    return _currency_code(payload.get("currency"))
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+BIRTHDAY_KEYS = ("birthday", "birth_date")
+
+
+def _birthday(payload: dict[str, Any]) -> tuple[bool, date | None]:
+    """Shopify has no birthday field; apps keep it in a metafield (or we get it sent).
+
+    Returns (known, birthday): ``known`` is False when the payload says nothing about it
+    (an order's customer object, an update without metafields), so a stored birthday is
+    kept rather than wiped."""
+    known = "birthday" in payload
+    candidates = [payload.get("birthday")]
+    metafields = payload.get("metafields")
+    for metafield in metafields if isinstance(metafields, list) else []:
+        if isinstance(metafield, dict) and metafield.get("key") in BIRTHDAY_KEYS:
+            known = True
+            candidates.append(metafield.get("value"))
+    for value in candidates:
+        if isinstance(value, str) and value:
+            try:
+                return True, date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+    return known, None
+
+
+def _accepts_marketing(payload: dict[str, Any]) -> bool | None:
+    """Consent from ``email_marketing_consent`` (or the legacy ``accepts_marketing``);
+    None when the payload carries neither, so a stored consent is kept."""
+    consent = payload.get("email_marketing_consent")
+    if isinstance(consent, dict) and consent.get("state") is not None:
+        return consent.get("state") == "subscribed"
+    if payload.get("accepts_marketing") is not None:
+        return bool(payload.get("accepts_marketing"))
+    return None
+
+
+def parse_customer(payload: dict[str, Any]) -> customers.ShopifyCustomerFacts:
+    if not isinstance(payload, dict):
+        raise PayloadError("customer is not an object")
+    tags = payload.get("tags") or ""
+    if isinstance(tags, list):
+        tag_list = tuple(str(t) for t in tags)
+    else:
+        tag_list = tuple(t.strip() for t in str(tags).split(",") if t.strip())
+    raw_updated_at = payload.get("updated_at")
+    if raw_updated_at is not None and not isinstance(raw_updated_at, str):
+        raise PayloadError(f"updated_at is not a timestamp: {raw_updated_at!r}")
+    try:
+        updated_at = parse_iso(raw_updated_at)
+    except ValueError as exc:
+        raise PayloadError(f"updated_at: {exc}") from exc
+    state = _optional_str(payload.get("state")) or "enabled"
+    if len(state) > MAX_STATE_LENGTH:
+        raise PayloadError(f"state is not a customer state: {state[:40]!r}")
+    birthday_known, birthday = _birthday(payload)
+    return customers.ShopifyCustomerFacts(
+        shopify_customer_id=_id(payload.get("id"), "customer id"),
+        email=_optional_str(payload.get("email")),
+        first_name=_optional_str(payload.get("first_name")),
+        last_name=_optional_str(payload.get("last_name")),
+        phone=_optional_str(payload.get("phone")),
+        birthday=birthday,
+        birthday_known=birthday_known,
+        accepts_marketing=_accepts_marketing(payload),
+        tags=tag_list,
+        state=state,
+        shopify_updated_at=updated_at,
+    )
+
+
+MAX_QUANTITY = 10**9
+
+
+def _optional_id(value: Any, what: str) -> int | None:
+    return None if value is None else _id(value, what)
+
+
+def _quantity(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUANTITY:
+        raise PayloadError(f"line item quantity is not a count: {value!r}")
+    return value
+
+
+def _line_tax(item: dict[str, Any]) -> Decimal:
+    tax = ZERO
+    for line in _list(item, "tax_lines"):
+        if isinstance(line, dict):
+            tax += _shop_money(line, "price_set", "price")
+    return tax
+
+
+def _line_discount(item: dict[str, Any]) -> Decimal:
+    """The line's share of every discount (line-level and order-level), from its
+    ``discount_allocations``; ``total_discount`` when a payload has no allocations."""
+    allocations = _list(item, "discount_allocations")
+    if not allocations:
+        return _shop_money(item, "total_discount_set", "total_discount")
+    discount = ZERO
+    for allocation in allocations:
+        if isinstance(allocation, dict):
+            discount += _shop_money(allocation, "amount_set", "amount")
+    return discount
+
+
+def parse_line(item: Any) -> ParsedLine:
+    if not isinstance(item, dict):
+        raise PayloadError("line_items holds a non-object")
+    line = ParsedLine(
+        product_id=_optional_id(item.get("product_id"), "line item product id"),
+        quantity=_quantity(item.get("quantity", 0)),
+        price=_shop_money(item, "price_set", "price"),
+        discount=_line_discount(item),
+        tax=_line_tax(item),
+    )
+    if abs(line.price * line.quantity) >= MAX_AMOUNT:
+        raise PayloadError("line item amount out of range")
+    return line
+
+
+def parse_order(payload: dict[str, Any]) -> ParsedOrder:
+    customer_payload = payload.get("customer")
+    customer = parse_customer(customer_payload) if customer_payload else None
+    codes = tuple(
+        str(item.get("code"))
+        for item in _list(payload, "discount_codes")
+        if isinstance(item, dict) and item.get("code")
+    )
+    return ParsedOrder(
+        shopify_order_id=_id(payload.get("id"), "order id"),
+        customer=customer,
+        currency=_shop_currency(payload),
+        subtotal=_shop_money(payload, "subtotal_price_set", "subtotal_price"),
+        shipping=_shop_money(payload, "total_shipping_price_set"),
+        tax=_shop_money(payload, "total_tax_set", "total_tax"),
+        taxes_included=bool(payload.get("taxes_included", False)),
+        discount_codes=codes,
+        lines=tuple(parse_line(item) for item in _list(payload, "line_items")),
+    )
+
+
+@dataclass(frozen=True)
+class ParsedProduct:
+    shopify_product_id: int
+    tags: tuple[str, ...]
+    updated_at: datetime | None
+
+
+def parse_product(payload: dict[str, Any]) -> ParsedProduct:
+    """A products/create or products/update payload: the product's tags (a comma-separated
+    string in webhooks, a list in some API versions)."""
+    raw = payload.get("tags") or ""
+    if isinstance(raw, list):
+        tags = tuple(str(t).strip() for t in raw if str(t).strip())
+    elif isinstance(raw, str):
+        tags = tuple(t.strip() for t in raw.split(",") if t.strip())
+    else:
+        raise PayloadError(f"product tags are not text: {raw!r}")
+    raw_updated_at = payload.get("updated_at")
+    if raw_updated_at is not None and not isinstance(raw_updated_at, str):
+        raise PayloadError(f"updated_at is not a timestamp: {raw_updated_at!r}")
+    try:
+        updated_at = parse_iso(raw_updated_at)
+    except ValueError as exc:
+        raise PayloadError(f"updated_at: {exc}") from exc
+    return ParsedProduct(_id(payload.get("id"), "product id"), tags, updated_at)
+
+
+def parse_refund(payload: dict[str, Any]) -> ParsedRefund:
+    line_subtotal = ZERO
+    line_tax = ZERO
+    lines: list[ParsedRefundLine] = []
+    for item in _list(payload, "refund_line_items"):
+        if not isinstance(item, dict):
+            raise PayloadError("refund_line_items holds a non-object")
+        subtotal = _shop_money(item, "subtotal_set", "subtotal")
+        tax = _shop_money(item, "total_tax_set", "total_tax")
+        line_subtotal += subtotal
+        line_tax += tax
+        line_item = item.get("line_item")
+        product = line_item.get("product_id") if isinstance(line_item, dict) else None
+        lines.append(ParsedRefundLine(_optional_id(product, "refunded product id"), subtotal, tax))
+    shipping = ZERO
+    for line in _list(payload, "refund_shipping_lines"):
+        if isinstance(line, dict):
+            shipping += _shop_money(line, "subtotal_amount_set")
+    for adjustment in _list(payload, "order_adjustments"):
+        if isinstance(adjustment, dict) and adjustment.get("kind") == "shipping_refund":
+            # Shopify reports shipping refunds as negative adjustments
+            shipping += abs(_shop_money(adjustment, "amount_set", "amount"))
+    for name, total in (("refund_line_items", line_subtotal), ("refund shipping", shipping)):
+        if abs(total) >= MAX_AMOUNT:
+            raise PayloadError(f"{name}: amount out of range")
+    return ParsedRefund(
+        shopify_refund_id=_id(payload.get("id"), "refund id"),
+        shopify_order_id=_id(payload.get("order_id"), "order id"),
+        line_subtotal=line_subtotal,
+        line_tax=line_tax,
+        shipping=shipping,
+        lines=tuple(lines),
+    )
+
+
+# --- app/uninstalled and the compliance topics (GDPR) ------------------------------------
+
+
+def parse_uninstalled_shop_domain(payload: dict[str, Any]) -> str | None:
+    """app/uninstalled carries the shop object: its myshopify domain."""
+    return _optional_str(payload.get("myshopify_domain")) or _optional_str(payload.get("domain"))
+
+
+def _customer_id(payload: dict[str, Any]) -> int | None:
+    customer = payload.get("customer")
+    if customer is None:
+        return None
+    if not isinstance(customer, dict):
+        raise PayloadError("customer is not an object")
+    return _optional_id(customer.get("id"), "customer id")
+
+
+@dataclass(frozen=True)
+class ParsedDataRequest:
+    shopify_customer_id: int | None
+    data_request_id: str | None
+
+
+def parse_data_request(payload: dict[str, Any]) -> ParsedDataRequest:
+    """customers/data_request: whose data, and Shopify's id of the request."""
+    request = payload.get("data_request")
+    request_id = request.get("id") if isinstance(request, dict) else None
+    return ParsedDataRequest(_customer_id(payload), None if request_id is None else str(request_id))
+
+
+@dataclass(frozen=True)
+class ParsedCustomerRedact:
+    shopify_customer_id: int | None
+    orders_to_redact: tuple[int, ...]
+
+
+def parse_customer_redact(payload: dict[str, Any]) -> ParsedCustomerRedact:
+    """customers/redact: whose data, and which of their orders."""
+    orders = tuple(_id(order, "order to redact") for order in _list(payload, "orders_to_redact"))
+    return ParsedCustomerRedact(_customer_id(payload), orders)
