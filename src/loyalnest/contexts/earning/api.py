@@ -5,7 +5,17 @@ pending points; the review webhook."""
 
 from __future__ import annotations
 
-from loyalnest.contexts.earning import commands, flows, orders, purchase, queries, reviews, rules, tasks
+from loyalnest.contexts.earning import (
+    commands,
+    flows,
+    orders,
+    pipeline,
+    purchase,
+    queries,
+    reviews,
+    rules,
+    tasks,
+)
 from loyalnest.contexts.earning.dto import (
     PURCHASE,
     EarningRuleDTO,
@@ -40,6 +50,7 @@ __all__ = [
     "EarningRuleUpdate",
     "OrderFacts",
     "OrderLine",
+    "PipelineStep",
     "ProgramSettingsDTO",
     "ProgramSettingsUpdate",
     "PurchaseRuleDTO",
@@ -62,6 +73,7 @@ __all__ = [
     "install_rules",
     "normalise_tag",
     "parse_review",
+    "pipeline_step",
     "record_product_tags",
     "refund_order",
     "release_pending_points",
@@ -103,8 +115,8 @@ normalise_tag = rules.normalise_tag
 # ``install_rules(uow, merchant_id, enabled=...)``: the shop's rules with their default
 # points, all on or all off (shops get them at install; rules they have are kept).
 install_rules = commands.install_rules
-get_rules = queries.get_rules
-ways_to_earn = queries.ways_to_earn
+get_rules = flows.get_rules
+ways_to_earn = flows.ways_to_earn
 # Raises ``ValidationFailed`` for a bad value (nothing changes); audited.
 update_rule = commands.update_rule
 get_purchase_rule = queries.get_purchase_rule
@@ -132,6 +144,12 @@ send_birthday_awards = flows.send_birthday_awards
 
 # --- review webhook ----------------------------------------------------------------------------
 
-review_webhook = queries.review_webhook
+review_webhook = flows.review_webhook
 rotate_review_webhook_secret = commands.rotate_review_webhook_secret
 verify_review_signature = queries.verify_review_signature
+
+# --- the award pipeline -------------------------------------------------------------------
+# Contexts that change what a trigger earns (tier multipliers, campaigns, caps) register a
+# step here from their own handlers module; earning runs the steps in their order.
+PipelineStep = pipeline.Step
+pipeline_step = pipeline.pipeline_step

@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from loyalnest.contexts.customers import api as customers
-from loyalnest.contexts.earning import commands, orders, repository, rules
+from loyalnest.contexts.earning import commands, orders, queries, repository, rules
+from loyalnest.contexts.earning.dto import EarningRuleDTO, ReviewWebhookDTO
+from loyalnest.contexts.earning.repository import RuleRow
 from loyalnest.contexts.earning.reviews import ReviewFacts
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.platform import queue
@@ -176,3 +178,43 @@ async def send_birthday_awards(*, on: date | None = None) -> int:
     for merchant_id in shops:
         queue.send(AWARD_SHOP_BIRTHDAYS_ACTOR, EARNING_QUEUE, _shop_message_kwargs(merchant_id, on))
     return len(shops)
+
+
+# --- reads that create what a shop lacks -----------------------------------------------
+# Shops get their earning rules at install (ShopInstalled) and older shops from migration
+# 0007; a shop without them still gets the defaults on first read, in a unit of work of
+# its own. The review secret is generated the first time staff ask for it.
+
+
+async def _rule_rows(merchant_id: int) -> dict[str, RuleRow]:
+    async with read_session() as session:
+        found = await repository.get_rules(session, merchant_id, transactional=False)
+    if len(found) < len(rules.TRIGGERS):  # first read for this shop: create its rules
+        async with unit_of_work() as uow:
+            found = await commands.rules_in(uow, merchant_id)
+    return found
+
+
+async def get_rules(merchant_id: int) -> list[EarningRuleDTO]:
+    """Every way to earn, purchases first."""
+    purchase = await queries.get_purchase_rule(merchant_id)
+    rows = await _rule_rows(merchant_id)
+    return [commands.purchase_rule_dto(purchase), *(commands.to_rule_dto(rows[t]) for t in rules.TRIGGERS)]
+
+
+async def ways_to_earn(merchant_id: int) -> list[EarningRuleDTO]:
+    """What a storefront customer may be shown: every rule but custom awards (those
+    are given by the shop, not earned by an action the widget can name)."""
+    return [rule for rule in await get_rules(merchant_id) if rule.trigger != rules.CUSTOM]
+
+
+async def review_webhook(merchant_id: int) -> ReviewWebhookDTO:
+    """The shop's review-webhook secret, generated the first time it is asked for."""
+    async with read_session() as session:
+        row = await repository.get_secret(session, merchant_id, transactional=False)
+    if row is None:
+        async with unit_of_work() as uow:
+            await repository.insert_secret(uow.session, merchant_id, commands.new_secret_enc())
+            row = await repository.get_secret(uow.session, merchant_id, transactional=True)
+        assert row is not None
+    return commands.decrypt_secret(row)

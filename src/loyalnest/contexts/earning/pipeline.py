@@ -3,12 +3,14 @@ signup, a newsletter, a birthday, a review, a custom award) is an ``Award`` the 
 rule computed, goes through the steps below, and reaches the ledger as one batch of
 postings.
 
-    base rule (the trigger's command)  ->  STEPS  ->  points.post_many (one batch)
+    base rule (the trigger's command)  ->  steps  ->  points.post_many (one batch)
 
-``STEPS`` is where the next issues insert the tier multiplier, campaign effects and
-caps. A step gets the batch's postings (the base ones first, in the awards' order) and
-returns them: it may add postings of its own (a tier bonus as its own ledger row, with
-its own idempotency key derived from the base one, so refunds take each part back in
+The steps are registered by the contexts that own them (``@earning.pipeline_step(...)``
+in e.g. ``tiers/handlers.py``: the tier multiplier, campaign effects, caps), each with an
+``order``; earning runs them in that order without knowing who they are. A step gets
+the batch's postings (the base ones first, in the awards' order) and returns them: it
+may add postings of its own (a tier bonus as its own ledger row, with its own
+idempotency key derived from the base one, so refunds take each part back in
 proportion), but never drops, reorders or changes the base postings' keys: existing
 ledgers depend on them (``order:<id>:earn``, ``signup:<customer>``, ...).
 """
@@ -38,8 +40,24 @@ class Award:
 
 Step = Callable[[UnitOfWork, int, list[points.Posting]], Awaitable[list[points.Posting]]]
 
-# Between the base rule and the ledger, in order (tier multiplier, campaigns, caps).
-STEPS: tuple[Step, ...] = ()
+# Between the base rule and the ledger: (order, name, step), run by ascending order.
+_steps: dict[str, tuple[int, Step]] = {}
+
+
+def pipeline_step(name: str, *, order: int) -> Callable[[Step], Step]:
+    """Register ``async def step(uow, merchant_id, postings) -> postings`` under ``name``
+    ("<ctx>.<what>"). Lower ``order`` runs first (say multipliers 100, campaigns 200,
+    caps 900). Registering the same name again replaces it (a module imported twice)."""
+
+    def register(step: Step) -> Step:
+        _steps[name] = (order, step)
+        return step
+
+    return register
+
+
+def steps() -> list[Step]:
+    return [step for _, step in sorted(_steps.values(), key=lambda item: item[0])]
 
 
 def _posting(award: Award) -> points.Posting:
@@ -64,7 +82,7 @@ async def award(uow: UnitOfWork, merchant_id: int, awards: Sequence[Award]) -> l
     if any(a.points <= 0 for a in awards):
         raise ValueError("an award must be positive")
     postings = [_posting(a) for a in awards]
-    for step in STEPS:
+    for step in steps():
         postings = await step(uow, merchant_id, postings)
     results = await points.post_many(uow, merchant_id, postings)
     return results[: len(awards)]

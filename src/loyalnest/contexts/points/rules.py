@@ -225,7 +225,8 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 200
 
 def validate_client_key(key: str) -> None:
     """An idempotency key a client sent: 1 to 200 characters, no NUL (PostgreSQL text
-    cannot hold it: refused here rather than failing in the database)."""
+    cannot hold it: refused here rather than failing in the database). Transports call it
+    on the key as the client sent it, before they namespace it by staff user."""
     if not 0 < len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
         raise DomainError(
             f"idempotencyKey must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters", field="idempotencyKey"
@@ -236,6 +237,8 @@ def validate_client_key(key: str) -> None:
 
 def validate_adjustment(delta: int, reason: str) -> str:
     """A staff adjustment's delta and reason; returns the reason stripped."""
+    if "\x00" in reason:  # PostgreSQL text cannot hold NUL: refused, not a database error
+        raise ValidationFailed("reason must not contain NUL characters", field="reason")
     reason = reason.strip()
     if delta == 0:
         raise ValidationFailed("delta must not be zero", field="delta")

@@ -13,8 +13,8 @@ from strawberry.types import Info
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.earning import api as earning
+from loyalnest.contexts.points.api import validate_client_key  # the ledger's rule for client keys
 from loyalnest.graphql.core.errors import UserError
-from loyalnest.graphql.core.inputs import check_idempotency_key, check_no_nul
 from loyalnest.graphql.core.mutations import Write, mutation
 from loyalnest.graphql.core.permissions import (
     CanAdjustPoints,
@@ -166,8 +166,7 @@ class EarningMutation:
     ) -> AwardPointsPayload:
         staff = info.context.staff
         dto = await customer_of_shop(staff.merchant_id, customer_id)
-        check_idempotency_key(idempotency_key)
-        check_no_nul("idempotencyKey", idempotency_key)
+        validate_client_key(idempotency_key)
         result = await earning.award_custom(
             write.uow,
             merchant_id=staff.merchant_id,

@@ -9,7 +9,6 @@ from strawberry.types import Info
 
 from loyalnest.contexts.points import api as points
 from loyalnest.graphql.core.errors import UserError
-from loyalnest.graphql.core.inputs import check_idempotency_key, check_no_nul
 from loyalnest.graphql.core.mutations import Write, mutation
 from loyalnest.graphql.core.permissions import CanAdjustPoints, IsStaff
 from loyalnest.graphql.customers.lookup import customer_of_shop
@@ -45,9 +44,7 @@ class PointsMutation:
         staff = info.context.staff
         dto = await customer_of_shop(staff.merchant_id, customer_id)
         if idempotency_key is not None:
-            check_idempotency_key(idempotency_key)
-        check_no_nul("reason", reason)
-        check_no_nul("idempotencyKey", idempotency_key or "")
+            points.validate_client_key(idempotency_key)
         result = await points.adjust_points(
             write.uow,
             merchant_id=staff.merchant_id,

@@ -1,0 +1,93 @@
+"""What the fake holds and answers: shops (with their leaky bucket), discount codes,
+recorded requests, armed faults, GraphQL failures and the answer to one request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class FakeDiscount:
+    gid: str
+    code: str
+    typename: str  # DiscountCodeBasic or DiscountCodeFreeShipping
+    input: dict[str, Any]
+    created_at: datetime
+    usage_count: int = 0
+
+
+@dataclass
+class FakeShop:
+    domain: str
+    token: str
+    plan: str
+    maximum: float
+    restore_rate: float
+    available: float
+    updated_at: float
+    gid: str
+    name: str
+    currency: str
+    discounts: dict[str, FakeDiscount] = field(default_factory=dict)  # by code, case-insensitive
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def refill(self, now: float) -> None:
+        self.available = min(
+            self.maximum, self.available + max(0.0, now - self.updated_at) * self.restore_rate
+        )
+        self.updated_at = now
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    shop: str
+    operation_type: str | None  # "query" / "mutation"; None if the body did not parse
+    root_fields: tuple[str, ...]
+    variables: dict[str, Any]
+    status: int
+    # ok, user_errors (a mutation refused, e.g. code taken), throttled, unauthorized,
+    # unknown_shop, injected_<status>, graphql_error, bad_request
+    outcome: str
+    requested_cost: int | None
+    at: float  # time.monotonic()
+
+    @property
+    def operation(self) -> str | None:
+        return self.root_fields[0] if self.root_fields else None
+
+
+@dataclass
+class _Fault:
+    remaining: int
+    shop: str | None
+    status: int = 500
+    seconds: float = 0.0
+    message: str = ""
+    field: tuple[str, ...] | None = None
+    code: str | None = None
+
+    def matches(self, shop: str) -> bool:
+        return self.remaining > 0 and (self.shop is None or self.shop == shop)
+
+
+class _GraphQLFailure(Exception):
+    def __init__(self, message: str, **extensions: Any):
+        super().__init__(message)
+        self.message = message
+        self.extensions = extensions
+
+    def as_error(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"message": self.message}
+        if self.extensions:
+            error["extensions"] = self.extensions
+        return error
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: Any
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
