@@ -1,0 +1,117 @@
+"""What a bench needs in the database and how it reads it back: the bench shop, its
+customers and awarded orders, the earn-row count (what "fully awarded" means), and
+the raw ceiling: the bare award transaction run directly (no HTTP, no queue)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import text
+
+from loyalnest.contexts.customers import api as customers
+from loyalnest.contexts.earning import api as earning
+from loyalnest.contexts.merchants import api as merchants
+from loyalnest.devtools.shopify_data import Catalog, FakeCustomer, FakeOrder
+from loyalnest.platform.db import read_session
+from loyalnest.platform.uow import unit_of_work
+
+POLL_INTERVAL_SECONDS = 0.025
+
+
+# --- database probes and seeding -------------------------------------------------------
+
+
+async def earn_count(merchant_id: int) -> int:
+    """Earn rows in the shop's ledger (what "fully awarded" means)."""
+    async with read_session() as session:
+        result = await session.execute(
+            text("SELECT count(*) FROM points_ledger WHERE merchant_id = :m AND kind = 'earn'"),
+            {"m": merchant_id},
+        )
+        return int(result.scalar_one())
+
+
+async def wait_for_earn_count(merchant_id: int, target: int, *, timeout: float) -> tuple[int, float]:
+    """Poll until the shop holds ``target`` earn rows; (count, perf_counter when seen)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        count = await earn_count(merchant_id)
+        if count >= target or time.monotonic() > deadline:
+            return count, time.perf_counter()
+        await asyncio.sleep(POLL_INTERVAL_SECONDS)
+
+
+async def seed_shop(domain: str | None = None) -> merchants.MerchantDTO:
+    domain = domain or f"bench-{uuid.uuid4().hex[:10]}.myshopify.com"
+    async with unit_of_work() as uow:
+        return await merchants.install_shop(uow, shop_domain=domain, name="Bench Shop", currency="USD")
+
+
+async def drop_shop(merchant_id: int) -> None:
+    """Delete a bench shop and, by cascade, everything it accumulated (so repeated runs
+    do not grow the development database by tens of thousands of rows each)."""
+    async with unit_of_work() as uow:
+        await uow.session.execute(text("DELETE FROM merchants WHERE id = :m"), {"m": merchant_id})
+
+
+def _facts(customer: FakeCustomer) -> customers.ShopifyCustomerFacts:
+    return customers.ShopifyCustomerFacts(
+        shopify_customer_id=customer.shopify_id,
+        email=customer.email,
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        phone=customer.phone,
+        accepts_marketing=customer.accepts_marketing,
+        shopify_updated_at=customer.created_at,
+    )
+
+
+def _order_facts(order: FakeOrder, customer_id: int) -> earning.OrderFacts:
+    return earning.OrderFacts(
+        shopify_order_id=order.shopify_id,
+        customer_id=customer_id,
+        currency="USD",
+        subtotal=order.subtotal,
+        shipping=order.shipping,
+        tax=order.tax,
+        taxes_included=False,
+    )
+
+
+async def create_customers(
+    merchant_id: int, people: Sequence[FakeCustomer], *, per_transaction: int = 200
+) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, len(people), per_transaction):
+        async with unit_of_work() as uow:
+            for person in people[start : start + per_transaction]:
+                ids.append(await customers.upsert_from_shopify(uow, merchant_id, _facts(person)))
+    return ids
+
+
+async def measure_award_baseline(
+    merchant_id: int, *, orders: int, concurrency: int, per_transaction: int, catalog: Catalog
+) -> tuple[int, float]:
+    """The raw ceiling: ``earning.award_orders`` called directly in units of work
+    (no HTTP, no queue), ``per_transaction`` orders per unit of work (awarded together,
+    as the worker does with a batch), ``concurrency`` units of work at once. Customers
+    are created first, untimed. Returns (orders awarded, seconds)."""
+    people = [catalog.customer() for _ in range(orders)]
+    customer_ids = await create_customers(merchant_id, people)
+    facts = [_order_facts(catalog.order(p), cid) for p, cid in zip(people, customer_ids, strict=True)]
+    chunks = iter([facts[i : i + per_transaction] for i in range(0, len(facts), per_transaction)])
+    awarded = 0
+
+    async def worker() -> None:
+        nonlocal awarded
+        for chunk in chunks:
+            async with unit_of_work() as uow:
+                results = await earning.award_orders(uow, merchant_id, chunk)
+            awarded += sum(1 for points_awarded in results if points_awarded)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+    return awarded, time.perf_counter() - started
