@@ -72,6 +72,7 @@ __all__ = [
     "get_rules",
     "install_rules",
     "normalise_tag",
+    "parse_product_ids",
     "parse_review",
     "pipeline_step",
     "record_product_tags",
@@ -109,6 +110,7 @@ RELEASE_PENDING_QUEUE = tasks.RELEASE_PENDING_QUEUE
 parse_review = reviews.parse_review
 review_signature = rules.review_signature
 normalise_tag = rules.normalise_tag
+parse_product_ids = rules.parse_product_ids
 
 # --- rules and program settings ------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import base64
 import calendar
 import hashlib
 import hmac
+import re
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -54,6 +55,22 @@ def validate_reason(reason: str) -> str:
 
 
 # --- purchases -------------------------------------------------------------------------
+
+_PRODUCT_ID = re.compile(r"(?:gid://shopify/Product/)?([0-9]{1,19})")
+
+
+def parse_product_ids(values: Sequence[str]) -> tuple[int, ...]:
+    """Shopify product ids as a merchant may paste them: numbers or Admin API global ids
+    (``gid://shopify/Product/<n>``); anything else is refused, naming the value."""
+    parsed: list[int] = []
+    for value in values:
+        text = str(value).strip()
+        found = _PRODUCT_ID.fullmatch(text)
+        if found is None:
+            raise ValidationFailed(f"not a Shopify product id: {text[:60]!r}", field="excludedProductIds")
+        parsed.append(int(found.group(1)))
+    return tuple(parsed)
+
 
 MAX_POINTS_PER_UNIT = Decimal("10000")
 # NUMERIC(16, 4): below 10^12, at most 4 decimal places.

@@ -4,7 +4,6 @@ customer for themself)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -31,7 +30,6 @@ from loyalnest.graphql.points.types import PointsTransaction
 from loyalnest.platform.errors import DomainError
 
 # "123" or "gid://shopify/Product/123"
-_PRODUCT_ID = re.compile(r"(?:gid://shopify/Product/)?([0-9]{1,19})")
 
 
 def _rule_error_path(exc: DomainError) -> tuple[str, ...]:
@@ -61,15 +59,9 @@ class EarningRuleInput:
 
 
 def _purchase_update(purchase: PurchaseEarningInput) -> earning.ProgramSettingsUpdate:
-    products: tuple[int, ...] | None = None
+    products = None
     if purchase.excluded_product_ids is not None:
-        parsed = []
-        for raw in purchase.excluded_product_ids:
-            match = _PRODUCT_ID.fullmatch(str(raw).strip())
-            if match is None:
-                raise DomainError(f"not a Shopify product id: {str(raw)[:40]!r}", field="excludedProductIds")
-            parsed.append(int(match.group(1)))
-        products = tuple(parsed)
+        products = earning.parse_product_ids(purchase.excluded_product_ids)
     return earning.ProgramSettingsUpdate(
         points_per_currency_unit=purchase.points_per_currency_unit,
         rounding=purchase.rounding.value if purchase.rounding is not None else None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated
 
@@ -14,22 +13,6 @@ from loyalnest.graphql.core.errors import UserError
 from loyalnest.graphql.core.mutations import Write, mutation
 from loyalnest.graphql.core.permissions import CanManageProgram, IsStaff
 from loyalnest.graphql.merchants.types import PointsExpiryPolicy, PointsRounding, ProgramSettings
-from loyalnest.platform.errors import ValidationFailed
-
-PRODUCT_GID = re.compile(r"^gid://shopify/Product/(\d{1,19})$")
-
-
-def parse_product_ids(values: list[strawberry.ID]) -> tuple[int, ...]:
-    """Shopify product ids, as numbers or Admin API global ids."""
-    parsed: list[int] = []
-    for value in values:
-        text = str(value).strip()
-        found = PRODUCT_GID.match(text)
-        digits = found.group(1) if found else text
-        if not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
-            raise ValidationFailed(f"not a Shopify product id: {text[:60]!r}", field="excludedProductIds")
-        parsed.append(int(digits))
-    return tuple(parsed)
 
 
 @strawberry.type
@@ -80,7 +63,7 @@ class MerchantsMutation:
         pending_days: int | None = None,
     ) -> UpdateProgramSettingsPayload:
         staff = info.context.staff
-        products = None if excluded_product_ids is None else parse_product_ids(excluded_product_ids)
+        products = None if excluded_product_ids is None else earning.parse_product_ids(excluded_product_ids)
         update = earning.ProgramSettingsUpdate(
             points_per_currency_unit=points_per_currency_unit,
             rounding=rounding.value if rounding is not None else None,
