@@ -4,7 +4,9 @@ bind to the broker that is current when they are declared."""
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
@@ -26,6 +28,20 @@ MAX_RETRIES = 12
 TIME_LIMIT_MS = 120_000
 
 
+log = logging.getLogger(__name__)
+
+
+def _port_free(port: int) -> bool:
+    host = os.environ.get("dramatiq_prom_host", "127.0.0.1")  # noqa: SIM112 (dramatiq's own name)
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def configure_broker(redis_url: str, *, namespace: str = "loyalnest", metrics_port: int = 0) -> RedisBroker:
     middleware: list[dramatiq.Middleware] = [
         AgeLimit(),
@@ -36,6 +52,15 @@ def configure_broker(redis_url: str, *, namespace: str = "loyalnest", metrics_po
         Retries(max_retries=MAX_RETRIES, min_backoff=RETRY_MIN_BACKOFF_MS, max_backoff=RETRY_MAX_BACKOFF_MS),
         AsyncIO(),
     ]
+    if metrics_port and not _port_free(metrics_port):
+        # another process (often a second `loyalnest worker`) holds it: run without metrics
+        # rather than let the exporter's fork die with a traceback
+        log.warning(
+            "worker metrics port %s is in use: Prometheus metrics are off for this worker "
+            "(set LOYALNEST_WORKER_METRICS_PORT to a free port, or 0)",
+            metrics_port,
+        )
+        metrics_port = 0
     if metrics_port:
         # The exporter reads its port from the environment at import time.
         os.environ.setdefault("dramatiq_prom_port", str(metrics_port))

@@ -293,8 +293,10 @@ def migrate() -> None:
 @app.command()
 def seed(
     shop: Annotated[str, typer.Option(help="myshopify.com domain to install")] = DEMO_SHOP,
-    currency: Annotated[str, typer.Option()] = "USD",
-    plan: Annotated[str, typer.Option(help="free, standard or plus")] = "free",
+    currency: Annotated[str, typer.Option(help="ISO 4217 code of the shop's currency")] = "USD",
+    plan: Annotated[
+        str, typer.Option(help="free, standard, advanced, plus or enterprise (Shopify's API rate tiers)")
+    ] = "free",
     access_token: Annotated[
         str | None,
         typer.Option(
@@ -304,6 +306,16 @@ def seed(
     ] = None,
 ) -> None:
     """Install a shop (idempotent), to try several tenants."""
+    from loyalnest.contexts.merchants import api as merchants
+    from loyalnest.platform.errors import DomainError
+
+    # checked before any server starts: a typo costs one line, not a start-up
+    try:
+        shop = merchants.normalise_shop_domain(shop)
+        plan = merchants.normalise_plan(plan)
+        currency = merchants.normalise_currency(currency)
+    except DomainError as exc:
+        raise typer.BadParameter(exc.message) from None
     settings = get_settings()
     with servers(settings) as (database_url, redis_url):
         configure(settings, database_url, redis_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
@@ -14,7 +15,6 @@ from loyalnest.settings import get_settings
 T = TypeVar("T")
 
 DEMO_SHOP = "demo.myshopify.com"
-DEFAULT_URL = "http://127.0.0.1:8000"
 
 
 def _run(main: Callable[[], Awaitable[T]]) -> T:
@@ -39,7 +39,10 @@ def simulate(
     shop: Annotated[str, typer.Option(help="myshopify.com domain the webhooks are for")] = DEMO_SHOP,
     orders: Annotated[int, typer.Option(min=1, help="orders to create")] = 1000,
     customers: Annotated[int | None, typer.Option(min=1, help="customers (default: orders / 3)")] = None,
-    url: Annotated[str, typer.Option(help="the running API (loopback only)")] = DEFAULT_URL,
+    url: Annotated[
+        str | None,
+        typer.Option(help="the running API (loopback only); default: LOYALNEST_HOST and LOYALNEST_PORT"),
+    ] = None,
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="deliveries in flight")] = 16,
     seed: Annotated[int | None, typer.Option(help="random seed (same seed, same shop history)")] = None,
     secret: Annotated[str | None, typer.Option(help="app secret to sign with (default: settings)")] = None,
@@ -48,13 +51,22 @@ def simulate(
 
     Customers, their orders, cancellations (some arriving before their order), partial
     refunds and duplicate deliveries; prints sent, accepted, duplicates and errors."""
+    from loyalnest.devtools.loadgen import LoadError, loopback_address
     from loyalnest.devtools.simulate import simulate as run_simulation
 
     settings = get_settings()
+    target = url or server_url(settings.host, settings.port)
+    try:
+        host, port = loopback_address(target)
+    except LoadError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--url") from None
+    if not _listening(host, port):
+        typer.echo(f"no server answers at {target}: start it (make run) or pass --url", err=True)
+        raise typer.Exit(1)
 
     async def main() -> Any:
         return await run_simulation(
-            url,
+            target,
             shop_domain=shop.lower(),
             secret=secret or settings.shopify_api_secret,
             orders=orders,
@@ -71,6 +83,17 @@ def simulate(
         )
     if report.errors:
         raise typer.Exit(1)
+
+
+def server_url(host: str, port: int) -> str:
+    """The API's URL from its bind address (a wildcard bind is reached on loopback)."""
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
+
+
+def _listening(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex((host, port)) == 0
 
 
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks of the real stack (API + worker + database).")

@@ -11,6 +11,7 @@ from loyalnest.contexts.merchants.models import ACCESS_TOKEN_CONTEXT
 
 __all__ = [
     "ACCESS_TOKEN_CONTEXT",
+    "PLANS",
     "AdminCredentials",
     "MerchantDTO",
     "get_admin_credentials",
@@ -20,11 +21,17 @@ __all__ = [
     "get_merchant_in",
     "get_timezones",
     "install_shop",
+    "normalise_currency",
+    "normalise_plan",
     "normalise_shop_domain",
     "set_access_token",
 ]
 
 normalise_shop_domain = rules.normalise_shop_domain
+# the plan names a shop may have (Shopify's Admin API rate tiers)
+PLANS = rules.PLANS
+normalise_plan = rules.normalise_plan
+normalise_currency = rules.normalise_currency
 
 install_shop = commands.install_shop
 set_access_token = commands.set_access_token

@@ -25,13 +25,14 @@ async def install_shop(
     create their defaults for it in this transaction (the purchase rule, the earning
     rules, the expiry policy; see the event for ``starter_program``). An
     ``access_token`` (the Admin API token from the OAuth install) is stored encrypted,
-    replacing any previous one."""
+    replacing any previous one. An unknown plan or a currency that is not ISO 4217 is
+    refused (``ValidationFailed``) before anything is written."""
     row = await repository.insert_if_absent(
         uow.session,
         shop_domain=rules.normalise_shop_domain(shop_domain),
         name=name,
-        currency=currency.upper(),
-        plan=plan,
+        currency=rules.normalise_currency(currency),
+        plan=rules.normalise_plan(plan),
         iana_timezone=iana_timezone,
     )
     merchant = queries.to_merchant_dto(row)

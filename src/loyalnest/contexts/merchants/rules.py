@@ -22,3 +22,40 @@ def validate_access_token(token: str) -> None:
         raise ValidationFailed(
             "access token must be a non-empty string without surrounding spaces", field="accessToken"
         )
+
+
+# The plan names a shop may have here, lower-case. They name Shopify's Admin API rate
+# tiers (integrations/shopify_admin/throttle.py sizes each shop's bucket from them):
+# "free" (development and trial stores) and "standard" get Standard's limits, then
+# Advanced, Plus and Enterprise.
+PLANS = ("free", "standard", "advanced", "plus", "enterprise")
+
+# ISO 4217 active currency codes (the shop's currency, in which orders earn).
+_ISO_4217_CODES = (
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD "
+    "BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP "
+    "DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR "
+    "IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD "
+    "MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB "
+    "PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD "
+    "SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS "
+    "VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XTS XUA "
+    "XXX YER ZAR ZMW ZWG ZWL "
+)
+ISO_4217 = frozenset(_ISO_4217_CODES.split())
+
+
+def normalise_plan(plan: str) -> str:
+    value = plan.strip().lower()
+    if value not in PLANS:
+        raise ValidationFailed(f"plan must be one of {', '.join(PLANS)}; got {plan[:40]!r}", field="plan")
+    return value
+
+
+def normalise_currency(currency: str) -> str:
+    value = currency.strip().upper()
+    if value not in ISO_4217:
+        raise ValidationFailed(
+            f"currency must be an ISO 4217 code such as USD or EUR; got {currency[:20]!r}", field="currency"
+        )
+    return value
