@@ -196,6 +196,10 @@ def run(
             [sys.executable, "-m", "loyalnest", "worker"], env=env, preexec_fn=_die_with_parent
         )
         typer.echo(f"GraphQL at http://{settings.host}:{settings.port}/graphql")
+        # other terminals reach the same servers with these (embedded ones are shared:
+        # a command run beside this one attaches to them and leaves them running)
+        typer.echo(f"LOYALNEST_DATABASE_URL={database_url}")
+        typer.echo(f"LOYALNEST_REDIS_URL={redis_url}")
         typer.echo(f"try: loyalnest token --shop {DEMO_SHOP}")
         _terminate_as_interrupt()
         try:
@@ -241,7 +245,11 @@ def worker(
             "dramatiq_prom_port": str(settings.worker_metrics_port),
             "dramatiq_prom_host": settings.worker_metrics_host,
         }
-        fleet = subprocess.Popen(_worker_command(settings), env=env, preexec_fn=_die_with_parent)
+        # its own process group: Dramatiq's main process forks the worker processes, and
+        # stopping must reach all of them, not only the process we started
+        fleet = subprocess.Popen(
+            _worker_command(settings), env=env, preexec_fn=_die_with_parent, process_group=0
+        )
         _terminate_as_interrupt()
         try:
             if scheduler:
@@ -252,12 +260,26 @@ def worker(
         except KeyboardInterrupt:
             pass
         finally:
-            if fleet.poll() is None:
-                fleet.send_signal(signal.SIGTERM)
-                try:
-                    fleet.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    fleet.kill()
+            _stop_fleet(fleet)
+
+
+# Dramatiq's main process gives its workers this long to finish the messages they hold.
+FLEET_STOP_SECONDS = 20
+
+
+def _stop_fleet(fleet: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the fleet's main process (it stops its workers, which finish the
+    message in hand), then, past the deadline or if the main process is gone, SIGKILL to
+    every process of the group: nothing it forked outlives the command."""
+    if fleet.poll() is None:
+        fleet.send_signal(signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
+            fleet.wait(timeout=FLEET_STOP_SECONDS)
+    # the main process stopped (or did not in time): whatever is left of its group goes
+    with suppress(ProcessLookupError):
+        os.killpg(fleet.pid, signal.SIGKILL)
+    with suppress(subprocess.TimeoutExpired):
+        fleet.wait(timeout=5)
 
 
 async def _scheduler_loop(settings: Settings) -> None:

@@ -1,0 +1,104 @@
+"""`loyalnest worker` stops its whole fleet (issue 8, items 2 and 23): Dramatiq's main
+process forks the worker processes, and a SIGTERM must not leave one of them behind,
+even when the main process cannot pass the signal on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.test_cli import cli_env
+
+pytestmark = pytest.mark.usefixtures("broker")
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(line) for line in found.stdout.split()]
+
+
+def _group(pgid: int) -> list[str]:
+    """The running processes of a process group (zombies awaiting their reaper are not)."""
+    found = subprocess.run(["pgrep", "-g", str(pgid)], capture_output=True, text=True, check=False)
+    return [_describe(int(line)) for line in found.stdout.split() if _alive(int(line))]
+
+
+def _describe(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline") as cmdline:
+            return f"{pid} {cmdline.read().replace(chr(0), ' ').strip()}"
+    except OSError:
+        return str(pid)
+
+
+async def _fleet_of(wrapper: subprocess.Popen[bytes]) -> tuple[int, list[int]]:
+    """Dramatiq's main process and the worker processes it forked, once they are up."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for main in _children(wrapper.pid):
+            workers = _children(main)
+            if workers:
+                return main, workers
+        await asyncio.sleep(0.2)
+    raise AssertionError("the fleet never started")
+
+
+def _start(settings) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "loyalnest", "worker", "--no-scheduler"],
+        env=cli_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+async def test_an_idle_worker_stops_in_a_few_seconds_and_leaves_nothing(settings):
+    wrapper = _start(settings)
+    try:
+        main, _ = await _fleet_of(wrapper)
+        await asyncio.sleep(2)  # idle, consumers waiting on the queues
+        started = time.monotonic()
+        wrapper.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(wrapper.wait, 30)
+        assert time.monotonic() - started < 10
+        assert _group(main) == []
+    finally:
+        if wrapper.poll() is None:
+            os.killpg(wrapper.pid, signal.SIGKILL)
+
+
+async def test_sigterm_stops_every_worker_process_even_when_the_main_process_is_stuck(settings):
+    wrapper = _start(settings)
+    try:
+        main, workers = await _fleet_of(wrapper)
+        # the main process cannot relay the signal to its workers (as after a chaos run)
+        os.kill(main, signal.SIGSTOP)
+        wrapper.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(wrapper.wait, 60)
+        await asyncio.sleep(0.5)
+        left = [pid for pid in workers if _alive(pid)]
+        assert left == [], f"worker processes left behind: {left}"
+        assert _group(main) == []
+    finally:
+        if wrapper.poll() is None:
+            os.killpg(wrapper.pid, signal.SIGKILL)
+        if "main" in locals():
+            for described in _group(main):
+                os.kill(int(described.split()[0]), signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        # a zombie (exited, not reaped yet) is not running
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        return False
