@@ -165,6 +165,25 @@ async def test_purchase_options_are_the_program_settings(program_shop):
     assert cleared["earningRule"]["purchase"]["excludedProductIds"] == []
 
 
+async def test_test_orders_earn_through_the_purchase_rule(program_shop):
+    """Off by default; the purchase input turns it on and the program settings show it."""
+    query = "{ earningRules { trigger purchase { testOrdersEarn } } }"
+    before = {r["trigger"]: r for r in (await program_shop.gql(query))["data"]["earningRules"]}
+    assert before["PURCHASE"]["purchase"] == {"testOrdersEarn": False}
+    result = await program_shop.gql(
+        """mutation { updateEarningRule(trigger: PURCHASE, input: {purchase: {testOrdersEarn: true}}) {
+             earningRule { purchase { testOrdersEarn } } userErrors { field message code } } }"""
+    )
+    assert result["data"]["updateEarningRule"] == {
+        "earningRule": {"purchase": {"testOrdersEarn": True}},
+        "userErrors": [],
+    }
+    settings = await program_shop.gql("{ shop { programSettings { testOrdersEarn } } }")
+    assert settings["data"]["shop"]["programSettings"] == {"testOrdersEarn": True}
+    (entry,) = await audit.list_recent(program_shop.id)
+    assert entry.details == {"test_orders_earn": {"from": "False", "to": "True"}}
+
+
 @pytest.mark.parametrize(
     ("trigger", "changes", "field", "code"),
     [

@@ -72,6 +72,22 @@ async def test_settings_show_their_defaults(shop):
     assert await program(shop) == DEFAULTS
 
 
+async def test_test_orders_earn_is_off_by_default_and_only_admin_full_turns_it_on(shop):
+    query = "{ shop { programSettings { testOrdersEarn } } }"
+    assert (await shop.gql(query))["data"]["shop"]["programSettings"] == {"testOrdersEarn": False}
+    mutation = """mutation { updateProgramSettings(testOrdersEarn: true) {
+        programSettings { testOrdersEarn } userErrors { field message code } } }"""
+    refused = await shop.gql(mutation, token=shop.token(roles=["admin:points"]))
+    assert error_codes(refused) == ["FORBIDDEN"]
+    assert (await shop.gql(query))["data"]["shop"]["programSettings"] == {"testOrdersEarn": False}
+    result = await shop.gql(mutation)
+    assert result["data"]["updateProgramSettings"] == {
+        "programSettings": {"testOrdersEarn": True},
+        "userErrors": [],
+    }
+    assert (await shop.gql(query))["data"]["shop"]["programSettings"] == {"testOrdersEarn": True}
+
+
 async def test_settings_change_are_returned_kept_and_audited(shop):
     payload = await update(
         shop,

@@ -160,6 +160,112 @@ class TestProfile:
         )
 
 
+# An order's customer object as Shopify sends it to an app without access to protected
+# customer data: no email, names, phone, addresses or tags (and no metafields).
+def _protected_fields_left_out(shopify_id: int, *, updated_at: str) -> dict:
+    return {
+        "id": shopify_id,
+        "created_at": "2026-10-01T10:00:00-05:00",
+        "updated_at": updated_at,
+        "state": "enabled",
+        "note": None,
+        "verified_email": True,
+        "multipass_identifier": None,
+        "tax_exempt": False,
+        "currency": "USD",
+        "tax_exemptions": [],
+        "admin_graphql_api_id": f"gid://shopify/Customer/{shopify_id}",
+    }
+
+
+PROFILE_AS_SUPPORT = """
+query ($sid: ID!) {
+  customerByShopifyId(shopifyId: $sid) {
+    email firstName lastName phone birthday acceptsMarketing tags state pointsBalance
+  }
+}
+"""
+
+
+async def _profile_as_support(shop, sid: int) -> dict:
+    """The profile as a support agent (a role allowed to read contact details) sees it."""
+    result = await shop.gql(PROFILE_AS_SUPPORT, {"sid": str(sid)}, token=shop.token(roles=["admin:support"]))
+    assert "errors" not in result, result
+    return result["data"]["customerByShopifyId"]
+
+
+class TestPartialCustomerObjects:
+    """Only the facts a payload carries may change the stored profile (issue 8, item 19)."""
+
+    async def test_an_order_without_protected_fields_wipes_nothing(self, shop, drain):
+        sid = next(_ids)
+        await _send(shop, drain, "customers/create", _profile(sid))
+        before = await _profile_as_support(shop, sid)
+        partial = _protected_fields_left_out(sid, updated_at="2026-11-05T10:00:00Z")
+        await _send(shop, drain, "orders/create", payloads.order(next(_ids), customer_body=partial))
+        after = await _profile_as_support(shop, sid)
+        assert after == {**before, "pointsBalance": 100}
+        assert (after["email"], after["firstName"], after["lastName"], after["phone"]) == (
+            PII["email"],
+            "Zelda",
+            "Quimbyfrost",
+            "+15555550177",
+        )
+        assert sorted(after["tags"]) == ["VIP", "newsletter"]
+        assert after["birthday"] == "1987-06-05"
+        assert after["acceptsMarketing"] is True
+        # the tag and the email blind index still find the customer
+        assert await _search(shop, "VIP") == [str(sid)]
+        assert await _search(shop, PII["email"]) == [str(sid)]
+        [inbox_outcome] = {r["outcome"] for r in await inbox_rows(shop.id)}
+        assert inbox_outcome == "processed"
+
+    async def test_a_field_sent_as_null_is_cleared_and_the_rest_kept(self, shop, drain):
+        sid = next(_ids)
+        await _send(shop, drain, "customers/create", _profile(sid))
+        partial = {
+            **_protected_fields_left_out(sid, updated_at="2026-11-05T10:00:00Z"),
+            "phone": None,
+            "tags": "gold",
+        }
+        await _send(shop, drain, "orders/create", payloads.order(next(_ids), customer_body=partial))
+        after = await _profile_as_support(shop, sid)
+        assert after["phone"] is None
+        assert after["tags"] == ["gold"]
+        assert (after["email"], after["firstName"], after["lastName"]) == (
+            PII["email"],
+            "Zelda",
+            "Quimbyfrost",
+        )
+        assert await _search(shop, "gold") == [str(sid)]
+        assert await _search(shop, "VIP") == []
+
+    async def test_a_customers_update_without_protected_fields_wipes_nothing(self, shop, drain):
+        sid = next(_ids)
+        await _send(shop, drain, "customers/create", _profile(sid))
+        update = {
+            **_protected_fields_left_out(sid, updated_at="2026-11-06T10:00:00Z"),
+            "email_marketing_consent": {"state": "unsubscribed", "opt_in_level": "single_opt_in"},
+        }
+        await _send(shop, drain, "customers/update", update)
+        after = await _profile_as_support(shop, sid)
+        assert after["acceptsMarketing"] is False  # what it carried changed
+        assert (after["email"], after["lastName"], after["phone"]) == (
+            PII["email"],
+            "Quimbyfrost",
+            "+15555550177",
+        )
+        assert sorted(after["tags"]) == ["VIP", "newsletter"]
+
+    async def test_a_customer_first_seen_without_protected_fields_gets_defaults(self, shop, drain):
+        sid = next(_ids)
+        partial = _protected_fields_left_out(sid, updated_at="2026-11-05T10:00:00Z")
+        await _send(shop, drain, "orders/create", payloads.order(next(_ids), customer_body=partial))
+        after = await _profile_as_support(shop, sid)
+        assert (after["email"], after["firstName"], after["phone"], after["tags"]) == (None, None, None, [])
+        assert after["pointsBalance"] == 100
+
+
 class TestEncryptionAtRest:
     async def test_no_plaintext_in_any_column_and_ciphertexts_carry_the_key_id(self, shop, drain):
         sid = next(_ids)

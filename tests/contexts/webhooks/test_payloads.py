@@ -153,6 +153,27 @@ class TestParseCustomer:
         )
         assert parse.parse_customer({"id": 1, "birthday": "not a date"}).birthday is None
 
+    def test_a_full_payload_leaves_nothing_absent(self):
+        assert parse.parse_customer(payloads.customer(1, birthday="1990-04-01")).absent == frozenset()
+
+    def test_keys_left_out_are_absent_and_keys_with_null_are_not(self):
+        """An order's customer object for an app without protected-data access: the
+        email, names, phone and tags are left out (kept), a null phone clears it."""
+        facts = parse.parse_customer({"id": 1, "phone": None, "state": "enabled"})
+        assert facts.absent == {
+            "email",
+            "first_name",
+            "last_name",
+            "tags",
+            "birthday",
+            "accepts_marketing",
+            "shopify_updated_at",
+        }
+        assert facts.carries("phone")
+        assert facts.phone is None
+        assert not facts.carries("tags")
+        assert not facts.carries("accepts_marketing")
+
     def test_metafields_that_are_not_a_list_are_ignored(self):
         assert parse.parse_customer({"id": 1, "metafields": 7}).birthday is None
 
@@ -213,3 +234,51 @@ class TestParseRefund:
         body["refund_line_items"] *= 2
         with pytest.raises(parse.PayloadError):
             parse.parse_refund(body)
+
+    def test_old_shape_lines_from_price_quantity_and_tax_lines(self):
+        """Shopify's shopify_python_api refund fixture: no subtotal on its lines."""
+        refund = parse.parse_refund(payloads.SHOPIFY_PYTHON_API_REFUND["refund"])
+        assert (refund.shopify_refund_id, refund.shopify_order_id) == (509562969, 450789469)
+        assert refund.line_subtotal == D("398.00")
+        assert refund.line_tax == D("7.96")
+        assert [(line.product_id, line.subtotal, line.tax) for line in refund.lines] == [
+            (632910392, D("199.00"), D("3.98")),
+            (632910392, D("199.00"), D("3.98")),
+        ]
+
+    def test_old_shape_partial_quantity_takes_its_share_of_discount_and_tax(self):
+        line_item = {
+            "quantity": 3,
+            "price_set": payloads.money_set("20.00"),
+            "discount_allocations": [{"amount_set": payloads.money_set("6.00")}],
+            "tax_lines": [{"price_set": payloads.money_set("5.40")}],
+        }
+        body = {"id": 1, "order_id": 2, "refund_line_items": [{"quantity": 2, "line_item": line_item}]}
+        refund = parse.parse_refund(body)
+        assert refund.line_subtotal == D("36.00")  # 2 x 20.00 - 2/3 of 6.00
+        assert refund.line_tax == D("3.60")
+
+    def test_no_itemised_amount_falls_back_to_successful_refund_transactions(self):
+        body = {
+            "id": 1,
+            "order_id": 2,
+            "refund_line_items": [],
+            "transactions": [
+                {"amount": "12.50", "kind": "refund", "status": "success"},
+                {
+                    "amount_set": payloads.money_set("7.50"),
+                    "amount": "9.99",
+                    "kind": "refund",
+                    "status": "success",
+                },
+                {"amount": "40.00", "kind": "refund", "status": "failure"},
+                {"amount": "40.00", "kind": "sale", "status": "success"},
+            ],
+        }
+        refund = parse.parse_refund(body)
+        assert (refund.line_subtotal, refund.line_tax, refund.shipping) == (D("20.00"), D("0"), D("0"))
+
+    def test_itemised_lines_win_over_transactions(self):
+        body = payloads.refund(3, 9, subtotal="40.00")
+        body["transactions"] = [{"amount": "99.00", "kind": "refund", "status": "success"}]
+        assert parse.parse_refund(body).line_subtotal == D("40.00")

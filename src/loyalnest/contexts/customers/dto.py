@@ -57,13 +57,32 @@ class CustomerDTO:
         return date.fromisoformat(value) if value else None
 
 
+# The facts a Shopify customer payload may carry or leave out (ShopifyCustomerFacts.absent).
+CUSTOMER_FACTS = frozenset(
+    {
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "birthday",
+        "accepts_marketing",
+        "tags",
+        "state",
+        "shopify_updated_at",
+    }
+)
+
+
 @dataclass(frozen=True)
 class ShopifyCustomerFacts:
     """What we keep of a Shopify customer payload, already parsed and validated.
 
     Not every payload carries every fact: an order's customer object has no metafields
-    (so no birthday) and may lack the marketing consent. ``birthday_known=False`` and
-    ``accepts_marketing=None`` say "not in this payload": the stored value is kept."""
+    (so no birthday), may lack the marketing consent, and for an app without access to
+    protected customer data Shopify leaves out the email, names, phone and tags. A fact
+    named in ``absent`` was not in the payload: the stored value is kept (a new profile
+    gets the default). A fact present with no value (JSON null) clears the stored one,
+    as Shopify means it. ``accepts_marketing=None`` also says "not in this payload"."""
 
     shopify_customer_id: int
     email: str | None = None
@@ -71,11 +90,26 @@ class ShopifyCustomerFacts:
     last_name: str | None = None
     phone: str | None = None
     birthday: date | None = None
-    birthday_known: bool = True
     accepts_marketing: bool | None = False
     tags: tuple[str, ...] = ()
     state: str = "enabled"
     shopify_updated_at: datetime | None = None
+    absent: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = self.absent - CUSTOMER_FACTS
+        if unknown:
+            raise ValueError(f"not customer facts: {sorted(unknown)}")
+
+    @property
+    def birthday_known(self) -> bool:
+        return "birthday" not in self.absent
+
+    def carries(self, fact: str) -> bool:
+        """Whether the payload said something about ``fact`` (a value or null)."""
+        if fact == "accepts_marketing" and self.accepts_marketing is None:
+            return False
+        return fact not in self.absent
 
 
 @dataclass(frozen=True)

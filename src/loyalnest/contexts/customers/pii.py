@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from loyalnest.contexts.customers import repository, rules
-from loyalnest.contexts.customers.dto import CustomerDTO, SealedPii, ShopifyCustomerFacts
+from loyalnest.contexts.customers.dto import CUSTOMER_FACTS, CustomerDTO, SealedPii, ShopifyCustomerFacts
 from loyalnest.contexts.customers.models import BIRTHDAY, EMAIL, FIRST_NAME, LAST_NAME, PHONE, Customer
 from loyalnest.platform.crypto import Keyring, decrypt_optional, encrypt_optional
 
@@ -99,12 +99,27 @@ def upsert_values(
     }
 
 
-def kept_columns(facts: ShopifyCustomerFacts) -> set[str]:
-    """Facts the payload did not carry keep their stored value (a new profile gets the
-    default)."""
-    keep: set[str] = set()
-    if facts.birthday is None and not facts.birthday_known:
-        keep |= {"birthday_enc", "birthday_md_bidx", "birthday_set_at"}
-    if facts.accepts_marketing is None:
-        keep.add("accepts_marketing")
+# The columns each fact is stored in (its ciphertext, blind index, bookkeeping).
+_FACT_COLUMNS: dict[str, frozenset[str]] = {
+    "email": frozenset({"email_enc", "email_bidx"}),
+    "first_name": frozenset({"first_name_enc"}),
+    "last_name": frozenset({"last_name_enc"}),
+    "phone": frozenset({"phone_enc"}),
+    "birthday": frozenset({"birthday_enc", "birthday_md_bidx", "birthday_set_at"}),
+    "accepts_marketing": frozenset({"accepts_marketing"}),
+    "tags": frozenset({"tags"}),
+    "state": frozenset({"state"}),
+    "shopify_updated_at": frozenset({"shopify_updated_at"}),
+}
+assert set(_FACT_COLUMNS) == CUSTOMER_FACTS
+
+
+def kept_columns(facts: ShopifyCustomerFacts) -> frozenset[str]:
+    """The columns of the facts the payload did not carry: an update keeps their stored
+    value (a new profile gets the default). A partial customer object (an order's, for
+    an app without protected-data access) must not wipe the name, phone or tags."""
+    keep: frozenset[str] = frozenset()
+    for fact, columns in _FACT_COLUMNS.items():
+        if not facts.carries(fact):
+            keep |= columns
     return keep

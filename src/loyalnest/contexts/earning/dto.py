@@ -31,6 +31,8 @@ class PurchaseRuleDTO:
     excluded_product_tags: tuple[str, ...]
     # Days an order's points wait as pending before they can be spent (0: at once).
     pending_days: int
+    # Whether test orders (Shopify's test mode) earn: for shops trying their program out.
+    test_orders_earn: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,10 @@ class ProgramSettingsDTO:
         return self.purchase.pending_days
 
     @property
+    def test_orders_earn(self) -> bool:
+        return self.purchase.test_orders_earn
+
+    @property
     def expiry_policy(self) -> str:
         return self.expiry.expiry_policy
 
@@ -115,6 +121,7 @@ class ProgramSettingsUpdate:
     expiry_policy: str | None = None
     expiry_days: int | None = None
     pending_days: int | None = None
+    test_orders_earn: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,10 @@ class OrderFacts:
     tax: Decimal
     taxes_included: bool
     lines: tuple[OrderLine, ...] = ()
+    # What may keep the order from earning (``rules.order_skip_reason``).
+    test: bool = False
+    financial_status: str | None = None
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ def _order_facts(event: OrderPlaced, customer_id: int) -> OrderFacts:
             )
             for line in event.lines
         ),
+        test=event.test,
+        financial_status=event.financial_status,
+        cancelled=event.cancelled,
     )
 
 

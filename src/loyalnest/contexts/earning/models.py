@@ -94,6 +94,11 @@ class PurchaseRule(SQLModel, table=True):
     )
     # Days an order's points wait as pending before they can be spent (0: at once).
     pending_days: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # Test orders (``test: true``: Shopify's test mode) earn nothing unless the shop,
+    # trying its program out, says so.
+    test_orders_earn: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
     # The program settings' last change (this rule's or the points expiry policy's,
     # changed together on the settings screen).
     updated_at: datetime = Field(
@@ -221,6 +226,10 @@ class OrderPoints(SQLModel, table=True):
         default=Decimal("0"), sa_column=Column(Numeric(16, 4), nullable=False, server_default="0")
     )
     cancelled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
+    # Why the order earned nothing though the purchase rule would have given it points
+    # (``rules.SKIP_REASONS``: a test order, voided, cancelled in its own payload, in
+    # another currency than the shop's); null when it earned, or is not known yet.
+    skip_reason: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     updated_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -10,6 +10,7 @@ pending), ``order:<id>:cancel``, ``refund:<refund id>``, ``order:<id>:early-refu
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -19,9 +20,23 @@ from loyalnest.contexts.earning import pipeline, repository, rules
 from loyalnest.contexts.earning.dto import OrderFacts, PurchaseRuleDTO, RefundFacts
 from loyalnest.contexts.earning.purchase import purchase_rule_in
 from loyalnest.contexts.earning.repository import OrderRow
+from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.points import api as points
 from loyalnest.platform.timeutil import utcnow
-from loyalnest.platform.uow import UnitOfWork
+from loyalnest.platform.uow import CacheKey, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+# The shop's currency, read once per unit of work that awards orders.
+SHOP_CURRENCY = CacheKey[str]("earning.shop_currency")
+
+
+async def _shop_currency(uow: UnitOfWork, merchant_id: int) -> str:
+    async def load() -> str:
+        merchant = await merchants.get_merchant_in(uow, merchant_id)
+        return "" if merchant is None else merchant.currency
+
+    return await uow.cached(SHOP_CURRENCY, merchant_id, load)
 
 
 def _order_ref(shopify_order_id: int) -> str:
@@ -167,6 +182,7 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         settings,
         [line.product_id for order in orders for line in order.lines if line.product_id is not None],
     )
+    shop_currency = await _shop_currency(uow, merchant_id)
     for order_id, index in first.items():
         order, row = orders[index], rows[order_id]
         if row.eligible_amount is not None:
@@ -179,6 +195,25 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         changed.append(row)
         if row.cancelled:
             continue  # the cancellation came first: nothing to award, nothing to leave behind
+        reason = rules.order_skip_reason(
+            test=order.test,
+            financial_status=order.financial_status,
+            cancelled=order.cancelled,
+            currency=order.currency,
+            shop_currency=shop_currency,
+            test_orders_earn=settings.test_orders_earn,
+        )
+        if reason is not None:
+            row.skip_reason = reason
+            # an order cancelled in its own payload is as cancelled as one whose
+            # orders/cancelled came first: a later cancellation finds nothing to take
+            row.cancelled = row.cancelled or reason == rules.SKIP_CANCELLED
+            # ids and the reason only: never the customer's details
+            log.info(
+                "order earns nothing",
+                extra={"merchant_id": merchant_id, "shopify_order_id": order_id, "reason": reason},
+            )
+            continue
         earned = _purchase_points(order, eligible, settings)
         if earned <= 0:
             continue

@@ -35,6 +35,7 @@ def to_dto(row: PurchaseRow) -> PurchaseRuleDTO:
         excluded_product_ids=tuple(row.excluded_product_ids or ()),
         excluded_product_tags=tuple(row.excluded_product_tags or ()),
         pending_days=row.pending_days,
+        test_orders_earn=row.test_orders_earn,
     )
 
 
@@ -82,6 +83,7 @@ def _wanted(update: ProgramSettingsUpdate) -> dict[str, object]:
             "earn_on_tax",
             "purchase_enabled",
             "pending_days",
+            "test_orders_earn",
         )
         if getattr(update, name) is not None
     }

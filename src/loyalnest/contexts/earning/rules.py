@@ -215,6 +215,40 @@ def reversal_target(points_earned: int, eligible: Decimal, refunded: Decimal) ->
     return min(points_earned, int(share))
 
 
+# Why an order earns nothing though the purchase rule would give it points (kept on the
+# order's row as its ``skip_reason``).
+SKIP_CANCELLED = "cancelled"
+SKIP_VOIDED = "voided"
+SKIP_TEST_ORDER = "test_order"
+SKIP_CURRENCY = "currency_mismatch"
+SKIP_REASONS = (SKIP_CANCELLED, SKIP_VOIDED, SKIP_TEST_ORDER, SKIP_CURRENCY)
+
+
+def order_skip_reason(
+    *,
+    test: bool,
+    financial_status: str | None,
+    cancelled: bool,
+    currency: str,
+    shop_currency: str,
+    test_orders_earn: bool,
+) -> str | None:
+    """Why an order must not earn, or None. An order cancelled or voided before we saw
+    it sold nothing; a test order (Shopify's test mode) only earns where the shop,
+    trying its program out, lets it; an order whose amounts are in another currency
+    than the shop's (so the rate per unit of shop currency does not apply) is never
+    earned on silently. An order naming no currency is taken to be in the shop's."""
+    if cancelled:
+        return SKIP_CANCELLED
+    if financial_status == "voided":
+        return SKIP_VOIDED
+    if test and not test_orders_earn:
+        return SKIP_TEST_ORDER
+    if currency and shop_currency and currency.upper() != shop_currency.upper():
+        return SKIP_CURRENCY
+    return None
+
+
 # --- birthdays -------------------------------------------------------------------------
 
 

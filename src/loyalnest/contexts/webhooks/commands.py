@@ -215,6 +215,9 @@ def _order_placed(merchant_id: int, order: payloads.ParsedOrder, customer_id: in
             )
             for line in order.lines
         ),
+        test=order.test,
+        financial_status=order.financial_status,
+        cancelled=order.cancelled,
     )
 
 

@@ -39,6 +39,11 @@ class OrderPlaced(Event):
     taxes_included: bool
     discount_codes: tuple[str, ...]
     lines: tuple[OrderLine, ...] = ()
+    # ``test``: a test order; ``financial_status`` as Shopify says it (lower-case, e.g.
+    # "paid", "voided"); ``cancelled``: the payload already has a ``cancelled_at``.
+    test: bool = False
+    financial_status: str | None = None
+    cancelled: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from loyalnest.contexts.customers import api as customers
@@ -53,6 +53,11 @@ class ParsedOrder:
     taxes_included: bool
     discount_codes: tuple[str, ...]
     lines: tuple[ParsedLine, ...] = ()
+    # A test order (Shopify's Bogus gateway, test mode); ``financial_status`` lower-case;
+    # ``cancelled`` when the payload already has a ``cancelled_at``.
+    test: bool = False
+    financial_status: str | None = None
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,18 @@ def _accepts_marketing(payload: dict[str, Any]) -> bool | None:
     return None
 
 
+# The payload key of each plain customer fact (birthday and consent have their own rules).
+_FACT_KEYS = {
+    "email": "email",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "phone": "phone",
+    "tags": "tags",
+    "state": "state",
+    "shopify_updated_at": "updated_at",
+}
+
+
 def parse_customer(payload: dict[str, Any]) -> customers.ShopifyCustomerFacts:
     if not isinstance(payload, dict):
         raise PayloadError("customer is not an object")
@@ -196,6 +213,14 @@ def parse_customer(payload: dict[str, Any]) -> customers.ShopifyCustomerFacts:
     if len(state) > MAX_STATE_LENGTH:
         raise PayloadError(f"state is not a customer state: {state[:40]!r}")
     birthday_known, birthday = _birthday(payload)
+    accepts_marketing = _accepts_marketing(payload)
+    # A key left out says nothing (Shopify omits protected fields for apps without
+    # access to them): the stored value is kept. A key present with null clears it.
+    absent = {fact for fact, key in _FACT_KEYS.items() if key not in payload}
+    if not birthday_known:
+        absent.add("birthday")
+    if accepts_marketing is None:
+        absent.add("accepts_marketing")
     return customers.ShopifyCustomerFacts(
         shopify_customer_id=_id(payload.get("id"), "customer id"),
         email=_optional_str(payload.get("email")),
@@ -203,11 +228,11 @@ def parse_customer(payload: dict[str, Any]) -> customers.ShopifyCustomerFacts:
         last_name=_optional_str(payload.get("last_name")),
         phone=_optional_str(payload.get("phone")),
         birthday=birthday,
-        birthday_known=birthday_known,
-        accepts_marketing=_accepts_marketing(payload),
+        accepts_marketing=accepts_marketing,
         tags=tag_list,
         state=state,
         shopify_updated_at=updated_at,
+        absent=frozenset(absent),
     )
 
 
@@ -280,7 +305,19 @@ def parse_order(payload: dict[str, Any]) -> ParsedOrder:
         taxes_included=bool(payload.get("taxes_included", False)),
         discount_codes=codes,
         lines=tuple(parse_line(item) for item in _list(payload, "line_items")),
+        test=payload.get("test") is True,
+        financial_status=_financial_status(payload.get("financial_status")),
+        cancelled=payload.get("cancelled_at") not in (None, ""),
     )
+
+
+def _financial_status(value: Any) -> str | None:
+    """Shopify's ``financial_status`` (pending, authorized, paid, voided, ...), lower-case;
+    None when absent or not a status word."""
+    if not isinstance(value, str):
+        return None
+    status = value.strip().lower()
+    return status if status and len(status) <= MAX_STATE_LENGTH else None
 
 
 @dataclass(frozen=True)
@@ -310,6 +347,65 @@ def parse_product(payload: dict[str, Any]) -> ParsedProduct:
     return ParsedProduct(_id(payload.get("id"), "product id"), tags, updated_at)
 
 
+def _has_money(payload: dict[str, Any], set_key: str, plain_key: str) -> bool:
+    money_set = payload.get(set_key)
+    has_set = isinstance(money_set, dict) and isinstance(money_set.get("shop_money"), dict)
+    return has_set or payload.get(plain_key) is not None
+
+
+_CENT_FRACTION = Decimal("0.0001")  # the scale of the amount columns
+
+
+def _share(amount: Decimal, part: int, whole: Any) -> Decimal:
+    """``amount`` of a line of ``whole`` units, for the ``part`` units refunded (all of it
+    when the line's own quantity is unknown or not more than the part)."""
+    if isinstance(whole, bool) or not isinstance(whole, int) or whole <= part:
+        return amount
+    return (amount * part / whole).quantize(_CENT_FRACTION, rounding=ROUND_HALF_UP)
+
+
+def _refunded_line_amounts(item: dict[str, Any]) -> tuple[Decimal, Decimal]:
+    """A refunded line's subtotal (after discounts) and tax. Payloads of today carry them
+    (``subtotal_set``, ``total_tax_set``); older ones (as Shopify's own
+    ``shopify_python_api`` refund fixture) only the refunded ``quantity`` and the order's
+    ``line_item``: then the line's price times the quantity less its discount allocations,
+    and its tax lines, each for the share of the line refunded."""
+    has_subtotal = _has_money(item, "subtotal_set", "subtotal")
+    has_tax = _has_money(item, "total_tax_set", "total_tax")
+    if has_subtotal and has_tax:
+        return _shop_money(item, "subtotal_set", "subtotal"), _shop_money(item, "total_tax_set", "total_tax")
+    line_item = item.get("line_item")
+    line_item = line_item if isinstance(line_item, dict) else {}
+    quantity = _quantity(item.get("quantity", 0))
+    if has_subtotal:
+        subtotal = _shop_money(item, "subtotal_set", "subtotal")
+    else:
+        price = _shop_money(line_item, "price_set", "price")
+        discount = _share(_line_discount(line_item), quantity, line_item.get("quantity"))
+        subtotal = max(price * quantity - discount, ZERO)
+        if subtotal >= MAX_AMOUNT:
+            raise PayloadError("refunded line amount out of range")
+    if has_tax:
+        tax = _shop_money(item, "total_tax_set", "total_tax")
+    else:
+        tax = _share(_line_tax(line_item), quantity, line_item.get("quantity"))
+    return subtotal, tax
+
+
+def _refunded_by_transactions(payload: dict[str, Any]) -> Decimal:
+    """The money the refund's successful refund transactions gave back (tax and shipping
+    included: a transaction does not say what it paid for)."""
+    total = ZERO
+    for transaction in _list(payload, "transactions"):
+        if (
+            isinstance(transaction, dict)
+            and transaction.get("kind") == "refund"
+            and transaction.get("status") == "success"
+        ):
+            total += abs(_shop_money(transaction, "amount_set", "amount"))
+    return total
+
+
 def parse_refund(payload: dict[str, Any]) -> ParsedRefund:
     line_subtotal = ZERO
     line_tax = ZERO
@@ -317,8 +413,7 @@ def parse_refund(payload: dict[str, Any]) -> ParsedRefund:
     for item in _list(payload, "refund_line_items"):
         if not isinstance(item, dict):
             raise PayloadError("refund_line_items holds a non-object")
-        subtotal = _shop_money(item, "subtotal_set", "subtotal")
-        tax = _shop_money(item, "total_tax_set", "total_tax")
+        subtotal, tax = _refunded_line_amounts(item)
         line_subtotal += subtotal
         line_tax += tax
         line_item = item.get("line_item")
@@ -332,7 +427,17 @@ def parse_refund(payload: dict[str, Any]) -> ParsedRefund:
         if isinstance(adjustment, dict) and adjustment.get("kind") == "shipping_refund":
             # Shopify reports shipping refunds as negative adjustments
             shipping += abs(_shop_money(adjustment, "amount_set", "amount"))
-    for name, total in (("refund_line_items", line_subtotal), ("refund shipping", shipping)):
+    if line_subtotal == ZERO and line_tax == ZERO and shipping == ZERO:
+        # Nothing itemised (an amount-only refund, or lines whose amounts cannot be
+        # told): what the transactions gave back is the refund. Counted as line
+        # subtotal, the only part of an order a refund of unknown make-up can be taken
+        # from; a take-back never exceeds what the order earned.
+        line_subtotal = _refunded_by_transactions(payload)
+    for name, total in (
+        ("refund_line_items", line_subtotal),
+        ("refund tax", line_tax),
+        ("refund shipping", shipping),
+    ):
         if abs(total) >= MAX_AMOUNT:
             raise PayloadError(f"{name}: amount out of range")
     return ParsedRefund(

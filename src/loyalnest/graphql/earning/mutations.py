@@ -49,6 +49,9 @@ class PurchaseEarningInput:
     excluded_product_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Replaces the list (empty: no product excluded)."
     )
+    test_orders_earn: bool | None = strawberry.field(
+        default=None, description="Let test orders (Shopify's test mode) earn points."
+    )
 
 
 @strawberry.input(description="Changes to a way to earn; omitted fields keep their value.")
@@ -69,6 +72,7 @@ def _purchase_update(purchase: PurchaseEarningInput) -> earning.ProgramSettingsU
         earn_on_tax=purchase.earn_on_tax,
         min_order_amount=purchase.min_order_amount,
         excluded_product_ids=products,
+        test_orders_earn=purchase.test_orders_earn,
     )
 
 

@@ -46,6 +46,9 @@ class PurchaseEarning:
     excluded_product_ids: list[strawberry.ID] = strawberry.field(
         description="Shopify product ids whose order lines earn nothing."
     )
+    test_orders_earn: bool = strawberry.field(
+        description="Whether test orders (Shopify's test mode) earn points; off by default."
+    )
 
     @classmethod
     def from_dto(cls, dto: earning.PurchaseRuleDTO) -> PurchaseEarning:
@@ -57,6 +60,7 @@ class PurchaseEarning:
             # stored with 4 places: shown so, whether read back or just written
             min_order_amount=None if dto.min_order_amount is None else rate_for_display(dto.min_order_amount),
             excluded_product_ids=[strawberry.ID(str(p)) for p in dto.excluded_product_ids],
+            test_orders_earn=dto.test_orders_earn,
         )
 
 

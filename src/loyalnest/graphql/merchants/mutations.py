@@ -61,6 +61,10 @@ class MerchantsMutation:
             strawberry.argument(description="Required with DAYS_AFTER_EARN and DAYS_AFTER_ACTIVITY."),
         ] = None,
         pending_days: int | None = None,
+        test_orders_earn: Annotated[
+            bool | None,
+            strawberry.argument(description="Let test orders (Shopify's test mode) earn points."),
+        ] = None,
     ) -> UpdateProgramSettingsPayload:
         staff = info.context.staff
         products = None if excluded_product_ids is None else earning.parse_product_ids(excluded_product_ids)
@@ -76,6 +80,7 @@ class MerchantsMutation:
             expiry_policy=str(expiry_policy.value) if expiry_policy is not None else None,
             expiry_days=expiry_days,
             pending_days=pending_days,
+            test_orders_earn=test_orders_earn,
         )
         settings = await earning.update_program_settings(
             write.uow, merchant_id=staff.merchant_id, actor=staff.actor, update=update

@@ -79,6 +79,11 @@ class ProgramSettings:
     pending_days: int = strawberry.field(
         description="Days an order's points stay pending (not spendable) before they are added; 0: at once."
     )
+    test_orders_earn: bool = strawberry.field(
+        description="Whether test orders (Shopify's test mode, `test: true`) earn points; off by "
+        "default, for shops trying their program out. Cancelled and voided orders, and orders in "
+        "another currency than the shop's, never earn."
+    )
 
     @classmethod
     def compose(cls, purchase: earning.PurchaseRuleDTO, expiry: points.ExpiryPolicyDTO) -> ProgramSettings:
@@ -99,6 +104,7 @@ class ProgramSettings:
             expiry_policy=PointsExpiryPolicy(expiry.expiry_policy),
             expiry_days=expiry.expiry_days,
             pending_days=purchase.pending_days,
+            test_orders_earn=purchase.test_orders_earn,
         )
 
     @classmethod

@@ -29,11 +29,12 @@ class OrderRow:
     refunded_amount: Decimal
     cancelled: bool
     points_lapsed: int
+    skip_reason: str | None
 
 
 _ORDER_COLUMNS = (
     "merchant_id, shopify_order_id, customer_id, eligible_amount, currency, taxes_included,"
-    " points_earned, points_reversed, refunded_amount, cancelled, points_lapsed"
+    " points_earned, points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason"
 )
 
 
@@ -68,12 +69,13 @@ UPDATE order_points AS o
 SET customer_id = u.customer_id, eligible_amount = u.eligible_amount, currency = u.currency,
     taxes_included = u.taxes_included, points_earned = u.points_earned,
     points_reversed = u.points_reversed, refunded_amount = u.refunded_amount,
-    cancelled = u.cancelled, points_lapsed = u.points_lapsed, updated_at = now()
+    cancelled = u.cancelled, points_lapsed = u.points_lapsed, skip_reason = u.skip_reason,
+    updated_at = now()
 FROM unnest(
     $2::bigint[], $3::bigint[], $4::numeric[], $5::text[], $6::boolean[], $7::bigint[], $8::bigint[],
-    $9::numeric[], $10::boolean[], $11::bigint[]
+    $9::numeric[], $10::boolean[], $11::bigint[], $12::text[]
 ) AS u(shopify_order_id, customer_id, eligible_amount, currency, taxes_included, points_earned,
-    points_reversed, refunded_amount, cancelled, points_lapsed)
+    points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason)
 WHERE o.merchant_id = $1 AND o.shopify_order_id = u.shopify_order_id
 """
 
@@ -96,6 +98,7 @@ async def update_orders(session: AsyncSession, merchant_id: int, rows: Sequence[
         [r.refunded_amount for r in rows],
         [r.cancelled for r in rows],
         [r.points_lapsed for r in rows],
+        [r.skip_reason for r in rows],
     )
 
 

@@ -33,6 +33,7 @@ class PurchaseRow:
     earn_on_tax: bool
     pending_days: int
     updated_at: datetime
+    test_orders_earn: bool
 
 
 _NAMES = (
@@ -47,6 +48,7 @@ _NAMES = (
     "earn_on_tax",
     "pending_days",
     "updated_at",
+    "test_orders_earn",
 )
 _TABLE = PurchaseRule.__table__  # type: ignore[attr-defined]
 _COLUMNS = tuple(_TABLE.c[name] for name in _NAMES)
