@@ -151,6 +151,8 @@ async def test_complete_and_disconnect_release_the_redis_subscription(shop, cust
     await until_no_listeners()
 
 
+# Since issue 8: 4401 for a missing or invalid credential (graphql-ws clients stop and
+# ask for a new one), 4403 for a genuine one that grants nothing (before, always 4403).
 @pytest.mark.parametrize(
     "payload",
     [
@@ -162,33 +164,43 @@ async def test_complete_and_disconnect_release_the_redis_subscription(shop, cust
         pytest.param({"customerToken": 12}, id="customer-token-not-a-string"),
     ],
 )
-async def test_connection_init_without_a_valid_credential_is_closed_4403(server, payload):
-    assert await close_code_after_init(server, payload) == 4403
+async def test_connection_init_without_a_valid_credential_is_closed_4401(server, payload):
+    assert await close_code_after_init(server, payload) == 4401
 
 
-async def test_connection_init_with_refused_tokens_is_closed_4403(shop, server, settings):
+async def test_connection_init_with_refused_tokens_is_closed_4401_or_4403(shop, server, settings):
     expired = mint_session_token(settings, shop.domain, ttl_seconds=60, now=time.time() - 120)
+    assert await close_code_after_init(server, {"Authorization": f"Bearer {expired}"}) == 4401
+    # genuine, but for a shop that has not installed the app: authorization, not authentication
     unknown = mint_session_token(settings, "nobody-here.myshopify.com")
-    for token in (expired, unknown):
-        assert await close_code_after_init(server, {"Authorization": f"Bearer {token}"}) == 4403
+    assert await close_code_after_init(server, {"Authorization": f"Bearer {unknown}"}) == 4403
     # a staff session token is not a customer token, and the other way round
-    assert await close_code_after_init(server, {"customerToken": shop.token()}) == 4403
+    assert await close_code_after_init(server, {"customerToken": shop.token()}) == 4401
 
 
-async def test_connection_init_with_refused_customer_tokens_is_closed_4403(shop, server, settings):
+async def test_connection_init_with_refused_customer_tokens_is_closed_4401_or_4403(shop, server, settings):
     customer = Customer(
         merchant_id=shop.id, shop_domain=shop.domain, shopify_customer_id=31, customer_id=None
     )
     expired = mint_customer_token(settings, customer, now=time.time() - 3600)
+    assert await close_code_after_init(server, {"customerToken": expired}) == 4401
     elsewhere = mint_customer_token(
         settings,
         Customer(merchant_id=0, shop_domain="nobody.myshopify.com", shopify_customer_id=31, customer_id=None),
     )
-    for token in (expired, elsewhere):
-        assert await close_code_after_init(server, {"customerToken": token}) == 4403
+    assert await close_code_after_init(server, {"customerToken": elsewhere}) == 4403
     # the customer token is not a staff credential either
     valid = mint_customer_token(settings, customer)
-    assert await close_code_after_init(server, {"Authorization": f"Bearer {valid}"}) == 4403
+    assert await close_code_after_init(server, {"Authorization": f"Bearer {valid}"}) == 4401
+
+
+async def test_connection_init_close_reason_says_why(shop, server, settings):
+    expired = mint_session_token(settings, shop.domain, ttl_seconds=60, now=time.time() - 120)
+    async with ws_connection(server) as ws:
+        await ws.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {expired}"}})
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.receive()
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4401, "session token expired")
 
 
 async def test_subscribing_before_connection_init_is_refused(server):

@@ -9,17 +9,20 @@ import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from loyalnest.graphql.core.context import Context
 from loyalnest.http.auth import (
+    BAD_REQUEST,
+    FORBIDDEN,
     AuthError,
     authenticate_app_proxy,
     authenticate_customer_token,
-    authenticate_staff,
+    authenticate_session_token,
 )
 from loyalnest.platform.metrics import GRAPHQL_REQUESTS
 from loyalnest.settings import Settings
@@ -34,6 +37,55 @@ def _bearer(value: str | None) -> str | None:
         return None
     scheme, _, token = value.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+# What Shopify's app libraries answer for a session token that failed verification, so
+# App Bridge fetches a fresh token and sends the request again.
+RETRY_INVALID_SESSION_HEADER = "X-Shopify-Retry-Invalid-Session-Request"
+_HTTP_STATUS = {FORBIDDEN: 403, BAD_REQUEST: 400}  # anything else: 401
+# graphql-transport-ws close codes: 4401 makes graphql-ws clients stop and ask for a new
+# credential; 4403 (a genuine credential that grants nothing) is retried
+_WS_CLOSE = {FORBIDDEN: 4403}  # anything else: 4401
+
+
+class _Refused(Exception):
+    """Raised from get_context to answer with ``response`` before the body is read."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _refusal(error: AuthError) -> _Refused:
+    status = _HTTP_STATUS.get(error.code, 401)
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer error="invalid_token"', RETRY_INVALID_SESSION_HEADER: "1"}
+    # a GraphQL-over-HTTP request error: no "data", the reason in "errors"
+    body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+    return _Refused(Response(orjson.dumps(body), status, headers, media_type="application/json"))
+
+
+class _RefusingView:
+    """Both views: a _Refused raised while building the context becomes its response."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)  # type: ignore[misc]
+        except _Refused as refused:  # raised before anything was sent
+            await refused.response(scope, receive, send)
+
+
+class _ClosingWebSocket(ASGIWebSocketAdapter):
+    """Strawberry closes every connection_init that on_ws_connect rejects with 4403;
+    on_ws_connect leaves the code that fits on the socket's state (4401 for a missing or
+    invalid credential), and this adapter closes with it."""
+
+    async def close(self, code: int, reason: str) -> None:
+        refusal = getattr(self.ws.state, "loyalnest_refusal", None)
+        if code == 4403 and refusal is not None:
+            code, reason = refusal
+        await self.ws.close(code=code, reason=reason)
 
 
 class _StrictJson:
@@ -59,8 +111,11 @@ class _StrictJson:
         return value
 
 
-class StaffGraphQL(_StrictJson, GraphQL[Context, None]):
-    """/graphql: staff session tokens; storefront customer tokens on WebSockets."""
+class StaffGraphQL(_RefusingView, _StrictJson, GraphQL[Context, None]):
+    """/graphql: Shopify session tokens (staff from App Bridge, customers from checkout and
+    customer-account extensions); storefront customer tokens on WebSockets."""
+
+    websocket_adapter_class = _ClosingWebSocket  # type: ignore[assignment]
 
     def __init__(self, schema: Any, settings: Settings):
         super().__init__(
@@ -83,9 +138,11 @@ class StaffGraphQL(_StrictJson, GraphQL[Context, None]):
             context.auth_error = "missing Authorization: Bearer <session token>"
             return context
         try:
-            context.principal = await authenticate_staff(token, self.settings)
+            context.principal = await authenticate_session_token(token, self.settings)
         except AuthError as exc:
-            context.auth_error = exc.message
+            # refused before the body is read or parsed: 401 (App Bridge retries with a
+            # fresh token) or 403; a request without any token gets GraphQL errors instead
+            raise _refusal(exc) from exc
         return context
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:  # type: ignore[override]
@@ -94,17 +151,19 @@ class StaffGraphQL(_StrictJson, GraphQL[Context, None]):
             staff_token = _bearer(str(params.get("Authorization") or params.get("authorization") or ""))
             customer_token = params.get("customerToken")
             if staff_token:
-                context.principal = await authenticate_staff(staff_token, self.settings)
+                context.principal = await authenticate_session_token(staff_token, self.settings)
             elif isinstance(customer_token, str) and customer_token:
                 context.principal = await authenticate_customer_token(customer_token, self.settings)
             else:
                 raise AuthError("connection_init needs Authorization or customerToken")
         except AuthError as exc:
+            # the reason is the refusal's message (ASCII; a close reason holds 123 bytes)
+            context.request.state.loyalnest_refusal = (_WS_CLOSE.get(exc.code, 4401), exc.message[:120])
             raise ConnectionRejectionError({"message": exc.message}) from exc
         return None
 
 
-class AppProxyGraphQL(_StrictJson, GraphQL[Context, None]):
+class AppProxyGraphQL(_RefusingView, _StrictJson, GraphQL[Context, None]):
     """/proxy/graphql: requests Shopify's app proxy signed for a storefront customer.
     Only customer fields (``me``) resolve here; staff fields refuse the principal."""
 
@@ -121,5 +180,10 @@ class AppProxyGraphQL(_StrictJson, GraphQL[Context, None]):
         try:
             context.principal = await authenticate_app_proxy(params, self.settings)
         except AuthError as exc:
+            if exc.code == BAD_REQUEST:
+                # parameters Shopify never sends (a signed query re-cut): 400, nothing runs
+                raise _refusal(exc) from exc
+            # a storefront visitor who is not logged in (or a bad signature) still gets a
+            # GraphQL answer: the fields that need a customer say why they refuse
             context.auth_error = exc.message
         return context
