@@ -56,6 +56,8 @@ def order(
     presentment_subtotal: str | None = None,
     taxes_included: bool = False,
     discount_codes: list[str] | None = None,
+    financial_status: str = "paid",
+    fulfillment_status: str | None = None,
 ) -> dict[str, Any]:
     presentment = presentment_currency or currency
     return {
@@ -77,9 +79,27 @@ def order(
         "discount_codes": [
             {"code": c, "amount": "5.00", "type": "fixed_amount"} for c in discount_codes or []
         ],
-        "financial_status": "paid",
+        "financial_status": financial_status,
+        "fulfillment_status": fulfillment_status,
         "cancelled_at": None,
         "customer": customer_body,
+        "line_items": [],
+    }
+
+
+def fulfillment(fulfillment_id: int, order_id: int, *, status: str = "success") -> dict[str, Any]:
+    """A fulfillments/create payload (the shape of Shopify's sample, trimmed)."""
+    return {
+        "id": fulfillment_id,
+        "order_id": order_id,
+        "status": status,
+        "created_at": "2026-12-06T10:00:00-05:00",
+        "service": "manual",
+        "shipment_status": None,
+        "location_id": 905684977,
+        "tracking_company": "UPS",
+        "tracking_number": "1Z2345",
+        "admin_graphql_api_id": f"gid://shopify/Fulfillment/{fulfillment_id}",
         "line_items": [],
     }
 

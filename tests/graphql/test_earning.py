@@ -10,7 +10,7 @@ import pytest
 
 from loyalnest.contexts.audit import api as audit
 from tests import payloads
-from tests.graphql.conftest import balance_of, customer_gid, only_error
+from tests.graphql.conftest import balance_of, customer_gid, error_codes, only_error
 
 RULES = """
 { earningRules { trigger enabled points updatedAt
@@ -182,6 +182,35 @@ async def test_test_orders_earn_through_the_purchase_rule(program_shop):
     assert settings["data"]["shop"]["programSettings"] == {"testOrdersEarn": True}
     (entry,) = await audit.list_recent(program_shop.id)
     assert entry.details == {"test_orders_earn": {"from": "False", "to": "True"}}
+
+
+async def test_when_orders_earn_through_the_purchase_rule(program_shop):
+    """ORDER_CREATED by default; the purchase input changes it, audited, and the program
+    settings show the same."""
+    query = "{ earningRules { trigger purchase { earnOn } } }"
+    before = {r["trigger"]: r for r in (await program_shop.gql(query))["data"]["earningRules"]}
+    assert before["PURCHASE"]["purchase"] == {"earnOn": "ORDER_CREATED"}
+    result = await program_shop.gql(
+        """mutation { updateEarningRule(trigger: PURCHASE, input: {purchase: {earnOn: ORDER_FULFILLED}}) {
+             earningRule { purchase { earnOn } } userErrors { field message code } } }"""
+    )
+    assert result["data"]["updateEarningRule"] == {
+        "earningRule": {"purchase": {"earnOn": "ORDER_FULFILLED"}},
+        "userErrors": [],
+    }
+    settings = await program_shop.gql("{ shop { programSettings { earnOn } } }")
+    assert settings["data"]["shop"]["programSettings"] == {"earnOn": "ORDER_FULFILLED"}
+    (entry,) = await audit.list_recent(program_shop.id)
+    assert entry.details == {"earn_on": {"from": "order_created", "to": "order_fulfilled"}}
+    # under a role without admin:full, refused and unchanged
+    refused = await program_shop.gql(
+        """mutation { updateEarningRule(trigger: PURCHASE, input: {purchase: {earnOn: ORDER_PAID}}) {
+             userErrors { code } } }""",
+        token=program_shop.token(roles=["admin:analytics"]),
+    )
+    assert error_codes(refused) == ["FORBIDDEN"]
+    settings = await program_shop.gql("{ shop { programSettings { earnOn } } }")
+    assert settings["data"]["shop"]["programSettings"] == {"earnOn": "ORDER_FULFILLED"}
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,44 @@ async def test_test_orders_earn_is_off_by_default_and_only_admin_full_turns_it_o
     assert (await shop.gql(query))["data"]["shop"]["programSettings"] == {"testOrdersEarn": True}
 
 
+EARN_ON = """mutation ($stage: OrderEarningStage) { updateProgramSettings(earnOn: $stage) {
+    programSettings { earnOn } userErrors { field message code } } }"""
+
+
+async def test_when_orders_earn_is_on_creation_by_default_and_only_admin_full_changes_it(shop):
+    query = "{ shop { programSettings { earnOn } } }"
+    assert (await shop.gql(query))["data"]["shop"]["programSettings"] == {"earnOn": "ORDER_CREATED"}
+    refused = await shop.gql(EARN_ON, {"stage": "ORDER_PAID"}, token=shop.token(roles=["admin:points"]))
+    assert error_codes(refused) == ["FORBIDDEN"]
+    assert (await shop.gql(query))["data"]["shop"]["programSettings"] == {"earnOn": "ORDER_CREATED"}
+    for stage in ("ORDER_PAID", "ORDER_FULFILLED"):
+        result = await shop.gql(EARN_ON, {"stage": stage}, token=shop.token(roles=["admin:full"]))
+        assert result["data"]["updateProgramSettings"] == {
+            "programSettings": {"earnOn": stage},
+            "userErrors": [],
+        }
+        assert (await shop.gql(query))["data"]["shop"]["programSettings"] == {"earnOn": stage}
+    audited = [entry.details for entry in await audit.list_recent(shop.id)]
+    assert {"earn_on": {"from": "order_paid", "to": "order_fulfilled"}} in audited
+    assert {"earn_on": {"from": "order_created", "to": "order_paid"}} in audited
+    assert len(audited) == 2
+
+
+async def test_an_unknown_stage_is_refused_by_the_schema_and_changes_nothing(shop):
+    result = await shop.gql(EARN_ON, {"stage": "ORDER_SHIPPED"})
+    assert result["data"] is None
+    assert "ORDER_SHIPPED" in only_error(result)["message"]
+    result = await shop.gql(
+        'mutation { updateProgramSettings(earnOn: "order_paid") { userErrors { code } } }'
+    )
+    assert result["data"] is None
+    assert "order_paid" in only_error(result)["message"]
+    assert (await shop.gql("{ shop { programSettings { earnOn } } }"))["data"]["shop"]["programSettings"] == {
+        "earnOn": "ORDER_CREATED"
+    }
+    assert await audit.list_recent(shop.id) == []
+
+
 async def test_settings_change_are_returned_kept_and_audited(shop):
     payload = await update(
         shop,

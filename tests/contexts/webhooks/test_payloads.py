@@ -282,3 +282,30 @@ class TestParseRefund:
         body = payloads.refund(3, 9, subtotal="40.00")
         body["transactions"] = [{"amount": "99.00", "kind": "refund", "status": "success"}]
         assert parse.parse_refund(body).line_subtotal == D("40.00")
+
+
+class TestOrderStages:
+    """What shops earning on payment or fulfilment need from order and fulfilment payloads."""
+
+    def test_an_order_says_how_far_it_is_fulfilled(self):
+        assert parse.parse_order(payloads.order(1)).fulfillment_status is None
+        body = payloads.order(1, fulfillment_status=" Fulfilled ")
+        assert parse.parse_order(body).fulfillment_status == "fulfilled"
+        assert (
+            parse.parse_order(payloads.order(1, fulfillment_status="partial")).fulfillment_status == "partial"
+        )
+
+    def test_a_fulfillment_names_its_order_and_status(self):
+        fulfillment = parse.parse_fulfillment(payloads.fulfillment(5, 77, status="SUCCESS"))
+        assert (fulfillment.shopify_order_id, fulfillment.status) == (77, "success")
+        assert parse.parse_fulfillment({"order_id": "77"}).status is None
+
+    @pytest.mark.parametrize("body", [{}, {"order_id": None}, {"order_id": "x"}, {"order_id": -1}])
+    def test_a_fulfillment_without_its_order_is_refused(self, body):
+        with pytest.raises(parse.PayloadError):
+            parse.parse_fulfillment(body)
+
+    def test_a_stage_payload_is_read_for_its_order_only(self):
+        assert parse.parse_order_id({"id": 9, "line_items": "not a list"}) == 9
+        with pytest.raises(parse.PayloadError):
+            parse.parse_order_id({"id": True})

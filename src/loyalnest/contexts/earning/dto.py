@@ -33,6 +33,9 @@ class PurchaseRuleDTO:
     pending_days: int
     # Whether test orders (Shopify's test mode) earn: for shops trying their program out.
     test_orders_earn: bool = False
+    # The stage of an order at which it earns (``rules.EARN_ON``): order_created,
+    # order_paid or order_fulfilled.
+    earn_on: str = "order_created"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ class ProgramSettingsDTO:
         return self.purchase.test_orders_earn
 
     @property
+    def earn_on(self) -> str:
+        return self.purchase.earn_on
+
+    @property
     def expiry_policy(self) -> str:
         return self.expiry.expiry_policy
 
@@ -122,6 +129,7 @@ class ProgramSettingsUpdate:
     expiry_days: int | None = None
     pending_days: int | None = None
     test_orders_earn: bool | None = None
+    earn_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,9 @@ class OrderFacts:
     test: bool = False
     financial_status: str | None = None
     cancelled: bool = False
+    # Shopify's ``fulfillment_status`` (lower-case, e.g. "fulfilled", "partial"), for
+    # shops that earn on fulfilment.
+    fulfillment_status: str | None = None
 
 
 @dataclass(frozen=True)

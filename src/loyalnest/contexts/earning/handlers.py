@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from loyalnest.contexts.earning import commands, orders, purchase
+from loyalnest.contexts.earning import commands, orders, purchase, rules
 from loyalnest.contexts.earning.dto import OrderFacts, OrderLine, RefundFacts, RefundLine
 from loyalnest.contexts.merchants.events import ShopInstalled
 from loyalnest.contexts.webhooks.events import (
     CustomerUpserted,
     OrderCancelled,
+    OrderFulfilled,
+    OrderPaid,
     OrderPlaced,
     ProductUpdated,
     RefundCreated,
@@ -55,6 +57,7 @@ def _order_facts(event: OrderPlaced, customer_id: int) -> OrderFacts:
         test=event.test,
         financial_status=event.financial_status,
         cancelled=event.cancelled,
+        fulfillment_status=event.fulfillment_status,
     )
 
 
@@ -68,6 +71,26 @@ async def award_orders(uow: UnitOfWork, events: Sequence[OrderPlaced]) -> None:
             by_shop.setdefault(event.merchant_id, []).append(_order_facts(event, event.customer_id))
     for merchant_id, facts in by_shop.items():
         await orders.award_orders(uow, merchant_id, facts)
+
+
+async def _reach_stage(uow: UnitOfWork, events: Sequence[OrderPaid | OrderFulfilled], stage: str) -> None:
+    by_shop: dict[int, list[int]] = {}
+    for event in events:
+        by_shop.setdefault(event.merchant_id, []).append(event.shopify_order_id)
+    for merchant_id, order_ids in by_shop.items():
+        await orders.reach_stage(uow, merchant_id, order_ids, stage)
+
+
+@handles(OrderPaid)
+async def orders_paid(uow: UnitOfWork, events: Sequence[OrderPaid]) -> None:
+    """Shops that earn once orders are paid: the points waiting for payment."""
+    await _reach_stage(uow, events, rules.EARN_ON_PAID)
+
+
+@handles(OrderFulfilled)
+async def orders_fulfilled(uow: UnitOfWork, events: Sequence[OrderFulfilled]) -> None:
+    """Shops that earn once orders are fulfilled: the points waiting for fulfilment."""
+    await _reach_stage(uow, events, rules.EARN_ON_FULFILLED)
 
 
 @handles(OrderCancelled)

@@ -62,6 +62,9 @@ class PurchaseRule(SQLModel, table=True):
         CheckConstraint("rounding IN ('down', 'nearest', 'up')", name="ck_purchase_rules_rounding"),
         CheckConstraint("pending_days >= 0", name="ck_purchase_rules_pending_days"),
         CheckConstraint(
+            "earn_on IN ('order_created', 'order_paid', 'order_fulfilled')", name="ck_purchase_rules_earn_on"
+        ),
+        CheckConstraint(
             "min_order_amount IS NULL OR min_order_amount > 0", name="ck_purchase_rules_min_order_amount"
         ),
     )
@@ -98,6 +101,12 @@ class PurchaseRule(SQLModel, table=True):
     # trying its program out, says so.
     test_orders_earn: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    # The stage of an order at which it earns (``rules.EARN_ON``): created (orders/create),
+    # paid (orders/paid) or fulfilled (orders/fulfilled, a successful fulfillment).
+    earn_on: str = Field(
+        default="order_created",
+        sa_column=Column(String(16), nullable=False, server_default="order_created"),
     )
     # The program settings' last change (this rule's or the points expiry policy's,
     # changed together on the settings screen).
@@ -149,7 +158,8 @@ class PendingPoints(SQLModel, table=True):
     """An order's points held back for the shop's pending period: not spendable, not in
     the balance or the ledger. the release pass (``points.release_pending``) posts them as the order's
     ``earn`` once ``release_at`` has passed; a cancellation cancels them and a refund
-    reduces them while they wait."""
+    reduces them while they wait. Where the shop earns once orders are paid or fulfilled,
+    the points wait with no ``release_at`` until that webhook comes."""
 
     __tablename__ = "pending_points"
     __table_args__ = (
@@ -169,7 +179,11 @@ class PendingPoints(SQLModel, table=True):
     customer_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     # What will be released: the order's points less what refunds took meanwhile.
     points: int = Field(sa_column=Column(BigInteger, nullable=False))
-    release_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # Null while the order has not reached the stage the shop earns at (paid, fulfilled):
+    # the stage's webhook sets it; the release pass never sees a null date as due.
+    release_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
     status: str = Field(
         default="pending", sa_column=Column(String(16), nullable=False, server_default="pending")
     )
@@ -230,6 +244,10 @@ class OrderPoints(SQLModel, table=True):
     # (``rules.SKIP_REASONS``: a test order, voided, cancelled in its own payload, in
     # another currency than the shop's); null when it earned, or is not known yet.
     skip_reason: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    # The stages the order has reached (orders/paid, orders/fulfilled or a successful
+    # fulfillment, or its own payload saying so), whichever of its webhooks came first.
+    paid: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
+    fulfilled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
     updated_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),

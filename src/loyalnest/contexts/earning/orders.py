@@ -1,5 +1,6 @@
 """Orders and what they earn: the purchase rule applied to each order (eligible
-amount, excluded products and tags, minimum, rounding), points held as pending, and
+amount, excluded products and tags, minimum, rounding), points held as pending (for
+the pending period, or until the order is paid or fulfilled where the shop earns then), and
 what cancellations and refunds take back, whichever of an order's webhooks arrives
 first. The ``order_points`` row of an order is locked by every one of them, so they are
 handled one at a time; each posting has a key of its own, so replays change nothing.
@@ -192,6 +193,10 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         row.eligible_amount = eligible
         row.currency = order.currency
         row.taxes_included = order.taxes_included
+        # the stages the payload itself shows; orders/paid or a fulfilment that came
+        # first has already set them on the row
+        row.paid = row.paid or rules.is_paid(order.financial_status)
+        row.fulfilled = row.fulfilled or rules.is_fulfilled(order.fulfillment_status)
         changed.append(row)
         if row.cancelled:
             continue  # the cancellation came first: nothing to award, nothing to leave behind
@@ -216,6 +221,13 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
             continue
         earned = _purchase_points(order, eligible, settings)
         if earned <= 0:
+            continue
+        if not rules.stage_reached(settings.earn_on, paid=row.paid, fulfilled=row.fulfilled):
+            # the shop earns once the order is paid or fulfilled: the points wait, with
+            # no release date, for that webhook (``reach_stage``); refunds and a
+            # cancellation meanwhile lower or cancel them like any pending points
+            held.append(repository.PendingRow(order_id, order.customer_id, earned, None, "pending"))
+            row.points_earned = earned
             continue
         if settings.pending_days > 0:
             # held back for the pending period: ``release_pending`` posts them later
@@ -292,6 +304,37 @@ async def refund_order(uow: UnitOfWork, *, merchant_id: int, refund: RefundFacts
         row.customer_id = refund.customer_id
     await _reverse_to_target(uow, merchant_id, row, key=f"refund:{refund.shopify_refund_id}")
     await repository.update_orders(uow.session, merchant_id, [row])
+
+
+async def reach_stage(uow: UnitOfWork, merchant_id: int, shopify_order_ids: Sequence[int], stage: str) -> int:
+    """Orders paid (``stage`` ``rules.EARN_ON_PAID``) or fulfilled (``EARN_ON_FULFILLED``),
+    from their orders/paid, orders/fulfilled or successful fulfillments/create. The order
+    rows are locked (and created: the stage's webhook may come before orders/create,
+    which then finds the stage reached) and the stage recorded. Where the shop earns at
+    this stage, the points waiting for it get their release date: the pending period
+    from now, or, with none, they are posted at once as the order's ``earn``, the key
+    every other path uses, so a replayed webhook posts nothing twice. Returns the
+    points posted now."""
+    rows = await repository.upsert_orders(uow.session, merchant_id, shopify_order_ids)
+    changed: list[OrderRow] = []
+    for row in rows.values():
+        if stage == rules.EARN_ON_PAID and not row.paid:
+            row.paid = True
+            changed.append(row)
+        elif stage == rules.EARN_ON_FULFILLED and not row.fulfilled:
+            row.fulfilled = True
+            changed.append(row)
+    await repository.update_orders(uow.session, merchant_id, changed)
+    settings = await purchase_rule_in(uow, merchant_id)
+    if settings.earn_on != stage:
+        return 0
+    now = utcnow()
+    scheduled = await repository.schedule_waiting(
+        uow.session, merchant_id, list(rows), now + timedelta(days=settings.pending_days)
+    )
+    if settings.pending_days > 0 or not scheduled:
+        return 0  # the release pass posts them when their period is over
+    return await release_pending(uow, merchant_id, scheduled)
 
 
 async def release_pending(uow: UnitOfWork, merchant_id: int, shopify_order_ids: Sequence[int]) -> int:

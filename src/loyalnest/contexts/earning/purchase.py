@@ -4,6 +4,7 @@ transaction under one audit row (``update_program_settings``)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from loyalnest.contexts.audit import api as audit
@@ -36,6 +37,7 @@ def to_dto(row: PurchaseRow) -> PurchaseRuleDTO:
         excluded_product_tags=tuple(row.excluded_product_tags or ()),
         pending_days=row.pending_days,
         test_orders_earn=row.test_orders_earn,
+        earn_on=row.earn_on,
     )
 
 
@@ -71,6 +73,7 @@ def _validate(update: ProgramSettingsUpdate) -> None:
     )
     points.validate_expiry(update.expiry_policy, update.expiry_days)
     rules.validate_pending_days(update.pending_days)
+    rules.validate_earn_on(update.earn_on)
 
 
 def _wanted(update: ProgramSettingsUpdate) -> dict[str, object]:
@@ -84,6 +87,7 @@ def _wanted(update: ProgramSettingsUpdate) -> dict[str, object]:
             "purchase_enabled",
             "pending_days",
             "test_orders_earn",
+            "earn_on",
         )
         if getattr(update, name) is not None
     }
@@ -96,6 +100,20 @@ def _wanted(update: ProgramSettingsUpdate) -> dict[str, object]:
             sorted({rules.normalise_tag(t) for t in update.excluded_product_tags})
         )
     return wanted
+
+
+async def _schedule_reached(uow: UnitOfWork, merchant_id: int, rule: PurchaseRuleDTO) -> None:
+    """After the shop changed when orders earn: points waiting for a stage their order
+    has reached under the new choice (every waiting order, for ORDER_CREATED) get their
+    release date, the pending period from now; the release pass posts them. Their order
+    rows are locked first, in order, as every order webhook does."""
+    waiting = await repository.waiting_at_stage(uow.session, merchant_id, rule.earn_on)
+    if not waiting:
+        return
+    await repository.upsert_orders(uow.session, merchant_id, waiting)
+    await repository.schedule_waiting(
+        uow.session, merchant_id, waiting, utcnow() + timedelta(days=rule.pending_days)
+    )
 
 
 async def update_program_settings(
@@ -123,6 +141,8 @@ async def update_program_settings(
     values["updated_at"] = max(utcnow(), expiry.after.updated_at)
     after = to_dto(await repository.update_purchase_rule(uow.session, merchant_id, **values))
     uow.forget(PURCHASE_RULE, merchant_id)
+    if "earn_on" in values:
+        await _schedule_reached(uow, merchant_id, after)
     await audit.record(
         uow,
         merchant_id=merchant_id,

@@ -150,6 +150,42 @@ def validate_pending_days(days: int | None) -> None:
         raise ValidationFailed(f"pending days must be between 0 and {MAX_PENDING_DAYS}", field="pendingDays")
 
 
+# The stage of an order at which it earns (the purchase rule's ``earn_on``).
+EARN_ON_CREATED = "order_created"
+EARN_ON_PAID = "order_paid"
+EARN_ON_FULFILLED = "order_fulfilled"
+EARN_ON = (EARN_ON_CREATED, EARN_ON_PAID, EARN_ON_FULFILLED)
+
+
+def validate_earn_on(earn_on: str | None) -> None:
+    if earn_on is not None and earn_on not in EARN_ON:
+        raise ValidationFailed(f"earn on must be one of {', '.join(EARN_ON)}", field="earnOn")
+
+
+# ``financial_status`` values of an order that has been paid (refunds come later and
+# take their share back); ``fulfillment_status`` of an order fulfilled in full.
+PAID_STATUSES = frozenset({"paid", "partially_refunded", "refunded"})
+
+
+def is_paid(financial_status: str | None) -> bool:
+    return financial_status in PAID_STATUSES
+
+
+def is_fulfilled(fulfillment_status: str | None) -> bool:
+    return fulfillment_status == "fulfilled"
+
+
+def stage_reached(earn_on: str, *, paid: bool, fulfilled: bool) -> bool:
+    """Whether an order that is (or is not) ``paid`` and ``fulfilled`` has reached the
+    stage the shop earns at. Each choice looks at its own stage only: a shop earning on
+    fulfilment awards a fulfilled order whether or not Shopify has marked it paid."""
+    if earn_on == EARN_ON_PAID:
+        return paid
+    if earn_on == EARN_ON_FULFILLED:
+        return fulfilled
+    return True
+
+
 def eligible_amount(
     *,
     subtotal: Decimal,

@@ -25,7 +25,9 @@ from loyalnest.contexts.webhooks.events import (
     CustomerRedactRequested,
     CustomerUpserted,
     OrderCancelled,
+    OrderFulfilled,
     OrderLine,
+    OrderPaid,
     OrderPlaced,
     ProductUpdated,
     RefundCreated,
@@ -44,8 +46,9 @@ log = logging.getLogger(__name__)
 ORDERS_CREATE = "orders/create"
 
 Outcome = tuple[str, str | None]  # "processed" / "ignored" / "deferred" / "failed", and the error
-# A row's payload turned into its event (customers resolved on the way).
-Reader = Callable[[UnitOfWork, InboxRow, dict[str, Any]], Awaitable[Event]]
+# A row's payload turned into its event (customers resolved on the way); None: the row
+# tells nothing we act on (e.g. a fulfilment that has not succeeded).
+Reader = Callable[[UnitOfWork, InboxRow, dict[str, Any]], Awaitable[Event | None]]
 
 
 # --- one event per row ------------------------------------------------------------------
@@ -81,6 +84,25 @@ async def _order_cancelled(uow: UnitOfWork, row: InboxRow, body: dict[str, Any])
     return OrderCancelled(
         merchant_id=row.merchant_id, shopify_order_id=order.shopify_order_id, customer_id=customer_id
     )
+
+
+async def _order_paid(uow: UnitOfWork, row: InboxRow, body: dict[str, Any]) -> Event:
+    """orders/paid: for shops that earn once orders are paid."""
+    return OrderPaid(merchant_id=row.merchant_id, shopify_order_id=payloads.parse_order_id(body))
+
+
+async def _order_fulfilled(uow: UnitOfWork, row: InboxRow, body: dict[str, Any]) -> Event:
+    """orders/fulfilled: for shops that earn once orders are fulfilled."""
+    return OrderFulfilled(merchant_id=row.merchant_id, shopify_order_id=payloads.parse_order_id(body))
+
+
+async def _fulfillment_created(uow: UnitOfWork, row: InboxRow, body: dict[str, Any]) -> Event | None:
+    """fulfillments/create: a fulfilment that succeeded fulfils its order; one pending,
+    open, cancelled or failed does not (nothing happens, the row is ignored)."""
+    fulfillment = payloads.parse_fulfillment(body)
+    if fulfillment.status != "success":
+        return None
+    return OrderFulfilled(merchant_id=row.merchant_id, shopify_order_id=fulfillment.shopify_order_id)
 
 
 async def _refund_created(uow: UnitOfWork, row: InboxRow, body: dict[str, Any]) -> Event:
@@ -144,6 +166,9 @@ READERS: dict[str, Reader] = {
     "customers/create": _customer_created,
     "customers/update": _customer_updated,
     "orders/cancelled": _order_cancelled,
+    "orders/paid": _order_paid,
+    "orders/fulfilled": _order_fulfilled,
+    "fulfillments/create": _fulfillment_created,
     "refunds/create": _refund_created,
     "products/create": _product_updated,
     "products/update": _product_updated,
@@ -185,6 +210,8 @@ async def process_row(uow: UnitOfWork, row: InboxRow) -> Outcome:
         return unhandled[1], None
     try:
         event = await reader(uow, row, decrypt_payload(row))
+        if event is None:
+            return "ignored", None
         await uow.publish_events([event])
     except (payloads.PayloadError, orjson.JSONDecodeError) as exc:
         return _rejected(row, exc)
@@ -218,6 +245,7 @@ def _order_placed(merchant_id: int, order: payloads.ParsedOrder, customer_id: in
         test=order.test,
         financial_status=order.financial_status,
         cancelled=order.cancelled,
+        fulfillment_status=order.fulfillment_status,
     )
 
 

@@ -44,6 +44,26 @@ class OrderPlaced(Event):
     test: bool = False
     financial_status: str | None = None
     cancelled: bool = False
+    # ``fulfillment_status`` as Shopify says it (lower-case: "fulfilled", "partial"; None
+    # while nothing is fulfilled).
+    fulfillment_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPaid(Event):
+    """orders/paid (may arrive before its orders/create)."""
+
+    merchant_id: int
+    shopify_order_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFulfilled(Event):
+    """orders/fulfilled, or fulfillments/create with status "success" (either may arrive
+    before its orders/create, and both for one order)."""
+
+    merchant_id: int
+    shopify_order_id: int
 
 
 @dataclass(frozen=True, slots=True)

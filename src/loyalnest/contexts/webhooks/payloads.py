@@ -58,6 +58,8 @@ class ParsedOrder:
     test: bool = False
     financial_status: str | None = None
     cancelled: bool = False
+    # ``fulfillment_status`` lower-case ("fulfilled", "partial"); None while unfulfilled.
+    fulfillment_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,7 @@ def parse_order(payload: dict[str, Any]) -> ParsedOrder:
         test=payload.get("test") is True,
         financial_status=_financial_status(payload.get("financial_status")),
         cancelled=payload.get("cancelled_at") not in (None, ""),
+        fulfillment_status=_status_word(payload.get("fulfillment_status")),
     )
 
 
@@ -318,6 +321,31 @@ def _financial_status(value: Any) -> str | None:
         return None
     status = value.strip().lower()
     return status if status and len(status) <= MAX_STATE_LENGTH else None
+
+
+# ``fulfillment_status`` and a fulfilment's ``status`` are status words too.
+_status_word = _financial_status
+
+
+@dataclass(frozen=True)
+class ParsedFulfillment:
+    shopify_order_id: int
+    # "success" once the goods are out; "pending", "open", "cancelled", "error", "failure"
+    status: str | None
+
+
+def parse_fulfillment(payload: dict[str, Any]) -> ParsedFulfillment:
+    """fulfillments/create: the order it fulfils and its status."""
+    return ParsedFulfillment(
+        shopify_order_id=_id(payload.get("order_id"), "order id"),
+        status=_status_word(payload.get("status")),
+    )
+
+
+def parse_order_id(payload: dict[str, Any]) -> int:
+    """The order of an order payload (orders/paid, orders/fulfilled), nothing else: the
+    rest is orders/create's to read."""
+    return _id(payload.get("id"), "order id")
 
 
 @dataclass(frozen=True)

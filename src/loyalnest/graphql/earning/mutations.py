@@ -25,7 +25,7 @@ from loyalnest.graphql.core.permissions import (
 from loyalnest.graphql.customers.lookup import customer_of_shop
 from loyalnest.graphql.customers.types import Customer
 from loyalnest.graphql.earning.types import EarningRule, EarningTrigger, ReviewWebhook
-from loyalnest.graphql.merchants.types import PointsRounding
+from loyalnest.graphql.merchants.types import OrderEarningStage, PointsRounding
 from loyalnest.graphql.points.types import PointsTransaction
 from loyalnest.platform.errors import DomainError
 
@@ -52,6 +52,9 @@ class PurchaseEarningInput:
     test_orders_earn: bool | None = strawberry.field(
         default=None, description="Let test orders (Shopify's test mode) earn points."
     )
+    earn_on: OrderEarningStage | None = strawberry.field(
+        default=None, description="When orders earn: placed, paid or fulfilled."
+    )
 
 
 @strawberry.input(description="Changes to a way to earn; omitted fields keep their value.")
@@ -73,6 +76,7 @@ def _purchase_update(purchase: PurchaseEarningInput) -> earning.ProgramSettingsU
         min_order_amount=purchase.min_order_amount,
         excluded_product_ids=products,
         test_orders_earn=purchase.test_orders_earn,
+        earn_on=None if purchase.earn_on is None else str(purchase.earn_on.value),
     )
 
 

@@ -9,7 +9,7 @@ from enum import Enum
 import strawberry
 
 from loyalnest.contexts.earning import api as earning
-from loyalnest.graphql.merchants.types import PointsRounding, rate_for_display
+from loyalnest.graphql.merchants.types import OrderEarningStage, PointsRounding, rate_for_display
 
 
 @strawberry.enum(description="A way for customers to earn points.")
@@ -49,6 +49,9 @@ class PurchaseEarning:
     test_orders_earn: bool = strawberry.field(
         description="Whether test orders (Shopify's test mode) earn points; off by default."
     )
+    earn_on: OrderEarningStage = strawberry.field(
+        description="When an order earns: placed (default), paid or fulfilled."
+    )
 
     @classmethod
     def from_dto(cls, dto: earning.PurchaseRuleDTO) -> PurchaseEarning:
@@ -61,6 +64,7 @@ class PurchaseEarning:
             min_order_amount=None if dto.min_order_amount is None else rate_for_display(dto.min_order_amount),
             excluded_product_ids=[strawberry.ID(str(p)) for p in dto.excluded_product_ids],
             test_orders_earn=dto.test_orders_earn,
+            earn_on=OrderEarningStage(dto.earn_on),
         )
 
 

@@ -12,7 +12,12 @@ from loyalnest.contexts.earning import api as earning
 from loyalnest.graphql.core.errors import UserError
 from loyalnest.graphql.core.mutations import Write, mutation
 from loyalnest.graphql.core.permissions import CanManageProgram, IsStaff
-from loyalnest.graphql.merchants.types import PointsExpiryPolicy, PointsRounding, ProgramSettings
+from loyalnest.graphql.merchants.types import (
+    OrderEarningStage,
+    PointsExpiryPolicy,
+    PointsRounding,
+    ProgramSettings,
+)
 
 
 @strawberry.type
@@ -65,6 +70,13 @@ class MerchantsMutation:
             bool | None,
             strawberry.argument(description="Let test orders (Shopify's test mode) earn points."),
         ] = None,
+        earn_on: Annotated[
+            OrderEarningStage | None,
+            strawberry.argument(
+                description="When orders earn: placed, paid or fulfilled. Orders waiting for a stage "
+                "they have reached under the new choice are released after the pending period."
+            ),
+        ] = None,
     ) -> UpdateProgramSettingsPayload:
         staff = info.context.staff
         products = None if excluded_product_ids is None else earning.parse_product_ids(excluded_product_ids)
@@ -81,6 +93,7 @@ class MerchantsMutation:
             expiry_days=expiry_days,
             pending_days=pending_days,
             test_orders_earn=test_orders_earn,
+            earn_on=None if earn_on is None else str(earn_on.value),
         )
         settings = await earning.update_program_settings(
             write.uow, merchant_id=staff.merchant_id, actor=staff.actor, update=update

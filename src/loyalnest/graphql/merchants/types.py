@@ -39,6 +39,23 @@ class PointsExpiryPolicy(Enum):
     )
 
 
+@strawberry.enum(description="The stage of an order at which its points are earned.")
+class OrderEarningStage(Enum):
+    ORDER_CREATED = strawberry.enum_value(
+        "order_created", description="When the order is placed (orders/create); the default."
+    )
+    ORDER_PAID = strawberry.enum_value(
+        "order_paid",
+        description="When the order is paid (orders/paid, or an order placed already paid). "
+        "Until then its points wait as pending.",
+    )
+    ORDER_FULFILLED = strawberry.enum_value(
+        "order_fulfilled",
+        description="When the order is fulfilled (orders/fulfilled, or its first successful "
+        "fulfillment). Until then its points wait as pending.",
+    )
+
+
 # The rate is stored with 4 decimal places; always show it that way, whether it comes
 # from a read or straight from an update ("2.5", "2.50" and "25E-1" are "2.5000").
 RATE_PLACES = Decimal("0.0001")
@@ -84,6 +101,10 @@ class ProgramSettings:
         "default, for shops trying their program out. Cancelled and voided orders, and orders in "
         "another currency than the shop's, never earn."
     )
+    earn_on: OrderEarningStage = strawberry.field(
+        description="When an order earns: placed (default), paid or fulfilled. Points of an order "
+        "that has not reached the stage wait as pending; `pendingDays` counts from the stage."
+    )
 
     @classmethod
     def compose(cls, purchase: earning.PurchaseRuleDTO, expiry: points.ExpiryPolicyDTO) -> ProgramSettings:
@@ -105,6 +126,7 @@ class ProgramSettings:
             expiry_days=expiry.expiry_days,
             pending_days=purchase.pending_days,
             test_orders_earn=purchase.test_orders_earn,
+            earn_on=OrderEarningStage(purchase.earn_on),
         )
 
     @classmethod

@@ -17,7 +17,9 @@ from loyalnest.contexts.earning.repository.pending import (
     insert_pending,
     lock_pending,
     pending_points,
+    schedule_waiting,
     update_pending,
+    waiting_at_stage,
 )
 from loyalnest.contexts.earning.repository.purchase import (
     PurchaseRow,
@@ -61,6 +63,7 @@ __all__ = [
     "pending_points",
     "products_tagged",
     "replace_secret",
+    "schedule_waiting",
     "settle_provisional_refunds",
     "update_earning_rule",
     "update_orders",
@@ -69,4 +72,5 @@ __all__ = [
     "upsert_order",
     "upsert_orders",
     "upsert_product_tags",
+    "waiting_at_stage",
 ]

@@ -30,11 +30,14 @@ class OrderRow:
     cancelled: bool
     points_lapsed: int
     skip_reason: str | None
+    # the stages reached (orders/paid, fulfilment), whichever webhook told us first
+    paid: bool
+    fulfilled: bool
 
 
 _ORDER_COLUMNS = (
     "merchant_id, shopify_order_id, customer_id, eligible_amount, currency, taxes_included,"
-    " points_earned, points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason"
+    " points_earned, points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason, paid, fulfilled"
 )
 
 
@@ -70,12 +73,12 @@ SET customer_id = u.customer_id, eligible_amount = u.eligible_amount, currency =
     taxes_included = u.taxes_included, points_earned = u.points_earned,
     points_reversed = u.points_reversed, refunded_amount = u.refunded_amount,
     cancelled = u.cancelled, points_lapsed = u.points_lapsed, skip_reason = u.skip_reason,
-    updated_at = now()
+    paid = u.paid, fulfilled = u.fulfilled, updated_at = now()
 FROM unnest(
     $2::bigint[], $3::bigint[], $4::numeric[], $5::text[], $6::boolean[], $7::bigint[], $8::bigint[],
-    $9::numeric[], $10::boolean[], $11::bigint[], $12::text[]
+    $9::numeric[], $10::boolean[], $11::bigint[], $12::text[], $13::boolean[], $14::boolean[]
 ) AS u(shopify_order_id, customer_id, eligible_amount, currency, taxes_included, points_earned,
-    points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason)
+    points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason, paid, fulfilled)
 WHERE o.merchant_id = $1 AND o.shopify_order_id = u.shopify_order_id
 """
 
@@ -99,6 +102,8 @@ async def update_orders(session: AsyncSession, merchant_id: int, rows: Sequence[
         [r.cancelled for r in rows],
         [r.points_lapsed for r in rows],
         [r.skip_reason for r in rows],
+        [r.paid for r in rows],
+        [r.fulfilled for r in rows],
     )
 
 

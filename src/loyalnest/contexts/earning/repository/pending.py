@@ -18,7 +18,8 @@ class PendingRow:
     shopify_order_id: int
     customer_id: int
     points: int
-    release_at: datetime
+    # None: waiting for the order to reach the stage the shop earns at
+    release_at: datetime | None
     status: str
 
 
@@ -89,6 +90,43 @@ async def update_pending(session: AsyncSession, merchant_id: int, rows: Sequence
         [r.points for r in rows],
         [r.status for r in rows],
     )
+
+
+_SCHEDULE_WAITING = """
+UPDATE pending_points SET release_at = $3, updated_at = now()
+WHERE merchant_id = $1 AND shopify_order_id = ANY($2::bigint[]) AND status = 'pending'
+    AND release_at IS NULL
+RETURNING shopify_order_id
+"""
+
+
+async def schedule_waiting(
+    session: AsyncSession, merchant_id: int, shopify_order_ids: Sequence[int], release_at: datetime
+) -> list[int]:
+    """Give the orders' points that wait for their stage (no release date) the date
+    they become spendable; returns those orders. Their order rows are locked by the
+    caller."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        _SCHEDULE_WAITING, merchant_id, sorted(set(shopify_order_ids)), release_at
+    )
+    return sorted(int(r[0]) for r in records)
+
+
+_WAITING_AT_STAGE = """
+SELECT o.shopify_order_id FROM order_points o
+JOIN pending_points p ON p.merchant_id = o.merchant_id AND p.shopify_order_id = o.shopify_order_id
+WHERE o.merchant_id = $1 AND p.status = 'pending' AND p.release_at IS NULL
+    AND ($2 = 'order_created' OR ($2 = 'order_paid' AND o.paid) OR ($2 = 'order_fulfilled' AND o.fulfilled))
+ORDER BY o.shopify_order_id
+"""
+
+
+async def waiting_at_stage(session: AsyncSession, merchant_id: int, earn_on: str) -> list[int]:
+    """Orders whose points wait for a stage though they have reached ``earn_on`` (after
+    the shop changed when orders earn)."""
+    connection = await driver_connection(session)
+    return [int(r[0]) for r in await connection.fetch(_WAITING_AT_STAGE, merchant_id, earn_on)]
 
 
 _DUE_PENDING = """

@@ -34,6 +34,7 @@ class PurchaseRow:
     pending_days: int
     updated_at: datetime
     test_orders_earn: bool
+    earn_on: str
 
 
 _NAMES = (
@@ -49,6 +50,7 @@ _NAMES = (
     "pending_days",
     "updated_at",
     "test_orders_earn",
+    "earn_on",
 )
 _TABLE = PurchaseRule.__table__  # type: ignore[attr-defined]
 _COLUMNS = tuple(_TABLE.c[name] for name in _NAMES)
