@@ -84,3 +84,61 @@ def test_production_refuses_empty_values_and_dev_key_material_under_another_id()
 def test_malformed_encryption_keys_fail_at_startup(keys):
     with pytest.raises(ValidationError, match="LOYALNEST_ENCRYPTION_KEYS"):
         Settings(encryption_keys=keys)
+
+
+def test_cors_origins_default_to_none():
+    assert Settings(_env_file=None).cors_origin_list == ()
+
+
+def test_cors_origins_are_a_comma_separated_list_of_exact_origins():
+    settings = Settings(cors_origins=" https://dash.example.com ,https://extensions.shopifycdn.com,")
+    assert settings.cors_origin_list == ("https://dash.example.com", "https://extensions.shopifycdn.com")
+    assert Settings(cors_origins="http://localhost:5173").cors_origin_list == ("http://localhost:5173",)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "*",
+        "https://*.example.com",
+        "https://dash.example.com/",  # a browser's Origin has no trailing slash
+        "https://dash.example.com/app",
+        "dash.example.com",
+        "https://Dash.Example.com",
+        "https://ok.example.com,null",
+    ],
+)
+def test_cors_origins_that_could_never_match_or_match_everyone_are_refused(value):
+    with pytest.raises(ValidationError) as error:
+        Settings(cors_origins=value)
+    assert "LOYALNEST_CORS_ORIGINS" in str(error.value)
+
+
+def test_limits_and_timeouts_have_safe_defaults_and_refuse_nonsense():
+    settings = Settings(_env_file=None)
+    assert settings.graphql_max_body_bytes == 256 * 1024
+    assert settings.http_header_timeout_seconds == 10
+    assert settings.http_body_timeout_seconds == 30
+    assert settings.http_keep_alive_seconds == 5
+    for field, value in (
+        ("graphql_max_body_bytes", 0),
+        ("http_header_timeout_seconds", 0),
+        ("http_body_timeout_seconds", -1),
+        ("http_keep_alive_seconds", 0),
+    ):
+        with pytest.raises(ValidationError):
+            Settings(**{field: value})
+
+
+def test_every_variable_the_compose_file_sets_is_a_setting():
+    """docker/compose.yaml passes the limits and timeouts through: a misspelt name would
+    be silently ignored (extra="ignore") and the container would run on defaults."""
+    from pathlib import Path
+
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).parents[1] / "docker" / "compose.yaml").read_text())
+    names = set(compose["x-loyalnest-env"]) | set(compose["services"]["worker"]["environment"])
+    fields = {f"LOYALNEST_{name.upper()}" for name in Settings.model_fields}
+    assert {name for name in names if name.startswith("LOYALNEST_")} - fields == set()
+    assert {"LOYALNEST_CORS_ORIGINS", "LOYALNEST_HTTP_HEADER_TIMEOUT_SECONDS"} <= names

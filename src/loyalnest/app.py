@@ -9,33 +9,52 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp
 
 from loyalnest import contexts
 from loyalnest.graphql.core.view import AppProxyGraphQL, StaffGraphQL
 from loyalnest.graphql.schema import build_schema
+from loyalnest.http.connection import guarded_http_protocol
+from loyalnest.http.cors import cors_middleware
 from loyalnest.http.health import health, metrics_endpoint, ready
+from loyalnest.http.limits import BodyLimits
 from loyalnest.http.reviews import review_webhook
+from loyalnest.http.security_headers import SecurityHeaders
 from loyalnest.http.webhooks import shopify_webhook
 from loyalnest.platform.db import dispose_engine
 from loyalnest.platform.redis import close_async_redis
 from loyalnest.settings import Settings, get_settings
 
 
-def server_config(app: Any, *, host: str, port: int) -> uvicorn.Config:
-    """How every LoyalNest API process is served (``loyalnest serve``/``run`` and the
-    bench's bare-Strawberry baseline, which must run on identical server settings)."""
+def server_config(app: Any, *, host: str, port: int, settings: Settings | None = None) -> uvicorn.Config:
+    """How every LoyalNest API process is served (``loyalnest serve``/``run``, the Docker
+    image's ``loyalnest serve``, and the bench's bare-Strawberry baseline, which must run
+    on identical server settings)."""
+    # the app's own settings when it is ours; the environment's for the bare baseline
+    settings = settings or getattr(getattr(app, "state", None), "settings", None) or get_settings()
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        # httptools, with a deadline and a size cap on request headers (http/connection.py)
+        http=guarded_http_protocol(settings.http_header_timeout_seconds),
+        timeout_keep_alive=settings.http_keep_alive_seconds,
         log_config=None,
         access_log=False,
         ws="websockets-sansio",
+        # a graphql-transport-ws message carries one operation: the same cap as a POST
+        ws_max_size=settings.graphql_max_body_bytes,
         timeout_graceful_shutdown=5,
     )
+
+
+class _App(Starlette):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's ServerErrorMiddleware, so its 500 answers carry them too.
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -58,7 +77,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await close_async_redis()
         await dispose_engine()
 
-    app = Starlette(
+    middleware = [
+        cors_middleware(settings),
+        # inside CORS, so a browser can read its 413/408 answers
+        Middleware(
+            BodyLimits,
+            max_body_bytes=settings.graphql_max_body_bytes,
+            body_timeout_seconds=settings.http_body_timeout_seconds,
+        ),
+    ]
+    app = _App(
+        middleware=[m for m in middleware if m is not None],
         routes=[
             Route("/graphql", staff_graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", staff_graphql),

@@ -7,6 +7,7 @@ start while any of them is still a dev secret.
 from __future__ import annotations
 
 import base64
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,8 @@ DEV_SHOPIFY_API_KEY = "loyalnest-dev-api-key"
 DEV_SHOPIFY_API_SECRET = "loyalnest-dev-api-secret-not-for-production"
 DEV_ENCRYPTION_KEYS = "dev1:" + base64.b64encode(b"loyalnest-dev-encryption-key-32b").decode()
 DEV_BLIND_INDEX_KEY = base64.b64encode(b"loyalnest-dev-blind-index-key-32").decode()
+# scheme://host[:port], as browsers send it in the Origin header
+CORS_ORIGIN = re.compile(r"https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?")
 
 
 class Settings(BaseSettings):
@@ -60,6 +63,25 @@ class Settings(BaseSettings):
     graphql_fast_path: bool = True
 
     webhook_max_body_bytes: int = 1024 * 1024
+    # Request bodies on /graphql and /proxy/graphql (and any other route that does not cap
+    # its own). A document is at most max_tokens tokens (tens of KiB even with long string
+    # arguments) and no mutation takes bulk input, so 256 KiB is ten times what a real
+    # client sends while 1,000 bodies in flight stay under 256 MiB.
+    graphql_max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+
+    # Browser origins allowed to call the API cross-origin (CORS), comma-separated, e.g.
+    # "https://dashboard.example.com,https://extensions.shopifycdn.com" (the second is
+    # where Shopify's checkout and customer-account UI extensions run). Empty: no CORS
+    # headers at all. Exact origins only: "*" is refused.
+    cors_origins: str = ""
+
+    # Slow clients (app.server_config and http/limits.py). Headers must arrive within
+    # the first (408 and closed otherwise), the whole body within the second counted
+    # from the end of the headers (408). Idle keep-alive connections close after the
+    # third; behind a load balancer, set it above the balancer's idle timeout.
+    http_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    http_body_timeout_seconds: float = Field(default=30.0, gt=0)
+    http_keep_alive_seconds: int = Field(default=5, ge=1)
     # Inbox rows still unprocessed after this many seconds are re-enqueued by the relay.
     relay_stale_after_seconds: float = 30.0
     relay_interval_seconds: float = 10.0
@@ -86,6 +108,22 @@ class Settings(BaseSettings):
     worker_metrics_port: int = 9191
     # loopback by default; a container exposing it to a scraper sets 0.0.0.0
     worker_metrics_host: str = "127.0.0.1"
+
+    @property
+    def cors_origin_list(self) -> tuple[str, ...]:
+        return tuple(origin for origin in (o.strip() for o in self.cors_origins.split(",")) if origin)
+
+    @model_validator(mode="after")
+    def _check_cors_origins(self) -> Settings:
+        # A browser's Origin is exactly scheme://host[:port], lower-case, no path and no
+        # trailing slash; anything else would never match and silently allow nothing.
+        for origin in self.cors_origin_list:
+            if not CORS_ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"LOYALNEST_CORS_ORIGINS: {origin!r} is not an origin; list exact origins like"
+                    " https://dashboard.example.com (lower-case, no path, no trailing slash, no '*')"
+                )
+        return self
 
     @model_validator(mode="after")
     def _check_keys_and_production_secrets(self) -> Settings:

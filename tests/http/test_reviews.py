@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import uuid
 from typing import Any
 
 import orjson
@@ -246,3 +247,51 @@ async def test_unknown_shop_provider_or_missing_shop(program_shop, reviewer):
     assert missing.status_code == 400
     get = await program_shop.http.get(f"/webhooks/reviews/judgeme?shop={program_shop.domain}")
     assert get.status_code == 405
+
+
+async def test_unknown_shops_are_not_remembered(program_shop, reviewer):
+    """A ?shop= chosen by an unauthenticated caller must leave nothing behind: every
+    remembered miss would be memory anyone can fill."""
+    from loyalnest.contexts.merchants import queries as merchant_queries
+
+    _, email, secret = reviewer
+    domains = [f"probe{uuid.uuid4().hex[:12]}.myshopify.com" for _ in range(20)]
+    for domain in domains:
+        answer = await post_review(program_shop, "judgeme", _judgeme(email), secret=secret, shop_param=domain)
+        assert answer.status_code == 404
+    assert not [domain for domain in domains if domain in merchant_queries._domain_cache]
+
+
+@pytest.mark.parametrize(
+    ("shop_param", "signature", "status"),
+    [
+        ("evil.example.com", "sha256=" + "00" * 32, 400),  # not a shop domain
+        ("x" * 5000 + ".myshopify.com", "sha256=" + "00" * 32, 400),
+        ("{shop}", "not-a-signature", 401),  # no HMAC-SHA256 could look like that
+        ("{shop}", "a" * 10_000, 401),
+    ],
+)
+async def test_what_can_be_refused_without_the_database_is_refused_before_any_lookup(
+    program_shop, reviewer, monkeypatch, shop_param, signature, status
+):
+    from loyalnest.contexts.merchants import queries as merchant_queries
+
+    _, email, _ = reviewer
+    lookups: list[str] = []
+    real = merchant_queries.get_by_domain
+
+    async def counting(domain: str):
+        lookups.append(domain)
+        return await real(domain)
+
+    monkeypatch.setattr(merchant_queries, "get_by_domain", counting)
+    merchant_queries.forget_domain(program_shop.domain)
+    answer = await post_review(
+        program_shop,
+        "judgeme",
+        _judgeme(email),
+        signature=signature,
+        shop_param=shop_param.replace("{shop}", program_shop.domain),
+    )
+    assert answer.status_code == status, answer.text
+    assert lookups == []

@@ -281,3 +281,48 @@ class TestAccepted:
         await drain()
         assert [e["delta"] for e in await ledger_rows(shop.id)] == [50]
         assert [e["delta"] for e in await ledger_rows(other.id)] == [50]
+
+
+class TestMetricLabels:
+    """/metrics keeps one series per label value for the life of the process: labels
+    come only from verified requests and a known set of topics."""
+
+    async def _metrics(self, shop) -> str:
+        response = await shop.http.get("/metrics")
+        assert response.status_code == 200
+        return response.text
+
+    async def test_unsigned_topics_never_become_labels(self, shop, drain):
+        topics = [f"probe/{uuid.uuid4().hex}" for _ in range(5)]
+        for topic in topics:
+            forged = await _post(shop, orjson.dumps(ORDER), topic=topic, hmac="forged")
+            assert forged.status_code == 401
+        too_large = await _post(shop, _big_body(), topic=topics[0])
+        assert too_large.status_code == 413
+        metrics = await self._metrics(shop)
+        assert not [topic for topic in topics if topic in metrics]
+        assert 'outcome="bad_signature",topic="unverified"' in metrics
+        assert 'outcome="too_large",topic="unverified"' in metrics
+        await _assert_nothing_stored(shop, drain)
+
+    async def test_signed_topics_outside_the_known_set_are_labelled_other(self, shop, drain):
+        topic = f"collections/{uuid.uuid4().hex[:20]}"
+        response = await shop.webhook(topic, {"id": 5})
+        assert response.status_code == 200
+        metrics = await self._metrics(shop)
+        assert topic not in metrics
+        assert 'outcome="accepted",topic="other"' in metrics
+        await drain()
+        [row] = await inbox_rows(shop.id)
+        assert row["topic"] == topic  # stored as sent: only the label is folded
+
+    async def test_known_topics_keep_their_label(self, shop, drain):
+        assert (await shop.webhook("orders/create", ORDER)).status_code == 200
+        assert 'outcome="accepted",topic="orders/create"' in await self._metrics(shop)
+        await drain()
+
+    def test_every_topic_the_app_processes_has_its_own_label(self):
+        from loyalnest.contexts.webhooks.commands import READERS, UNHANDLED_OUTCOMES
+        from loyalnest.http.webhooks import METRIC_TOPICS
+
+        assert set(READERS) | set(UNHANDLED_OUTCOMES) <= METRIC_TOPICS

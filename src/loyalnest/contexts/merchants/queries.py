@@ -12,11 +12,12 @@ from loyalnest.platform.db import read_session
 from loyalnest.platform.uow import UnitOfWork
 
 # Shops are looked up on every webhook and every request; a short per-process cache
-# keeps that off the database. 30 s is how long an uninstalled shop may still be seen;
-# unknown domains are remembered briefly so a flood for a bogus shop stays cheap while a
-# freshly installed shop is seen within 2 s.
+# keeps that off the database. 30 s is how long an uninstalled shop may still be seen.
+# Unknown domains are not remembered: the name often comes from an unauthenticated
+# caller (a review webhook's ?shop=, an app-proxy query) and every miss kept would be
+# memory anyone can fill; a miss costs one indexed lookup, and a freshly installed shop
+# is seen at once.
 _DOMAIN_CACHE_SECONDS = 30.0
-_UNKNOWN_DOMAIN_CACHE_SECONDS = 2.0
 _domain_cache: dict[str, tuple[float, MerchantDTO | None]] = {}
 
 
@@ -51,8 +52,10 @@ async def get_by_domain_cached(shop_domain: str) -> MerchantDTO | None:
     if hit is not None and hit[0] > now:
         return hit[1]
     merchant = await get_by_domain(shop_domain)
-    ttl = _DOMAIN_CACHE_SECONDS if merchant is not None else _UNKNOWN_DOMAIN_CACHE_SECONDS
-    _domain_cache[shop_domain] = (now + ttl, merchant)
+    if merchant is None:
+        _domain_cache.pop(shop_domain, None)
+    else:
+        _domain_cache[shop_domain] = (now + _DOMAIN_CACHE_SECONDS, merchant)
     return merchant
 
 

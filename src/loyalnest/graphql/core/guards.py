@@ -12,13 +12,18 @@ document is a frozen dataclass tree: hashing it walks every node of the query on
 request. The parse cache hands back the same document object for the same query text,
 so identity is as good a key and costs nothing. Each entry keeps its document alive,
 so the id it is filed under cannot be reused by another document meanwhile.
+
+Both caches are bounded by what they hold, not by how many entries: a parsed document
+costs about 450-550 bytes per token (its tokens stay linked from the AST), so a count
+bound of 1,000 let 1,400 unique 2,000-token documents hold 1.2 GiB. Each entry is
+weighed when it is stored (a walk of its tokens, cheap next to the parse or validation
+that produced it) and the least recently used go once the total passes the budget.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graphql import ASTValidationRule
@@ -26,24 +31,88 @@ from graphql.language.parser import parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+# Upper bounds measured on graphql-core 3.3 documents (tracemalloc): the token, its AST
+# node and their locations; the text a token carries (names, strings, comments) on top.
+TOKEN_BYTES = 600
+ERROR_BYTES = 1000
+# Per cache: the parse cache and the validation cache may each hold this much.
+DEFAULT_CACHE_BYTES = 32 * 1024 * 1024
+
+
+def document_weight(document: Any) -> int:
+    """Estimated bytes a parsed document keeps alive."""
+    loc = getattr(document, "loc", None)
+    token = loc.start_token if loc is not None else None
+    if token is None:  # parsed without locations: only the tokens' count is unknown
+        return TOKEN_BYTES
+    weight = 0
+    while token is not None:
+        weight += TOKEN_BYTES + len(token.value or "")
+        token = token.next
+    return weight
+
+
+class WeighedLRU:
+    """An LRU map bounded by the total weight of its entries. An entry heavier than the
+    whole budget is not kept at all."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.total_bytes = 0
+        self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Any) -> Any | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries.move_to_end(key)
+        return entry[0]
+
+    def put(self, key: Any, value: Any, weight: int) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.total_bytes -= old[1]
+        if weight > self.max_bytes:
+            return
+        self._entries[key] = (value, weight)
+        self.total_bytes += weight
+        while self.total_bytes > self.max_bytes:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self.total_bytes -= evicted
+
+
+class DocumentParses:
+    """Parsed documents by query text and parse options, shared by every request."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.cache = WeighedLRU(max_bytes)
+
+    def __call__(self, query: Any, **options: Any) -> Any:  # str; Strawberry types it str | None
+        key = (query, tuple(options.items()))  # always {"max_tokens": n}, in one order
+        document = self.cache.get(key)
+        if document is None:
+            document = parse(query, **options)  # a refused document raises: nothing cached
+            self.cache.put(key, document, len(query) + document_weight(document))
+        return document
+
 
 class DocumentValidations:
-    """A bounded LRU of validation errors, shared by every request of a schema."""
+    """Validation errors by document identity and rules, shared by every request."""
 
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._entries: OrderedDict[tuple[int, Any], tuple[Any, list[Any]]] = OrderedDict()
+    def __init__(self, max_bytes: int) -> None:
+        self.cache = WeighedLRU(max_bytes)
 
     def errors(self, schema: Any, document: Any, rules: Any) -> list[Any]:
         key = (id(document), rules)
-        entry = self._entries.get(key)
+        entry = self.cache.get(key)
         if entry is not None and entry[0] is document:
-            self._entries.move_to_end(key)
             return entry[1]
         errors = validate_document(schema, document, rules)  # Strawberry's own rules added
-        self._entries[key] = (document, errors)
-        if len(self._entries) > self.maxsize:
-            self._entries.popitem(last=False)
+        # the entry keeps its document alive, so it weighs the document too
+        self.cache.put(key, (document, errors), document_weight(document) + ERROR_BYTES * len(errors))
         return errors
 
 
@@ -51,12 +120,16 @@ class SchemaGuards:
     """What every request of one schema shares: limits, extra rules and the caches."""
 
     def __init__(
-        self, *, max_tokens: int, rules: Sequence[type[ASTValidationRule]], cache_size: int = 1000
+        self,
+        *,
+        max_tokens: int,
+        rules: Sequence[type[ASTValidationRule]],
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
     ) -> None:
         self.max_tokens = max_tokens
         self.rules = tuple(rules)
-        self.parse: Callable[..., Any] = lru_cache(maxsize=cache_size)(parse)
-        self.validations = DocumentValidations(maxsize=cache_size)
+        self.parse = DocumentParses(cache_bytes)
+        self.validations = DocumentValidations(cache_bytes)
 
     def extension(self) -> RequestGuards:
         return RequestGuards(self)
