@@ -94,3 +94,20 @@ def _run(env: dict[str, str], *args: str):
         timeout=120,
         check=False,
     )
+
+
+def test_plan_names_agree_everywhere():
+    """The plans a shop may have (seed, install) are the ones the Admin API throttle sizes
+    buckets for, the Shopify fake knows and the README's configuration names."""
+    from pathlib import Path
+
+    from loyalnest.contexts.merchants import api as merchants
+    from loyalnest.devtools.shopify_fake import PLAN_LIMITS
+    from loyalnest.integrations.shopify_admin.throttle import STANDARD, limits_for_plan
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for plan in merchants.PLANS:
+        assert plan in PLAN_LIMITS, plan
+        assert (limits_for_plan(plan).maximum, limits_for_plan(plan).restore_rate) == PLAN_LIMITS[plan]
+        assert f"`{plan}`" in readme, plan
+    assert limits_for_plan("free") == STANDARD

@@ -220,7 +220,11 @@ def bench_redeem(
     ] = None,
     points_cost: Annotated[int, typer.Option(min=1, help="points the reward costs")] = 10,
     plan: Annotated[
-        str, typer.Option(help="the bench shop's Shopify plan (sets the Admin API rate limit)")
+        str,
+        typer.Option(
+            help="the bench shop's plan: free, standard, advanced, plus or enterprise (sets the Admin"
+            " API rate limit, ours and the fake's)"
+        ),
     ] = "enterprise",
     warmup: Annotated[int, typer.Option(min=0, help="redemptions sent before timing")] = 200,
     baseline: Annotated[bool, typer.Option(help="also time the bare conditional spend")] = True,

@@ -35,7 +35,9 @@ def shopify_fake(
     ] = "127.0.0.1",
     shop: Annotated[
         list[str] | None,
-        typer.Option(help="DOMAIN:TOKEN[:PLAN] to register (repeatable); plans: standard, advanced, plus"),
+        typer.Option(
+            help="DOMAIN:TOKEN[:PLAN] to register (repeatable); plans: free, standard, advanced, plus, enterprise"
+        ),
     ] = None,
     auto_register: Annotated[
         bool,

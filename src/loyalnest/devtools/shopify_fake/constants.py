@@ -8,7 +8,9 @@ DEV_ACCESS_TOKEN = "shpat_loyalnest_dev_fake_admin_token"
 DEMO_SHOP = "demo.myshopify.com"
 
 # plan -> (bucket size, restore rate per second), as Shopify reports them
+# (the plan names of merchants.PLANS, plus Shopify's own "shopify_plus")
 PLAN_LIMITS: dict[str, tuple[float, float]] = {
+    "free": (2_000.0, 100.0),
     "standard": (2_000.0, 100.0),
     "advanced": (4_000.0, 200.0),
     "plus": (20_000.0, 1_000.0),
