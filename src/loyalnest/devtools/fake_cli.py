@@ -36,7 +36,8 @@ def shopify_fake(
     shop: Annotated[
         list[str] | None,
         typer.Option(
-            help="DOMAIN:TOKEN[:PLAN] to register (repeatable); plans: free, standard, advanced, plus, enterprise"
+            help="DOMAIN:TOKEN[:PLAN] to register (repeatable); plans: free, standard, advanced, plus,"
+            " enterprise"
         ),
     ] = None,
     auto_register: Annotated[
