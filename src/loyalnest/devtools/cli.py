@@ -155,42 +155,50 @@ def bench_webhooks(
 
 @bench_app.command("graphql")
 def bench_graphql(
-    requests: Annotated[int, typer.Option(min=1, help="requests per query")] = 3000,
-    concurrency: Annotated[int, typer.Option(min=1, max=1024, help="requests in flight")] = 16,
+    requests: Annotated[int, typer.Option(min=1, help="requests per query and concurrency")] = 2000,
+    concurrency: Annotated[
+        list[int] | None,
+        typer.Option(min=1, max=1024, help="requests in flight (repeatable; default 16 and 64)"),
+    ] = None,
     url: Annotated[
         str | None, typer.Option(help="a running API instead of starting one (loopback only)")
     ] = None,
+    worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="run the worker beside the API, as users run it")
+    ] = True,
     customers: Annotated[int, typer.Option(min=1, help="customers queried (12 ledger rows each)")] = 200,
-    warmup: Annotated[int, typer.Option(min=0)] = 500,
+    warmup: Annotated[int, typer.Option(min=0)] = 300,
     timeout: Annotated[float, typer.Option(min=1)] = 300,
     keep_shop: Annotated[bool, typer.Option(help="keep the bench shop's data afterwards")] = False,
 ) -> None:
-    """The staff customer query against a bare Strawberry { hello }: req/s, p50/p99, ratio.
-
-    customer(id) { pointsBalance transactions(first: 10) } on the real API, and a bare
-    schema served with the same uvicorn settings by a second process."""
+    """The dashboard's queries (customer(id), customerByShopifyId, the customers list)
+    against a bare Strawberry { hello }: req/s, p50/p99 and the ratio, at each
+    concurrency, with the worker running beside the API."""
     from loyalnest.devtools import bench
 
     settings = get_settings()
+    concurrencies = concurrency or [16, 64]
     with bench.bench_stack(settings) as stack:
 
-        async def main() -> bench.GraphqlBenchReport:
+        async def main() -> bench.DashboardBenchReport:
             shop = await bench.seed_shop()
             api_url = url
             if api_url is None:
                 api_url = bench.start_api(stack, bench.free_port())
                 await bench.wait_until_serving(api_url, "/health", timeout=60, process=stack.processes[-1])
+                if worker:
+                    bench.start_worker(stack)
             bare_url = bench.start_bare_graphql(stack, bench.free_port())
             await bench.wait_until_serving(bare_url, "/graphql", timeout=60, process=stack.processes[-1])
             try:
-                return await bench.run_graphql_bench(
+                return await bench.run_dashboard_bench(
                     api_url,
                     bare_url,
                     settings=settings,
                     merchant_id=shop.id,
                     shop_domain=shop.shop_domain,
                     requests=requests,
-                    concurrency=concurrency,
+                    concurrencies=concurrencies,
                     customers_count=customers,
                     warmup=warmup,
                     timeout=timeout,
@@ -200,10 +208,13 @@ def bench_graphql(
                     await bench.drop_shop(shop.id)
 
         report = _run(main)
-        report.setup = (
-            stack.describe().replace(", 1 worker process", "") if url is None else f"server at {url}"
-        )
+        if url is not None:
+            report.setup = f"server at {url}"
+        else:
+            report.setup = stack.describe() if worker else stack.describe().replace(", 1 worker process", "")
     typer.echo("\n".join(report.lines()))
+    if report.errors:
+        raise typer.Exit(1)
 
 
 @bench_app.command("redeem")

@@ -20,6 +20,7 @@ shop, customers and awards a bench needs, the ledger probes, the bare award
 baseline), ``processes`` (the servers and processes it runs against) and ``latency``.
 """
 
+from loyalnest.devtools.bench.dashboard import DashboardBenchReport, run_dashboard_bench
 from loyalnest.devtools.bench.graphql import (
     CUSTOMER_QUERY,
     HELLO_QUERY,
@@ -56,6 +57,7 @@ __all__ = [
     "HELLO_QUERY",
     "POLL_INTERVAL_SECONDS",
     "STOP_TIMEOUT_SECONDS",
+    "DashboardBenchReport",
     "GraphqlBenchReport",
     "Latency",
     "Stack",
@@ -67,6 +69,7 @@ __all__ = [
     "free_port",
     "measure_award_baseline",
     "order_requests",
+    "run_dashboard_bench",
     "run_graphql_bench",
     "run_webhook_bench",
     "seed_customers_with_history",
