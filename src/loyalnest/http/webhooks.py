@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.http.auth import app_secrets
+from loyalnest.platform.db import retry_on_disconnect
 from loyalnest.platform.metrics import WEBHOOK_ACCEPT_SECONDS, WEBHOOKS
 from loyalnest.settings import Settings
 
@@ -141,7 +142,12 @@ async def shopify_webhook(request: Request) -> Response:
     claimed = payload.get("shop_domain") or payload.get("myshopify_domain")
     if isinstance(claimed, str) and claimed.lower() != shop_domain:
         return _error(401, "body belongs to another shop", label, "shop_mismatch")
-    merchant = await merchants.get_by_domain_cached(shop_domain) if shop_domain else None
+    # A read: safe to repeat once if the database dropped the connection under it.
+    merchant = (
+        await retry_on_disconnect(lambda: merchants.get_by_domain_cached(shop_domain), what="shop lookup")
+        if shop_domain
+        else None
+    )
     if merchant is None or not merchant.active:
         return _error(404, "unknown shop", label, "unknown_shop")
     result = await webhooks.accept_webhook(

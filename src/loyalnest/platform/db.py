@@ -8,14 +8,18 @@ test suite has its own, so engines are kept per loop instead of per process.
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class _Connection(asyncpg.Connection):  # type: ignore[misc]
@@ -65,6 +69,88 @@ def observe_statements(observer: Callable[[str], None]) -> Iterator[None]:
 def _observe_orm(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
     if _observers:
         _observe(statement)
+
+
+def _refuse_closed_connection(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """Pool checkout: a connection the server has dropped (terminated backend, restart,
+    failover) is replaced by a fresh one before anyone gets it.
+
+    SQLAlchemy notices a lost connection only when its own statements fail, but the hot
+    paths run raw asyncpg statements on the driver connection (``driver_connection``), and
+    a session that ran nothing through SQLAlchemy hands its connection back without a
+    statement that could fail: the dead connection went back to the pool and failed each
+    request that drew it. asyncpg marks a connection closed as soon as the event loop sees
+    the socket end, so this check is free, unlike ``pool_pre_ping`` (a round trip on every
+    checkout, more than the one-row statements the hot paths run). Raising
+    DisconnectionError makes the pool invalidate this connection and open a new one."""
+    driver = record.driver_connection
+    if driver is not None and driver.is_closed():
+        raise exc.DisconnectionError("connection closed by the server")
+
+
+# What a lost connection raises: the server ended the session (57P01 terminated by an
+# administrator, a crash, "cannot connect now" while restarting), asyncpg found the
+# connection gone (ConnectionDoesNotExistError, "connection is closed"), the socket
+# failed, or the protocol was left in a state it cannot leave (InternalClientError: the
+# server's goodbye arrived while the connection sat idle, before the socket's end did).
+_RETRY_PAUSE_SECONDS = 0.05
+_DISCONNECTS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InternalClientError,
+    ConnectionError,
+)
+
+
+def is_disconnect(error: BaseException) -> bool:
+    """Whether ``error`` says the database connection was lost or is unusable (so a fresh
+    connection may well succeed), raised by raw asyncpg or through SQLAlchemy."""
+    if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        # SQLAlchemy's asyncpg adapter raises its own error from asyncpg's
+        if error.orig is not None:
+            error = error.orig.__cause__ or error.orig
+    if isinstance(error, asyncpg.InterfaceError):
+        # also raised for misuse ("another operation is in progress"): only "closed" counts
+        return "closed" in str(error)
+    return isinstance(error, _DISCONNECTS)
+
+
+async def retry_on_disconnect(call: Callable[[], Awaitable[T]], *, what: str) -> T:
+    """Await ``call()``; if it fails because the database connection was lost, once more.
+
+    For idempotent work only (the same effect whether or not the lost attempt committed:
+    a lost connection can lose the answer of a statement that did commit). The sessions
+    of this module have discarded the lost connection by then (and the pool replaces any
+    other dropped one on checkout), so the second attempt runs on a fresh connection.
+    One retry covers a dropped connection; a database that is down fails it too."""
+    try:
+        return await call()
+    except Exception as error:
+        if not is_disconnect(error):
+            raise
+        log.warning("database connection lost; retrying on a fresh connection", extra={"work": what})
+    # The server drops all of a process's connections at once, and says goodbye on each
+    # before closing its socket: a pooled connection can have read the goodbye and not
+    # yet the close, and is then neither usable nor seen as closed at checkout. A moment
+    # lets the event loop see those sockets end, so the pool replaces them.
+    await asyncio.sleep(_RETRY_PAUSE_SECONDS)
+    return await call()
+
+
+@asynccontextmanager
+async def _discarding_lost_connection(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Invalidate the session's connection if work on it found the connection lost, so
+    the pool opens a new one instead of lending the dead one again. SQLAlchemy does this
+    itself only when its own statement failed, not a raw asyncpg one."""
+    async with session:
+        try:
+            yield session
+        except Exception as error:
+            if is_disconnect(error):
+                await session.invalidate()
+            raise
 
 
 _database_url: str | None = None
@@ -118,6 +204,7 @@ def get_engine() -> AsyncEngine:
             },
         )
         event.listen(engine.sync_engine, "before_cursor_execute", _observe_orm)
+        event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
         _engines[loop] = engine
     return engine
 
@@ -166,7 +253,15 @@ _DRIVER_KEY = "loyalnest.asyncpg"
 async def read_session() -> AsyncIterator[AsyncSession]:
     """A short session for reads. Strawberry resolves sibling fields concurrently and one
     AsyncSession cannot serve two coroutines, so each loader/resolver takes its own."""
-    async with get_sessionmaker()() as session:
+    async with _discarding_lost_connection(get_sessionmaker()()) as session:
+        yield session
+
+
+@asynccontextmanager
+async def statement_session() -> AsyncIterator[AsyncSession]:
+    """A session for statements each committed on its own (raw asyncpg on its connection,
+    outside any transaction): group-commit writes. A lost connection is discarded."""
+    async with _discarding_lost_connection(get_sessionmaker()()) as session:
         yield session
 
 
@@ -176,7 +271,10 @@ class plain_connection:
     Checking a connection out of SQLAlchemy's pool and back (a session, greenlet hops,
     transaction bookkeeping) costs several times such a statement, so these come from a
     small asyncpg pool of their own beside the engine's. (A class, not a generator
-    context manager: it runs several times per GraphQL request.)"""
+    context manager: it runs several times per GraphQL request.)
+
+    A connection the server dropped needs nothing here: asyncpg's pool reconnects a
+    closed connection on acquire and drops it on release."""
 
     __slots__ = ("_connection", "_pool")
 

@@ -16,7 +16,7 @@ from loyalnest.contexts.webhooks import repository
 from loyalnest.contexts.webhooks.payload_crypto import encrypt_payload
 from loyalnest.contexts.webhooks.repository import NewInboxRow
 from loyalnest.platform import queue
-from loyalnest.platform.db import get_sessionmaker
+from loyalnest.platform.db import retry_on_disconnect, statement_session
 from loyalnest.platform.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,15 @@ def _hand_off(written: list[tuple[NewInboxRow, int | None]]) -> None:
 
 async def _store_many(rows: Sequence[NewInboxRow]) -> list[int | None]:
     # One statement outside an explicit transaction: atomic and committed on its own.
-    async with get_sessionmaker()() as session:
+    # Idempotent on (merchant_id, event_id), so a connection lost mid-statement (the
+    # database restarted, the backend was terminated) is retried once on a fresh one
+    # rather than answering Shopify 5xx. A row the lost attempt did commit comes back as
+    # a duplicate and is not handed off here; ``relay_stale_webhooks`` sends it.
+    return await retry_on_disconnect(lambda: _insert_many(rows), what="webhook intake")
+
+
+async def _insert_many(rows: Sequence[NewInboxRow]) -> list[int | None]:
+    async with statement_session() as session:
         return await repository.insert_inbox_many(session, rows)
 
 
