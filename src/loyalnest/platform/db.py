@@ -136,6 +136,13 @@ async def retry_on_disconnect(call: Callable[[], Awaitable[T]], *, what: str) ->
     # yet the close, and is then neither usable nor seen as closed at checkout. A moment
     # lets the event loop see those sockets end, so the pool replaces them.
     await asyncio.sleep(_RETRY_PAUSE_SECONDS)
+    # and when one connection was lost, its pool-mates usually were too (a restart or a
+    # failover drops them all): start the retry on a new pool rather than drawing them one
+    # by one (the old pool's connections are not closed here: the ones still lent out
+    # finish their work, the idle ones go with the old pool)
+    engine = _engines.get(asyncio.get_running_loop())
+    if engine is not None:
+        await engine.dispose(close=False)
     return await call()
 
 
