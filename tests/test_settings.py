@@ -142,3 +142,26 @@ def test_every_variable_the_compose_file_sets_is_a_setting():
     fields = {f"LOYALNEST_{name.upper()}" for name in Settings.model_fields}
     assert {name for name in names if name.startswith("LOYALNEST_")} - fields == set()
     assert {"LOYALNEST_CORS_ORIGINS", "LOYALNEST_HTTP_HEADER_TIMEOUT_SECONDS"} <= names
+
+
+@pytest.mark.parametrize(
+    ("value", "mode"),
+    [
+        ("staff", "staff"),
+        ("open", "open"),
+        ("off", "off"),
+        ("true", "staff"),
+        ("false", "off"),
+        ("FALSE", "off"),
+    ],
+)
+def test_introspection_modes_and_the_old_booleans(monkeypatch, value, mode):
+    monkeypatch.setenv("LOYALNEST_INTROSPECTION", value)
+    assert Settings(_env_file=None).introspection == mode
+
+
+def test_introspection_defaults_to_staff_and_refuses_unknown_modes(monkeypatch):
+    assert Settings(_env_file=None).introspection == "staff"
+    monkeypatch.setenv("LOYALNEST_INTROSPECTION", "everyone")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Dev-only secrets. Public on purpose: production refuses to start with any of them.
@@ -53,7 +53,11 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
 
     graphiql: bool = True
-    introspection: bool = True
+    # Who may introspect the schema (and get "Did you mean ...?" in errors):
+    # "staff" (staff with a valid session token on /graphql, which GraphiQL sends),
+    # "open" (anyone, both endpoints) or "off". The old booleans still parse: true is
+    # "staff", false is "off" (see _introspection_mode).
+    introspection: Literal["staff", "open", "off"] = "staff"
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=50)
@@ -108,6 +112,18 @@ class Settings(BaseSettings):
     worker_metrics_port: int = 9191
     # loopback by default; a container exposing it to a scraper sets 0.0.0.0
     worker_metrics_host: str = "127.0.0.1"
+
+    @field_validator("introspection", mode="before")
+    @classmethod
+    def _introspection_mode(cls, value: object) -> object:
+        # LOYALNEST_INTROSPECTION=true/false from before the modes: true never meant
+        # "anonymous callers too" on purpose, so it keeps GraphiQL working for staff only
+        if isinstance(value, bool):
+            return "staff" if value else "off"
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            return {"true": "staff", "1": "staff", "false": "off", "0": "off"}.get(lowered, lowered)
+        return value
 
     @property
     def cors_origin_list(self) -> tuple[str, ...]:

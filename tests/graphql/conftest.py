@@ -45,6 +45,15 @@ def error_codes(result: dict[str, Any]) -> list[str | None]:
     return [(e.get("extensions") or {}).get("code") for e in result.get("errors") or []]
 
 
+def refused_roots(result: dict[str, Any]) -> None:
+    """A refused request: root fields are nullable, so each refused one is null (with its
+    error on its own path) rather than the whole ``data``; nothing readable came back."""
+    data = result.get("data")
+    assert isinstance(data, dict), result
+    assert data, result
+    assert all(value is None for value in data.values()), result
+
+
 def only_error(result: dict[str, Any]) -> dict[str, Any]:
     errors = result.get("errors") or []
     assert len(errors) == 1, result

@@ -16,7 +16,7 @@ from graphql.execution.executor import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loyalnest.graphql.core.context import Context
-from loyalnest.graphql.core.execution import LoyalNestExecutionContext
+from loyalnest.graphql.core.execution import LoyalNestExecutionContext, SuggestionAwareExecutionContext
 from loyalnest.graphql.core.ids import encode_id
 from loyalnest.graphql.schema import build_schema
 from loyalnest.platform.tenancy import ALL_ROLES, Customer, Staff
@@ -84,7 +84,9 @@ def test_the_setting_chooses_the_execution_context(settings):
     on = build_schema(settings.model_copy(update={"graphql_fast_path": True}))
     off = build_schema(settings.model_copy(update={"graphql_fast_path": False}))
     assert on.execution_context_class is LoyalNestExecutionContext
-    assert off.execution_context_class is StrawberryGraphQLCoreExecutionContext
+    # graphql-core's own execution (Strawberry's context, with suggestions set per caller)
+    assert off.execution_context_class is SuggestionAwareExecutionContext
+    assert issubclass(SuggestionAwareExecutionContext, StrawberryGraphQLCoreExecutionContext)
 
 
 STAFF_QUERIES = [

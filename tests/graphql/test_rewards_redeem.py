@@ -14,7 +14,7 @@ from loyalnest.graphql.core.ids import encode_id
 from loyalnest.platform.timeutil import utcnow
 from tests import payloads
 from tests.contexts.rewards import support
-from tests.graphql.conftest import only_error, post_proxy, proxy_params
+from tests.graphql.conftest import only_error, post_proxy, proxy_params, refused_roots
 
 REDEEM = """
 mutation ($reward: ID!, $customer: ID) {
@@ -191,7 +191,7 @@ async def test_redeeming_needs_a_principal(shop, http):
     from tests.graphql.conftest import post_graphql
 
     result = await post_graphql(http, REDEEM, {"reward": "x"})
-    assert result["data"] is None
+    refused_roots(result)
     assert only_error(result)["extensions"]["code"] == "UNAUTHENTICATED"
     expired = shop.token(ttl_seconds=60, now=0)
     refused = await http.post(
@@ -215,7 +215,7 @@ async def test_codes_are_pii_for_staff_roles(shop, fake):
     assert code.startswith("LN-")
 
     refused = await shop.gql(REDEEM, {"reward": offer, "customer": gid}, token=analyst)
-    assert refused["data"] is None
+    refused_roots(refused)
     assert only_error(refused)["extensions"]["code"] == "FORBIDDEN"
 
     seen = await shop.gql(CUSTOMER_REDEMPTIONS, {"id": gid}, token=analyst)

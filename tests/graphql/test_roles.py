@@ -59,7 +59,8 @@ async def test_update_program_settings_needs_admin_full(shop, role_set):
         assert rate == "3.0000"
         assert [e.action for e in await audit.list_recent(shop.id)] == ["program_settings.updated"]
     else:
-        assert result["data"] is None
+        # the root is nullable: the refusal sits on its own path (issue 8, item 5)
+        assert result["data"] == {"updateProgramSettings": None}
         assert error_codes(result) == ["FORBIDDEN"]
         assert result["errors"][0]["message"] == "requires role admin:full"
         assert rate == "1.0000"
@@ -73,7 +74,7 @@ async def test_adjust_points_needs_full_or_points(shop, customer, role_set):
         assert result["data"]["adjustPoints"]["userErrors"] == []
         assert await balance_of(shop, customer) == (55, 55, 2)
     else:
-        assert result["data"] is None
+        assert result["data"] == {"adjustPoints": None}
         assert error_codes(result) == ["FORBIDDEN"]
         assert result["errors"][0]["message"] == "requires role admin:full or admin:points"
         assert await balance_of(shop, customer) == (50, 50, 1)
@@ -114,3 +115,49 @@ async def test_pii_is_guarded_inside_mutation_payloads_too(shop, customer):
     )
     assert listing["data"]["customers"]["nodes"] == [{"pointsBalance": 51, "email": None, "phone": None}]
     assert sorted(e["path"][-1] for e in listing["errors"]) == ["email", "phone"]
+
+
+@pytest.mark.parametrize("role_set", list(ROLE_SETS))
+async def test_searching_by_email_needs_a_role_that_may_read_it(shop, customer, role_set):
+    # a match confirms the address is a customer's as surely as reading `email` would
+    document = '{ shop { domain } customers(search: "ann@example.com") { nodes { id } } }'
+    result = await shop.gql(document, token=shop.token(roles=ROLE_SETS[role_set]))
+    assert result["data"]["shop"] == {"domain": shop.domain}
+    if role_set in MAY_SEE_PII:
+        assert "errors" not in result, result
+        assert result["data"]["customers"]["nodes"] == [{"id": customer}]
+    else:
+        assert result["data"]["customers"] is None
+        error = result["errors"][0]
+        assert (error["path"], error_codes(result)) == (["customers"], ["FORBIDDEN"])
+        assert (
+            error["message"] == "searching by email requires role admin:full, admin:points or admin:support"
+        )
+        # an address nobody has gets the same refusal: nothing to tell them apart
+        other = await shop.gql(
+            '{ customers(search: "nobody@example.com") { nodes { id } } }',
+            token=shop.token(roles=ROLE_SETS[role_set]),
+        )
+        assert other["data"]["customers"] is None
+        assert error_codes(other) == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize("role_set", list(ROLE_SETS))
+async def test_ledger_notes_need_a_role_that_may_read_pii(shop, customer, role_set):
+    await adjust(shop, customer, 5, reason="called about her divorce")
+    result = await shop.gql(
+        "query ($id: ID!) { customer(id: $id) { transactions(first: 5) { nodes { delta reason actor } } } }",
+        {"id": customer},
+        token=shop.token(roles=ROLE_SETS[role_set]),
+    )
+    nodes = result["data"]["customer"]["transactions"]["nodes"]
+    assert sorted(n["delta"] for n in nodes) == [5, 50]  # the rows themselves stay visible
+    adjusted = next(n for n in nodes if n["delta"] == 5)
+    if role_set in MAY_SEE_PII:
+        assert "errors" not in result, result
+        assert adjusted["reason"] == "called about her divorce"
+        assert adjusted["actor"].startswith("staff:")
+    else:
+        assert all(n["reason"] is None and n["actor"] is None for n in nodes)
+        assert sorted(e["path"][-1] for e in result["errors"]) == ["actor", "actor", "reason", "reason"]
+        assert set(error_codes(result)) == {"FORBIDDEN"}

@@ -187,11 +187,53 @@ async def test_another_shops_secret_does_not_sign_for_this_shop(program_shop, ma
     assert await _reviews(program_shop, sid) == []
 
 
+async def _forget_secret(shop) -> None:
+    """A shop installed before secrets were made at install: it has none."""
+    from sqlalchemy import text
+
+    from loyalnest.platform.uow import unit_of_work
+
+    async with unit_of_work() as uow:
+        await uow.session.execute(
+            text("DELETE FROM review_webhook_secrets WHERE merchant_id = :m"), {"m": shop.id}
+        )
+
+
+async def _secret_rows(shop) -> int:
+    from tests.contexts.support import scalar
+
+    return int(await scalar("SELECT count(*) FROM review_webhook_secrets WHERE merchant_id = :m", m=shop.id))
+
+
 async def test_a_shop_that_never_made_a_secret_accepts_nothing(make_shop):
     shop = await make_shop(shipped_program=True)
+    await _forget_secret(shop)
     raw = orjson.dumps(_judgeme("a@example.com"))
     answer = await post_review(shop, "judgeme", raw, signature=sign("", raw))
     assert answer.status_code == 401
+
+
+async def test_the_secret_is_made_at_install_and_reading_it_writes_nothing(make_shop):
+    shop = await make_shop()
+    assert await _secret_rows(shop) == 1  # made by the install, before anyone asked
+    first = await secret_of(shop)
+    assert await secret_of(shop) == first
+
+
+async def test_reading_a_missing_secret_creates_none_and_the_mutation_makes_it(make_shop):
+    shop = await make_shop()
+    await _forget_secret(shop)
+    for _ in range(2):
+        result = await shop.gql("{ shop { domain } reviewWebhook { secret } }")
+        assert result == {"data": {"shop": {"domain": shop.domain}, "reviewWebhook": None}}
+    assert await _secret_rows(shop) == 0  # a query has no side effect
+    made = await shop.gql(
+        "mutation { rotateReviewWebhookSecret { reviewWebhook { secret rotatedAt } userErrors { code } } }"
+    )
+    payload = made["data"]["rotateReviewWebhookSecret"]
+    assert payload["userErrors"] == []
+    assert payload["reviewWebhook"]["rotatedAt"] is None
+    assert await secret_of(shop) == payload["reviewWebhook"]["secret"]
 
 
 async def test_rotation_replaces_the_secret_at_once(program_shop, reviewer):

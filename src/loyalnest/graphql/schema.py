@@ -12,18 +12,13 @@ from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaskErrors,
-    MaxAliasesLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, SchemaExtension
 from strawberry.types import ExecutionContext
 
 from loyalnest.graphql.core.composition import compose, context_modules, declared
+from loyalnest.graphql.core.depth import depth_limit_rule
 from loyalnest.graphql.core.errors import should_mask_error
-from loyalnest.graphql.core.execution import LoyalNestExecutionContext
+from loyalnest.graphql.core.execution import LoyalNestExecutionContext, SuggestionAwareExecutionContext
 from loyalnest.graphql.core.guards import SchemaGuards
 from loyalnest.settings import Settings, get_settings
 
@@ -55,28 +50,32 @@ class LoyalNestSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    # The depth and alias limiters build their validation rule classes when constructed.
-    # Built once here: a fresh class per request would make every request's rule set
-    # new, and the validation cache (keyed on the rules) would never hit.
+    # The depth and alias rules are classes built when constructed. Built once here: a
+    # fresh class per request would make every request's rule set new, and the
+    # validation cache (keyed on the rules) would never hit. The depth rule is ours:
+    # Strawberry's QueryDepthLimiter does not measure introspection fields.
     guard_rules = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        depth_limit_rule(settings.max_query_depth),
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
-    guards = SchemaGuards(max_tokens=settings.max_tokens, rules=guard_rules)  # shared by every request
+    # shared by every request; refuses introspection to whom the setting says
+    guards = SchemaGuards(
+        max_tokens=settings.max_tokens, rules=guard_rules, introspection=settings.introspection
+    )
     # Factories, so each request gets fresh extension instances.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         guards.extension,
         lambda: _MaskErrors(should_mask_error=should_mask_error),
     ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
     return LoyalNestSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        # None: Strawberry's own graphql-core execution
-        execution_context_class=LoyalNestExecutionContext if settings.graphql_fast_path else None,
+        # without the fast path: graphql-core's own execution (with suggestions per caller)
+        execution_context_class=(
+            LoyalNestExecutionContext if settings.graphql_fast_path else SuggestionAwareExecutionContext
+        ),
     )
 
 

@@ -267,9 +267,16 @@ def new_secret_enc() -> str:
     return get_keyring().encrypt(secrets.token_urlsafe(32), context=REVIEW_SECRET_CONTEXT)
 
 
+async def install_review_secret(uow: UnitOfWork, merchant_id: int) -> None:
+    """The shop's first review-webhook secret, made at install so reading it never
+    writes. A reinstall keeps the secret the shop has (its review app still uses it)."""
+    await repository.insert_secret(uow.session, merchant_id, new_secret_enc())
+
+
 async def rotate_review_webhook_secret(uow: UnitOfWork, *, merchant_id: int, actor: str) -> ReviewWebhookDTO:
     """A new secret; the old one stops verifying at once (rotation is for a secret that
-    may have leaked). Audited, without the secret."""
+    may have leaked). For a shop installed before secrets were made at install, this
+    makes its first one. Audited, without the secret."""
     row = await repository.replace_secret(uow.session, merchant_id, new_secret_enc())
     await audit.record(
         uow,

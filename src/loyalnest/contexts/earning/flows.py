@@ -183,7 +183,7 @@ async def send_birthday_awards(*, on: date | None = None) -> int:
 # --- reads that create what a shop lacks -----------------------------------------------
 # Shops get their earning rules at install (ShopInstalled) and older shops from migration
 # 0007; a shop without them still gets the defaults on first read, in a unit of work of
-# its own. The review secret is generated the first time staff ask for it.
+# its own. (The review secret is not one of these: see ``review_webhook``.)
 
 
 async def _rule_rows(merchant_id: int) -> dict[str, RuleRow]:
@@ -208,13 +208,12 @@ async def ways_to_earn(merchant_id: int) -> list[EarningRuleDTO]:
     return [rule for rule in await get_rules(merchant_id) if rule.trigger != rules.CUSTOM]
 
 
-async def review_webhook(merchant_id: int) -> ReviewWebhookDTO:
-    """The shop's review-webhook secret, generated the first time it is asked for."""
+async def review_webhook(merchant_id: int) -> ReviewWebhookDTO | None:
+    """The shop's review-webhook secret, or None for a shop that has none yet. A read
+    only: shops get their secret at install (ShopInstalled); one installed before that
+    makes it with ``rotate_review_webhook_secret``. Reading never writes: a secret that
+    appeared because someone looked would be a secret nobody asked for (and a GET-able
+    query with a side effect)."""
     async with read_session() as session:
         row = await repository.get_secret(session, merchant_id, transactional=False)
-    if row is None:
-        async with unit_of_work() as uow:
-            await repository.insert_secret(uow.session, merchant_id, commands.new_secret_enc())
-            row = await repository.get_secret(uow.session, merchant_id, transactional=True)
-        assert row is not None
-    return commands.decrypt_secret(row)
+    return None if row is None else commands.decrypt_secret(row)

@@ -29,10 +29,12 @@ from loyalnest.platform.uow import UnitOfWork
 async def install_program(uow: UnitOfWork, events: Sequence[ShopInstalled]) -> None:
     """The shop's purchase rule and its other ways to earn: the starter program (every
     rule on, default points) or the minimal one (purchases only, 1 point per unit of
-    currency). A reinstall keeps what the shop has."""
+    currency). And the review-webhook secret, so that reading it is a read. A reinstall
+    keeps what the shop has."""
     for event in events:
         await purchase.install_purchase_rule(uow, event.merchant_id, starter=event.starter_program)
         await commands.install_rules(uow, event.merchant_id, enabled=event.starter_program)
+        await commands.install_review_secret(uow, event.merchant_id)
 
 
 def _order_facts(event: OrderPlaced, customer_id: int) -> OrderFacts:

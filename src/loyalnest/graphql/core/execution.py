@@ -34,6 +34,8 @@ from graphql import (
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from loyalnest.graphql.core.introspection import principal_of, shows_suggestions
+
 # (response key, read the value from the source, serialise it, non-null); a read of
 # ``None`` means the field is ``__typename``.
 _Step = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool]
@@ -44,7 +46,21 @@ class _Fallback(Exception):
     """A value the fast path does not report itself; graphql-core will."""
 
 
-class LoyalNestExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class SuggestionAwareExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution, with graphql-core's ``hide_suggestions`` set per request:
+    coercing variables ("Did you mean the enum value ...?") is as telling as validation
+    (core/introspection.py says who may see suggestions)."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:  # graphql-core's signature, passed on
+        context = kwargs.get("context_value", args[3] if len(args) > 3 else None)
+        mode = getattr(getattr(context, "settings", None), "introspection", None)
+        if mode is None or not shows_suggestions(mode, principal_of(context)):
+            kwargs["hide_suggestions"] = True
+        return super().build(*args, **kwargs)
+
+
+class LoyalNestExecutionContext(SuggestionAwareExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # keyed on the grouped field set object graphql-core memoises per selection set

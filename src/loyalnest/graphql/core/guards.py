@@ -1,5 +1,6 @@
 """The per-request guards and caches of the one schema, as one Strawberry extension:
-the token limit, the parsed-document cache, the depth and alias rules, and validation
+the token limit, the parsed-document cache, the depth and alias rules, who may see the
+schema (introspection and error suggestions, core/introspection.py), and validation
 cached per document.
 
 One extension rather than Strawberry's four (MaxTokensLimiter, ParserCache,
@@ -26,10 +27,14 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, GraphQLError, validate
 from graphql.language.parser import parse
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from loyalnest.graphql.core.introspection import OPEN, may_introspect, principal_of, shows_suggestions
 
 # Upper bounds measured on graphql-core 3.3 documents (tracemalloc): the token, its AST
 # node and their locations; the text a token carries (names, strings, comments) on top.
@@ -37,6 +42,15 @@ TOKEN_BYTES = 600
 ERROR_BYTES = 1000
 # Per cache: the parse cache and the validation cache may each hold this much.
 DEFAULT_CACHE_BYTES = 32 * 1024 * 1024
+
+
+def validate_document(
+    schema: Any, document: Any, rules: tuple[type[ASTValidationRule], ...], hide_suggestions: bool = False
+) -> list[GraphQLError]:
+    """Strawberry's ``validate_document`` (its own two rules added), plus graphql-core's
+    ``hide_suggestions``, which Strawberry does not pass on."""
+    rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)
+    return validate(schema, document, rules, hide_suggestions=hide_suggestions)
 
 
 def document_weight(document: Any) -> int:
@@ -105,12 +119,12 @@ class DocumentValidations:
     def __init__(self, max_bytes: int) -> None:
         self.cache = WeighedLRU(max_bytes)
 
-    def errors(self, schema: Any, document: Any, rules: Any) -> list[Any]:
-        key = (id(document), rules)
+    def errors(self, schema: Any, document: Any, rules: Any, hide_suggestions: bool = False) -> list[Any]:
+        key = (id(document), rules, hide_suggestions)
         entry = self.cache.get(key)
         if entry is not None and entry[0] is document:
             return entry[1]
-        errors = validate_document(schema, document, rules)  # Strawberry's own rules added
+        errors = validate_document(schema, document, rules, hide_suggestions)
         # the entry keeps its document alive, so it weighs the document too
         self.cache.put(key, (document, errors), document_weight(document) + ERROR_BYTES * len(errors))
         return errors
@@ -125,9 +139,13 @@ class SchemaGuards:
         max_tokens: int,
         rules: Sequence[type[ASTValidationRule]],
         cache_bytes: int = DEFAULT_CACHE_BYTES,
+        introspection: str = OPEN,
     ) -> None:
         self.max_tokens = max_tokens
         self.rules = tuple(rules)
+        # settings.introspection: "staff", "open" or "off" (core/introspection.py)
+        self.introspection = introspection
+        self.closed_rules = (*self.rules, NoSchemaIntrospectionCustomRule)
         self.parse = DocumentParses(cache_bytes)
         self.validations = DocumentValidations(cache_bytes)
 
@@ -139,12 +157,19 @@ class RequestGuards(SchemaExtension):
     def __init__(self, guards: SchemaGuards) -> None:
         super().__init__()
         self.guards = guards
+        self.hide_suggestions = True
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         # the token limit is a parse option: a huge document stops before parsing work
         context.parse_options["max_tokens"] = self.guards.max_tokens
-        context.validation_rules = context.validation_rules + self.guards.rules
+        principal = principal_of(context.context)
+        # one of two tuples built once, so the validation cache keeps hitting
+        if may_introspect(self.guards.introspection, principal):
+            context.validation_rules = context.validation_rules + self.guards.rules
+        else:
+            context.validation_rules = context.validation_rules + self.guards.closed_rules
+        self.hide_suggestions = not shows_suggestions(self.guards.introspection, principal)
         yield
 
     def on_parse(self) -> Iterator[None]:
@@ -155,6 +180,6 @@ class RequestGuards(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         context.pre_execution_errors = self.guards.validations.errors(
-            context.schema._schema, context.graphql_document, context.validation_rules
+            context.schema._schema, context.graphql_document, context.validation_rules, self.hide_suggestions
         )
         yield

@@ -19,7 +19,10 @@ The helper
   ``userErrors`` (every other field null), after the transaction rolled back;
 - after a commit, drops the request's cached loads the body said it changed
   (``write.changed_customer(id)``, ``write.changed("reward", id)``), so the payload's
-  fields and later mutations of the same request read the new state.
+  fields and later mutations of the same request read the new state;
+- makes the root field nullable (``Payload``, not ``Payload!``): a refusal (a missing
+  role) is an error on that field's own path, and never nulls the whole ``data``, which
+  would hide the payloads of the document's other mutations, already committed.
 """
 
 from __future__ import annotations
@@ -113,7 +116,7 @@ def mutation(
         if missing:
             raise TypeError(f"{body.__qualname__} has no argument {sorted(missing)}")
         fields = {name: to_camel_case(name) for name in declared_ids}
-        exposed = _graphql_signature(signature, declared_ids)
+        exposed = _graphql_signature(signature, declared_ids).replace(return_annotation=payload | None)
         make: Any = payload  # a Strawberry type: a dataclass of its fields
         others = [f.name for f in dataclasses.fields(make) if f.name != "user_errors"]
 

@@ -86,3 +86,25 @@ class CanSeeCustomerPii(_HasRole):
 
     message = "requires role admin:full, admin:points or admin:support"
     roles = (Role.POINTS, Role.SUPPORT)
+
+
+class CanReadLedgerNotes(BasePermission):
+    """The free text of a ledger row (``reason``, ``actor``): staff notes that name people
+    and circumstances, so staff need the role that reads contact details. A storefront
+    customer reads the notes of their own ledger (the only one ``me`` reaches)."""
+
+    message = CanSeeCustomerPii.message
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = _principal(info)
+        if isinstance(principal, Customer):
+            return True
+        return isinstance(principal, Staff) and principal.has_any(*CanSeeCustomerPii.roles)
+
+
+def may_see_customer_pii(info: Info) -> bool:
+    """Whether the request's principal holds a role that may read customers' PII (and so
+    may also search by it: a match confirms the value as surely as reading it)."""
+    principal = _principal(info)
+    return isinstance(principal, Staff) and principal.has_any(*CanSeeCustomerPii.roles)

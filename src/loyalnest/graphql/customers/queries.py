@@ -9,7 +9,7 @@ from loyalnest.contexts.customers import api as customers
 from loyalnest.graphql.core.errors import PublicError
 from loyalnest.graphql.core.ids import decode_cursor, decode_id, encode_cursor, parse_local_id
 from loyalnest.graphql.core.pagination import Connection, Edge, PageInfo, page_size
-from loyalnest.graphql.core.permissions import IsCustomer, IsStaff
+from loyalnest.graphql.core.permissions import IsCustomer, IsStaff, may_see_customer_pii
 from loyalnest.graphql.customers.types import Customer, Me
 
 MAX_SEARCH_LENGTH = 255
@@ -20,11 +20,12 @@ class CustomersQuery:
     @strawberry.field(
         permission_classes=[IsStaff],
         description="The shop's customers, oldest first. `search` is exact: an email address, "
-        "a Shopify customer id, or a tag.",
+        "a Shopify customer id, or a tag; searching by email needs a role that may read it "
+        "(admin:full, admin:points or admin:support). Null (with an error) for a caller who is not staff.",
     )
     async def customers(
         self, info: Info, first: int | None = None, after: str | None = None, search: str | None = None
-    ) -> Connection[Customer]:
+    ) -> Connection[Customer] | None:
         size = page_size(first)
         if search is not None and len(search) > MAX_SEARCH_LENGTH:
             raise PublicError(f"search is limited to {MAX_SEARCH_LENGTH} characters", code="BAD_USER_INPUT")
@@ -32,6 +33,12 @@ class CustomersQuery:
             raise PublicError("search must not contain control characters", code="BAD_USER_INPUT")
         after_id = decode_cursor(after)
         term = (search or "").strip()
+        if "@" in term and not may_see_customer_pii(info):
+            # a match would confirm the address is a customer's as surely as reading it
+            raise PublicError(
+                "searching by email requires role admin:full, admin:points or admin:support",
+                code="FORBIDDEN",
+            )
         if term.isdigit() and parse_local_id(term) is None:
             # The customers context reads an all-digit term as a Shopify id; one that is
             # not plain ASCII digits or too large for an id matches nobody.
@@ -66,8 +73,12 @@ class CustomersQuery:
 
 @strawberry.type
 class MeQuery:
-    @strawberry.field(permission_classes=[IsCustomer])
-    async def me(self, info: Info) -> Me:
+    @strawberry.field(
+        permission_classes=[IsCustomer],
+        description="The storefront customer of the request (app proxy or customer token); null "
+        "(with an error) for anyone else, staff included.",
+    )
+    async def me(self, info: Info) -> Me | None:
         # what a storefront customer (the widget) may read: only themselves
         principal = info.context.customer
         return Me(

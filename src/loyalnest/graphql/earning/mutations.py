@@ -136,7 +136,8 @@ class EarningMutation:
     @strawberry.mutation(
         permission_classes=[IsStaff, CanManageProgram],
         description="A new review-webhook secret; the old one stops working at once, so paste "
-        "the new one into the review app right away. Audited.",
+        "the new one into the review app right away. For a shop installed before secrets were made "
+        "at install (reviewWebhook is null), this makes its first one. Audited.",
     )
     @mutation(ReviewWebhookPayload)
     async def rotate_review_webhook_secret(self, info: Info, write: Write) -> ReviewWebhookPayload:

@@ -12,8 +12,11 @@ from loyalnest.graphql.merchants.types import Shop
 
 @strawberry.type
 class MerchantsQuery:
-    @strawberry.field(permission_classes=[IsStaff], description="The shop of the session.")
-    async def shop(self, info: Info) -> Shop:
+    @strawberry.field(
+        permission_classes=[IsStaff],
+        description="The shop of the session; null (with an error) for a caller who is not staff.",
+    )
+    async def shop(self, info: Info) -> Shop | None:
         merchant = await merchants.get_merchant(info.context.merchant_id)
         assert merchant is not None  # the principal was built from this merchant
         return Shop.from_dto(merchant)

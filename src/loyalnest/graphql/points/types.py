@@ -10,6 +10,7 @@ import strawberry
 from loyalnest.contexts.points import api as points
 from loyalnest.graphql.core.ids import encode_cursor, encode_id
 from loyalnest.graphql.core.pagination import Connection, Edge, PageInfo
+from loyalnest.graphql.core.permissions import CanReadLedgerNotes
 
 
 @strawberry.enum(description="Why a balance changed.")
@@ -39,9 +40,26 @@ class PointsTransaction:
         description="Points a reversal could not take back because they were already spent or had expired."
     )
     balance_after: int
-    reason: str | None
-    actor: str | None
     created_at: datetime
+    # free text: read through the fields below, which check the caller's role
+    note_reason: strawberry.Private[str | None]
+    note_actor: strawberry.Private[str | None]
+
+    @strawberry.field(
+        permission_classes=[CanReadLedgerNotes],
+        description="Why, in the words of whoever made the change (free text). Staff need "
+        "admin:full, admin:points or admin:support.",
+    )
+    def reason(self) -> str | None:
+        return self.note_reason
+
+    @strawberry.field(
+        permission_classes=[CanReadLedgerNotes],
+        description='Who made the change, e.g. "staff:<user id>" (free text). Staff '
+        "need admin:full, admin:points or admin:support.",
+    )
+    def actor(self) -> str | None:
+        return self.note_actor
 
     @classmethod
     def from_dto(cls, dto: points.LedgerEntryDTO) -> PointsTransaction:
@@ -53,9 +71,9 @@ class PointsTransaction:
             source_ref=dto.source_ref,
             shortfall=dto.shortfall,
             balance_after=dto.balance_after,
-            reason=dto.reason,
-            actor=dto.actor,
             created_at=dto.created_at,
+            note_reason=dto.reason,
+            note_actor=dto.actor,
         )
 
 

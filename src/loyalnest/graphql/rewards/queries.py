@@ -16,11 +16,12 @@ from loyalnest.graphql.rewards.types import Reward, reward_connection
 class RewardsQuery:
     @strawberry.field(
         permission_classes=[IsStaff],
-        description="The shop's reward catalog, oldest first; archived rewards only with includeArchived.",
+        description="The shop's reward catalog, oldest first; archived rewards only with "
+        "includeArchived. Null (with an error) for a caller who is not staff.",
     )
     async def rewards(
         self, info: Info, first: int | None = None, after: str | None = None, include_archived: bool = False
-    ) -> Connection[Reward]:
+    ) -> Connection[Reward] | None:
         page = await rewards.list_rewards(
             info.context.merchant_id,
             after_id=decode_cursor(after),
