@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from loyalnest.contexts.earning import api as earning
-from loyalnest.devtools.bench.graphql import HELLO_QUERY, _graphql_errors, _graphql_request, _merge
+from loyalnest.devtools.bench.graphql import HELLO_QUERY, _graphql_errors, _graphql_request, alternate_rounds
 from loyalnest.devtools.bench.latency import Latency
 from loyalnest.devtools.bench.seeding import _order_facts, create_customers
-from loyalnest.devtools.loadgen import LoadResult, loopback_address, run_load
+from loyalnest.devtools.loadgen import loopback_address, run_load
 from loyalnest.devtools.shopify_data import Catalog
 from loyalnest.platform.uow import unit_of_work
 from loyalnest.settings import Settings
@@ -92,39 +92,6 @@ async def _seed(merchant_id: int, customers_count: int) -> tuple[list[int], list
     return ids, [p.shopify_id for p in people]
 
 
-async def _alternate(
-    url: str,
-    ours: list[bytes],
-    bare_url: str,
-    bare: list[bytes],
-    *,
-    concurrency: int,
-    rounds: int,
-    timeout: float,
-) -> tuple[LoadResult, LoadResult]:
-    # alternating rounds: background noise weighs on both sides alike
-    mine, theirs = LoadResult(), LoadResult()
-    chunk = max(1, -(-len(ours) // rounds))
-    for start in range(0, len(ours), chunk):
-        _merge(
-            mine,
-            await run_load(
-                url, ours[start : start + chunk], concurrency=concurrency, timeout=timeout, keep_bodies=True
-            ),
-        )
-        _merge(
-            theirs,
-            await run_load(
-                bare_url,
-                bare[start : start + chunk],
-                concurrency=concurrency,
-                timeout=timeout,
-                keep_bodies=True,
-            ),
-        )
-    return mine, theirs
-
-
 async def run_dashboard_bench(
     url: str,
     bare_url: str,
@@ -161,7 +128,7 @@ async def run_dashboard_bench(
             ours = [_graphql_request(port, query, variables(name, i), token) for i in range(requests)]
             await run_load(url, ours[:warmup], concurrency=concurrency, timeout=timeout)
             await run_load(bare_url, bare[:warmup], concurrency=concurrency, timeout=timeout)
-            mine, theirs = await _alternate(
+            mine, theirs = await alternate_rounds(
                 url, ours, bare_url, bare, concurrency=concurrency, rounds=rounds, timeout=timeout
             )
             report.rows.append(

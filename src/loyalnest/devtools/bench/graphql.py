@@ -93,6 +93,36 @@ def _graphql_errors(result: LoadResult) -> int:
     return errors + sum(1 for body in result.bodies if body is not None and b'"errors"' in body)
 
 
+async def alternate_rounds(
+    url: str,
+    ours: list[bytes],
+    bare_url: str,
+    bare: list[bytes],
+    *,
+    concurrency: int,
+    rounds: int,
+    timeout: float,
+) -> tuple[LoadResult, LoadResult]:
+    """``ours`` against ``url`` and ``bare`` against ``bare_url`` in alternating rounds,
+    rather than one long run of each: whatever else the machine is doing meanwhile then
+    weighs on both sides alike instead of on whichever ran then."""
+    mine, theirs = LoadResult(), LoadResult()
+    chunk = max(1, -(-len(ours) // rounds))
+    for start in range(0, len(ours), chunk):
+        for target, requests, total in ((url, ours, mine), (bare_url, bare, theirs)):
+            _merge(
+                total,
+                await run_load(
+                    target,
+                    requests[start : start + chunk],
+                    concurrency=concurrency,
+                    timeout=timeout,
+                    keep_bodies=True,
+                ),
+            )
+    return mine, theirs
+
+
 async def run_graphql_bench(
     url: str,
     bare_url: str,
@@ -127,31 +157,15 @@ async def run_graphql_bench(
 
     await run_load(url, customer_requests[:warmup], concurrency=concurrency, timeout=timeout)
     await run_load(bare_url, bare_requests[:warmup], concurrency=concurrency, timeout=timeout)
-    # Alternating rounds rather than one long run of each: whatever else the machine is
-    # doing meanwhile then weighs on both sides alike instead of on whichever ran then.
-    customer, bare = LoadResult(), LoadResult()
-    chunk = max(1, -(-requests // rounds))
-    for start in range(0, requests, chunk):
-        _merge(
-            customer,
-            await run_load(
-                url,
-                customer_requests[start : start + chunk],
-                concurrency=concurrency,
-                timeout=timeout,
-                keep_bodies=True,
-            ),
-        )
-        _merge(
-            bare,
-            await run_load(
-                bare_url,
-                bare_requests[start : start + chunk],
-                concurrency=concurrency,
-                timeout=timeout,
-                keep_bodies=True,
-            ),
-        )
+    customer, bare = await alternate_rounds(
+        url,
+        customer_requests,
+        bare_url,
+        bare_requests,
+        concurrency=concurrency,
+        rounds=rounds,
+        timeout=timeout,
+    )
     return GraphqlBenchReport(
         requests=requests,
         concurrency=concurrency,
