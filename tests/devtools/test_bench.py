@@ -7,8 +7,6 @@ import asyncio
 import socket
 import time
 
-import uvicorn
-
 from loyalnest.devtools import bench
 from loyalnest.devtools.loadgen import _Connection, percentile
 
@@ -56,31 +54,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_graphql_bench_compares_the_customer_query_with_bare_strawberry(shop, server, settings):
-    from loyalnest.devtools.bare_graphql import create_app
-
-    port = _free_port()
-    bare = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_config=None, lifespan="off")
+async def test_graphql_bench_compares_the_customer_query_with_bare_strawberry(
+    shop, server, settings, bare_graphql
+):
+    report = await bench.run_graphql_bench(
+        server,
+        bare_graphql,
+        settings=settings,
+        merchant_id=shop.id,
+        shop_domain=shop.domain,
+        requests=40,
+        concurrency=4,
+        customers_count=3,
+        warmup=5,
     )
-    bare.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    task = asyncio.create_task(bare.serve())
-    await _until(lambda: bare.started)
-    try:
-        report = await bench.run_graphql_bench(
-            server,
-            f"http://127.0.0.1:{port}",
-            settings=settings,
-            merchant_id=shop.id,
-            shop_domain=shop.domain,
-            requests=40,
-            concurrency=4,
-            customers_count=3,
-            warmup=5,
-        )
-    finally:
-        bare.should_exit = True
-        await task
     assert report.customer_errors == 0
     assert report.bare_errors == 0
     assert report.customer_per_second > 0
