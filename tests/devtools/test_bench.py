@@ -4,8 +4,6 @@ report carries every number and that every order was awarded, never how fast."""
 from __future__ import annotations
 
 import asyncio
-import socket
-import time
 
 from loyalnest.devtools import bench
 from loyalnest.devtools.loadgen import _Connection, percentile
@@ -39,19 +37,6 @@ async def test_webhook_bench_reports_every_number_and_awards_every_order(shop, s
     text = "\n".join(report.lines())
     for needle in ("webhooks/s", "p50", "p99", "orders/s", "baseline", "ratio"):
         assert needle in text
-
-
-async def _until(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_graphql_bench_compares_the_customer_query_with_bare_strawberry(
