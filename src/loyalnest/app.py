@@ -15,6 +15,7 @@ from starlette.types import ASGIApp
 
 from loyalnest import contexts
 from loyalnest.graphql.core.view import AppProxyGraphQL, StaffGraphQL
+from loyalnest.graphql.graphiql.assets import graphiql_routes
 from loyalnest.graphql.schema import build_schema
 from loyalnest.http.connection import guarded_http_protocol
 from loyalnest.http.cors import cors_middleware
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics_endpoint),
+            # GraphiQL's scripts and styles, served here rather than from a CDN
+            *(graphiql_routes() if settings.graphiql else []),
         ],
         lifespan=lifespan,
     )

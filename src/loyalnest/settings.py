@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=50)
+    # What one operation may ask for (graphql/core/cost.py): a response name repeated in
+    # one selection set (validation is quadratic in repeats), fields after fragments are
+    # spread, and the estimated cost (objects it can return: each connection multiplies
+    # what it selects by its first/last). Shopify's Admin API allows 1,000 per query too.
+    max_repeated_fields: int = Field(default=10, ge=2)
+    max_fields: int = Field(default=1000, ge=50)
+    max_query_cost: int = Field(default=1000, ge=10)
     # The execution fast path for selection sets of plain leaf fields (graphql/core/
     # execution.py). It overrides graphql-core internals, pinned by a test to the locked
     # version; off, graphql-core executes everything itself (same answers, slower).

@@ -11,13 +11,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import jwt
 import pytest
 
 from loyalnest.contexts.audit import api as audit
 from loyalnest.http.auth import mint_session_token
 from tests import payloads
-from tests.graphql.conftest import ADJUST, balance_of, customer_gid, only_error, post_graphql, refused_roots
+from tests.graphql.conftest import ADJUST, balance_of, customer_gid, only_error, post_graphql
+from tests.http.serving import serving
 
 UPDATE_SETTINGS = """
 mutation { updateProgramSettings(pointsPerCurrencyUnit: "7") {
@@ -242,18 +244,21 @@ async def test_refused_tokens_answer_401_with_the_retry_header_and_change_nothin
 
 
 @pytest.mark.parametrize(("build", "message"), [pytest.param(b, m, id=i) for i, b, m in MISSING])
-async def test_requests_without_a_token_get_graphql_errors_and_change_nothing(
+async def test_requests_without_a_token_are_refused_before_parsing_and_change_nothing(
     shop, http, settings, build, message
 ):
+    """Nothing on /graphql answers a caller without a credential, so the document is not
+    even parsed: 401 with the reason (no retry header: there is no token to refresh)."""
     headers = build(shop.domain, settings)
     before = await shop.gql(SETTINGS)
 
-    for query in ("{ shop { domain } }", UPDATE_SETTINGS):
+    for query in ("{ shop { domain } }", UPDATE_SETTINGS, "{ this is not GraphQL"):
         response = await http.post("/graphql", json={"query": query}, headers=headers)
-        assert response.status_code == 200, response.text
+        assert response.status_code == 401, response.text
+        assert response.headers["www-authenticate"] == "Bearer"
         assert RETRY_HEADER not in response.headers  # nothing to retry with a fresh token
         result = response.json()
-        refused_roots(result)
+        assert "data" not in result
         error = only_error(result)
         assert message in error["message"]
         assert error["extensions"]["code"] == "UNAUTHENTICATED"
@@ -292,11 +297,17 @@ async def test_refused_token_cannot_adjust_points(shop, http, settings, drain):
     assert await audit.list_recent(shop.id) == []
 
 
-async def test_nullable_fields_refuse_with_null_and_unauthenticated(shop, http):
-    result = await post_graphql(http, '{ customer(id: "Q3VzdG9tZXI6MQ") { id } }')
+async def test_with_introspection_open_anonymous_documents_run_and_fields_refuse(shop, settings):
+    """LOYALNEST_INTROSPECTION=open: the schema is for anyone, so an anonymous document is
+    parsed; every field that needs a principal is null with its own error."""
+    async with serving(settings, introspection="open") as (url, _), httpx.AsyncClient(base_url=url) as http:
+        schema = await post_graphql(http, "{ __schema { queryType { name } } }")
+        assert schema["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+        result = await post_graphql(http, '{ customer(id: "Q3VzdG9tZXI6MQ") { id } }')
     assert result["data"] == {"customer": None}
     error = only_error(result)
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert error["message"] == "missing Authorization: Bearer <session token>"
     assert error["path"] == ["customer"]
 
 
@@ -308,8 +319,9 @@ async def test_each_request_gets_its_own_refusal_message(shop, http, settings):
     assert first.status_code == 401
     assert only_error(first.json())["message"] == "session token expired"
 
-    second = await post_graphql(http, "{ shop { domain } }")
-    assert only_error(second)["message"] == "missing Authorization: Bearer <session token>"
+    second = await http.post("/graphql", json={"query": "{ shop { domain } }"})
+    assert second.status_code == 401
+    assert only_error(second.json())["message"] == "missing Authorization: Bearer <session token>"
 
 
 async def test_a_token_accepted_before_is_refused_once_it_expires(shop, http, settings):

@@ -1,5 +1,5 @@
 """The guards in front of execution: depth, alias and token limits, masked unexpected
-errors, malformed bodies, and no queries over GET on the staff endpoint."""
+errors, malformed bodies, and queries (never mutations) over GET."""
 
 from __future__ import annotations
 
@@ -110,10 +110,27 @@ async def test_unexpected_errors_are_masked(shop, http, monkeypatch):
     assert "extensions" not in error or "exception" not in error["extensions"]
 
 
-async def test_get_queries_are_refused_on_the_staff_endpoint(shop, http):
+async def test_get_queries_run_on_the_staff_endpoint_with_the_same_guards(shop, http):
+    """urql's default (and Apollo's useGETForQueries): queries by GET, with the same
+    authentication and limits as POST; a mutation never runs over GET."""
     headers = {"Authorization": f"Bearer {shop.token()}"}
-    query = await http.get("/graphql", params={"query": "{ shop { domain } }"}, headers=headers)
-    assert (query.status_code, query.text) == (400, "queries are not allowed when using GET")
+    query = await http.get(
+        "/graphql",
+        params={
+            "query": "query Q($n: Int) { shop { domain } customers(first: $n) { nodes { id } } }",
+            "variables": '{"n": 5}',
+            "operationName": "Q",
+        },
+        headers=headers,
+    )
+    assert query.status_code == 200, query.text
+    assert query.json()["data"]["shop"] == {"domain": shop.domain}
+    assert (await http.get("/graphql", params={"query": "{ shop { domain } }"})).status_code == 401
+    deep = await http.get("/graphql", params={"query": "{ " + nested(40) + " }"}, headers=headers)
+    assert "exceeds maximum operation depth" in deep.json()["errors"][0]["message"]
+    costly = "{ customers(first: 100) { nodes { transactions(first: 100) { nodes { id } } } } }"
+    refused = await http.get("/graphql", params={"query": costly}, headers=headers)
+    assert only_error(refused.json())["extensions"]["code"] == "QUERY_TOO_COSTLY"
     mutation = await http.get(
         "/graphql",
         params={

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from loyalnest.app import server_config
 from loyalnest.http.connection import MAX_HEADER_BYTES, GuardedHttpToolsProtocol
 from tests.conftest import webhook_headers
+from tests.graphql.conftest import proxy_params
 from tests.http.serving import RawConnection, serving, status_of
 
 GRAPHQL_PATHS = ["/graphql", "/proxy/graphql"]
@@ -27,6 +30,15 @@ def _headers(path: str, **extra: str) -> bytes:
     lines = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json"]
     lines += [f"{name}: {value}" for name, value in extra.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _credentialed(path: str, shop: Any, settings: Any, **extra: str) -> bytes:
+    """The headers of a request that passes authentication (a session token, or the app
+    proxy's signature for a logged-out visitor): its body is the server's to read."""
+    if path == "/proxy/graphql":
+        target = f"{path}?{urlencode(proxy_params(settings, shop.domain, None))}"
+        return _headers(target, **extra)
+    return _headers(path, Authorization=f"Bearer {shop.token()}", **extra)
 
 
 def _json_body(answer: bytes) -> object:
@@ -52,11 +64,11 @@ async def test_a_declared_length_over_the_cap_is_413_before_any_body_is_sent(ser
 
 
 @pytest.mark.parametrize("path", GRAPHQL_PATHS)
-async def test_a_chunked_body_is_cut_at_the_cap(server, settings, path):
+async def test_a_chunked_body_is_cut_at_the_cap(server, shop, settings, path):
     connection = await RawConnection.open(_port(server))
     chunk = b"x" * 16384
     try:
-        await connection.send(_headers(path, **{"Transfer-Encoding": "chunked"}))
+        await connection.send(_credentialed(path, shop, settings, **{"Transfer-Encoding": "chunked"}))
         sent = 0
         while sent <= settings.graphql_max_body_bytes:
             await connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
@@ -136,12 +148,13 @@ async def test_kept_alive_connections_get_the_deadline_for_each_request(broker, 
 
 
 @pytest.mark.parametrize("path", ["/graphql", "/proxy/graphql", "/webhooks/shopify"])
-async def test_a_body_shorter_than_its_content_length_is_cut_off_with_408(broker, settings, path):
+async def test_a_body_shorter_than_its_content_length_is_cut_off_with_408(broker, shop, settings, path):
     async with serving(settings, http_body_timeout_seconds=0.5) as (_, port):
         connection = await RawConnection.open(port)
         try:
             started = time.monotonic()
-            await connection.send(_headers(path, **{"Content-Length": "100"}) + b'{"query": "{')
+            head = _credentialed(path, shop, settings, **{"Content-Length": "100"})
+            await connection.send(head + b'{"query": "{')
             answer = await connection.answer(timeout=5)
             elapsed = time.monotonic() - started
         finally:

@@ -60,7 +60,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     # shared by every request; refuses introspection to whom the setting says
     guards = SchemaGuards(
-        max_tokens=settings.max_tokens, rules=guard_rules, introspection=settings.introspection
+        max_tokens=settings.max_tokens,
+        rules=guard_rules,
+        introspection=settings.introspection,
+        max_repeats=settings.max_repeated_fields,
+        max_fields=settings.max_fields,
+        max_cost=settings.max_query_cost,
     )
     # Factories, so each request gets fresh extension instances.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [

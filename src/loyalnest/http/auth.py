@@ -350,9 +350,11 @@ _APP_PROXY_VALUE_SHAPES = {
 }
 
 
-async def authenticate_app_proxy(
+def verify_app_proxy_request(
     params: Mapping[str, Sequence[str]], settings: Settings, *, now: float | None = None
-) -> Customer:
+) -> None:
+    """That Shopify's app proxy sent this request, recently: its signature and
+    timestamp. Raises AuthError (BAD_REQUEST for parameters Shopify never sends)."""
     _refuse_resplit_app_proxy_params(params)
     if not webhooks.verify_app_proxy_signature(params, app_secrets(settings)):
         raise AuthError("app proxy signature is invalid")
@@ -362,6 +364,18 @@ async def authenticate_app_proxy(
         raise AuthError("app proxy timestamp is invalid") from exc
     if abs((now if now is not None else time.time()) - timestamp) > APP_PROXY_MAX_SKEW_SECONDS:
         raise AuthError("app proxy request is too old")
+
+
+async def authenticate_app_proxy(
+    params: Mapping[str, Sequence[str]], settings: Settings, *, now: float | None = None
+) -> Customer:
+    verify_app_proxy_request(params, settings, now=now)
+    return await app_proxy_customer(params)
+
+
+async def app_proxy_customer(params: Mapping[str, Sequence[str]]) -> Customer:
+    """The storefront customer of a verified app-proxy request; AuthError when no
+    customer is logged in."""
     shop = (params.get("shop") or [""])[0].lower()
     customer_param = (params.get("logged_in_customer_id") or [""])[0]
     if not (customer_param.isascii() and customer_param.isdigit() and len(customer_param) <= 18):

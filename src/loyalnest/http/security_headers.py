@@ -4,8 +4,9 @@ Starlette's error handler, so a 500 carries them too).
 - ``X-Content-Type-Options: nosniff``: a browser never guesses a type other than the
   one declared (a JSON error echoing input cannot be sniffed into HTML).
 - ``Content-Security-Policy: frame-ancestors ...``: only Shopify admin (and a shop's own
-  admin domain) may frame our pages, as Shopify requires of embedded apps. Nothing else
-  is restricted, so GraphiQL's page keeps working as before.
+  admin domain) may frame our pages, as Shopify requires of embedded apps. A page with
+  a policy of its own (GraphiQL's, which allows scripts only from the app) keeps it,
+  with this rule added.
 - ``Cache-Control: no-store``: GraphQL answers carry customers' PII and reward discount
   codes; no browser or proxy cache may keep them. Applied to every response that does
   not choose its own caching (static assets may), so no route can forget it.

@@ -1,7 +1,8 @@
 """The per-request guards and caches of the one schema, as one Strawberry extension:
 the token limit, the parsed-document cache, the depth and alias rules, who may see the
-schema (introspection and error suggestions, core/introspection.py), and validation
-cached per document.
+schema (introspection and error suggestions, core/introspection.py), validation cached
+per document with the shape limits checked before it, and the cost limit checked after
+it (both in core/cost.py).
 
 One extension rather than Strawberry's four (MaxTokensLimiter, ParserCache,
 AddValidationRules, ValidationCache): Strawberry sets up every extension's hooks on
@@ -34,6 +35,14 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from loyalnest.graphql.core.cost import (
+    DEFAULT_MAX_COST,
+    DEFAULT_MAX_FIELDS,
+    DEFAULT_MAX_REPEATS,
+    cost_error,
+    measure_cost,
+    shape_error,
+)
 from loyalnest.graphql.core.introspection import OPEN, may_introspect, principal_of, shows_suggestions
 
 # Upper bounds measured on graphql-core 3.3 documents (tracemalloc): the token, its AST
@@ -114,20 +123,35 @@ class DocumentParses:
 
 
 class DocumentValidations:
-    """Validation errors by document identity and rules, shared by every request."""
+    """Validation errors by document identity and rules, shared by every request; with
+    each entry, the operations' costs that no variable decides."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, *, max_repeats: int, max_fields: int) -> None:
         self.cache = WeighedLRU(max_bytes)
+        self.max_repeats = max_repeats
+        self.max_fields = max_fields
 
-    def errors(self, schema: Any, document: Any, rules: Any, hide_suggestions: bool = False) -> list[Any]:
+    def entry(
+        self, schema: Any, document: Any, rules: Any, hide_suggestions: bool = False
+    ) -> tuple[Any, list[Any], dict[str | None, int]]:
         key = (id(document), rules, hide_suggestions)
         entry = self.cache.get(key)
         if entry is not None and entry[0] is document:
-            return entry[1]
-        errors = validate_document(schema, document, rules, hide_suggestions)
+            return entry
+        # the shape first: a document validation would take quadratic time on is refused
+        # after one linear walk (core/cost.py)
+        refused = shape_error(document, max_repeats=self.max_repeats, max_fields=self.max_fields)
+        if refused is not None:
+            errors = [refused]
+        else:
+            errors = validate_document(schema, document, rules, hide_suggestions)
+        entry = (document, errors, {})
         # the entry keeps its document alive, so it weighs the document too
-        self.cache.put(key, (document, errors), document_weight(document) + ERROR_BYTES * len(errors))
-        return errors
+        self.cache.put(key, entry, document_weight(document) + ERROR_BYTES * len(errors))
+        return entry
+
+    def errors(self, schema: Any, document: Any, rules: Any, hide_suggestions: bool = False) -> list[Any]:
+        return self.entry(schema, document, rules, hide_suggestions)[1]
 
 
 class SchemaGuards:
@@ -140,14 +164,18 @@ class SchemaGuards:
         rules: Sequence[type[ASTValidationRule]],
         cache_bytes: int = DEFAULT_CACHE_BYTES,
         introspection: str = OPEN,
+        max_repeats: int = DEFAULT_MAX_REPEATS,
+        max_fields: int = DEFAULT_MAX_FIELDS,
+        max_cost: int = DEFAULT_MAX_COST,
     ) -> None:
         self.max_tokens = max_tokens
+        self.max_cost = max_cost
         self.rules = tuple(rules)
         # settings.introspection: "staff", "open" or "off" (core/introspection.py)
         self.introspection = introspection
         self.closed_rules = (*self.rules, NoSchemaIntrospectionCustomRule)
         self.parse = DocumentParses(cache_bytes)
-        self.validations = DocumentValidations(cache_bytes)
+        self.validations = DocumentValidations(cache_bytes, max_repeats=max_repeats, max_fields=max_fields)
 
     def extension(self) -> RequestGuards:
         return RequestGuards(self)
@@ -179,7 +207,19 @@ class RequestGuards(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        context.pre_execution_errors = self.guards.validations.errors(
-            context.schema._schema, context.graphql_document, context.validation_rules, self.hide_suggestions
+        schema = context.schema._schema
+        document, errors, static_costs = self.guards.validations.entry(
+            schema, context.graphql_document, context.validation_rules, self.hide_suggestions
         )
+        if not errors:
+            # the cost needs the variables (a page size is often one), so it is per request;
+            # a document whose multipliers are all literals is measured once
+            cost = static_costs.get(context.operation_name)
+            if cost is None:
+                cost, variable = measure_cost(schema, document, context.operation_name, context.variables)
+                if not variable:
+                    static_costs[context.operation_name] = cost
+            if cost > self.guards.max_cost:
+                errors = [cost_error(cost, self.guards.max_cost)]
+        context.pre_execution_errors = errors
         yield

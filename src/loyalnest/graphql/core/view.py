@@ -16,13 +16,16 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from loyalnest.graphql.core.context import Context
+from loyalnest.graphql.core.introspection import OPEN
+from loyalnest.graphql.graphiql.page import graphiql_page
 from loyalnest.http.auth import (
     BAD_REQUEST,
     FORBIDDEN,
     AuthError,
-    authenticate_app_proxy,
+    app_proxy_customer,
     authenticate_customer_token,
     authenticate_session_token,
+    verify_app_proxy_request,
 )
 from loyalnest.platform.metrics import GRAPHQL_REQUESTS
 from loyalnest.settings import Settings
@@ -38,6 +41,8 @@ def _bearer(value: str | None) -> str | None:
     scheme, _, token = value.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
+
+MISSING_TOKEN = "missing Authorization: Bearer <session token>"
 
 # What Shopify's app libraries answer for a session token that failed verification, so
 # App Bridge fetches a fresh token and sends the request again.
@@ -56,10 +61,12 @@ class _Refused(Exception):
         self.response = response
 
 
-def _refusal(error: AuthError) -> _Refused:
+def _refusal(error: AuthError, *, session_token: bool = True) -> _Refused:
+    """The answer to a request refused before its body is read. ``session_token``: the
+    refused credential was a session token (App Bridge retries with a fresh one)."""
     status = _HTTP_STATUS.get(error.code, 401)
     headers: dict[str, str] = {}
-    if status == 401:
+    if status == 401 and session_token:
         headers = {"WWW-Authenticate": 'Bearer error="invalid_token"', RETRY_INVALID_SESSION_HEADER: "1"}
     # a GraphQL-over-HTTP request error: no "data", the reason in "errors"
     body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
@@ -121,12 +128,18 @@ class StaffGraphQL(_RefusingView, _StrictJson, GraphQL[Context, None]):
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
-            allow_queries_via_get=False,
+            # urql (and Apollo with useGETForQueries) send queries by GET: the same guards
+            # apply, and GET never runs a mutation (Strawberry refuses one with 405)
+            allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             keep_alive=True,
             keep_alive_interval=15,
         )
         self.settings = settings
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # our page, loading GraphiQL from the app's own files rather than unpkg
+        return graphiql_page(request)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(settings=self.settings, request=request)
@@ -135,7 +148,17 @@ class StaffGraphQL(_RefusingView, _StrictJson, GraphQL[Context, None]):
         _STAFF_REQUESTS.inc()
         token = _bearer(request.headers.get("authorization"))
         if token is None:
-            context.auth_error = "missing Authorization: Bearer <session token>"
+            if request.method == "GET" and "query" not in request.query_params:
+                return context  # the GraphiQL page (or a 400 for a GET without a query)
+            if self.settings.introspection != OPEN:
+                # nothing on /graphql answers a caller without a credential, so its
+                # document is never parsed or validated (an anonymous client must not
+                # be able to spend the process's CPU); with introspection open to
+                # everyone, the schema is the one thing it may ask for
+                missing = _refusal(AuthError(MISSING_TOKEN), session_token=False)
+                missing.response.headers["WWW-Authenticate"] = "Bearer"
+                raise missing
+            context.auth_error = MISSING_TOKEN
             return context
         try:
             context.principal = await authenticate_session_token(token, self.settings)
@@ -178,12 +201,16 @@ class AppProxyGraphQL(_RefusingView, _StrictJson, GraphQL[Context, None]):
         for key, value in request.query_params.multi_items():
             params.setdefault(key, []).append(value)
         try:
-            context.principal = await authenticate_app_proxy(params, self.settings)
+            verify_app_proxy_request(params, self.settings)
         except AuthError as exc:
-            if exc.code == BAD_REQUEST:
-                # parameters Shopify never sends (a signed query re-cut): 400, nothing runs
-                raise _refusal(exc) from exc
-            # a storefront visitor who is not logged in (or a bad signature) still gets a
-            # GraphQL answer: the fields that need a customer say why they refuse
+            # not from Shopify's proxy (a bad or stale signature: 401) or parameters it
+            # never sends (a signed query re-cut: 400): refused before the body is read,
+            # so an unsigned caller cannot make the process parse or validate anything
+            raise _refusal(exc, session_token=False) from exc
+        try:
+            context.principal = await app_proxy_customer(params)
+        except AuthError as exc:
+            # a storefront visitor who is not logged in still gets a GraphQL answer: the
+            # fields that need a customer say why they refuse
             context.auth_error = exc.message
         return context
