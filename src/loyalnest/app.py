@@ -23,7 +23,8 @@ from loyalnest.http.health import health, metrics_endpoint, ready
 from loyalnest.http.limits import BodyLimits
 from loyalnest.http.reviews import review_webhook
 from loyalnest.http.security_headers import SecurityHeaders
-from loyalnest.http.webhooks import shopify_webhook
+from loyalnest.http.webhooks import serve_shopify_webhooks_first, shopify_webhook
+from loyalnest.platform import pubsub
 from loyalnest.platform.db import dispose_engine
 from loyalnest.platform.redis import close_async_redis
 from loyalnest.settings import Settings, get_settings
@@ -54,14 +55,16 @@ def server_config(app: Any, *, host: str, port: int, settings: Settings | None =
 
 class _App(Starlette):
     def build_middleware_stack(self) -> ASGIApp:
-        # Outside Starlette's ServerErrorMiddleware, so its 500 answers carry them too.
-        return SecurityHeaders(super().build_middleware_stack())
+        # Outside Starlette's ServerErrorMiddleware, so its 500 answers carry them too;
+        # Shopify webhooks skip the stack inside (http/webhooks.py says why).
+        return SecurityHeaders(serve_shopify_webhooks_first(super().build_middleware_stack()))
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """The ASGI app. The process must be configured first (``platform.runtime`` and
     ``workers.broker``): ``loyalnest serve`` and the test fixtures do that."""
     settings = settings or get_settings()
+    pubsub.configure(queue_size=settings.pubsub_subscriber_queue)
     contexts.load()
     schema = build_schema(settings)
     staff_graphql = StaffGraphQL(schema, settings)
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         gc.collect()
         gc.freeze()
         yield
+        await pubsub.close()
         await close_async_redis()
         await dispose_engine()
 

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # execution.py). It overrides graphql-core internals, pinned by a test to the locked
     # version; off, graphql-core executes everything itself (same answers, slower).
     graphql_fast_path: bool = True
+    # Live updates one subscription may have waiting (platform/pubsub.py). A client that
+    # falls this far behind is sent an error and must subscribe again and refetch.
+    pubsub_subscriber_queue: int = Field(default=64, ge=1)
 
     webhook_max_body_bytes: int = 1024 * 1024
     # Request bodies on /graphql and /proxy/graphql (and any other route that does not cap

@@ -59,7 +59,7 @@ class Mutation:
         self, info: Info, write: Write, customer_id: int, refuse: bool = False, other_id: int | None = None
     ) -> TogglePayload:
         if refuse:
-            raise DomainError("refused", field="refuse", code="NOPE")
+            raise DomainError("refused", field="refuse", code="REWARD_UNAVAILABLE")
         value = await info.context.loaders.get("test.echo").load(customer_id)
         write.changed_customer(customer_id)
         return TogglePayload(value=f"{value}/{other_id}", user_errors=[])
@@ -69,9 +69,15 @@ schema = strawberry.Schema(query=Query, mutation=Mutation)
 
 
 def test_the_schema_shows_the_arguments_with_ids_and_without_the_write_handle():
-    assert "toggle(customerId: ID!, refuse: Boolean! = false, otherId: ID = null): TogglePayload" in str(
-        schema
-    )
+    toggle = schema._schema.mutation_type.fields["toggle"]  # type: ignore[union-attr]
+    assert str(toggle.type) == "TogglePayload"
+    assert {name: str(arg.type) for name, arg in toggle.args.items()} == {
+        "customerId": "ID!",
+        "refuse": "Boolean!",
+        "otherId": "ID",
+    }
+    # a declared id is described as the global id it is
+    assert toggle.args["customerId"].description == "The customer's global id."
 
 
 async def test_ids_are_decoded_refusals_become_user_errors_and_loads_are_forgotten(settings):
@@ -100,5 +106,5 @@ async def test_ids_are_decoded_refusals_become_user_errors_and_loads_are_forgott
     }
     assert await toggle(encode_id("Customer", 7), refuse=True) == {
         "value": None,
-        "userErrors": [{"field": ["refuse"], "message": "refused", "code": "NOPE"}],
+        "userErrors": [{"field": ["refuse"], "message": "refused", "code": "REWARD_UNAVAILABLE"}],
     }

@@ -8,11 +8,15 @@ one of these pages is a decision, made by changing the number here."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from loyalnest.graphql.core.ids import encode_id
+from loyalnest.platform.db import observe_statements
 from tests.contexts.rewards import support
 from tests.graphql.conftest import count_statements
 
@@ -146,3 +150,52 @@ async def test_me_costs_the_same_for_3_and_20_redemptions(make_shop, fake, proxy
     # the redeemed rewards; the ways to earn (rules, purchase settings); the profile
     # for the birthday: one statement each
     assert (few, many) == (12, 12)
+
+
+# The dashboard's three queries as `loyalnest bench graphql` sends them.
+_HISTORY = " pointsBalance transactions(first: 10) { nodes { id delta kind balanceAfter } }"
+BY_ID = "query ($id: ID!) { customer(id: $id) {" + _HISTORY + " } }"
+BY_SHOPIFY_ID = "query ($sid: ID!) { customerByShopifyId(shopifyId: $sid) {" + _HISTORY + " } }"
+LIST_PAGE = (
+    "{ customers(first: 20) { nodes { id shopifyId pointsBalance pendingPoints lifetimePoints }"
+    " pageInfo { hasNextPage endCursor } } }"
+)
+
+
+@contextmanager
+def _round_trips() -> Iterator[list[str]]:
+    """Every statement of this thread, transaction control included: a read through an
+    ORM session costs a BEGIN and a ROLLBACK around its one SELECT, each a round trip."""
+    statements: list[str] = []
+    thread = threading.get_ident()
+
+    def record(statement: str) -> None:
+        if threading.get_ident() == thread:
+            statements.append(statement.strip().split(None, 1)[0].rstrip(";").upper())
+
+    with observe_statements(record):
+        yield statements
+
+
+async def test_the_dashboards_queries_cost_one_round_trip_per_statement(make_shop):
+    """The customer lookups and the list page read on plain connections, one prepared
+    statement each, no transaction around them: the ORM session they used to go through
+    (checkout, BEGIN, the statement, ROLLBACK) cost customerByShopifyId half its
+    throughput and the list page a third of its CPU."""
+    shop = await make_shop()
+    customer_id = await support.customer_with_points(shop.id, 9300, 100)
+    await shop.gql("{ shop { domain } }")  # the shop is now in the per-process cache
+    pages = (
+        (BY_ID, {"id": encode_id("Customer", customer_id)}, "customer"),
+        (BY_SHOPIFY_ID, {"sid": "9300"}, "customerByShopifyId"),
+        (LIST_PAGE, None, "customers"),
+    )
+    for query, variables, root in pages:
+        with _round_trips() as statements:
+            result = await shop.gql(query, variables)
+        assert "errors" not in result, (root, result)
+        assert [s for s in statements if s in ("BEGIN", "COMMIT", "ROLLBACK")] == [], (root, statements)
+        # the customer, account and ledger page; or the page, accounts and pending points
+        assert len(statements) == 3, (root, statements)
+        data = result["data"][root]
+        assert (data["nodes"][0] if root == "customers" else data)["pointsBalance"] == 100

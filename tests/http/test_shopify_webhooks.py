@@ -17,6 +17,7 @@ import pytest
 from tests import payloads
 from tests.conftest import webhook_headers
 from tests.contexts.support import customer_count, inbox_rows, ledger_rows, scalar
+from tests.http.serving import RawConnection, serving, status_of
 
 ORDER = payloads.order(77, subtotal="50.00", customer_body=payloads.customer(700))
 
@@ -201,6 +202,30 @@ class TestTooLarge:
         assert response.status_code == 200
         await drain()
         assert len(await inbox_rows(shop.id)) == 1
+
+
+class TestSlowBody:
+    async def test_a_body_that_never_finishes_is_408_counted_and_not_stored(self, shop, settings, drain):
+        # The route is served ahead of the app's middleware stack, so it keeps the body
+        # deadline itself, and counts the refusal as its other refusals.
+        body = orjson.dumps(ORDER)
+        headers = _headers(shop, body)
+        head = f"POST /webhooks/shopify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+        async with serving(settings, http_body_timeout_seconds=0.5) as (_, port):
+            connection = await RawConnection.open(port)
+            try:
+                await connection.send(head.encode() + body[: len(body) // 2])
+                answer = await connection.answer(timeout=5)  # the server closes it
+            finally:
+                await connection.close()
+        assert status_of(answer) == 408, answer
+        assert orjson.loads(answer.split(b"\r\n\r\n", 1)[1]) == {
+            "error": "request body not received within 0.5 seconds"
+        }
+        metrics = (await shop.http.get("/metrics")).text
+        assert 'outcome="timeout",topic="unverified"' in metrics
+        await _assert_nothing_stored(shop, drain)
 
 
 class TestAccepted:

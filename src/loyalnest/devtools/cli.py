@@ -202,6 +202,7 @@ def bench_graphql(
                     customers_count=customers,
                     warmup=warmup,
                     timeout=timeout,
+                    process_trees=stack.process_trees(),
                 )
             finally:
                 if not keep_shop:
@@ -214,6 +215,58 @@ def bench_graphql(
             report.setup = stack.describe() if worker else stack.describe().replace(", 1 worker process", "")
     typer.echo("\n".join(report.lines()))
     if report.errors:
+        raise typer.Exit(1)
+
+
+@bench_app.command("subscriptions")
+def bench_subscriptions(
+    sockets: Annotated[
+        int, typer.Option(min=1, help="graphql-transport-ws sockets, each subscribed to the customer")
+    ] = 5000,
+    changes: Annotated[int, typer.Option(min=1, help="balance changes measured (adjustPoints)")] = 10,
+    connect_concurrency: Annotated[int, typer.Option(min=1, max=1024, help="sockets opening at once")] = 100,
+    worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="run the worker beside the API, as users run it")
+    ] = True,
+    timeout: Annotated[float, typer.Option(min=1, help="seconds allowed to open and subscribe")] = 300,
+    keep_shop: Annotated[bool, typer.Option(help="keep the bench shop's data afterwards")] = False,
+) -> None:
+    """One customer's balance change fanned out to many live sockets on ONE API process:
+    change to last socket (p50/p99/max), sockets reached, API memory per socket."""
+    from loyalnest.devtools import bench
+    from loyalnest.devtools.bench.subscriptions import raise_fd_limit
+
+    settings = get_settings()
+    raise_fd_limit(sockets)  # before the API starts: it inherits the limit
+    with bench.bench_stack(settings) as stack:
+
+        async def main() -> bench.SubscriptionBenchReport:
+            shop = await bench.seed_shop()
+            api_url = bench.start_api(stack, bench.free_port())
+            api = stack.processes[-1]
+            await bench.wait_until_serving(api_url, "/health", timeout=60, process=api)
+            if worker:
+                bench.start_worker(stack)
+            try:
+                return await bench.run_subscription_bench(
+                    api_url,
+                    settings=settings,
+                    merchant_id=shop.id,
+                    shop_domain=shop.shop_domain,
+                    sockets=sockets,
+                    changes=changes,
+                    api_pid=api.pid,
+                    connect_concurrency=connect_concurrency,
+                    timeout=timeout,
+                )
+            finally:
+                if not keep_shop:
+                    await bench.drop_shop(shop.id)
+
+        report = _run(main)
+        report.setup = stack.describe() if worker else stack.describe().replace(", 1 worker process", "")
+    typer.echo("\n".join(report.lines()))
+    if report.refused or report.missed:
         raise typer.Exit(1)
 
 

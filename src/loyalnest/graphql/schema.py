@@ -20,14 +20,30 @@ from loyalnest.graphql.core.depth import depth_limit_rule
 from loyalnest.graphql.core.errors import should_mask_error
 from loyalnest.graphql.core.execution import LoyalNestExecutionContext, SuggestionAwareExecutionContext
 from loyalnest.graphql.core.guards import SchemaGuards
+from loyalnest.graphql.core.node import NodeQuery, keep_fast_path
 from loyalnest.settings import Settings, get_settings
 
 # importing a context's loaders module registers its DataLoaders (core.loaders.loader)
 LOADER_MODULES = tuple(context_modules("loaders"))
 
-Query = compose("Query", declared("queries", "QUERIES"))
-Mutation = compose("Mutation", declared("mutations", "MUTATIONS"))
-Subscription = compose("Subscription", declared("subscriptions", "SUBSCRIPTIONS"))
+Query = compose(
+    "Query",
+    [*declared("queries", "QUERIES"), NodeQuery],
+    description="What staff (a Shopify session token, on /graphql) and the storefront customer "
+    "(the app proxy, on /proxy/graphql) can read; each field says who may.",
+)
+Mutation = compose(
+    "Mutation",
+    declared("mutations", "MUTATIONS"),
+    description="Changes. Each returns a payload whose `userErrors` say why it refused its input "
+    "(nothing changed then); a field refused to the caller is null with an error on its own path.",
+)
+Subscription = compose(
+    "Subscription",
+    declared("subscriptions", "SUBSCRIPTIONS"),
+    description="Live updates over graphql-transport-ws on /graphql. At most once: refetch the "
+    "state on (re)subscribe.",
+)
 
 
 class _MaskErrors(MaskErrors):
@@ -72,7 +88,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         guards.extension,
         lambda: _MaskErrors(should_mask_error=should_mask_error),
     ]
-    return LoyalNestSchema(
+    schema = LoyalNestSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -82,6 +98,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             LoyalNestExecutionContext if settings.graphql_fast_path else SuggestionAwareExecutionContext
         ),
     )
+    keep_fast_path(schema._schema)
+    return schema
 
 
 def export_sdl() -> str:

@@ -5,8 +5,10 @@ The size cap is enforced before the route sees anything: a Content-Length over t
 is refused at once, without reading a byte of the body (and without the "100 Continue"
 a client waits for before sending it); a chunked or lying body is counted as it is read
 and cut at the cap. Without it Strawberry buffers whatever arrives (a 200 MB body was
-read whole). The Shopify and review webhook routes cap their own bodies with
-``webhook_max_body_bytes`` and count refusals in their metrics, so they are left to it.
+read whole). The review webhook route caps its own body with ``webhook_max_body_bytes``
+and counts refusals in its metrics, so it is left to it; the Shopify webhook route is
+served ahead of this middleware and keeps both the cap and the deadline itself
+(http/webhooks.py).
 
 The deadline bounds a client that sends its body slowly or never finishes it (a body
 shorter than its Content-Length held a connection for minutes). It runs from the end of
@@ -25,7 +27,7 @@ import asyncio
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Routes that read their body through http.webhooks.read_capped with their own limit.
+# Routes that cap their own body (http.webhooks.read_capped, or the Shopify route's own).
 SELF_CAPPED_PREFIXES = ("/webhooks/",)
 GRAPHQL_PATHS = frozenset({"/graphql", "/proxy/graphql"})
 

@@ -3,31 +3,336 @@ subscriber connected to any API process.
 
 Pub/sub is at-most-once: a subscriber that reconnects refetches the authoritative state.
 Channel names are built by the owning context and always include the merchant id.
+
+Each process (each event loop) holds ONE Redis connection for all its subscribers, its
+own, not borrowed from the shared pool: a connection per subscriber exhausted that pool
+(100) and with it every other Redis use of the process. The process subscribes to a
+channel when its first local subscriber arrives and unsubscribes when the last leaves;
+a reader task hands each message to every local subscriber's bounded queue.
+
+A message is decoded once, however many local subscribers it reaches: they all get the
+same object (not to be mutated), and ``subscribe(channel, convert=...)`` converts it
+once per converter, so every subscriber of a message holds the same converted value.
+With thousands of sockets on one channel, per-subscriber work is what the fan-out costs
+(graphql/core/subscription_events.py then executes each event once per audience). It
+is handed out ``DELIVERY_SLICE`` subscribers per event-loop iteration: a subscriber
+woken runs its whole send in that iteration, and 5,000 at once held every other request
+of the process behind them (the mutation that made the change answered after 0.7 s).
+
+A subscriber that falls ``queue_size`` messages behind (its client stopped reading, so
+its sends block) is ended with ``SubscriberLagged``, its queued messages dropped:
+memory stays bounded and the client, told so, subscribes again and refetches, as after
+any reconnect. Publishing uses the shared pool and never waits behind subscribers.
+
+When the connection is lost the reader reconnects (backing off while Redis is down) and
+subscribes again to every channel that still has local subscribers; their iterators
+carry on. Messages published meanwhile are lost, as pub/sub allows.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
+import asyncio
+import contextlib
+import logging
+import os
+import weakref
+from collections.abc import AsyncGenerator, Callable
+from typing import Any, TypeVar, overload
 
 import orjson
+import redis.asyncio as aioredis
+from prometheus_client import Counter, Gauge
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from loyalnest.platform.redis import get_async_redis, key
+from loyalnest.platform.redis import get_async_redis, key, redis_url
+
+log = logging.getLogger(__name__)
+
+DEFAULT_QUEUE_SIZE = 64
+# A silent peer (a half-open TCP connection) is noticed after two of these: a PING sent
+# after one quiet interval must be answered within the next.
+KEEPALIVE_SECONDS = 15.0
+_BACKOFF_FIRST = 0.05
+_BACKOFF_MAX = 5.0
+# subscribers handed a message per event-loop iteration
+DELIVERY_SLICE = 64
+
+SUBSCRIBERS = Gauge("loyalnest_pubsub_subscribers", "Live-update subscriptions served by this process")
+CHANNELS = Gauge("loyalnest_pubsub_channels", "Redis channels this process listens on")
+LAGGED = Counter("loyalnest_pubsub_lagged_total", "Subscriptions ended because their client read too slowly")
+RECONNECTS = Counter("loyalnest_pubsub_reconnects_total", "Times the pub/sub connection was lost")
+
+_queue_size = DEFAULT_QUEUE_SIZE
+
+T = TypeVar("T")
+
+
+class SubscriberLagged(Exception):
+    """The subscriber fell ``queue_size`` messages behind and was ended; what it missed
+    is gone, so its client must refetch."""
+
+
+# queue markers, never messages (those are _Message)
+_LAGGED = object()
+_CLOSED = object()
+
+
+class _Message:
+    """One published message, shared by every local subscriber it is handed to: decoded
+    on first use, converted once per converter."""
+
+    __slots__ = ("_converted", "_data", "_decoded")
+
+    def __init__(self, data: bytes):
+        self._data = data
+        self._decoded: dict[str, Any] | None = None
+        self._converted: dict[Callable[[dict[str, Any]], Any], Any] = {}
+
+    def decoded(self) -> dict[str, Any]:
+        if self._decoded is None:
+            self._decoded = orjson.loads(self._data)
+        return self._decoded
+
+    def converted(self, convert: Callable[[dict[str, Any]], T]) -> T:
+        value = self._converted.get(convert, _CLOSED)
+        if value is _CLOSED:  # not converted yet (no converter returns the marker)
+            # a converter that raises is not remembered: each subscriber raises its own
+            value = self._converted[convert] = convert(self.decoded())
+        return value  # type: ignore[no-any-return]
+
+
+def configure(*, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
+    """Messages one subscriber may have waiting before it is ended as lagging."""
+    global _queue_size
+    if queue_size < 1:
+        raise ValueError("queue_size must be at least 1")
+    _queue_size = queue_size
 
 
 async def publish(channel: str, payload: dict[str, Any]) -> None:
     await get_async_redis().publish(key(channel), orjson.dumps(payload))
 
 
-async def subscribe(channel: str) -> AsyncIterator[dict[str, Any]]:
-    """Yield messages published on ``channel`` until the consumer stops iterating."""
-    channel = key(channel)
-    pubsub = get_async_redis().pubsub(ignore_subscribe_messages=True)
-    await pubsub.subscribe(channel)
+@overload
+def subscribe(channel: str) -> AsyncGenerator[dict[str, Any], None]: ...
+@overload
+def subscribe(channel: str, convert: Callable[[dict[str, Any]], T]) -> AsyncGenerator[T, None]: ...
+async def subscribe(
+    channel: str, convert: Callable[[dict[str, Any]], Any] | None = None
+) -> AsyncGenerator[Any, None]:
+    """Yield messages published on ``channel`` until the consumer stops iterating.
+
+    Every local subscriber of a message gets the same decoded dict (never mutate it) or,
+    with ``convert``, the same ``convert(message)``, computed once per message for all
+    subscribers passing that same function.
+
+    Raises ``SubscriberLagged`` if the consumer falls too far behind; ends (returns)
+    when the process shuts its pub/sub down."""
+    hub = _hub()
+    subscriber = hub.add(key(channel))
     try:
-        async for message in pubsub.listen():
-            if message.get("type") == "message":
-                yield orjson.loads(message["data"])
+        while True:
+            item = await subscriber.queue.get()
+            if type(item) is not _Message:
+                if item is _LAGGED:
+                    raise SubscriberLagged(f"fell {subscriber.queue.maxsize} messages behind on {channel}")
+                return  # _CLOSED
+            yield item.decoded() if convert is None else item.converted(convert)
     finally:
-        await pubsub.unsubscribe(channel)
-        await pubsub.aclose()
+        hub.discard(subscriber)
+
+
+def local_subscribers(channel: str) -> int:
+    """Subscribers of ``channel`` in this event loop (Redis sees one per process)."""
+    hub = _hubs.get(asyncio.get_running_loop())
+    return 0 if hub is None else len(hub.channels.get(key(channel), ()))
+
+
+async def close() -> None:
+    """Close this event loop's pub/sub connection (at shutdown); its subscribers end."""
+    hub = _hubs.pop(asyncio.get_running_loop(), None)
+    if hub is not None:
+        await hub.close()
+
+
+class _Subscriber:
+    __slots__ = ("channel", "queue")
+
+    def __init__(self, channel: str, queue_size: int):
+        self.channel = channel
+        self.queue: asyncio.Queue[object] = asyncio.Queue(maxsize=queue_size)
+
+
+class _Hub:
+    """One event loop's subscribers and its one Redis connection.
+
+    ``channels`` is what local subscribers want; ``_told`` is what Redis was asked for
+    on the current connection. The writer task sends the difference, so bursts of
+    subscribers cost one SUBSCRIBE, and a reconnect (``_told`` emptied) resubscribes
+    everything."""
+
+    def __init__(self, url: str):
+        self.channels: dict[str, set[_Subscriber]] = {}
+        self._told: set[str] = set()
+        self._changed = asyncio.Event()
+        self._connected = False
+        self._closed = False
+        # its own pool of one: never the process's shared pool. RESP2, so messages come
+        # back from read_response rather than through RESP3's push handler.
+        pool = aioredis.ConnectionPool.from_url(
+            url, protocol=2, client_name=f"loyalnest-pubsub-{os.getpid()}"
+        )
+        self._connection = pool.make_connection()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def add(self, channel: str) -> _Subscriber:
+        if self._closed:
+            raise RuntimeError("pub/sub is closed")
+        if not self._tasks:
+            self._tasks = [
+                asyncio.create_task(self._read(), name="pubsub-reader"),
+                asyncio.create_task(self._write(), name="pubsub-writer"),
+            ]
+        subscriber = _Subscriber(channel, _queue_size)
+        listeners = self.channels.get(channel)
+        if listeners is None:
+            listeners = self.channels[channel] = set()
+            CHANNELS.inc()
+            self._changed.set()
+        listeners.add(subscriber)
+        SUBSCRIBERS.inc()
+        return subscriber
+
+    def discard(self, subscriber: _Subscriber) -> None:
+        listeners = self.channels.get(subscriber.channel)
+        if listeners is None or subscriber not in listeners:
+            return  # already dropped as lagging, or closed
+        listeners.remove(subscriber)
+        SUBSCRIBERS.dec()
+        if not listeners:
+            del self.channels[subscriber.channel]
+            CHANNELS.dec()
+            self._changed.set()
+
+    async def _deliver(self, channel: str, data: bytes) -> None:
+        listeners = self.channels.get(channel)
+        if not listeners:
+            return  # unsubscribed while the message was on its way
+        message = _Message(data)
+        lagging: list[_Subscriber] = []
+        # a slice per loop iteration (see the module's docstring); the next message waits
+        # for this one, so each subscriber's order holds. Those who subscribe meanwhile
+        # did so after it was published: it is not theirs.
+        targets = list(listeners)
+        for start in range(0, len(targets), DELIVERY_SLICE):
+            if start:
+                await asyncio.sleep(0)
+                listeners = self.channels.get(channel) or set()
+            for subscriber in targets[start : start + DELIVERY_SLICE]:
+                if subscriber not in listeners:
+                    continue  # left (or was ended) while the message was handed out
+                try:
+                    subscriber.queue.put_nowait(message)
+                except asyncio.QueueFull:
+                    lagging.append(subscriber)
+        for subscriber in lagging:
+            self.discard(subscriber)
+            _replace_queued(subscriber.queue, _LAGGED)
+            LAGGED.inc()
+            log.warning("pubsub subscriber lagging; ended", extra={"channel": channel})
+
+    async def _read(self) -> None:
+        backoff = _BACKOFF_FIRST
+        connection = self._connection
+        while True:
+            try:
+                await connection.connect()
+                backoff = _BACKOFF_FIRST
+                self._told.clear()
+                self._connected = True
+                self._changed.set()
+                await self._read_messages(connection)
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                RECONNECTS.inc()
+                log.warning(
+                    "pubsub connection lost; reconnecting", extra={"error": f"{type(exc).__name__}: {exc}"}
+                )
+            except Exception:
+                # anything else (a refused command, a bug) must not leave subscribers
+                # waiting on a dead reader: start over on a fresh connection
+                RECONNECTS.inc()
+                log.exception("pubsub reader failed; reconnecting")
+            finally:
+                self._connected = False
+                await connection.disconnect(nowait=True)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, _BACKOFF_MAX)
+
+    async def _read_messages(self, connection: Any) -> None:
+        ping_sent = False
+        while True:
+            response = await connection.read_response(timeout=KEEPALIVE_SECONDS)
+            if response is None:  # nothing for a whole interval
+                if ping_sent:
+                    raise RedisTimeoutError("no answer to PING on the pub/sub connection")
+                await connection.send_command("PING", check_health=False)
+                ping_sent = True
+                continue
+            ping_sent = False
+            if response[0] == b"message":
+                await self._deliver(response[1].decode(), response[2])
+
+    async def _write(self) -> None:
+        while True:
+            await self._changed.wait()
+            self._changed.clear()
+            if not self._connected:
+                continue  # the reader sets it again once connected
+            wanted = set(self.channels)
+            leaving = sorted(self._told - wanted)
+            joining = sorted(wanted - self._told)
+            try:
+                # _told first: whatever changes while a command is on its way is sent next
+                self._told = wanted
+                if leaving:
+                    await self._connection.send_command("UNSUBSCRIBE", *leaving, check_health=False)
+                if joining:
+                    await self._connection.send_command("SUBSCRIBE", *joining, check_health=False)
+            except Exception:
+                # the reader notices the lost connection, reconnects and subscribes to
+                # everything again; anything else is logged, and retried the same way
+                log.debug("pubsub subscribe command not sent", exc_info=True)
+                with contextlib.suppress(Exception):
+                    await self._connection.disconnect(nowait=True)
+
+    async def close(self) -> None:
+        self._closed = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._connection.disconnect(nowait=True)
+        for channel in list(self.channels):
+            for subscriber in list(self.channels.get(channel, ())):
+                self.discard(subscriber)
+                _replace_queued(subscriber.queue, _CLOSED)
+
+
+def _replace_queued(queue: asyncio.Queue[object], marker: object) -> None:
+    """Drop what is queued (the subscriber will not see it) and leave only ``marker``."""
+    while not queue.empty():
+        queue.get_nowait()
+    queue.put_nowait(marker)
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Hub] = weakref.WeakKeyDictionary()
+
+
+def _hub() -> _Hub:
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = _Hub(redis_url())
+    return hub

@@ -16,6 +16,7 @@ from loyalnest.contexts.customers.dto import (
     ShopifyCustomerFacts,
 )
 from loyalnest.contexts.customers.queries import (
+    count_customers,
     customer_id_by_email,
     customers_with_birthday_on,
     get_by_shopify_id,
@@ -30,6 +31,7 @@ __all__ = [
     "CustomerPage",
     "CustomerWrite",
     "ShopifyCustomerFacts",
+    "count_customers",
     "customer_id_by_email",
     "customers_with_birthday_on",
     "get_by_shopify_id",

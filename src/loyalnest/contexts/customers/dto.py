@@ -116,6 +116,7 @@ class ShopifyCustomerFacts:
 class CustomerPage:
     items: list[CustomerDTO]
     has_next_page: bool
+    has_previous_page: bool = False
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,10 @@ async def shops_with_birthdays() -> list[int]:
 
 
 async def get_customer(merchant_id: int, customer_id: int) -> CustomerDTO | None:
-    async with read_session() as session:
-        row = await repository.get(session, merchant_id, customer_id)
-    return None if row is None else pii.to_dto(row, get_keyring())
+    """One prepared statement on a plain connection (as ``get_customers``)."""
+    async with plain_connection() as connection:
+        rows = await repository.get_many(connection, merchant_id, [customer_id])
+    return pii.to_dto(rows[0], get_keyring()) if rows else None
 
 
 async def get_customers(merchant_id: int, customer_ids: list[int]) -> dict[int, CustomerDTO]:
@@ -53,16 +54,55 @@ async def get_customers(merchant_id: int, customer_ids: list[int]) -> dict[int, 
 
 
 async def get_by_shopify_id(merchant_id: int, shopify_customer_id: int) -> CustomerDTO | None:
-    async with read_session() as session:
-        row = await repository.get_by_shopify_id(session, merchant_id, shopify_customer_id)
+    """One prepared statement on a plain connection (as ``get_customers``)."""
+    async with plain_connection() as connection:
+        row = await repository.get_by_shopify_id(connection, merchant_id, shopify_customer_id)
     return None if row is None else pii.to_dto(row, get_keyring())
 
 
 async def list_customers(
-    merchant_id: int, *, after_id: int | None, first: int, search: str | None = None
+    merchant_id: int,
+    *,
+    after_id: int | None,
+    first: int,
+    search: str | None = None,
+    before_id: int | None = None,
+    backward: bool = False,
 ) -> CustomerPage:
-    """Search is exact, because names and emails are encrypted: an email address (via its
+    """A page of the shop's customers, oldest first, between ``after_id`` and
+    ``before_id``: the ``first`` nearest ``after_id``, or with ``backward`` the ``first``
+    nearest ``before_id`` (the newest without it).
+
+    Search is exact, because names and emails are encrypted: an email address (via its
     blind index), a Shopify customer id (digits), or otherwise a tag."""
+    async with plain_connection() as connection:
+        rows = await repository.list_page(
+            connection,
+            merchant_id,
+            after_id=after_id,
+            before_id=before_id,
+            backward=backward,
+            limit=first + 1,
+            **_search_filters(search),  # type: ignore[arg-type]
+        )
+    keyring = get_keyring()
+    # the extra row read tells whether more lie beyond the page in the direction read
+    more = len(rows) > first
+    page = rows[-first:] if backward else rows[:first]
+    items = [pii.to_dto(row, keyring) for row in page]
+    if backward:
+        return CustomerPage(items=items, has_next_page=before_id is not None, has_previous_page=more)
+    return CustomerPage(items=items, has_next_page=more, has_previous_page=after_id is not None)
+
+
+async def count_customers(merchant_id: int, *, search: str | None = None) -> int:
+    """How many customers ``list_customers`` lists with this search, over every page:
+    one count on the shop's index range (merchant_id leads every customers index)."""
+    async with read_session() as session:
+        return await repository.count_matching(session, merchant_id, **_search_filters(search))  # type: ignore[arg-type]
+
+
+def _search_filters(search: str | None) -> dict[str, object]:
     filters: dict[str, object] = {}
     term = (search or "").strip()
     if term:
@@ -72,14 +112,4 @@ async def list_customers(
             filters["shopify_customer_id"] = int(term)
         else:
             filters["tag"] = term
-    async with read_session() as session:
-        rows = await repository.list_page(
-            session,
-            merchant_id,
-            after_id=after_id,
-            limit=first + 1,
-            **filters,  # type: ignore[arg-type]
-        )
-    keyring = get_keyring()
-    items = [pii.to_dto(row, keyring) for row in rows[:first]]
-    return CustomerPage(items=items, has_next_page=len(rows) > first)
+    return filters

@@ -10,7 +10,7 @@ from loyalnest.contexts.earning.dto import (
 )
 from loyalnest.contexts.earning.purchase import to_dto as purchase_dto
 from loyalnest.contexts.points import api as points
-from loyalnest.platform.db import read_session
+from loyalnest.platform.db import plain_connection, read_session
 
 
 async def get_purchase_rule(merchant_id: int) -> PurchaseRuleDTO:
@@ -31,8 +31,8 @@ async def get_program_settings(merchant_id: int) -> ProgramSettingsDTO:
 
 async def get_pending_points(merchant_id: int, customer_ids: list[int]) -> dict[int, int]:
     """Points held as pending (not yet spendable) by customer id; 0 for none."""
-    async with read_session() as session:
-        found = await repository.pending_points(session, merchant_id, customer_ids)
+    async with plain_connection() as connection:
+        found = await repository.pending_points(connection, merchant_id, customer_ids)
     return {cid: found.get(cid, 0) for cid in customer_ids}
 
 

@@ -45,11 +45,13 @@ __all__ = [
     "award_points",
     "balance_channel",
     "change_expiry_policy",
+    "count_transactions",
     "expire_lots",
     "get_accounts",
     "get_expiring_points",
     "get_expiry_policy",
     "get_expiry_policy_in",
+    "get_transactions",
     "list_transactions",
     "post_many",
     "recent_transactions_for_customers",
@@ -91,6 +93,8 @@ validate_expiry = rules.validate_expiry
 
 get_accounts = queries.get_accounts
 list_transactions = queries.list_transactions
+count_transactions = queries.count_transactions
+get_transactions = queries.get_transactions
 recent_transactions_for_customers = queries.recent_transactions_for_customers
 get_expiring_points = queries.get_expiring_points
 

@@ -32,6 +32,7 @@ class LedgerEntryDTO:
 class LedgerPage:
     items: list[LedgerEntryDTO]
     has_next_page: bool
+    has_previous_page: bool = False
 
 
 @dataclass(frozen=True)

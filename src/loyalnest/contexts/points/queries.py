@@ -31,13 +31,47 @@ async def get_accounts(merchant_id: int, customer_ids: list[int]) -> dict[int, A
 
 
 async def list_transactions(
-    merchant_id: int, customer_id: int, *, before_id: int | None, first: int
+    merchant_id: int,
+    customer_id: int,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    first: int,
+    backward: bool = False,
 ) -> LedgerPage:
+    """A page of the customer's ledger, which lists newest first: the ``first`` entries
+    after ``after_id`` in that order (older than it), or with ``backward`` the ``first``
+    before ``before_id`` (newer than it; the oldest entries without it), still newest first."""
     async with plain_connection() as connection:
         rows = await repository.list_entries(
-            connection, merchant_id, customer_id, before_id=before_id, limit=first + 1
+            connection,
+            merchant_id,
+            customer_id,
+            before_id=after_id,  # the repository speaks in ids: "after" in this order is older
+            after_id=before_id,
+            limit=first + 1,
+            oldest_first=backward,
         )
-    return LedgerPage(items=[to_entry_dto(r) for r in rows[:first]], has_next_page=len(rows) > first)
+    more = len(rows) > first
+    if backward:
+        items = [to_entry_dto(r) for r in reversed(rows[:first])]
+        return LedgerPage(items=items, has_next_page=before_id is not None, has_previous_page=more)
+    items = [to_entry_dto(r) for r in rows[:first]]
+    return LedgerPage(items=items, has_next_page=more, has_previous_page=after_id is not None)
+
+
+async def count_transactions(merchant_id: int, customer_ids: list[int]) -> dict[int, int]:
+    """Ledger rows per customer (DataLoader batch): one indexed count for them all."""
+    async with plain_connection() as connection:
+        found = await repository.count_entries(connection, merchant_id, customer_ids)
+    return {cid: found.get(cid, 0) for cid in customer_ids}
+
+
+async def get_transactions(merchant_id: int, entry_ids: list[int]) -> dict[int, LedgerEntryDTO]:
+    """Ledger rows of the shop by id (DataLoader batch); ids of other shops are absent."""
+    async with plain_connection() as connection:
+        rows = await repository.get_entries(connection, merchant_id, entry_ids)
+    return {row.id: to_entry_dto(row) for row in rows}
 
 
 async def recent_transactions_for_customers(

@@ -26,6 +26,10 @@ from loyalnest.contexts.rewards.flows import (
     settle_pending_redemptions,
 )
 from loyalnest.contexts.rewards.queries import (
+    count_available_rewards,
+    count_customers_redemptions,
+    count_rewards,
+    get_redemptions,
     get_rewards,
     list_available_rewards,
     list_redemptions,
@@ -56,8 +60,12 @@ __all__ = [
     "RewardUpdate",
     "SettleReport",
     "archive_reward",
+    "count_available_rewards",
+    "count_customers_redemptions",
+    "count_rewards",
     "create_reward",
     "expire_unused_codes",
+    "get_redemptions",
     "get_rewards",
     "list_available_rewards",
     "list_redemptions",

@@ -45,6 +45,7 @@ class RewardDTO:
 class RewardPage:
     items: list[RewardDTO]
     has_next_page: bool
+    has_previous_page: bool = False
 
 
 # Leave a field of ``RewardUpdate`` as ``KEEP`` to keep its value; None clears it.
@@ -123,6 +124,7 @@ class RedemptionDTO:
 class RedemptionPage:
     items: list[RedemptionDTO]
     has_next_page: bool
+    has_previous_page: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,28 +29,70 @@ async def get_rewards(merchant_id: int, reward_ids: Sequence[int]) -> dict[int, 
 
 
 async def list_rewards(
-    merchant_id: int, *, after_id: int | None, first: int, include_archived: bool = False
+    merchant_id: int,
+    *,
+    after_id: int | None,
+    first: int,
+    include_archived: bool = False,
+    before_id: int | None = None,
+    backward: bool = False,
 ) -> RewardPage:
-    """The catalog as staff see it, oldest first."""
+    """The catalog as staff see it, oldest first: the ``first`` after ``after_id``, or
+    with ``backward`` the ``first`` before ``before_id`` (the newest without it)."""
     return await _list_rewards(
-        merchant_id, after_id=after_id, first=first, include_archived=include_archived, available_at=None
+        merchant_id,
+        after_id=after_id,
+        before_id=before_id,
+        first=first,
+        backward=backward,
+        include_archived=include_archived,
+        available_at=None,
     )
 
 
 async def list_available_rewards(
-    merchant_id: int, *, after_id: int | None, first: int, at: datetime | None = None
+    merchant_id: int,
+    *,
+    after_id: int | None,
+    first: int,
+    at: datetime | None = None,
+    before_id: int | None = None,
+    backward: bool = False,
 ) -> RewardPage:
-    """What customers can redeem now: not archived, inside the active window."""
+    """What customers can redeem now: not archived, inside the active window (paged as
+    ``list_rewards``)."""
     return await _list_rewards(
-        merchant_id, after_id=after_id, first=first, include_archived=False, available_at=at or utcnow()
+        merchant_id,
+        after_id=after_id,
+        before_id=before_id,
+        first=first,
+        backward=backward,
+        include_archived=False,
+        available_at=at or utcnow(),
     )
+
+
+async def count_rewards(merchant_id: int, *, include_archived: bool = False) -> int:
+    """How many rewards ``list_rewards`` lists, over every page."""
+    async with read_session() as session:
+        return await repository.count_rewards(session, merchant_id, include_archived=include_archived)
+
+
+async def count_available_rewards(merchant_id: int, *, at: datetime | None = None) -> int:
+    """How many rewards ``list_available_rewards`` lists, over every page."""
+    async with read_session() as session:
+        return await repository.count_rewards(
+            session, merchant_id, include_archived=False, available_at=at or utcnow()
+        )
 
 
 async def _list_rewards(
     merchant_id: int,
     *,
     after_id: int | None,
+    before_id: int | None,
     first: int,
+    backward: bool,
     include_archived: bool,
     available_at: datetime | None,
 ) -> RewardPage:
@@ -59,11 +101,19 @@ async def _list_rewards(
             session,
             merchant_id,
             after_id=after_id,
+            before_id=before_id,
+            backward=backward,
             limit=first + 1,
             include_archived=include_archived,
             available_at=available_at,
         )
-    return RewardPage(items=[to_reward_dto(r) for r in rows[:first]], has_next_page=len(rows) > first)
+    # the extra row read tells whether more lie beyond the page in the direction read
+    more = len(rows) > first
+    if backward:
+        items = [to_reward_dto(r) for r in rows[-first:]]
+        return RewardPage(items=items, has_next_page=before_id is not None, has_previous_page=more)
+    items = [to_reward_dto(r) for r in rows[:first]]
+    return RewardPage(items=items, has_next_page=more, has_previous_page=after_id is not None)
 
 
 async def redemption_counts(merchant_id: int, customer_id: int, reward_ids: Sequence[int]) -> dict[int, int]:
@@ -80,17 +130,49 @@ async def redemption_counts(merchant_id: int, customer_id: int, reward_ids: Sequ
 
 
 async def list_redemptions(
-    merchant_id: int, customer_id: int, *, before_id: int | None, first: int
+    merchant_id: int,
+    customer_id: int,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    first: int,
+    backward: bool = False,
 ) -> RedemptionPage:
-    """A customer's redemptions, newest first (codes decrypted: PII)."""
+    """A page of the customer's redemptions (codes decrypted: PII), which list newest
+    first: the ``first`` after ``after_id`` in that order (older than it), or with
+    ``backward`` the ``first`` before ``before_id`` (newer; the oldest without it)."""
     async with read_session() as session:
         rows = await repository.list_redemptions(
-            session, merchant_id, customer_id, before_id=before_id, limit=first + 1
+            session,
+            merchant_id,
+            customer_id,
+            before_id=after_id,  # the repository speaks in ids: "after" in this order is older
+            after_id=before_id,
+            limit=first + 1,
+            oldest_first=backward,
         )
     keyring = get_keyring()
-    return RedemptionPage(
-        items=[to_redemption_dto(r, keyring) for r in rows[:first]], has_next_page=len(rows) > first
-    )
+    more = len(rows) > first
+    if backward:
+        items = [to_redemption_dto(r, keyring) for r in reversed(rows[:first])]
+        return RedemptionPage(items=items, has_next_page=before_id is not None, has_previous_page=more)
+    items = [to_redemption_dto(r, keyring) for r in rows[:first]]
+    return RedemptionPage(items=items, has_next_page=more, has_previous_page=after_id is not None)
+
+
+async def count_customers_redemptions(merchant_id: int, customer_ids: Sequence[int]) -> dict[int, int]:
+    """Redemptions per customer (DataLoader batch): one indexed count for them all."""
+    async with read_session() as session:
+        found = await repository.count_customers_redemptions(session, merchant_id, customer_ids)
+    return {cid: found.get(cid, 0) for cid in customer_ids}
+
+
+async def get_redemptions(merchant_id: int, redemption_ids: Sequence[int]) -> dict[int, RedemptionDTO]:
+    """The shop's redemptions by id (DataLoader batch; codes decrypted: PII)."""
+    async with read_session() as session:
+        rows = await repository.get_redemptions(session, merchant_id, redemption_ids)
+    keyring = get_keyring()
+    return {row.id: to_redemption_dto(row, keyring) for row in rows}
 
 
 async def recent_redemptions_for_customers(

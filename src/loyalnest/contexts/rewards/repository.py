@@ -138,15 +138,23 @@ async def get_rewards(session: AsyncSession, merchant_id: int, reward_ids: Seque
     return [_reward(r) for r in await connection.fetch(_REWARDS, merchant_id, list(reward_ids))]
 
 
-# $3: after id (0 for the first page); $4: include archived; $5: only those available at
-# this moment (null: no window filter)
-_LIST_REWARDS = f"""
-SELECT {_REWARD_COLUMNS} FROM rewards
-WHERE merchant_id = $1 AND id > $2
+# $2/$6: the ids the page lies strictly between (0 / null: unbounded); $3: limit;
+# $4: include archived; $5: only those available at this moment (null: no window filter)
+_REWARDS_WHERE = """
+WHERE merchant_id = $1 AND id > $2 AND ($6::bigint IS NULL OR id < $6)
   AND ($4::boolean OR archived_at IS NULL)
   AND ($5::timestamptz IS NULL
        OR ((starts_at IS NULL OR starts_at <= $5) AND (ends_at IS NULL OR $5 < ends_at)))
-ORDER BY id LIMIT $3
+"""
+_LIST_REWARDS = f"SELECT {_REWARD_COLUMNS} FROM rewards {_REWARDS_WHERE} ORDER BY id LIMIT $3"
+_LIST_REWARDS_NEWEST_FIRST = (
+    f"SELECT {_REWARD_COLUMNS} FROM rewards {_REWARDS_WHERE} ORDER BY id DESC LIMIT $3"
+)
+_COUNT_REWARDS = """
+SELECT count(*) FROM rewards
+WHERE merchant_id = $1 AND ($2::boolean OR archived_at IS NULL)
+  AND ($3::timestamptz IS NULL
+       OR ((starts_at IS NULL OR starts_at <= $3) AND (ends_at IS NULL OR $3 < ends_at)))
 """
 
 
@@ -158,13 +166,31 @@ async def list_rewards(
     limit: int,
     include_archived: bool,
     available_at: datetime | None = None,
+    before_id: int | None = None,
+    backward: bool = False,
 ) -> list[RewardRow]:
-    """Oldest first, keyset-paginated on the id."""
+    """Oldest first, keyset-paginated on the id between ``after_id`` and ``before_id``;
+    ``backward`` reads the ``limit`` nearest ``before_id`` (still returned oldest first)."""
     connection = await driver_connection(session, transactional=False)
     records = await connection.fetch(
-        _LIST_REWARDS, merchant_id, after_id or 0, limit, include_archived, available_at
+        _LIST_REWARDS_NEWEST_FIRST if backward else _LIST_REWARDS,
+        merchant_id,
+        after_id or 0,
+        limit,
+        include_archived,
+        available_at,
+        before_id,
     )
-    return [_reward(r) for r in records]
+    rows = [_reward(r) for r in records]
+    return rows[::-1] if backward else rows
+
+
+async def count_rewards(
+    session: AsyncSession, merchant_id: int, *, include_archived: bool, available_at: datetime | None = None
+) -> int:
+    """How many rewards ``list_rewards`` lists with these filters, over every page."""
+    connection = await driver_connection(session, transactional=False)
+    return int(await connection.fetchval(_COUNT_REWARDS, merchant_id, include_archived, available_at))
 
 
 # --- redemptions ----------------------------------------------------------------------
@@ -410,19 +436,72 @@ async def mark_used(
     return [_redemption(r) for r in records]
 
 
+# $4/$5: the ids the page lies strictly between (either null: unbounded)
 _CUSTOMER_REDEMPTIONS = f"""
 SELECT {_REDEMPTION_COLUMNS} FROM reward_redemptions
 WHERE merchant_id = $1 AND customer_id = $2 AND ($4::bigint IS NULL OR id < $4)
+  AND ($5::bigint IS NULL OR id > $5)
 ORDER BY id DESC LIMIT $3
+"""
+_CUSTOMER_REDEMPTIONS_OLDEST_FIRST = f"""
+SELECT {_REDEMPTION_COLUMNS} FROM reward_redemptions
+WHERE merchant_id = $1 AND customer_id = $2 AND ($4::bigint IS NULL OR id < $4)
+  AND ($5::bigint IS NULL OR id > $5)
+ORDER BY id LIMIT $3
 """
 
 
 async def list_redemptions(
-    session: AsyncSession, merchant_id: int, customer_id: int, *, before_id: int | None, limit: int
+    session: AsyncSession,
+    merchant_id: int,
+    customer_id: int,
+    *,
+    before_id: int | None,
+    limit: int,
+    after_id: int | None = None,
+    oldest_first: bool = False,
 ) -> list[RedemptionRow]:
-    """Newest first, keyset-paginated on the id."""
+    """Keyset-paginated on the id: redemptions with ``after_id < id < before_id``,
+    newest first, or the oldest ``limit`` of them first with ``oldest_first``."""
     connection = await driver_connection(session, transactional=False)
-    records = await connection.fetch(_CUSTOMER_REDEMPTIONS, merchant_id, customer_id, limit, before_id)
+    records = await connection.fetch(
+        _CUSTOMER_REDEMPTIONS_OLDEST_FIRST if oldest_first else _CUSTOMER_REDEMPTIONS,
+        merchant_id,
+        customer_id,
+        limit,
+        before_id,
+        after_id,
+    )
+    return [_redemption(r) for r in records]
+
+
+_COUNT_CUSTOMERS_REDEMPTIONS = """
+SELECT customer_id, count(*) FROM reward_redemptions
+WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[])
+GROUP BY customer_id
+"""
+
+
+async def count_customers_redemptions(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, int]:
+    """{customer id: redemptions} for customers with any (DataLoader batch)."""
+    connection = await driver_connection(session, transactional=False)
+    records = await connection.fetch(_COUNT_CUSTOMERS_REDEMPTIONS, merchant_id, sorted(set(customer_ids)))
+    return {int(customer_id): int(n) for customer_id, n in records}
+
+
+_REDEMPTIONS_BY_ID = f"""
+SELECT {_REDEMPTION_COLUMNS} FROM reward_redemptions WHERE merchant_id = $1 AND id = ANY($2::bigint[])
+"""
+
+
+async def get_redemptions(
+    session: AsyncSession, merchant_id: int, redemption_ids: Sequence[int]
+) -> list[RedemptionRow]:
+    """The shop's redemptions with these ids (DataLoader batch)."""
+    connection = await driver_connection(session, transactional=False)
+    records = await connection.fetch(_REDEMPTIONS_BY_ID, merchant_id, sorted(set(redemption_ids)))
     return [_redemption(r) for r in records]
 
 

@@ -1,9 +1,9 @@
 """All SQL of the webhooks context (the inbox).
 
 Intake and processing are the hot paths (every webhook, thousands a second at peak), so
-their statements are plain SQL run as asyncpg prepared statements on the session's own
-connection and transaction (``platform.db.driver_connection``), several rows per
-statement where a batch allows it.
+their statements are plain SQL run as asyncpg prepared statements: intake's on a plain
+pooled connection, processing's on the session's own connection and transaction
+(``platform.db.driver_connection``), several rows per statement where a batch allows it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loyalnest.platform.db import driver_connection
@@ -46,12 +47,11 @@ RETURNING merchant_id, event_id, id
 """
 
 
-async def insert_inbox_many(session: AsyncSession, rows: Sequence[NewInboxRow]) -> list[int | None]:
+async def insert_inbox_many(connection: asyncpg.Connection, rows: Sequence[NewInboxRow]) -> list[int | None]:
     """Store several webhooks in one statement; for each, its new id or None when that
     event was stored before (or an earlier row of this batch is the same event).
-    Runs in the session's transaction if one has begun; otherwise the statement is its
-    own transaction and has committed when this returns."""
-    connection = await driver_connection(session, transactional=False)
+    On a connection outside any transaction (``platform.db.plain_connection``), the
+    statement is its own transaction and has committed when this returns."""
     records = await connection.fetch(
         _INSERT_INBOX_MANY,
         [r.merchant_id for r in rows],

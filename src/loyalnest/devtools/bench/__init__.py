@@ -6,6 +6,9 @@ they are fully awarded end to end (until the ledger holds every earn row), and t
 ceiling: the bare award transaction run directly against the same database (no HTTP,
 no queue), with the ratio.
 
+``subscriptions``: one balance change fanned out to thousands of graphql-transport-ws
+sockets on one API process (change to last socket, p50/p99/max; memory per socket).
+
 ``graphql``: the staff query ``customer(id) { pointsBalance transactions(first: 10) }``
 against a bare Strawberry ``{ hello }`` served with the same uvicorn settings.
 
@@ -50,6 +53,7 @@ from loyalnest.devtools.bench.seeding import (
     seed_shop,
     wait_for_earn_count,
 )
+from loyalnest.devtools.bench.subscriptions import SubscriptionBenchReport, run_subscription_bench
 from loyalnest.devtools.bench.webhooks import WebhookBenchReport, order_requests, run_webhook_bench
 
 __all__ = [
@@ -61,6 +65,7 @@ __all__ = [
     "GraphqlBenchReport",
     "Latency",
     "Stack",
+    "SubscriptionBenchReport",
     "WebhookBenchReport",
     "bench_stack",
     "create_customers",
@@ -71,6 +76,7 @@ __all__ = [
     "order_requests",
     "run_dashboard_bench",
     "run_graphql_bench",
+    "run_subscription_bench",
     "run_webhook_bench",
     "seed_customers_with_history",
     "seed_shop",

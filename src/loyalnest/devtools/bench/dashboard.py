@@ -10,10 +10,11 @@ their balances, pending and lifetime points)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from loyalnest.contexts.earning import api as earning
+from loyalnest.devtools import cpu
 from loyalnest.devtools.bench.graphql import HELLO_QUERY, _graphql_errors, _graphql_request, alternate_rounds
 from loyalnest.devtools.bench.latency import Latency
 from loyalnest.devtools.bench.seeding import _order_facts, create_customers
@@ -48,10 +49,21 @@ class QueryFigures:
     errors: int
     bare_per_second: float
     bare_latency: Latency
+    # CPU of the API and of the bare server per request, in ms (None without /proc or
+    # pids): unlike req/s it hardly moves with whatever else the machine is running
+    cpu_ms: float | None = None
+    bare_cpu_ms: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.per_second / self.bare_per_second if self.bare_per_second else 0.0
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """Bare's CPU per request over ours: the ratio on a machine doing nothing else."""
+        if not self.cpu_ms or self.bare_cpu_ms is None:
+            return None
+        return self.bare_cpu_ms / self.cpu_ms
 
 
 @dataclass
@@ -75,6 +87,11 @@ class DashboardBenchReport:
                 f" (errors {row.errors}) | bare {row.bare_per_second:,.0f} req/s, p99"
                 f" {row.bare_latency.p99_ms:.1f} ms | ratio {row.ratio:.2f}"
             )
+            if row.cpu_ratio is not None:
+                out.append(
+                    f"  {'':<20} CPU per request: {row.cpu_ms:.2f} ms, bare {row.bare_cpu_ms:.2f} ms"
+                    f" | CPU ratio {row.cpu_ratio:.2f}"
+                )
         worst = min((row.ratio for row in self.rows), default=0.0)
         out.append(f"  lowest ratio {worst:.2f} (target >= {TARGET_RATIO})")
         return out
@@ -105,7 +122,10 @@ async def run_dashboard_bench(
     warmup: int = 300,
     timeout: float = 300.0,
     rounds: int = 10,
+    process_trees: Mapping[str, int] | None = None,
 ) -> DashboardBenchReport:
+    """``process_trees``: root pids labelled "api" and "bare-graphql" (``Stack.process_trees``),
+    for the CPU each spends per request."""
     from loyalnest.graphql.core.ids import encode_id
     from loyalnest.http.auth import mint_session_token
 
@@ -128,9 +148,13 @@ async def run_dashboard_bench(
             ours = [_graphql_request(port, query, variables(name, i), token) for i in range(requests)]
             await run_load(url, ours[:warmup], concurrency=concurrency, timeout=timeout)
             await run_load(bare_url, bare[:warmup], concurrency=concurrency, timeout=timeout)
+            before = _cpu_seconds(process_trees)
             mine, theirs = await alternate_rounds(
                 url, ours, bare_url, bare, concurrency=concurrency, rounds=rounds, timeout=timeout
             )
+            used = _cpu_seconds(process_trees)
+            api_ms = _per_request_ms(before, used, "api", mine.sent)
+            bare_ms = _per_request_ms(before, used, "bare-graphql", theirs.sent)
             report.rows.append(
                 QueryFigures(
                     query=name,
@@ -140,6 +164,25 @@ async def run_dashboard_bench(
                     errors=_graphql_errors(mine),
                     bare_per_second=theirs.ok / theirs.elapsed if theirs.elapsed else 0.0,
                     bare_latency=Latency.of(theirs),
+                    cpu_ms=api_ms,
+                    bare_cpu_ms=bare_ms,
                 )
             )
     return report
+
+
+def _cpu_seconds(process_trees: Mapping[str, int] | None) -> dict[str, float]:
+    if not process_trees:
+        return {}
+    shot = cpu.snapshot(
+        {label: process_trees[label] for label in ("api", "bare-graphql") if label in process_trees}, {}
+    )
+    return {label: sum(pids.values()) for label, pids in shot.groups.items() if pids}
+
+
+def _per_request_ms(
+    before: dict[str, float], after: dict[str, float], label: str, requests: int
+) -> float | None:
+    if label not in before or label not in after or not requests:
+        return None
+    return 1000 * (after[label] - before[label]) / requests

@@ -40,6 +40,7 @@ class WebhookBenchReport:
     batched_per_second: float = 0.0
     client_cpu_seconds: float = 0.0
     cpu: str = ""
+    cpu_per_order: str = ""
     setup: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -85,11 +86,31 @@ class WebhookBenchReport:
         lines.append(f"  load client   {self.client_cpu_seconds:.2f} s CPU while sending")
         if self.cpu:
             lines.append(f"  CPU used      {self.cpu} (first request -> last award)")
+        if self.cpu_per_order:
+            lines.append(f"  CPU per order {self.cpu_per_order}")
         lines += [f"  note: {note}" for note in self.notes]
         return lines
 
 
 # --- the webhook bench -----------------------------------------------------------------
+
+
+def cpu_per_order(before: cpu.CpuSnapshot, after: cpu.CpuSnapshot, orders: int) -> str:
+    """Milliseconds of CPU each process group spent per order: what bounds the rates on
+    a given machine (N cores serve at most N / (sum of these) orders a second end to
+    end, and intake at most what the API's share allows)."""
+    if not orders or not after.total:
+        return ""
+    parts = []
+    total = 0.0
+    for label, pids in after.groups.items():
+        if label == "bench":
+            continue
+        earlier = before.groups.get(label, {})
+        used = sum(max(seconds - earlier.get(pid, 0.0), 0.0) for pid, seconds in pids.items())
+        total += used
+        parts.append(f"{label} {1000 * used / orders:.2f}")
+    return f"{', '.join(parts)}; total {1000 * total / orders:.2f} ms"
 
 
 def order_requests(catalog: Catalog, *, port: int, shop_domain: str, secret: str, count: int) -> list[bytes]:
@@ -144,7 +165,8 @@ async def run_webhook_bench(
     load = await run_load(url, requests, concurrency=concurrency, timeout=timeout)
     accepted = load.ok
     count, seen = await wait_for_earn_count(merchant_id, before + accepted, timeout=timeout)
-    cpu_used = cpu.usage(cpu_before, cpu.snapshot(trees, cpu_names, alone=bench_itself))
+    cpu_after = cpu.snapshot(trees, cpu_names, alone=bench_itself)
+    cpu_used = cpu.usage(cpu_before, cpu_after)
     awarded = count - before
     e2e = seen - started
     if load.timed_out:
@@ -166,6 +188,7 @@ async def run_webhook_bench(
         awarded_per_second=awarded / e2e if e2e > 0 else 0.0,
         client_cpu_seconds=load.client_cpu_seconds,
         cpu=cpu_used,
+        cpu_per_order=cpu_per_order(cpu_before, cpu_after, awarded) if trees else "",
         notes=notes,
     )
     if baseline_orders:

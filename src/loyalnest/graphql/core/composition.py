@@ -9,6 +9,7 @@ declare what they add, by convention (each module optional):
 - ``loaders.py``         its DataLoaders (``core.loaders.loader``; importing registers them)
 - ``customer_fields.py`` ``CUSTOMER_FIELDS`` / ``ME_FIELDS``: the fields it adds to the
                          staff ``Customer`` type and the storefront ``Me`` type
+- ``nodes.py``           ``NODES``          its types ``node(id:)`` refetches (core/node.py)
 
 Roots and fields come in CONTEXTS order, which is the order of fields in the SDL.
 """

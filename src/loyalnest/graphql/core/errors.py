@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from enum import Enum
+
 import strawberry
 from graphql import GraphQLError
+
+log = logging.getLogger(__name__)
 
 
 class PublicError(GraphQLError):
@@ -13,12 +18,74 @@ class PublicError(GraphQLError):
         super().__init__(message, extensions={"code": code})
 
 
+@strawberry.enum(description="Why a mutation refused its input (`UserError.code`); stable API.")
+class UserErrorCode(Enum):
+    # a DomainError's code is the member's value: the JSON carries the same string
+    INVALID = strawberry.enum_value(
+        "INVALID", description="A value breaks a rule (range, format, combination); see `field`."
+    )
+    NOT_FOUND = strawberry.enum_value(
+        "NOT_FOUND", description="An id names nothing of this shop (or a malformed id, or another type's)."
+    )
+    FORBIDDEN = strawberry.enum_value(
+        "FORBIDDEN", description="The caller may not do this with these arguments."
+    )
+    INSUFFICIENT_POINTS = strawberry.enum_value(
+        "INSUFFICIENT_POINTS", description="The balance does not cover it; nothing was spent."
+    )
+    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
+        "IDEMPOTENCY_KEY_REUSED",
+        description="The idempotencyKey was used before for a different request.",
+    )
+    RULE_DISABLED = strawberry.enum_value(
+        "RULE_DISABLED", description="The way to earn this needs is switched off for the shop."
+    )
+    REWARD_ARCHIVED = strawberry.enum_value(
+        "REWARD_ARCHIVED", description="The reward is archived and can no longer be changed."
+    )
+    REWARD_UNAVAILABLE = strawberry.enum_value(
+        "REWARD_UNAVAILABLE",
+        description="The reward cannot be redeemed now (archived, or outside its dates).",
+    )
+    USAGE_LIMIT_REACHED = strawberry.enum_value(
+        "USAGE_LIMIT_REACHED", description="The customer has redeemed this reward as often as it allows."
+    )
+    DISCOUNT_CODE_FAILED = strawberry.enum_value(
+        "DISCOUNT_CODE_FAILED",
+        description="Shopify refused to create the discount code; the points were returned.",
+    )
+    NOT_ENROLLED = strawberry.enum_value(
+        "NOT_ENROLLED", description="The shop has not told us about this storefront customer yet."
+    )
+
+
+_CODES: dict[str, UserErrorCode] = {str(code.value): code for code in UserErrorCode}
+
+
+def user_error_code(code: str) -> UserErrorCode:
+    """The enum member of a DomainError's code. A code nobody added to the enum is a
+    mistake, caught by tests/graphql/test_schema_conventions.py; should one slip through,
+    the client still gets its userError (as INVALID) rather than a masked failure."""
+    member = _CODES.get(code)
+    if member is None:
+        log.error("DomainError code %r is not a UserErrorCode; sent as INVALID", code)
+        return UserErrorCode.INVALID
+    return member
+
+
+# the description of every payload's ``userErrors``
+USER_ERRORS = "Why the mutation refused its input; empty when it did what was asked."
+
+
 # built from a DomainError by the mutation helper (core/mutations.py)
 @strawberry.type(description="A problem with the input of a mutation; nothing was changed.")
 class UserError:
-    field: list[str] | None
-    message: str
-    code: str
+    field: list[str] | None = strawberry.field(
+        description='The path of the argument at fault, e.g. ["input", "pointsCost"]; null when '
+        "no one argument is."
+    )
+    message: str = strawberry.field(description="What went wrong, in English, for a person to read.")
+    code: UserErrorCode = strawberry.field(description="What went wrong, for a program to branch on.")
 
 
 def should_mask_error(error: GraphQLError) -> bool:

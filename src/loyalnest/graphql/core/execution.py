@@ -35,6 +35,7 @@ from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from loyalnest.graphql.core.introspection import principal_of, shows_suggestions
+from loyalnest.graphql.core.subscription_events import SharedEvent
 
 # (response key, read the value from the source, serialise it, non-null); a read of
 # ``None`` means the field is ``__typename``.
@@ -68,6 +69,10 @@ class LoyalNestExecutionContext(SuggestionAwareExecutionContext):
         self._plans: dict[int, tuple[Any, _Plan]] = {}
         manager = self.middleware_manager
         self._fast_path = manager is None or not manager.middlewares
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        # a subscription event is executed once per audience for all its sockets
+        return SharedEvent(self, payload, super().build_per_event_executor)
 
     def complete_iterable_value(
         self,

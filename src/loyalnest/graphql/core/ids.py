@@ -26,14 +26,8 @@ def encode_id(type_name: str, local_id: int) -> strawberry.ID:
 
 def decode_id(global_id: str, expected_type: str) -> int | None:
     """The local id, or None when the id is malformed or names another type."""
-    padded = global_id + "=" * (-len(global_id) % 4)
-    try:
-        type_name, _, local = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    if type_name != expected_type:
-        return None
-    return parse_local_id(local)
+    decoded = decode_global_id(global_id)
+    return decoded[1] if decoded is not None and decoded[0] == expected_type else None
 
 
 def encode_cursor(local_id: int) -> str:
@@ -52,3 +46,14 @@ def decode_cursor(cursor: str | None) -> int | None:
     if local_id is None:
         raise PublicError("invalid cursor", code="BAD_USER_INPUT")
     return local_id
+
+
+def decode_global_id(global_id: str) -> tuple[str, int] | None:
+    """(type name, local id) behind a global id, or None when it is malformed."""
+    padded = global_id + "=" * (-len(global_id) % 4)
+    try:
+        type_name, _, local = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    local_id = parse_local_id(local)
+    return None if local_id is None or not type_name else (type_name, local_id)

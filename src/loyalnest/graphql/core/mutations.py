@@ -32,13 +32,13 @@ import functools
 import inspect
 import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_origin
 
 import strawberry
 from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
-from loyalnest.graphql.core.errors import UserError
+from loyalnest.graphql.core.errors import UserError, user_error_code
 from loyalnest.graphql.core.ids import decode_id
 from loyalnest.graphql.core.loaders import CUSTOMER
 from loyalnest.platform.errors import DomainError, NotFound
@@ -78,8 +78,7 @@ class Write:
 
 def not_found(type_name: str, field: str) -> NotFound:
     """The refusal for an id that names nothing of this shop: "customer not found"."""
-    words = re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()
-    return NotFound(f"{words} not found", field=field)
+    return NotFound(f"{_words(type_name)} not found", field=field)
 
 
 def decode_or_refuse(global_id: str, type_name: str, *, field: str) -> int:
@@ -94,7 +93,7 @@ def decode_or_refuse(global_id: str, type_name: str, *, field: str) -> int:
 def user_error(exc: DomainError, path: Sequence[str] = ()) -> UserError:
     """``exc`` as a userError; ``path`` prefixes its field (an input object's fields)."""
     field = [*path, exc.field] if exc.field else (list(path) or None)
-    return UserError(field=field, message=exc.message, code=exc.code)
+    return UserError(field=field, message=exc.message, code=user_error_code(exc.code))
 
 
 def mutation(
@@ -116,7 +115,7 @@ def mutation(
         if missing:
             raise TypeError(f"{body.__qualname__} has no argument {sorted(missing)}")
         fields = {name: to_camel_case(name) for name in declared_ids}
-        exposed = _graphql_signature(signature, declared_ids).replace(return_annotation=payload | None)
+        exposed = _graphql_signature(body, signature, declared_ids).replace(return_annotation=payload | None)
         make: Any = payload  # a Strawberry type: a dataclass of its fields
         others = [f.name for f in dataclasses.fields(make) if f.name != "user_errors"]
 
@@ -158,13 +157,34 @@ def mutation(
     return decorate
 
 
-def _graphql_signature(signature: inspect.Signature, ids: Mapping[str, str]) -> inspect.Signature:
+def _graphql_signature(
+    body: Body[Any], signature: inspect.Signature, ids: Mapping[str, str]
+) -> inspect.Signature:
     parameters = []
     for name, parameter in signature.parameters.items():
         if name == WRITE_PARAMETER:
             continue
         if name in ids:
             optional = parameter.default is None
-            parameter = parameter.replace(annotation=strawberry.ID | None if optional else strawberry.ID)
+            id_type: Any = strawberry.ID | None if optional else strawberry.ID
+            parameter = parameter.replace(
+                annotation=Annotated[id_type, *_id_metadata(body, parameter, ids[name])]
+            )
         parameters.append(parameter)
     return signature.replace(parameters=parameters)
+
+
+def _id_metadata(body: Body[Any], parameter: inspect.Parameter, type_name: str) -> tuple[Any, ...]:
+    """The argument's own ``strawberry.argument`` (``Annotated[int, ...]``), or one
+    describing it as the global id it is."""
+    annotation = parameter.annotation
+    if isinstance(annotation, str):  # postponed (``from __future__ import annotations``)
+        annotation = eval(annotation, body.__globals__)  # the body's own source, as Strawberry would
+    if get_origin(annotation) is Annotated:
+        return tuple(annotation.__metadata__)
+    return (strawberry.argument(description=f"The {_words(type_name)}'s global id."),)
+
+
+def _words(type_name: str) -> str:
+    """RewardTitle -> "reward title"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()

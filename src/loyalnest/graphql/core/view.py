@@ -17,6 +17,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from loyalnest.graphql.core.context import Context
 from loyalnest.graphql.core.introspection import OPEN
+from loyalnest.graphql.core.subscription_events import encoded_next
 from loyalnest.graphql.graphiql.page import graphiql_page
 from loyalnest.http.auth import (
     BAD_REQUEST,
@@ -108,8 +109,8 @@ class _StrictJson:
         # several times faster than json.dumps on a page of results (the values are
         # already serialised by the scalars, so it is the same JSON). A str, not bytes:
         # Strawberry sends bytes over WebSockets as binary frames, which graphql-ws
-        # clients cannot read.
-        return orjson.dumps(data).decode()
+        # clients cannot read. A subscription result shared by many sockets is encoded once.
+        return encoded_next(data) or orjson.dumps(data).decode()
 
     def parse_json(self, data: str | bytes) -> Any:
         value = super().parse_json(data)  # type: ignore[misc]

@@ -12,17 +12,25 @@ import strawberry
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.graphql.core.ids import encode_id
+from loyalnest.graphql.core.node import Node
 from loyalnest.graphql.core.permissions import CanSeeCustomerPii
 
 
+def _pii(what: str) -> str:
+    return f"{what}, or null if unknown. PII: needs role admin:full, admin:points or admin:support."
+
+
 @strawberry.type
-class CustomerProfile:
-    id: strawberry.ID
+class CustomerProfile(Node):
     shopify_id: strawberry.ID = strawberry.field(description="The Shopify customer id (numeric).")
-    accepts_marketing: bool
-    tags: list[str]
-    state: str
-    created_at: datetime
+    accepts_marketing: bool = strawberry.field(
+        description="Whether the customer accepts email marketing, as Shopify last told us."
+    )
+    tags: list[str] = strawberry.field(description="The customer's Shopify tags.")
+    state: str = strawberry.field(
+        description='The Shopify account state: "enabled", "disabled", "invited" or "declined".'
+    )
+    created_at: datetime = strawberry.field(description="When this shop's program first saw the customer.")
     local_id: strawberry.Private[int]
     # PII is decrypted only when a field asks for it (and its role allows it)
     dto: strawberry.Private[customers.CustomerDTO]
@@ -40,30 +48,33 @@ class CustomerProfile:
             dto=dto,
         )
 
-    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    @strawberry.field(permission_classes=[CanSeeCustomerPii], description=_pii("The email address"))
     def email(self) -> str | None:
         return self.dto.email
 
-    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    @strawberry.field(permission_classes=[CanSeeCustomerPii], description=_pii("The first name"))
     def first_name(self) -> str | None:
         return self.dto.first_name
 
-    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    @strawberry.field(permission_classes=[CanSeeCustomerPii], description=_pii("The last name"))
     def last_name(self) -> str | None:
         return self.dto.last_name
 
-    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    @strawberry.field(permission_classes=[CanSeeCustomerPii], description=_pii("The phone number"))
     def phone(self) -> str | None:
         return self.dto.phone
 
-    @strawberry.field(permission_classes=[CanSeeCustomerPii])
+    @strawberry.field(
+        permission_classes=[CanSeeCustomerPii],
+        description=_pii("The birthday, for birthday points (set by the customer or staff)"),
+    )
     def birthday(self) -> date | None:
         return self.dto.birthday
 
 
 @strawberry.type
 class MeIdentity:
-    shopify_customer_id: strawberry.ID
+    shopify_customer_id: strawberry.ID = strawberry.field(description="Your Shopify customer id (numeric).")
     enrolled: bool = strawberry.field(description="False until the shop has told us about you.")
     local_id: strawberry.Private[int | None]
 

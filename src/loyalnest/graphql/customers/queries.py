@@ -2,36 +2,62 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
+from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.graphql.core.errors import PublicError
-from loyalnest.graphql.core.ids import decode_cursor, decode_id, encode_cursor, parse_local_id
-from loyalnest.graphql.core.pagination import Connection, Edge, PageInfo, page_size
+from loyalnest.graphql.core.ids import decode_id, parse_local_id
+from loyalnest.graphql.core.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    connection,
+    empty_connection,
+    page_request,
+)
 from loyalnest.graphql.core.permissions import IsCustomer, IsStaff, may_see_customer_pii
 from loyalnest.graphql.customers.types import Customer, Me
 
 MAX_SEARCH_LENGTH = 255
 
+# who may read a customer: the ``customer`` field, and ``node`` for a Customer id
+CUSTOMER_READ: list[type[BasePermission]] = [IsStaff]
+
 
 @strawberry.type
 class CustomersQuery:
     @strawberry.field(
-        permission_classes=[IsStaff],
+        permission_classes=CUSTOMER_READ,
         description="The shop's customers, oldest first. `search` is exact: an email address, "
         "a Shopify customer id, or a tag; searching by email needs a role that may read it "
         "(admin:full, admin:points or admin:support). Null (with an error) for a caller who is not staff.",
     )
     async def customers(
-        self, info: Info, first: int | None = None, after: str | None = None, search: str | None = None
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description=f"An email address, a Shopify customer id or a tag, matched exactly "
+                f"(at most {MAX_SEARCH_LENGTH} characters)."
+            ),
+        ] = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Customer] | None:
-        size = page_size(first)
+        request = page_request(first, after, last, before)
         if search is not None and len(search) > MAX_SEARCH_LENGTH:
             raise PublicError(f"search is limited to {MAX_SEARCH_LENGTH} characters", code="BAD_USER_INPUT")
         if search is not None and any(ord(c) < 32 or ord(c) == 127 for c in search):
             raise PublicError("search must not contain control characters", code="BAD_USER_INPUT")
-        after_id = decode_cursor(after)
         term = (search or "").strip()
         if "@" in term and not may_see_customer_pii(info):
             # a match would confirm the address is a customer's as surely as reading it
@@ -42,28 +68,50 @@ class CustomersQuery:
         if term.isdigit() and parse_local_id(term) is None:
             # The customers context reads an all-digit term as a Shopify id; one that is
             # not plain ASCII digits or too large for an id matches nobody.
-            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+            return empty_connection()
+        merchant_id = info.context.merchant_id
         page = await customers.list_customers(
-            info.context.merchant_id, after_id=after_id, first=size, search=search
-        )
-        edges = [Edge(cursor=encode_cursor(dto.id), node=Customer.from_dto(dto)) for dto in page.items]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-            ),
+            merchant_id,
+            after_id=request.after_id,
+            before_id=request.before_id,
+            first=request.size,
+            backward=request.backward,
+            search=search,
         )
 
-    @strawberry.field(permission_classes=[IsStaff], description="A customer of this shop, or null.")
-    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+        async def count() -> int:
+            return await customers.count_customers(merchant_id, search=search)
+
+        return connection(
+            [Customer.from_dto(dto) for dto in page.items],
+            ids=[dto.id for dto in page.items],
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            count=count,
+        )
+
+    @strawberry.field(permission_classes=CUSTOMER_READ, description="A customer of this shop, or null.")
+    async def customer(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The customer's global id.")],
+    ) -> Customer | None:
         local_id = decode_id(id, "Customer")
         if local_id is None:
             return None
         dto = await info.context.loaders.get("customers.customer").load(local_id)
         return None if dto is None else Customer.from_dto(dto)
 
-    @strawberry.field(permission_classes=[IsStaff], description="Look a customer up by Shopify id.")
-    async def customer_by_shopify_id(self, info: Info, shopify_id: strawberry.ID) -> Customer | None:
+    @strawberry.field(
+        permission_classes=CUSTOMER_READ, description="A customer of this shop by Shopify id, or null."
+    )
+    async def customer_by_shopify_id(
+        self,
+        info: Info,
+        shopify_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The Shopify customer id (numeric).")
+        ],
+    ) -> Customer | None:
         local_shopify_id = parse_local_id(str(shopify_id))
         if local_shopify_id is None:
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,7 +14,7 @@ from strawberry.types import Info
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.points.api import validate_client_key  # the ledger's rule for client keys
-from loyalnest.graphql.core.errors import UserError
+from loyalnest.graphql.core.errors import USER_ERRORS, UserError
 from loyalnest.graphql.core.mutations import Write, mutation
 from loyalnest.graphql.core.permissions import (
     CanAdjustPoints,
@@ -25,7 +26,14 @@ from loyalnest.graphql.core.permissions import (
 from loyalnest.graphql.customers.lookup import customer_of_shop
 from loyalnest.graphql.customers.types import Customer
 from loyalnest.graphql.earning.types import EarningRule, EarningTrigger, ReviewWebhook
-from loyalnest.graphql.merchants.types import OrderEarningStage, PointsRounding
+from loyalnest.graphql.merchants.types import (
+    EARN_ON_SHIPPING,
+    EARN_ON_TAX,
+    ROUNDING,
+    OrderEarningStage,
+    PointsRounding,
+)
+from loyalnest.graphql.points.mutations import IDEMPOTENCY_KEY
 from loyalnest.graphql.points.types import PointsTransaction
 from loyalnest.platform.errors import DomainError
 
@@ -41,10 +49,14 @@ def _rule_error_path(exc: DomainError) -> tuple[str, ...]:
 
 @strawberry.input(description="Purchase options; omitted fields keep their value.")
 class PurchaseEarningInput:
-    points_per_currency_unit: Decimal | None = None
-    rounding: PointsRounding | None = None
-    earn_on_shipping: bool | None = None
-    earn_on_tax: bool | None = None
+    points_per_currency_unit: Decimal | None = strawberry.field(
+        default=None,
+        description="Points per 1 unit of the shop's currency, on the subtotal after discounts "
+        "(0 to 10,000, at most 4 decimal places).",
+    )
+    rounding: PointsRounding | None = strawberry.field(default=None, description=ROUNDING)
+    earn_on_shipping: bool | None = strawberry.field(default=None, description=EARN_ON_SHIPPING)
+    earn_on_tax: bool | None = strawberry.field(default=None, description=EARN_ON_TAX)
     min_order_amount: Decimal | None = strawberry.field(default=None, description="0 removes the minimum.")
     excluded_product_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Replaces the list (empty: no product excluded)."
@@ -59,7 +71,7 @@ class PurchaseEarningInput:
 
 @strawberry.input(description="Changes to a way to earn; omitted fields keep their value.")
 class EarningRuleInput:
-    enabled: bool | None = None
+    enabled: bool | None = strawberry.field(default=None, description="Switch the way to earn on or off.")
     points: int | None = strawberry.field(default=None, description="1 to 1,000,000; not for PURCHASE.")
     purchase: PurchaseEarningInput | None = strawberry.field(default=None, description="Only for PURCHASE.")
 
@@ -70,7 +82,7 @@ def _purchase_update(purchase: PurchaseEarningInput) -> earning.ProgramSettingsU
         products = earning.parse_product_ids(purchase.excluded_product_ids)
     return earning.ProgramSettingsUpdate(
         points_per_currency_unit=purchase.points_per_currency_unit,
-        rounding=purchase.rounding.value if purchase.rounding is not None else None,
+        rounding=str(purchase.rounding.value) if purchase.rounding is not None else None,
         earn_on_shipping=purchase.earn_on_shipping,
         earn_on_tax=purchase.earn_on_tax,
         min_order_amount=purchase.min_order_amount,
@@ -80,35 +92,39 @@ def _purchase_update(purchase: PurchaseEarningInput) -> earning.ProgramSettingsU
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of updateEarningRule.")
 class UpdateEarningRulePayload:
-    earning_rule: EarningRule | None
-    user_errors: list[UserError]
+    earning_rule: EarningRule | None = strawberry.field(description="The rule afterwards; null when refused.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of rotateReviewWebhookSecret.")
 class ReviewWebhookPayload:
-    review_webhook: ReviewWebhook | None
-    user_errors: list[UserError]
+    review_webhook: ReviewWebhook | None = strawberry.field(
+        description="The endpoints and the new secret; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of awardPoints.")
 class AwardPointsPayload:
-    transaction: PointsTransaction | None
-    customer: Customer | None
-    user_errors: list[UserError]
+    transaction: PointsTransaction | None = strawberry.field(
+        description="The ledger row of the award; null when refused."
+    )
+    customer: Customer | None = strawberry.field(description="The customer, with the new balance.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of setCustomerBirthday.")
 class SetCustomerBirthdayPayload:
-    customer: Customer | None
-    user_errors: list[UserError]
+    customer: Customer | None = strawberry.field(description="The customer afterwards; null when refused.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of setMyBirthday.")
 class SetMyBirthdayPayload:
-    birthday: date | None
-    user_errors: list[UserError]
+    birthday: date | None = strawberry.field(description="Your birthday afterwards; null when refused.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.type
@@ -120,7 +136,11 @@ class EarningMutation:
     )
     @mutation(UpdateEarningRulePayload, error_path=_rule_error_path)
     async def update_earning_rule(
-        self, info: Info, write: Write, trigger: EarningTrigger, input: EarningRuleInput
+        self,
+        info: Info,
+        write: Write,
+        trigger: Annotated[EarningTrigger, strawberry.argument(description="The way to earn to change.")],
+        input: Annotated[EarningRuleInput, strawberry.argument(description="What to change.")],
     ) -> UpdateEarningRulePayload:
         staff = info.context.staff
         purchase = None if input.purchase is None else _purchase_update(input.purchase)
@@ -161,9 +181,12 @@ class EarningMutation:
         info: Info,
         write: Write,
         customer_id: int,
-        reason: str,
-        idempotency_key: str,
-        points: int | None = None,
+        reason: Annotated[str, strawberry.argument(description="Why, shown in the customer's history.")],
+        idempotency_key: Annotated[str, IDEMPOTENCY_KEY],
+        points: Annotated[
+            int | None,
+            strawberry.argument(description="1 to 1,000,000; omitted: the CUSTOM rule's amount."),
+        ] = None,
     ) -> AwardPointsPayload:
         staff = info.context.staff
         dto = await customer_of_shop(staff.merchant_id, customer_id)
@@ -193,7 +216,11 @@ class EarningMutation:
     )
     @mutation(SetCustomerBirthdayPayload, ids={"customer_id": "Customer"})
     async def set_customer_birthday(
-        self, info: Info, write: Write, customer_id: int, birthday: date | None
+        self,
+        info: Info,
+        write: Write,
+        customer_id: int,
+        birthday: Annotated[date | None, strawberry.argument(description="The birthday; null clears it.")],
     ) -> SetCustomerBirthdayPayload:
         staff = info.context.staff
         dto = await customers.set_birthday(
@@ -213,7 +240,12 @@ class EarningMutation:
         "the next year.",
     )
     @mutation(SetMyBirthdayPayload)
-    async def set_my_birthday(self, info: Info, write: Write, birthday: date) -> SetMyBirthdayPayload:
+    async def set_my_birthday(
+        self,
+        info: Info,
+        write: Write,
+        birthday: Annotated[date, strawberry.argument(description="Your birthday.")],
+    ) -> SetMyBirthdayPayload:
         principal = info.context.customer
         if principal.customer_id is None:
             raise DomainError(

@@ -9,7 +9,14 @@ from enum import Enum
 import strawberry
 
 from loyalnest.contexts.earning import api as earning
-from loyalnest.graphql.merchants.types import OrderEarningStage, PointsRounding, rate_for_display
+from loyalnest.graphql.merchants.types import (
+    EARN_ON_SHIPPING,
+    EARN_ON_TAX,
+    ROUNDING,
+    OrderEarningStage,
+    PointsRounding,
+    rate_for_display,
+)
 
 
 @strawberry.enum(description="A way for customers to earn points.")
@@ -37,9 +44,9 @@ class PurchaseEarning:
     points_per_currency_unit: Decimal = strawberry.field(
         description="Points per 1 unit of the shop's currency, on the subtotal after discounts."
     )
-    rounding: PointsRounding
-    earn_on_shipping: bool
-    earn_on_tax: bool
+    rounding: PointsRounding = strawberry.field(description=ROUNDING)
+    earn_on_shipping: bool = strawberry.field(description=EARN_ON_SHIPPING)
+    earn_on_tax: bool = strawberry.field(description=EARN_ON_TAX)
     min_order_amount: Decimal | None = strawberry.field(
         description="Orders below this subtotal earn nothing; null: no minimum."
     )
@@ -70,14 +77,14 @@ class PurchaseEarning:
 
 @strawberry.type(description="One way to earn of the shop, on or off.")
 class EarningRule:
-    trigger: EarningTrigger
-    enabled: bool
+    trigger: EarningTrigger = strawberry.field(description="The way to earn.")
+    enabled: bool = strawberry.field(description="Whether it earns points now.")
     points: int | None = strawberry.field(
         description="Points per award; for CUSTOM the amount an awardPoints call gives when it "
         "names none; null for PURCHASE (see `purchase`)."
     )
     purchase: PurchaseEarning | None = strawberry.field(description="Only for PURCHASE.")
-    updated_at: datetime
+    updated_at: datetime = strawberry.field(description="When the rule last changed.")
 
     @classmethod
     def from_dto(cls, dto: earning.EarningRuleDTO) -> EarningRule:
@@ -92,8 +99,8 @@ class EarningRule:
 
 @strawberry.type(description="A way to earn, as the storefront widget lists it.")
 class WayToEarn:
-    trigger: EarningTrigger
-    enabled: bool
+    trigger: EarningTrigger = strawberry.field(description="The way to earn.")
+    enabled: bool = strawberry.field(description="Whether it earns points now.")
     points: int | None = strawberry.field(description="Points per award; null for PURCHASE.")
     points_per_currency_unit: Decimal | None = strawberry.field(description="Only for PURCHASE.")
 
@@ -119,11 +126,15 @@ class ReviewWebhookEndpoint:
     "webhook with (HMAC-SHA256 of the raw body, base64 or hex, in the `signatureHeader`)."
 )
 class ReviewWebhook:
-    secret: str
-    signature_header: str
-    endpoints: list[ReviewWebhookEndpoint]
-    created_at: datetime
-    rotated_at: datetime | None
+    secret: str = strawberry.field(description="The signing secret to paste into the review app.")
+    signature_header: str = strawberry.field(description="The header the signature is sent in.")
+    endpoints: list[ReviewWebhookEndpoint] = strawberry.field(
+        description="One endpoint per supported review app."
+    )
+    created_at: datetime = strawberry.field(description="When the first secret was made.")
+    rotated_at: datetime | None = strawberry.field(
+        description="When the secret was last replaced (rotateReviewWebhookSecret); null: never."
+    )
 
     @classmethod
     def from_dto(cls, dto: earning.ReviewWebhookDTO, shop_domain: str) -> ReviewWebhook:

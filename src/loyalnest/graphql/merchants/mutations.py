@@ -9,10 +9,13 @@ import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.earning import api as earning
-from loyalnest.graphql.core.errors import UserError
+from loyalnest.graphql.core.errors import USER_ERRORS, UserError
 from loyalnest.graphql.core.mutations import Write, mutation
 from loyalnest.graphql.core.permissions import CanManageProgram, IsStaff
 from loyalnest.graphql.merchants.types import (
+    EARN_ON_SHIPPING,
+    EARN_ON_TAX,
+    ROUNDING,
     OrderEarningStage,
     PointsExpiryPolicy,
     PointsRounding,
@@ -20,10 +23,12 @@ from loyalnest.graphql.merchants.types import (
 )
 
 
-@strawberry.type
+@strawberry.type(description="The result of updateProgramSettings.")
 class UpdateProgramSettingsPayload:
-    program_settings: ProgramSettings | None
-    user_errors: list[UserError]
+    program_settings: ProgramSettings | None = strawberry.field(
+        description="The settings afterwards; null when refused."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.type
@@ -37,11 +42,19 @@ class MerchantsMutation:
         self,
         info: Info,
         write: Write,
-        points_per_currency_unit: Decimal | None = None,
-        rounding: PointsRounding | None = None,
-        earn_on_shipping: bool | None = None,
-        earn_on_tax: bool | None = None,
-        purchase_enabled: bool | None = None,
+        points_per_currency_unit: Annotated[
+            Decimal | None,
+            strawberry.argument(
+                description="Points per 1 unit of the shop's currency, on the subtotal after "
+                "discounts (0 to 10,000, at most 4 decimal places)."
+            ),
+        ] = None,
+        rounding: Annotated[PointsRounding | None, strawberry.argument(description=ROUNDING)] = None,
+        earn_on_shipping: Annotated[bool | None, strawberry.argument(description=EARN_ON_SHIPPING)] = None,
+        earn_on_tax: Annotated[bool | None, strawberry.argument(description=EARN_ON_TAX)] = None,
+        purchase_enabled: Annotated[
+            bool | None, strawberry.argument(description="Whether purchases earn points at all.")
+        ] = None,
         min_order_amount: Annotated[
             Decimal | None, strawberry.argument(description="0 removes the minimum.")
         ] = None,
@@ -65,7 +78,13 @@ class MerchantsMutation:
             int | None,
             strawberry.argument(description="Required with DAYS_AFTER_EARN and DAYS_AFTER_ACTIVITY."),
         ] = None,
-        pending_days: int | None = None,
+        pending_days: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Days an order's points stay pending before they are added "
+                "(0 to 365; 0: at once)."
+            ),
+        ] = None,
         test_orders_earn: Annotated[
             bool | None,
             strawberry.argument(description="Let test orders (Shopify's test mode) earn points."),
@@ -82,7 +101,7 @@ class MerchantsMutation:
         products = None if excluded_product_ids is None else earning.parse_product_ids(excluded_product_ids)
         update = earning.ProgramSettingsUpdate(
             points_per_currency_unit=points_per_currency_unit,
-            rounding=rounding.value if rounding is not None else None,
+            rounding=str(rounding.value) if rounding is not None else None,
             earn_on_shipping=earn_on_shipping,
             earn_on_tax=earn_on_tax,
             purchase_enabled=purchase_enabled,

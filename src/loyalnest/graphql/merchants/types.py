@@ -16,9 +16,9 @@ from loyalnest.contexts.points import api as points
 
 @strawberry.enum(description="How fractional points are rounded to whole points.")
 class PointsRounding(Enum):
-    DOWN = "down"
-    NEAREST = "nearest"
-    UP = "up"
+    DOWN = strawberry.enum_value("down", description="Drop the fraction: 12.9 points earn 12.")
+    NEAREST = strawberry.enum_value("nearest", description="To the nearest whole point: 12.5 earns 13.")
+    UP = strawberry.enum_value("up", description="Any fraction earns a whole point: 12.1 earns 13.")
 
 
 @strawberry.enum(
@@ -56,6 +56,11 @@ class OrderEarningStage(Enum):
     )
 
 
+# what a purchase setting means, shared by ProgramSettings and the earning rule's PurchaseEarning
+ROUNDING = "How fractional points of an order are rounded to whole points."
+EARN_ON_SHIPPING = "Whether shipping charges earn points."
+EARN_ON_TAX = "Whether taxes earn points."
+
 # The rate is stored with 4 decimal places; always show it that way, whether it comes
 # from a read or straight from an update ("2.5", "2.50" and "25E-1" are "2.5000").
 RATE_PLACES = Decimal("0.0001")
@@ -74,10 +79,10 @@ class ProgramSettings:
     points_per_currency_unit: Decimal = strawberry.field(
         description="Points per 1 unit of the shop's currency, on the subtotal after discounts."
     )
-    rounding: PointsRounding
-    earn_on_shipping: bool
-    earn_on_tax: bool
-    updated_at: datetime
+    rounding: PointsRounding = strawberry.field(description=ROUNDING)
+    earn_on_shipping: bool = strawberry.field(description=EARN_ON_SHIPPING)
+    earn_on_tax: bool = strawberry.field(description=EARN_ON_TAX)
+    updated_at: datetime = strawberry.field(description="When these settings last changed.")
     purchase_enabled: bool = strawberry.field(description="Whether purchases earn points at all.")
     min_order_amount: Decimal | None = strawberry.field(
         description="Orders whose subtotal (after discounts, shop currency) is below this earn nothing; "
@@ -89,7 +94,9 @@ class ProgramSettings:
     excluded_product_tags: list[str] = strawberry.field(
         description="Product tags (lower-case) whose products' order lines earn nothing."
     )
-    expiry_policy: PointsExpiryPolicy
+    expiry_policy: PointsExpiryPolicy = strawberry.field(
+        description="When earned points expire (points earned from now on)."
+    )
     expiry_days: int | None = strawberry.field(
         description="The days of DAYS_AFTER_EARN and DAYS_AFTER_ACTIVITY; null for the other policies."
     )
@@ -136,11 +143,16 @@ class ProgramSettings:
 
 @strawberry.type(description="The shop the session belongs to.")
 class Shop:
-    domain: str
-    name: str
-    currency: str
-    plan: str
-    iana_timezone: str
+    domain: str = strawberry.field(description="The shop's myshopify.com domain.")
+    name: str = strawberry.field(description="The shop's name in Shopify.")
+    currency: str = strawberry.field(
+        description="The shop's currency (ISO 4217): orders earn on amounts in it."
+    )
+    plan: str = strawberry.field(description="The shop's LoyalNest plan.")
+    iana_timezone: str = strawberry.field(
+        description="The shop's timezone (IANA, e.g. America/Toronto): birthdays and month or "
+        "year-end expiry fall in it."
+    )
     merchant_id: strawberry.Private[int]
 
     @classmethod
@@ -154,7 +166,7 @@ class Shop:
             merchant_id=dto.id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="How the shop's program earns points and when they expire.")
     async def program_settings(self, info: Info) -> ProgramSettings:
         purchase = await earning.get_purchase_rule(self.merchant_id)
         expiry = await points.get_expiry_policy(self.merchant_id)

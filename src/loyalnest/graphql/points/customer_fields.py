@@ -4,14 +4,25 @@ through the request's DataLoaders."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.points import api as points
 from loyalnest.graphql.core.errors import PublicError
-from loyalnest.graphql.core.ids import decode_cursor
-from loyalnest.graphql.core.pagination import Connection, page_size
+from loyalnest.graphql.core.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    empty_connection,
+    page_request,
+)
 from loyalnest.graphql.points.types import ExpiringPoints, PointsTransaction, transaction_connection
+
+WITHIN = strawberry.argument(description=f"Days ahead, 0 to {points.MAX_EXPIRING_WITHIN_DAYS}.")
 
 
 async def account_of(info: Info, customer_id: int) -> points.AccountDTO:
@@ -39,18 +50,28 @@ async def expiring_points_of(info: Info, customer_id: int | None, within: int) -
 
 
 async def transactions_page(
-    info: Info, customer_id: int, first: int | None, after: str | None
+    info: Info, customer_id: int, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Connection[PointsTransaction]:
-    """A customer's ledger, newest first; the first page through the DataLoader."""
-    size = page_size(first)
-    before_id = decode_cursor(after)
-    if before_id is None:
-        page = await info.context.loaders.get("points.first_transactions", size).load(customer_id)
+    """A customer's ledger, newest first; the first page through the DataLoader, and the
+    count (when selected) through another, so a list of customers costs one query each."""
+    request = page_request(first, after, last, before)
+    loaders = info.context.loaders
+    if request.is_first_page:
+        page = await loaders.get("points.first_transactions", request.size).load(customer_id)
     else:
         page = await points.list_transactions(
-            info.context.merchant_id, customer_id, before_id=before_id, first=size
+            info.context.merchant_id,
+            customer_id,
+            after_id=request.after_id,
+            before_id=request.before_id,
+            first=request.size,
+            backward=request.backward,
         )
-    return transaction_connection(page)
+
+    async def count() -> int:
+        return await loaders.get("points.transaction_count").load(customer_id)
+
+    return transaction_connection(page, count)
 
 
 @strawberry.type
@@ -70,27 +91,27 @@ class CustomerPoints:
         return await pending_points_of(info, self.local_id)
 
     @strawberry.field(description="Points expiring within `within` days (0 to 3660), and the next expiry.")
-    async def expiring_points(self, info: Info, within: int) -> ExpiringPoints:
+    async def expiring_points(self, info: Info, within: Annotated[int, WITHIN]) -> ExpiringPoints:
         return await expiring_points_of(info, self.local_id, within)
 
     @strawberry.field(description="Ledger history, newest first.")
     async def transactions(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[PointsTransaction]:
-        return await transactions_page(info, self.local_id, first, after)
+        return await transactions_page(info, self.local_id, first, after, last, before)
 
 
 @strawberry.type
 class MePoints:
     local_id: strawberry.Private[int | None]
 
-    @strawberry.field
+    @strawberry.field(description="Your spendable points now.")
     async def points_balance(self, info: Info) -> int:
         if self.local_id is None:
             return 0
         return (await account_of(info, self.local_id)).balance
 
-    @strawberry.field
+    @strawberry.field(description="All the points you ever earned, less reversed earnings.")
     async def lifetime_points(self, info: Info) -> int:
         if self.local_id is None:
             return 0
@@ -103,16 +124,17 @@ class MePoints:
     @strawberry.field(
         description="Your points expiring within `within` days (0 to 3660), and the next expiry."
     )
-    async def expiring_points(self, info: Info, within: int) -> ExpiringPoints:
+    async def expiring_points(self, info: Info, within: Annotated[int, WITHIN]) -> ExpiringPoints:
         return await expiring_points_of(info, self.local_id, within)
 
-    @strawberry.field
+    @strawberry.field(description="Your points history, newest first.")
     async def transactions(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[PointsTransaction]:
         if self.local_id is None:
-            return transaction_connection(points.LedgerPage(items=[], has_next_page=False))
-        return await transactions_page(info, self.local_id, first, after)
+            page_request(first, after, last, before)  # the same refusals as for anyone else
+            return empty_connection()
+        return await transactions_page(info, self.local_id, first, after, last, before)
 
 
 CUSTOMER_FIELDS = (CustomerPoints,)

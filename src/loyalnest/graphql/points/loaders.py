@@ -28,3 +28,17 @@ async def expiring_points(
     """Points expiring within ``within_days``; one loader per window."""
     found = await points.get_expiring_points(merchant_id, list(ids), within_days=within_days)
     return [found[i] for i in ids]
+
+
+@loader("points.transaction_count", invalidate_on=CUSTOMER)
+async def transaction_counts(merchant_id: int, ids: Sequence[int]) -> list[int]:
+    """How many ledger rows each customer has (``totalCount``)."""
+    found = await points.count_transactions(merchant_id, list(ids))
+    return [found[i] for i in ids]
+
+
+# ledger rows never change once written: nothing to forget
+@loader("points.transaction")
+async def transactions_by_id(merchant_id: int, ids: Sequence[int]) -> list[points.LedgerEntryDTO | None]:
+    found = await points.get_transactions(merchant_id, list(ids))
+    return [found.get(i) for i in ids]

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.points import api as points
-from loyalnest.graphql.core.errors import UserError
+from loyalnest.graphql.core.errors import USER_ERRORS, UserError
 from loyalnest.graphql.core.mutations import Write, mutation
 from loyalnest.graphql.core.permissions import CanAdjustPoints, IsStaff
 from loyalnest.graphql.customers.lookup import customer_of_shop
 from loyalnest.graphql.customers.types import Customer
 from loyalnest.graphql.points.types import PointsTransaction
 
+# the client's retry key of a mutation that may be sent again (awardPoints too)
+IDEMPOTENCY_KEY = strawberry.argument(
+    description="Your key for this change: sending the same key again (a retry) does not do it "
+    f"twice. 1 to {points.MAX_IDEMPOTENCY_KEY_LENGTH} characters."
+)
 
-@strawberry.type
+
+@strawberry.type(description="The result of adjustPoints.")
 class AdjustPointsPayload:
-    transaction: PointsTransaction | None
-    customer: Customer | None
-    user_errors: list[UserError]
+    transaction: PointsTransaction | None = strawberry.field(
+        description="The ledger row of the change; null when refused."
+    )
+    customer: Customer | None = strawberry.field(description="The customer, with the new balance.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 @strawberry.type
@@ -37,9 +46,11 @@ class PointsMutation:
         info: Info,
         write: Write,
         customer_id: int,
-        delta: int,
-        reason: str,
-        idempotency_key: str | None = None,
+        delta: Annotated[
+            int, strawberry.argument(description="Points to add (positive) or remove (negative), not 0.")
+        ],
+        reason: Annotated[str, strawberry.argument(description="Why, shown in the customer's history.")],
+        idempotency_key: Annotated[str | None, IDEMPOTENCY_KEY] = None,
     ) -> AdjustPointsPayload:
         staff = info.context.staff
         dto = await customer_of_shop(staff.merchant_id, customer_id)

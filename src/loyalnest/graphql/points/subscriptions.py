@@ -4,6 +4,7 @@ subscriber connected to any API process."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -17,9 +18,22 @@ from loyalnest.graphql.points.types import PointsBalanceEvent
 from loyalnest.platform import pubsub
 
 
+def _balance_event(payload: dict[str, Any]) -> PointsBalanceEvent:
+    return PointsBalanceEvent.from_event(points.PointsBalanceChanged.from_payload(payload))
+
+
 async def balance_events(merchant_id: int, customer_id: int) -> AsyncGenerator[PointsBalanceEvent, None]:
-    async for payload in pubsub.subscribe(points.balance_channel(merchant_id, customer_id)):
-        yield PointsBalanceEvent.from_event(points.PointsBalanceChanged.from_payload(payload))
+    try:
+        # one event object per message for all of the process's sockets: each event is
+        # then executed once per audience (graphql/core/subscription_events.py)
+        channel = points.balance_channel(merchant_id, customer_id)
+        async for event in pubsub.subscribe(channel, convert=_balance_event):
+            yield event
+    except pubsub.SubscriberLagged:
+        raise PublicError(
+            "updates came faster than this connection read them: subscribe again and refetch",
+            code="SUBSCRIPTION_LAGGED",
+        ) from None
 
 
 @strawberry.type
@@ -29,7 +43,9 @@ class PointsSubscription:
         description="Every balance change of one customer of this shop.",
     )
     async def points_balance_changed(
-        self, info: Info, customer_id: strawberry.ID
+        self,
+        info: Info,
+        customer_id: Annotated[strawberry.ID, strawberry.argument(description="The customer's global id.")],
     ) -> AsyncGenerator[PointsBalanceEvent, None]:
         merchant_id = info.context.merchant_id
         local_id = decode_id(customer_id, "Customer")

@@ -8,39 +8,43 @@ from enum import Enum
 import strawberry
 
 from loyalnest.contexts.points import api as points
-from loyalnest.graphql.core.ids import encode_cursor, encode_id
-from loyalnest.graphql.core.pagination import Connection, Edge, PageInfo
+from loyalnest.graphql.core.ids import encode_id
+from loyalnest.graphql.core.node import Node
+from loyalnest.graphql.core.pagination import Connection, Count, connection
 from loyalnest.graphql.core.permissions import CanReadLedgerNotes
 
 
 @strawberry.enum(description="Why a balance changed.")
 class TransactionKind(Enum):
-    EARN = "earn"
-    REDEEM = "redeem"
+    EARN = strawberry.enum_value("earn", description="Earned: an order or a way to earn.")
+    REDEEM = strawberry.enum_value("redeem", description="Spent on a reward.")
     REDEEM_RETURN = strawberry.enum_value(
         "redeem_return", description="Points of a redemption given back (code refused or expired unused)."
     )
-    ADJUST = "adjust"
-    EXPIRE = "expire"
-    REVERSAL = "reversal"
-    IMPORT = "import"
-    REFERRAL = "referral"
-    CAMPAIGN = "campaign"
-    TIER_BONUS = "tier_bonus"
+    ADJUST = strawberry.enum_value("adjust", description="Added or removed by staff (adjustPoints).")
+    EXPIRE = strawberry.enum_value("expire", description="Expired under the shop's expiry policy.")
+    REVERSAL = strawberry.enum_value(
+        "reversal", description="An earning taken back (the order was refunded or cancelled)."
+    )
+    IMPORT = strawberry.enum_value("import", description="Brought over from another loyalty program.")
+    REFERRAL = strawberry.enum_value("referral", description="Earned by referring a friend.")
+    CAMPAIGN = strawberry.enum_value("campaign", description="Extra points of a campaign.")
+    TIER_BONUS = strawberry.enum_value("tier_bonus", description="Extra points of the customer's tier.")
 
 
 @strawberry.type(description="One row of a customer's points ledger.")
-class PointsTransaction:
-    id: strawberry.ID
+class PointsTransaction(Node):
     delta: int = strawberry.field(description="Points added (positive) or taken (negative).")
-    kind: TransactionKind
+    kind: TransactionKind = strawberry.field(description="Why the balance changed.")
     source: str = strawberry.field(description='What caused it: "order", "staff", ...')
-    source_ref: str | None
+    source_ref: str | None = strawberry.field(
+        description="The cause's own id where it has one (the Shopify order id of an order), else null."
+    )
     shortfall: int = strawberry.field(
         description="Points a reversal could not take back because they were already spent or had expired."
     )
-    balance_after: int
-    created_at: datetime
+    balance_after: int = strawberry.field(description="The balance right after this change.")
+    created_at: datetime = strawberry.field(description="When the change was made.")
     # free text: read through the fields below, which check the caller's role
     note_reason: strawberry.Private[str | None]
     note_actor: strawberry.Private[str | None]
@@ -77,29 +81,32 @@ class PointsTransaction:
         )
 
 
-_KINDS = {kind.value: kind for kind in TransactionKind}  # a dict hit, not an Enum() call
+# a dict hit, not an Enum() call
+_KINDS: dict[str, TransactionKind] = {str(kind.value): kind for kind in TransactionKind}
 
 PointsTransactionConnection = Connection[PointsTransaction]
 
 
-def transaction_connection(page: points.LedgerPage) -> Connection[PointsTransaction]:
-    edges = [
-        Edge(cursor=encode_cursor(item.id), node=PointsTransaction.from_dto(item)) for item in page.items
-    ]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None),
+def transaction_connection(page: points.LedgerPage, count: Count) -> Connection[PointsTransaction]:
+    return connection(
+        [PointsTransaction.from_dto(item) for item in page.items],
+        ids=[item.id for item in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        count=count,
     )
 
 
 @strawberry.type(description="A customer's balance just changed.")
 class PointsBalanceEvent:
-    customer_id: strawberry.ID
-    transaction_id: strawberry.ID
-    kind: TransactionKind
-    delta: int
-    points_balance: int
-    lifetime_points: int
+    customer_id: strawberry.ID = strawberry.field(description="The customer's global id.")
+    transaction_id: strawberry.ID = strawberry.field(
+        description="The global id of the PointsTransaction that changed it."
+    )
+    kind: TransactionKind = strawberry.field(description="Why the balance changed.")
+    delta: int = strawberry.field(description="Points added (positive) or taken (negative).")
+    points_balance: int = strawberry.field(description="Spendable points now.")
+    lifetime_points: int = strawberry.field(description="All points ever earned, less reversed earnings.")
 
     @classmethod
     def from_event(cls, event: points.PointsBalanceChanged) -> PointsBalanceEvent:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.graphql.core.errors import UserError
+from loyalnest.graphql.core.errors import USER_ERRORS, UserError
 from loyalnest.graphql.core.mutations import Write, decode_or_refuse, mutation, user_error
 from loyalnest.graphql.core.permissions import CanManageProgram, IsStaff
 from loyalnest.graphql.customers.lookup import customer_of_shop
@@ -21,26 +21,43 @@ from loyalnest.graphql.rewards.types import Redemption, Reward, RewardKind
 from loyalnest.platform.errors import DomainError, NotFound
 from loyalnest.platform.tenancy import Customer, Staff
 
+# what a reward's terms mean, for both inputs (RewardTerms says the same when read)
+KIND = "What the reward gives."
+POINTS_COST = "Points a redemption spends (at least 1)."
+DEFAULT_LOCALE = "The locale whose title is used when no other fits; `titles` must have it."
+VALUE = (
+    "FIXED_AMOUNT: the amount off, in the shop's currency. PERCENTAGE: the percent off (1-100). "
+    "Otherwise leave it out."
+)
+VARIANT = "FREE_PRODUCT: the Shopify product variant (gid://shopify/ProductVariant/...)."
+MINIMUM = "The order subtotal (shop currency) the code needs; null: none."
+USAGE_LIMIT = "How many times one customer may redeem it; null: no limit."
+STARTS_AT = "Redeemable from this moment on; null: at once."
+ENDS_AT = "Redeemable until this moment; null: no end."
+CODE_VALIDITY_DAYS = "How many days an issued discount code works."
+
 
 @strawberry.input(description="A reward's title in one locale.")
 class RewardTitleInput:
     locale: str = strawberry.field(description="A BCP 47 tag: en, en-US, pt-BR, zh-Hant-TW...")
-    title: str
+    title: str = strawberry.field(description="The title in that locale.")
 
 
 @strawberry.input(description="A new reward. See RewardTerms for what each field means.")
 class RewardInput:
-    kind: RewardKind
-    points_cost: int
+    kind: RewardKind = strawberry.field(description=KIND)
+    points_cost: int = strawberry.field(description=POINTS_COST)
     titles: list[RewardTitleInput] = strawberry.field(description="At least the default locale's.")
-    default_locale: str
-    value: Decimal | None = None
-    product_variant_id: strawberry.ID | None = None
-    minimum_order_amount: Decimal | None = None
-    usage_limit_per_customer: int | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    code_validity_days: int = rewards.DEFAULT_CODE_VALIDITY_DAYS
+    default_locale: str = strawberry.field(description=DEFAULT_LOCALE)
+    value: Decimal | None = strawberry.field(default=None, description=VALUE)
+    product_variant_id: strawberry.ID | None = strawberry.field(default=None, description=VARIANT)
+    minimum_order_amount: Decimal | None = strawberry.field(default=None, description=MINIMUM)
+    usage_limit_per_customer: int | None = strawberry.field(default=None, description=USAGE_LIMIT)
+    starts_at: datetime | None = strawberry.field(default=None, description=STARTS_AT)
+    ends_at: datetime | None = strawberry.field(default=None, description=ENDS_AT)
+    code_validity_days: int = strawberry.field(
+        default=rewards.DEFAULT_CODE_VALIDITY_DAYS, description=CODE_VALIDITY_DAYS
+    )
 
 
 @strawberry.input(
@@ -48,33 +65,37 @@ class RewardInput:
     "one, `titles` replaces every title. Redemptions already made keep the terms they had."
 )
 class RewardUpdateInput:
-    kind: RewardKind | None = strawberry.UNSET
-    points_cost: int | None = strawberry.UNSET
-    titles: list[RewardTitleInput] | None = strawberry.UNSET
-    default_locale: str | None = strawberry.UNSET
-    value: Decimal | None = strawberry.UNSET
-    product_variant_id: strawberry.ID | None = strawberry.UNSET
-    minimum_order_amount: Decimal | None = strawberry.UNSET
-    usage_limit_per_customer: int | None = strawberry.UNSET
-    starts_at: datetime | None = strawberry.UNSET
-    ends_at: datetime | None = strawberry.UNSET
-    code_validity_days: int | None = strawberry.UNSET
+    kind: RewardKind | None = strawberry.field(default=strawberry.UNSET, description=KIND)
+    points_cost: int | None = strawberry.field(default=strawberry.UNSET, description=POINTS_COST)
+    titles: list[RewardTitleInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces every title; at least the default locale's."
+    )
+    default_locale: str | None = strawberry.field(default=strawberry.UNSET, description=DEFAULT_LOCALE)
+    value: Decimal | None = strawberry.field(default=strawberry.UNSET, description=VALUE)
+    product_variant_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=VARIANT)
+    minimum_order_amount: Decimal | None = strawberry.field(default=strawberry.UNSET, description=MINIMUM)
+    usage_limit_per_customer: int | None = strawberry.field(default=strawberry.UNSET, description=USAGE_LIMIT)
+    starts_at: datetime | None = strawberry.field(default=strawberry.UNSET, description=STARTS_AT)
+    ends_at: datetime | None = strawberry.field(default=strawberry.UNSET, description=ENDS_AT)
+    code_validity_days: int | None = strawberry.field(
+        default=strawberry.UNSET, description=CODE_VALIDITY_DAYS
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createReward, updateReward and archiveReward.")
 class RewardPayload:
-    reward: Reward | None
-    user_errors: list[UserError]
+    reward: Reward | None = strawberry.field(description="The reward afterwards; null when refused.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of redeemReward.")
 class RedeemRewardPayload:
     redemption: Redemption | None = strawberry.field(
         description="Null when refused before anything changed; a FAILED redemption (points "
         "returned) when Shopify refused the code."
     )
     points_balance: int | None = strawberry.field(description="The customer's balance afterwards.")
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
 
 def _titles(items: list[RewardTitleInput]) -> list[tuple[str, str]]:
@@ -112,7 +133,12 @@ class RewardsMutation:
         permission_classes=[IsStaff, CanManageProgram], description="Add a reward to the shop's catalog."
     )
     @mutation(RewardPayload)
-    async def create_reward(self, info: Info, write: Write, input: RewardInput) -> RewardPayload:
+    async def create_reward(
+        self,
+        info: Info,
+        write: Write,
+        input: Annotated[RewardInput, strawberry.argument(description="The reward.")],
+    ) -> RewardPayload:
         staff = info.context.staff
         data = rewards.RewardInput(
             kind=str(input.kind.value),
@@ -138,7 +164,11 @@ class RewardsMutation:
     )
     @mutation(RewardPayload, ids={"id": "Reward"})
     async def update_reward(
-        self, info: Info, write: Write, id: int, input: RewardUpdateInput
+        self,
+        info: Info,
+        write: Write,
+        id: int,
+        input: Annotated[RewardUpdateInput, strawberry.argument(description="What to change.")],
     ) -> RewardPayload:
         staff = info.context.staff
         dto = await rewards.update_reward(
@@ -177,7 +207,16 @@ class RewardsMutation:
     # its own; the ids are decoded in the body, whose refusals come in this order
     @mutation(RedeemRewardPayload, unit_of_work=False)
     async def redeem_reward(
-        self, info: Info, write: Write, reward_id: strawberry.ID, customer_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        write: Write,
+        reward_id: Annotated[strawberry.ID, strawberry.argument(description="The reward's global id.")],
+        customer_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Staff: the customer's global id (required). Storefront: leave it out."
+            ),
+        ] = None,
     ) -> RedeemRewardPayload:
         principal = info.context.principal
         merchant_id = info.context.merchant_id

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.rewards import api as rewards
-from loyalnest.graphql.core.ids import encode_cursor, encode_id
-from loyalnest.graphql.core.pagination import Connection, Edge, PageInfo
+from loyalnest.graphql.core.ids import encode_id
+from loyalnest.graphql.core.node import Node
+from loyalnest.graphql.core.pagination import Connection, Count, connection
 from loyalnest.graphql.rewards.permissions import CanSeeRedemptionCode
 
 CENTS = Decimal("0.01")
@@ -54,15 +56,18 @@ class RedemptionStatus(Enum):
 
 @strawberry.type(description="A reward's title in one locale.")
 class RewardTitle:
-    locale: str
-    title: str
+    locale: str = strawberry.field(description="A BCP 47 tag: en, en-US, pt-BR...")
+    title: str = strawberry.field(description="The title in that locale.")
 
 
 @strawberry.interface(description="What a reward gives and costs.")
 class RewardTerms:
-    id: strawberry.ID
-    kind: RewardKind
-    points_cost: int
+    id: strawberry.ID = strawberry.field(
+        description="The reward's global id (an AvailableReward has its Reward's id, which "
+        "`node(id:)` returns)."
+    )
+    kind: RewardKind = strawberry.field(description="What the reward gives.")
+    points_cost: int = strawberry.field(description="Points a redemption spends.")
     value: Decimal | None = strawberry.field(
         description="FIXED_AMOUNT: the amount off, in the shop's currency. PERCENTAGE: the percent "
         "off (1-100). Otherwise null."
@@ -77,17 +82,24 @@ class RewardTerms:
         description="How many times one customer may redeem it (null: no limit). Redemptions whose "
         "points came back (failed, expired) do not count."
     )
-    starts_at: datetime | None
-    ends_at: datetime | None
+    starts_at: datetime | None = strawberry.field(
+        description="Redeemable from this moment on; null: from its creation."
+    )
+    ends_at: datetime | None = strawberry.field(description="Redeemable until this moment; null: no end.")
     code_validity_days: int = strawberry.field(description="How long an issued discount code works.")
-    default_locale: str
+    default_locale: str = strawberry.field(description="The locale whose title is used when no other fits.")
     dto: strawberry.Private[rewards.RewardDTO]
 
     @strawberry.field(
         description="The title in `locale` (BCP 47, e.g. fr-CA); falls back to the language "
         "(fr), then to the default locale."
     )
-    def title(self, locale: str | None = None) -> str:
+    def title(
+        self,
+        locale: Annotated[
+            str | None, strawberry.argument(description="A BCP 47 tag; null: the default locale.")
+        ] = None,
+    ) -> str:
         return self.dto.title(locale)
 
     @strawberry.field(description="Every title, by locale.")
@@ -113,12 +125,12 @@ def _terms(dto: rewards.RewardDTO) -> dict[str, object]:
 
 
 @strawberry.type(description="A reward of the shop's catalog.")
-class Reward(RewardTerms):
+class Reward(RewardTerms, Node):
     archived_at: datetime | None = strawberry.field(
         description="Set once archived: no longer redeemable, still shown in history."
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When the reward was added to the catalog.")
+    updated_at: datetime = strawberry.field(description="When its terms last changed.")
 
     @classmethod
     def from_dto(cls, dto: rewards.RewardDTO) -> Reward:
@@ -151,29 +163,36 @@ class AvailableReward(RewardTerms):
 
 
 @strawberry.type(description="One redemption: points spent for a single-use Shopify discount code.")
-class Redemption:
-    id: strawberry.ID
-    status: RedemptionStatus
-    points_spent: int
+class Redemption(Node):
+    status: RedemptionStatus = strawberry.field(description="Where the redemption stands.")
+    points_spent: int = strawberry.field(description="The points it cost (the reward's cost then).")
     title: str = strawberry.field(description="The reward's title (default locale) when redeemed.")
-    kind: RewardKind
-    value: Decimal | None
-    minimum_order_amount: Decimal | None
-    product_variant_id: strawberry.ID | None
+    kind: RewardKind = strawberry.field(description="What the reward gave, as its terms were then.")
+    value: Decimal | None = strawberry.field(
+        description="The amount or percent off, as the reward's terms were then (see RewardTerms.value)."
+    )
+    minimum_order_amount: Decimal | None = strawberry.field(
+        description="The order subtotal the code needs, if any (shop currency)."
+    )
+    product_variant_id: strawberry.ID | None = strawberry.field(
+        description="FREE_PRODUCT: the Shopify product variant the code makes free."
+    )
     expires_at: datetime = strawberry.field(description="When the code stops working.")
     points_returned: bool = strawberry.field(
         description="The points came back (the code was refused, or expired unused)."
     )
-    failure_reason: str | None
+    failure_reason: str | None = strawberry.field(
+        description="Why Shopify could not create the code (FAILED), in Shopify's words."
+    )
     shopify_discount_id: strawberry.ID | None = strawberry.field(
         description="The discount in Shopify (gid://shopify/DiscountCodeNode/...), once issued."
     )
     shopify_order_id: strawberry.ID | None = strawberry.field(description="The order that used the code.")
     redeemed_by_staff: bool = strawberry.field(description="A staff member redeemed it for the customer.")
-    created_at: datetime
-    issued_at: datetime | None
-    used_at: datetime | None
-    returned_at: datetime | None
+    created_at: datetime = strawberry.field(description="When the points were spent.")
+    issued_at: datetime | None = strawberry.field(description="When Shopify confirmed the code.")
+    used_at: datetime | None = strawberry.field(description="When an order used the code.")
+    returned_at: datetime | None = strawberry.field(description="When the points came back.")
     customer_local_id: strawberry.Private[int]
     reward_local_id: strawberry.Private[int]
     code_value: strawberry.Private[str | None]
@@ -219,17 +238,21 @@ class Redemption:
         return None if dto is None else Reward.from_dto(dto)
 
 
-def reward_connection(page: rewards.RewardPage) -> Connection[Reward]:
-    edges = [Edge(cursor=encode_cursor(dto.id), node=Reward.from_dto(dto)) for dto in page.items]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None),
+def reward_connection(page: rewards.RewardPage, count: Count) -> Connection[Reward]:
+    return connection(
+        [Reward.from_dto(dto) for dto in page.items],
+        ids=[dto.id for dto in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        count=count,
     )
 
 
-def redemption_connection(page: rewards.RedemptionPage) -> Connection[Redemption]:
-    edges = [Edge(cursor=encode_cursor(dto.id), node=Redemption.from_dto(dto)) for dto in page.items]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None),
+def redemption_connection(page: rewards.RedemptionPage, count: Count) -> Connection[Redemption]:
+    return connection(
+        [Redemption.from_dto(dto) for dto in page.items],
+        ids=[dto.id for dto in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        count=count,
     )

@@ -38,7 +38,9 @@ from loyalnest.contexts.points.repository.postings import (
 )
 from loyalnest.contexts.points.repository.reads import (
     AccountRow,
+    count_entries,
     get_accounts,
+    get_entries,
     list_entries,
     list_entries_for_customers,
 )
@@ -56,11 +58,13 @@ __all__ = [
     "PolicyRow",
     "RedemptionLots",
     "cancel_stale_reminders",
+    "count_entries",
     "customers_with_due_lots",
     "expiring_points",
     "find_ledger_mismatches",
     "find_lot_mismatches",
     "get_accounts",
+    "get_entries",
     "get_entry_by_key",
     "get_policy",
     "insert_policy",

@@ -36,21 +36,73 @@ SELECT {LEDGER_COLUMNS} FROM points_ledger
 WHERE merchant_id = $1 AND customer_id = $2
 ORDER BY id DESC LIMIT $3
 """
-_ENTRIES_BEFORE = f"""
+# A page between two ids (either may be null), read from the newest end or, paging
+# backwards, from the oldest (ascending, reversed by the caller): both are one range
+# scan of (merchant_id, customer_id, id).
+_ENTRIES_BETWEEN = f"""
 SELECT {LEDGER_COLUMNS} FROM points_ledger
-WHERE merchant_id = $1 AND customer_id = $2 AND id < $4
+WHERE merchant_id = $1 AND customer_id = $2
+  AND ($4::bigint IS NULL OR id < $4) AND ($5::bigint IS NULL OR id > $5)
 ORDER BY id DESC LIMIT $3
+"""
+_ENTRIES_BETWEEN_OLDEST_FIRST = f"""
+SELECT {LEDGER_COLUMNS} FROM points_ledger
+WHERE merchant_id = $1 AND customer_id = $2
+  AND ($4::bigint IS NULL OR id < $4) AND ($5::bigint IS NULL OR id > $5)
+ORDER BY id LIMIT $3
 """
 
 
 async def list_entries(
-    connection: Any, merchant_id: int, customer_id: int, *, before_id: int | None, limit: int
+    connection: Any,
+    merchant_id: int,
+    customer_id: int,
+    *,
+    before_id: int | None,
+    limit: int,
+    after_id: int | None = None,
+    oldest_first: bool = False,
 ) -> list[LedgerRow]:
-    """Newest first, keyset-paginated on the id (on a ``platform.db.plain_connection``)."""
-    if before_id is None:
+    """Keyset-paginated on the id: entries with ``after_id < id < before_id``, newest
+    first, or the oldest ``limit`` of them first with ``oldest_first`` (on a
+    ``platform.db.plain_connection``)."""
+    if oldest_first:
+        records = await connection.fetch(
+            _ENTRIES_BETWEEN_OLDEST_FIRST, merchant_id, customer_id, limit, before_id, after_id
+        )
+    elif before_id is None and after_id is None:
         records = await connection.fetch(_ENTRIES, merchant_id, customer_id, limit)
     else:
-        records = await connection.fetch(_ENTRIES_BEFORE, merchant_id, customer_id, limit, before_id)
+        records = await connection.fetch(
+            _ENTRIES_BETWEEN, merchant_id, customer_id, limit, before_id, after_id
+        )
+    return [ledger_row(r) for r in records]
+
+
+_COUNT_ENTRIES = """
+SELECT customer_id, count(*) FROM points_ledger
+WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[])
+GROUP BY customer_id
+"""
+
+
+async def count_entries(connection: Any, merchant_id: int, customer_ids: Sequence[int]) -> dict[int, int]:
+    """{customer id: ledger rows} for customers with any (DataLoader batch, on a
+    ``platform.db.plain_connection``)."""
+    records = await connection.fetch(_COUNT_ENTRIES, merchant_id, sorted(set(customer_ids)))
+    return {int(customer_id): int(n) for customer_id, n in records}
+
+
+_ENTRIES_BY_ID = f"""
+SELECT {LEDGER_COLUMNS} FROM points_ledger
+WHERE merchant_id = $1 AND id = ANY($2::bigint[])
+"""
+
+
+async def get_entries(connection: Any, merchant_id: int, entry_ids: Sequence[int]) -> list[LedgerRow]:
+    """The shop's ledger rows with these ids (DataLoader batch, on a
+    ``platform.db.plain_connection``)."""
+    records = await connection.fetch(_ENTRIES_BY_ID, merchant_id, sorted(set(entry_ids)))
     return [ledger_row(r) for r in records]
 
 
