@@ -67,16 +67,24 @@ class Keyring:
     def encrypt(self, plaintext: str, *, context: bytes = b"") -> str:
         """Encrypt ``plaintext``; ``context`` (e.g. table.column) is bound as AAD so a
         ciphertext copied into another column does not decrypt."""
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = self.keys[self.current_kid].encrypt(nonce, plaintext.encode(), context)
-        return f"{self.current_kid}:{base64.b64encode(nonce + sealed).decode()}"
+        return self.encrypt_bytes(plaintext.encode(), context=context)
 
     def decrypt(self, token: str, *, context: bytes = b"") -> str:
+        return self.decrypt_bytes(token, context=context).decode()
+
+    def encrypt_bytes(self, plaintext: bytes, *, context: bytes = b"") -> str:
+        """``encrypt`` for a plaintext that is not text (a compressed payload); the stored
+        form is the same, so rotation re-encrypts either without looking inside."""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self.keys[self.current_kid].encrypt(nonce, plaintext, context)
+        return f"{self.current_kid}:{base64.b64encode(nonce + sealed).decode()}"
+
+    def decrypt_bytes(self, token: str, *, context: bytes = b"") -> bytes:
         kid, sep, encoded = token.partition(":")
         if not sep or kid not in self.keys:
             raise KeyringError(f"unknown key id {kid!r}")
         blob = base64.b64decode(encoded)
-        return self.keys[kid].decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context).decode()
+        return self.keys[kid].decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context)
 
     def key_id_of(self, token: str) -> str:
         return token.partition(":")[0]

@@ -82,11 +82,12 @@ async def rotate_column(keyring: Keyring, spec: EncryptedColumn, *, batch_size: 
                 *key_values, token = row
                 last = dict(zip(spec.key_columns, key_values, strict=True))
                 try:
-                    plaintext = keyring.decrypt(token, context=spec.context)
+                    # as bytes: a column may hold binary plaintext (compressed payloads)
+                    plaintext = keyring.decrypt_bytes(token, context=spec.context)
                 except (KeyringError, InvalidTag, ValueError):
                     unreadable += 1
                     continue
-                updates.append({"value": keyring.encrypt(plaintext, context=spec.context), **last})
+                updates.append({"value": keyring.encrypt_bytes(plaintext, context=spec.context), **last})
             if updates:
                 await session.execute(update_row, updates)
             rotated += len(updates)
