@@ -24,6 +24,14 @@ its sends block) is ended with ``SubscriberLagged``, its queued messages dropped
 memory stays bounded and the client, told so, subscribes again and refetches, as after
 any reconnect. Publishing uses the shared pool and never waits behind subscribers.
 
+A subscriber may come with a direct sink (``direct_sink``, a context variable read when
+it subscribes): the GraphQL WebSocket layer's way to write an event's frame straight to
+its socket when the result is already computed for another socket of the same group
+(graphql/core/ws_fanout.py). Only a subscriber with nothing queued or in flight is
+offered a message that way, so its order holds; per message, the first subscriber of a
+group goes through its queue (it computes the result) and the rest of the group waits
+an event-loop turn for it. Whatever the sink declines goes through the queue as before.
+
 When the connection is lost the reader reconnects (backing off while Redis is down) and
 subscribes again to every channel that still has local subscribers; their iterators
 carry on. Messages published meanwhile are lost, as pub/sub allows.
@@ -33,11 +41,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import os
 import weakref
-from collections.abc import AsyncGenerator, Callable
-from typing import Any, TypeVar, overload
+from collections.abc import AsyncGenerator, Callable, Hashable
+from typing import Any, Protocol, TypeVar, overload
 
 import orjson
 import redis.asyncio as aioredis
@@ -57,6 +66,9 @@ _BACKOFF_FIRST = 0.05
 _BACKOFF_MAX = 5.0
 # subscribers handed a message per event-loop iteration
 DELIVERY_SLICE = 64
+# event-loop turns a sink's subscriber waits for its group's result before it goes
+# through its own queue (a result whose execution awaits I/O takes longer)
+_WAIT_TURNS = 3
 
 SUBSCRIBERS = Gauge("loyalnest_pubsub_subscribers", "Live-update subscriptions served by this process")
 CHANNELS = Gauge("loyalnest_pubsub_channels", "Redis channels this process listens on")
@@ -66,6 +78,25 @@ RECONNECTS = Counter("loyalnest_pubsub_reconnects_total", "Times the pub/sub con
 _queue_size = DEFAULT_QUEUE_SIZE
 
 T = TypeVar("T")
+
+
+class DirectSink(Protocol):
+    """Where a subscriber's messages may be written without waking its consumer."""
+
+    @property
+    def group(self) -> Hashable | None:
+        """Subscribers of one group get the same result for a message; None: no group
+        (yet), every message goes through the queue."""
+
+    def deliver(self, value: Any) -> bool | None:
+        """Handle ``value`` (the converted message) now: True when done, None when its
+        result is not computed yet (ask again later), False to go through the queue."""
+
+
+# the sink of the subscriptions made in this context (set per GraphQL operation)
+direct_sink: contextvars.ContextVar[DirectSink | None] = contextvars.ContextVar(
+    "loyalnest_pubsub_direct_sink", default=None
+)
 
 
 class SubscriberLagged(Exception):
@@ -117,9 +148,11 @@ async def publish(channel: str, payload: dict[str, Any]) -> None:
 @overload
 def subscribe(channel: str) -> AsyncGenerator[dict[str, Any], None]: ...
 @overload
-def subscribe(channel: str, convert: Callable[[dict[str, Any]], T]) -> AsyncGenerator[T, None]: ...
+def subscribe(
+    channel: str, convert: Callable[[dict[str, Any]], T], *, direct: bool = False
+) -> AsyncGenerator[T, None]: ...
 async def subscribe(
-    channel: str, convert: Callable[[dict[str, Any]], Any] | None = None
+    channel: str, convert: Callable[[dict[str, Any]], Any] | None = None, *, direct: bool = False
 ) -> AsyncGenerator[Any, None]:
     """Yield messages published on ``channel`` until the consumer stops iterating.
 
@@ -127,13 +160,24 @@ async def subscribe(
     with ``convert``, the same ``convert(message)``, computed once per message for all
     subscribers passing that same function.
 
+    ``direct``: the consumer yields every converted value as is, so the context's
+    ``direct_sink`` may handle a value instead of it (see the module's docstring).
+
     Raises ``SubscriberLagged`` if the consumer falls too far behind; ends (returns)
     when the process shuts its pub/sub down."""
     hub = _hub()
     subscriber = hub.add(key(channel))
+    if direct and convert is not None:  # a sink is handed converted values only
+        subscriber.sink = direct_sink.get()
+        subscriber.convert = convert
+    queue = subscriber.queue
     try:
         while True:
-            item = await subscriber.queue.get()
+            # back here, the consumer is done with the previous message (its frame is
+            # written): with nothing queued, a sink may take the next one
+            if queue.empty():
+                subscriber.busy = False
+            item = await queue.get()
             if type(item) is not _Message:
                 if item is _LAGGED:
                     raise SubscriberLagged(f"fell {subscriber.queue.maxsize} messages behind on {channel}")
@@ -157,11 +201,15 @@ async def close() -> None:
 
 
 class _Subscriber:
-    __slots__ = ("channel", "queue")
+    __slots__ = ("busy", "channel", "convert", "queue", "sink")
 
     def __init__(self, channel: str, queue_size: int):
         self.channel = channel
         self.queue: asyncio.Queue[object] = asyncio.Queue(maxsize=queue_size)
+        self.sink: DirectSink | None = None
+        self.convert: Callable[[dict[str, Any]], Any] | None = None
+        # something was queued that the consumer has not finished with
+        self.busy = False
 
 
 class _Hub:
@@ -221,21 +269,43 @@ class _Hub:
             return  # unsubscribed while the message was on its way
         message = _Message(data)
         lagging: list[_Subscriber] = []
+        # a group whose first subscriber was handed the message to compute its result
+        led: set[Hashable] = set()
+        waiting: list[_Subscriber] = []  # their group's result is not computed yet
         # a slice per loop iteration (see the module's docstring); the next message waits
         # for this one, so each subscriber's order holds. Those who subscribe meanwhile
         # did so after it was published: it is not theirs.
         targets = list(listeners)
-        for start in range(0, len(targets), DELIVERY_SLICE):
-            if start:
-                await asyncio.sleep(0)
-                listeners = self.channels.get(channel) or set()
-            for subscriber in targets[start : start + DELIVERY_SLICE]:
-                if subscriber not in listeners:
-                    continue  # left (or was ended) while the message was handed out
-                try:
-                    subscriber.queue.put_nowait(message)
-                except asyncio.QueueFull:
-                    lagging.append(subscriber)
+        for turn in range(_WAIT_TURNS + 1):
+            for start in range(0, len(targets), DELIVERY_SLICE):
+                if start or turn:
+                    await asyncio.sleep(0)
+                    listeners = self.channels.get(channel) or set()
+                for subscriber in targets[start : start + DELIVERY_SLICE]:
+                    if subscriber not in listeners:
+                        continue  # left (or was ended) while the message was handed out
+                    sink = subscriber.sink
+                    if sink is not None and not subscriber.busy:
+                        group = sink.group
+                        if group is not None:
+                            try:
+                                done = sink.deliver(message.converted(subscriber.convert))  # type: ignore[arg-type]
+                            except Exception:
+                                done = False  # its consumer converts again and raises its own
+                            if done:
+                                continue
+                            if done is None and group in led and turn < _WAIT_TURNS:
+                                waiting.append(subscriber)
+                                continue
+                            led.add(group)
+                    try:
+                        subscriber.queue.put_nowait(message)
+                        subscriber.busy = True
+                    except asyncio.QueueFull:
+                        lagging.append(subscriber)
+            if not waiting:
+                break
+            targets, waiting = waiting, []
         for subscriber in lagging:
             self.discard(subscriber)
             _replace_queued(subscriber.queue, _LAGGED)

@@ -51,6 +51,13 @@ ADJUST = (
 )
 # what the README states the target against
 TARGET_P99_MS = 200.0
+# how the API made each socket's frame of a change (its /metrics counters): executing
+# the event, another socket's execution of it, or written directly by the pub/sub reader
+FRAME_SOURCES = {
+    "executed": "loyalnest_subscription_event_executions_total",
+    "shared": "loyalnest_subscription_event_shared_total",
+    "written directly": "loyalnest_subscription_direct_frames_total",
+}
 # descriptors besides the sockets: the database and Redis pools, logs, the HTTP client
 _SPARE_FDS = 512
 
@@ -269,6 +276,8 @@ class SubscriptionBenchReport:
     deliveries: list[float] = field(default_factory=list)
     rss_before_kib: int | None = None
     rss_after_kib: int | None = None
+    # FRAME_SOURCES over the measured changes (empty where /metrics did not say)
+    frame_sources: dict[str, float] = field(default_factory=dict)
     setup: str = ""
 
     @property
@@ -311,6 +320,11 @@ class SubscriptionBenchReport:
                 f" ({per_event / max(self.opened, 1) * 1e6:,.1f} µs per socket),"
                 f" this client {self.client_cpu_seconds / changes * 1000:,.1f} ms"
             )
+        if changes and self.frame_sources:
+            out.append(
+                "  frames per change       "
+                + ", ".join(f"{count / changes:,.0f} {how}" for how, count in self.frame_sources.items())
+            )
         per_socket = self.rss_per_socket_kib
         if per_socket is not None and self.rss_before_kib is not None and self.rss_after_kib is not None:
             out.append(
@@ -319,6 +333,19 @@ class SubscriptionBenchReport:
             )
         out.extend(f"  refused: {reason}" for reason in self.refusals[:3])
         return out
+
+
+async def frame_counters(http: httpx.AsyncClient) -> dict[str, float]:
+    """The API's FRAME_SOURCES counters now (those it does not report are left out)."""
+    with contextlib.suppress(httpx.HTTPError):
+        names = set(FRAME_SOURCES.values())
+        values: dict[str, float] = {}
+        for line in (await http.get("/metrics")).text.splitlines():
+            name, _, value = line.partition(" ")
+            if name in names:
+                values[name] = float(value)
+        return {how: values[name] for how, name in FRAME_SOURCES.items() if name in values}
+    return {}
 
 
 def _latency(seconds: list[float]) -> Latency:
@@ -428,6 +455,7 @@ async def run_subscription_bench(
 
             api_cpu = 0.0 if api_pid is not None else None
             client_cpu = 0.0
+            counted = await frame_counters(http)
             for _ in range(changes):
                 await asyncio.sleep(0.2)  # each change on its own, after the last settled
                 api_before = cpu_seconds(api_pid) if api_pid is not None else None
@@ -453,6 +481,8 @@ async def run_subscription_bench(
                 report.to_last.append(last - change.sent)
             report.api_cpu_seconds = api_cpu
             report.client_cpu_seconds = client_cpu
+            now = await frame_counters(http)
+            report.frame_sources = {how: now[how] - counted[how] for how in now if how in counted}
         finally:
             for socket in live:
                 socket.close()

@@ -15,7 +15,9 @@ to every other socket with the same combination:
   ever shares with sockets of the same audience, whose execution would fail the same
   way). Sockets whose principal this module does not know execute on their own;
 - ``encoded_next`` gives the view the JSON of a shared result, encoded once: each
-  socket only wraps it in its ``{"id", "type": "next", "payload"}``.
+  socket only wraps it in its ``{"id", "type": "next", "payload"}``;
+- ``shared_json`` gives graphql/core/ws_fanout.py that JSON by event and key, so the
+  other sockets of an audience get their frame written without running at all.
 
 The audience (``audience``) is the principal's kind, its merchant, and for staff its
 roles (field permissions go by role), for a customer who they are. A tenant therefore
@@ -99,10 +101,11 @@ def share_key(executor: Any) -> tuple[Any, ...] | None:
 
 
 class _Entry:
-    __slots__ = ("event", "json", "operation", "result", "schema")
+    __slots__ = ("event", "json", "key", "operation", "result", "schema")
 
-    def __init__(self, event: Any, executor: Any, result: Any):
+    def __init__(self, event: Any, executor: Any, key: tuple[Any, ...], result: Any):
         self.event = event
+        self.key = key
         self.operation = executor.operation
         self.schema = executor.schema
         self.result = result  # an ExecutionResult, or the task computing it
@@ -150,12 +153,12 @@ class SharedEvent:
         EXECUTIONS.inc()
         if inspect.isawaitable(result):
             task = asyncio.ensure_future(result)
-            entry = _remember(full_key, _Entry(event, executor, task))
+            entry = _remember(full_key, _Entry(event, executor, key, task))
             # sockets of this audience await it too: it must not be cancelled with the
             # socket that started it
             task.add_done_callback(lambda done: _settled(full_key, entry, done))
             return _shared(task)
-        _register_json(_remember(full_key, _Entry(event, executor, result)))
+        _register_json(_remember(full_key, _Entry(event, executor, key, result)))
         return result
 
 
@@ -199,9 +202,7 @@ def _register_json(entry: _Entry) -> None:
     _encoded[id(data)] = entry
 
 
-def encoded_next(message: object) -> str | None:
-    """``message`` as JSON when it is a graphql-transport-ws ``next`` carrying a shared
-    result (its payload encoded once for every socket); None for anything else."""
+def _shared_entry(message: object) -> _Entry | None:
     if type(message) is not dict or len(message) != 3 or message.get("type") != "next":
         return None
     payload = message.get("payload")
@@ -211,7 +212,32 @@ def encoded_next(message: object) -> str | None:
     entry = _encoded.get(id(data))
     if entry is None or entry.json is None or getattr(entry.result, "data", None) is not data:
         return None
-    operation_id = message.get("id")
-    if type(operation_id) is not str:
+    if type(message.get("id")) is not str:
         return None
+    return entry
+
+
+def encoded_next(message: object) -> str | None:
+    """``message`` as JSON when it is a graphql-transport-ws ``next`` carrying a shared
+    result (its payload encoded once for every socket); None for anything else."""
+    entry = _shared_entry(message)
+    if entry is None:
+        return None
+    operation_id = message["id"]  # type: ignore[index]
     return f'{{"id":{orjson.dumps(operation_id).decode()},"type":"next","payload":{entry.json}}}'
+
+
+def next_key(message: object) -> tuple[Any, ...] | None:
+    """The share key of the result a ``next`` message carries as is (the pipeline
+    between execution and the socket left it untouched); None for anything else."""
+    entry = _shared_entry(message)
+    return None if entry is None else entry.key
+
+
+def shared_json(event: Any, key: tuple[Any, ...]) -> str | None:
+    """The encoded ``{"data": ...}`` of ``event`` for the sockets sharing ``key``, if
+    already computed without errors; None otherwise."""
+    entry = _results.get((id(event), *key))
+    if entry is None or entry.event is not event:
+        return None
+    return entry.json

@@ -18,6 +18,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from loyalnest.graphql.core.context import Context
 from loyalnest.graphql.core.introspection import OPEN
 from loyalnest.graphql.core.subscription_events import encoded_next
+from loyalnest.graphql.core.ws_fanout import FanoutTransportWSHandler
 from loyalnest.graphql.graphiql.page import graphiql_page
 from loyalnest.http.auth import (
     BAD_REQUEST,
@@ -124,6 +125,8 @@ class StaffGraphQL(_RefusingView, _StrictJson, GraphQL[Context, None]):
     customer-account extensions); storefront customer tokens on WebSockets."""
 
     websocket_adapter_class = _ClosingWebSocket  # type: ignore[assignment]
+    # shared subscription results written straight to the sockets (core/ws_fanout.py)
+    graphql_transport_ws_handler_class = FanoutTransportWSHandler
 
     def __init__(self, schema: Any, settings: Settings):
         super().__init__(

@@ -27,7 +27,9 @@ async def balance_events(merchant_id: int, customer_id: int) -> AsyncGenerator[P
         # one event object per message for all of the process's sockets: each event is
         # then executed once per audience (graphql/core/subscription_events.py)
         channel = points.balance_channel(merchant_id, customer_id)
-        async for event in pubsub.subscribe(channel, convert=_balance_event):
+        # direct: each event is yielded as is, so a socket whose result is shared gets
+        # its frame written without this generator running (graphql/core/ws_fanout.py)
+        async for event in pubsub.subscribe(channel, convert=_balance_event, direct=True):
             yield event
     except pubsub.SubscriberLagged:
         raise PublicError(
