@@ -239,3 +239,21 @@ async def test_close_ends_every_subscriber_and_the_connection(channel, tasks):
 
 async def _none(found: Awaitable[list[Any]]) -> bool:
     return await found == []
+
+
+async def test_publish_many_delivers_a_batch_in_order_on_each_channel(channel, tasks):
+    """What a unit of work publishes after commit (a worker batch changes up to 200
+    balances) goes out as one pipeline, and arrives complete and in order."""
+    other = f"{channel}:other"
+    first: list[dict[str, Any]] = []
+    second: list[dict[str, Any]] = []
+    tasks.append(asyncio.create_task(first_messages(channel, 30, first)))
+    tasks.append(asyncio.create_task(first_messages(other, 30, second)))
+    await until(listening(channel, 1), "a subscriber on the first channel")
+    await until(listening(other, 1), "a subscriber on the second channel")
+
+    await pubsub.publish_many([(c, {"n": n}) for n in range(30) for c in (channel, other)])
+    await asyncio.wait_for(asyncio.gather(*tasks), TIMEOUT)
+
+    assert first == [{"n": n} for n in range(30)]
+    assert second == [{"n": n} for n in range(30)]

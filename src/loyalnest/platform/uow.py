@@ -86,11 +86,11 @@ class UnitOfWork:
                         await outbox.delete_sent(session, sent)
                 except Exception:  # the relay would re-send: actors are idempotent
                     log.warning("could not clear sent outbox rows", exc_info=True)
-        for channel, payload in self._publications:
+        if self._publications:
             try:
-                await pubsub.publish(channel, payload)
+                await pubsub.publish_many(self._publications)
             except Exception:  # live updates are best effort by design
-                log.warning("pubsub publish failed", extra={"channel": channel})
+                log.warning("pubsub publish failed", extra={"messages": len(self._publications)})
         for callback in self._after_commit:
             await callback()
 
