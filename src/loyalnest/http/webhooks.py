@@ -81,15 +81,15 @@ def metric_topic(topic: str | None) -> str:
 
 
 class BodyTooLarge(Exception):
-    pass
+    """The body passed the route's cap (413)."""
 
 
 class BodyTimeout(Exception):
-    pass
+    """The body did not arrive within the deadline (408, connection closed)."""
 
 
 class ClientGone(Exception):
-    pass
+    """The client disconnected before its body arrived: nobody to answer."""
 
 
 @cache  # bounded: labels and outcomes are both known sets
