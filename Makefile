@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format schema migrate worker bench-webhooks bench-graphql bench-redeem clean
+.PHONY: run test lint format schema migrate worker bench-webhooks bench-graphql bench-redeem bench-subscriptions clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -49,6 +49,9 @@ bench-graphql: $(VENV)/.synced
 
 bench-redeem: $(VENV)/.synced
 	$(BIN)/loyalnest bench redeem
+
+bench-subscriptions: $(VENV)/.synced
+	$(BIN)/loyalnest bench subscriptions
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache
