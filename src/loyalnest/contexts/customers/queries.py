@@ -10,6 +10,7 @@ from loyalnest.contexts.customers import pii, repository
 from loyalnest.contexts.customers.dto import CustomerDTO, CustomerPage
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import plain_connection, read_session
+from loyalnest.platform.paging import window
 
 
 async def customer_id_by_email(merchant_id: int, email: str) -> int | None:
@@ -86,13 +87,14 @@ async def list_customers(
             **_search_filters(search),  # type: ignore[arg-type]
         )
     keyring = get_keyring()
-    # the extra row read tells whether more lie beyond the page in the direction read
-    more = len(rows) > first
-    page = rows[-first:] if backward else rows[:first]
-    items = [pii.to_dto(row, keyring) for row in page]
-    if backward:
-        return CustomerPage(items=items, has_next_page=before_id is not None, has_previous_page=more)
-    return CustomerPage(items=items, has_next_page=more, has_previous_page=after_id is not None)
+    page = window(
+        rows, first, backward=backward, after_given=after_id is not None, before_given=before_id is not None
+    )
+    return CustomerPage(
+        items=[pii.to_dto(row, keyring) for row in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+    )
 
 
 async def count_customers(merchant_id: int, *, search: str | None = None) -> int:

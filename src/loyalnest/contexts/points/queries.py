@@ -16,6 +16,7 @@ from loyalnest.contexts.points.dto import (
 from loyalnest.contexts.points.ledger.policy import to_dto as policy_dto
 from loyalnest.contexts.points.ledger.posting import to_entry_dto
 from loyalnest.platform.db import plain_connection, read_session
+from loyalnest.platform.paging import window
 from loyalnest.platform.timeutil import utcnow
 
 # ``expiringPoints(within:)`` looks this far ahead at most.
@@ -52,12 +53,19 @@ async def list_transactions(
             limit=first + 1,
             oldest_first=backward,
         )
-    more = len(rows) > first
-    if backward:
-        items = [to_entry_dto(r) for r in reversed(rows[:first])]
-        return LedgerPage(items=items, has_next_page=before_id is not None, has_previous_page=more)
-    items = [to_entry_dto(r) for r in rows[:first]]
-    return LedgerPage(items=items, has_next_page=more, has_previous_page=after_id is not None)
+    # read oldest first when going backwards: the list's order is newest first
+    page = window(
+        rows[::-1] if backward else rows,
+        first,
+        backward=backward,
+        after_given=after_id is not None,
+        before_given=before_id is not None,
+    )
+    return LedgerPage(
+        items=[to_entry_dto(r) for r in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+    )
 
 
 async def count_transactions(merchant_id: int, customer_ids: list[int]) -> dict[int, int]:

@@ -16,6 +16,7 @@ from loyalnest.contexts.rewards.dto import (
 )
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
+from loyalnest.platform.paging import window
 from loyalnest.platform.timeutil import utcnow
 
 # --- the catalog --------------------------------------------------------------------------
@@ -107,13 +108,14 @@ async def _list_rewards(
             include_archived=include_archived,
             available_at=available_at,
         )
-    # the extra row read tells whether more lie beyond the page in the direction read
-    more = len(rows) > first
-    if backward:
-        items = [to_reward_dto(r) for r in rows[-first:]]
-        return RewardPage(items=items, has_next_page=before_id is not None, has_previous_page=more)
-    items = [to_reward_dto(r) for r in rows[:first]]
-    return RewardPage(items=items, has_next_page=more, has_previous_page=after_id is not None)
+    page = window(
+        rows, first, backward=backward, after_given=after_id is not None, before_given=before_id is not None
+    )
+    return RewardPage(
+        items=[to_reward_dto(r) for r in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+    )
 
 
 async def redemption_counts(merchant_id: int, customer_id: int, reward_ids: Sequence[int]) -> dict[int, int]:
@@ -152,12 +154,19 @@ async def list_redemptions(
             oldest_first=backward,
         )
     keyring = get_keyring()
-    more = len(rows) > first
-    if backward:
-        items = [to_redemption_dto(r, keyring) for r in reversed(rows[:first])]
-        return RedemptionPage(items=items, has_next_page=before_id is not None, has_previous_page=more)
-    items = [to_redemption_dto(r, keyring) for r in rows[:first]]
-    return RedemptionPage(items=items, has_next_page=more, has_previous_page=after_id is not None)
+    # read oldest first when going backwards: the list's order is newest first
+    page = window(
+        rows[::-1] if backward else rows,
+        first,
+        backward=backward,
+        after_given=after_id is not None,
+        before_given=before_id is not None,
+    )
+    return RedemptionPage(
+        items=[to_redemption_dto(r, keyring) for r in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+    )
 
 
 async def count_customers_redemptions(merchant_id: int, customer_ids: Sequence[int]) -> dict[int, int]:
