@@ -39,6 +39,9 @@ __all__ = [
     "DEFAULT_POINTS",
     "EARNING_QUEUE",
     "MAX_POINTS",
+    "ORIGIN_CAMPAIGN",
+    "ORIGIN_RULE",
+    "ORIGIN_TIER",
     "PURCHASE",
     "RELEASE_PENDING_ACTOR",
     "RELEASE_PENDING_QUEUE",
@@ -46,10 +49,13 @@ __all__ = [
     "REVIEW_SECRET_CONTEXT",
     "REVIEW_SIGNATURE_HEADER",
     "TRIGGERS",
+    "Award",
+    "Earning",
     "EarningRuleDTO",
     "EarningRuleUpdate",
     "OrderFacts",
     "OrderLine",
+    "Part",
     "PipelineStep",
     "ProgramSettingsDTO",
     "ProgramSettingsUpdate",
@@ -66,6 +72,7 @@ __all__ = [
     "award_shop_birthdays",
     "award_signup",
     "cancel_order",
+    "count_customer_orders",
     "get_pending_points",
     "get_program_settings",
     "get_purchase_rule",
@@ -74,7 +81,9 @@ __all__ = [
     "normalise_tag",
     "parse_product_ids",
     "parse_review",
+    "part_key",
     "pipeline_step",
+    "plan_earnings",
     "record_product_tags",
     "refund_order",
     "release_pending_points",
@@ -129,6 +138,7 @@ update_program_settings = purchase.update_program_settings
 
 # ``award_orders(uow, merchant_id, orders)``: one order or a whole batch, awarded together.
 award_orders = orders.award_orders
+count_customer_orders = orders.count_customer_orders
 cancel_order = orders.cancel_order
 refund_order = orders.refund_order
 record_product_tags = orders.record_product_tags
@@ -152,6 +162,17 @@ verify_review_signature = queries.verify_review_signature
 
 # --- the award pipeline -------------------------------------------------------------------
 # Contexts that change what a trigger earns (tier multipliers, campaigns, caps) register a
-# step here from their own handlers module; earning runs the steps in their order.
+# step here from their own handlers module; earning runs the steps in their order. A step
+# gets ``Earning``s (an ``Award`` and the parts added so far) and appends ``Part``s.
 PipelineStep = pipeline.Step
 pipeline_step = pipeline.pipeline_step
+Award = pipeline.Award
+Earning = pipeline.Earning
+Part = pipeline.Part
+ORIGIN_RULE = pipeline.ORIGIN_RULE
+ORIGIN_TIER = pipeline.ORIGIN_TIER
+ORIGIN_CAMPAIGN = pipeline.ORIGIN_CAMPAIGN
+# the ledger key of a part: ``part_key("order:7:earn", "tier")`` -> "order:7:tier"
+part_key = pipeline.part_key
+# the breakdown of awards without posting them (``dry_run``: the steps write nothing either)
+plan_earnings = pipeline.plan

@@ -199,6 +199,9 @@ class OrderFacts:
     # Shopify's ``fulfillment_status`` (lower-case, e.g. "fulfilled", "partial"), for
     # shops that earn on fulfilment.
     fulfillment_status: str | None = None
+    # when it was placed (None: now) and the discount codes it used (campaign results)
+    placed_at: datetime | None = None
+    discount_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ def _order_facts(event: OrderPlaced, customer_id: int) -> OrderFacts:
         financial_status=event.financial_status,
         cancelled=event.cancelled,
         fulfillment_status=event.fulfillment_status,
+        placed_at=event.placed_at,
+        discount_codes=event.discount_codes,
     )
 
 

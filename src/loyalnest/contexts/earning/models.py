@@ -22,7 +22,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from loyalnest.platform.columns import merchant_key_column
@@ -248,6 +248,21 @@ class OrderPoints(SQLModel, table=True):
     # fulfillment, or its own payload saying so), whichever of its webhooks came first.
     paid: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
     fulfilled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
+    # The parts the pipeline added to the order's points (tier multiplier, campaigns):
+    # ``[{"suffix", "points", "kind", "origin_type", "origin_id", "label", "reversed",
+    # "lapsed"}]``, so refunds and cancellations take each back in proportion, and an
+    # order held as pending posts them on release as they were planned when placed.
+    parts: list[dict[str, object]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
+    )
+    # What the order counts toward the customer's spend (subtotal after discounts, shop
+    # currency) and when it was placed; null for orders that count for nothing (test,
+    # another currency, cancelled in their own payload) or not seen yet.
+    spend_amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 4), nullable=True))
+    spend_refunded: Decimal = Field(
+        default=Decimal("0"), sa_column=Column(Numeric(16, 4), nullable=False, server_default="0")
+    )
+    placed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     updated_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),

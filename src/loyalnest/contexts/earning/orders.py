@@ -7,6 +7,13 @@ handled one at a time; each posting has a key of its own, so replays change noth
 
 Keys (existing ledgers depend on them): ``order:<id>:earn`` (at once or released from
 pending), ``order:<id>:cancel``, ``refund:<refund id>``, ``order:<id>:early-refunds``.
+The parts the pipeline adds (a tier's multiplier, campaigns) are rows of their own,
+``order:<id>:<suffix>`` (``order:7:tier``, ``order:7:campaign:3``), remembered on the
+order's row; each reversal takes every part back in the same proportion as the base,
+under the reversal's key plus the part's suffix (``refund:9:tier``).
+
+An order also counts toward its customer's spend and order count (what tiers qualify
+on): ``OrderSpendChanged`` when it is placed, refunded or cancelled.
 """
 
 from __future__ import annotations
@@ -19,6 +26,13 @@ from decimal import Decimal
 
 from loyalnest.contexts.earning import pipeline, repository, rules
 from loyalnest.contexts.earning.dto import OrderFacts, PurchaseRuleDTO, RefundFacts
+from loyalnest.contexts.earning.events import (
+    EarnedPart,
+    EarningReversed,
+    OrderContext,
+    OrderLineContext,
+    OrderSpendChanged,
+)
 from loyalnest.contexts.earning.purchase import purchase_rule_in
 from loyalnest.contexts.earning.repository import OrderRow
 from loyalnest.contexts.merchants import api as merchants
@@ -49,7 +63,9 @@ def _earn_key(shopify_order_id: int) -> str:
     return f"{_order_ref(shopify_order_id)}:earn"
 
 
-def _purchase_award(customer_id: int, shopify_order_id: int, earned: int) -> pipeline.Award:
+def _purchase_award(
+    customer_id: int, shopify_order_id: int, earned: int, order: OrderContext | None
+) -> pipeline.Award:
     """The purchase rule's award for an order (at once, or released from pending)."""
     return pipeline.Award(
         customer_id=customer_id,
@@ -57,48 +73,188 @@ def _purchase_award(customer_id: int, shopify_order_id: int, earned: int) -> pip
         rule="order",
         idempotency_key=_earn_key(shopify_order_id),
         source_ref=_order_ref(shopify_order_id),
+        order=order,
+        occurred_at=None if order is None else order.placed_at,
     )
 
 
-async def _reverse_to_target(uow: UnitOfWork, merchant_id: int, order: OrderRow, *, key: str) -> None:
-    """Bring the order's reversed points up to what its refunds/cancellation call for."""
+def _order_context(order: OrderFacts, eligible: Decimal, placed_at: datetime) -> OrderContext:
+    return OrderContext(
+        shopify_order_id=order.shopify_order_id,
+        subtotal=order.subtotal,
+        eligible_amount=eligible,
+        currency=order.currency,
+        lines=tuple(
+            OrderLineContext(
+                product_id=line.product_id,
+                quantity=line.quantity,
+                amount=rules.line_amount(line.price, line.quantity, line.discount),
+            )
+            for line in order.lines
+        ),
+        discount_codes=order.discount_codes,
+        placed_at=placed_at,
+    )
+
+
+def _row_context(row: OrderRow) -> OrderContext:
+    """What the order's row still tells of it (for points released from pending: the
+    parts were planned when it was placed)."""
+    eligible = Decimal(row.eligible_amount or 0)
+    return OrderContext(
+        shopify_order_id=row.shopify_order_id,
+        subtotal=eligible if row.spend_amount is None else Decimal(row.spend_amount),
+        eligible_amount=eligible,
+        currency=row.currency or "",
+        placed_at=row.placed_at,
+    )
+
+
+def _stored_parts(parts: Sequence[pipeline.Part]) -> list[dict[str, object]]:
+    return [
+        {
+            "suffix": part.suffix,
+            "points": part.points,
+            "kind": part.kind,
+            "origin_type": part.origin_type,
+            "origin_id": part.origin_id,
+            "label": part.label,
+            "reversed": 0,
+            "lapsed": 0,
+        }
+        for part in parts
+    ]
+
+
+def _parts_left(row: OrderRow) -> list[pipeline.Part]:
+    """The order's parts less what refunds took while they were held as pending."""
+    return [
+        pipeline.Part(
+            suffix=str(part["suffix"]),
+            points=int(part["points"]) - int(part["reversed"]),
+            kind=str(part["kind"]),
+            origin_type=str(part["origin_type"]),
+            origin_id=int(part["origin_id"]),
+            label=str(part["label"]),
+        )
+        for part in row.parts
+        if int(part["points"]) - int(part["reversed"]) > 0
+    ]
+
+
+def _target(order: OrderRow, earned: int) -> int:
+    """What the order's refunds or cancellation call to take back of ``earned`` points
+    (the base, or one part: every part in the same proportion)."""
+    if order.cancelled:
+        return earned
+    return rules.reversal_target(earned, Decimal(order.eligible_amount or 0), Decimal(order.refunded_amount))
+
+
+async def _reverse_to_target(
+    uow: UnitOfWork, merchant_id: int, order: OrderRow, *, key: str, reason: str = "refund"
+) -> None:
+    """Bring the order's reversed points (its base and each part) up to what its
+    refunds/cancellation call for."""
     if order.customer_id is None or order.eligible_amount is None:
         return
-    if order.cancelled:
-        target = order.points_earned
-    else:
-        target = rules.reversal_target(
-            order.points_earned, Decimal(order.eligible_amount), Decimal(order.refunded_amount)
-        )
+    target = _target(order, order.points_earned)
     owed = target - order.points_reversed
-    if owed <= 0:
+    parts_owed = [(part, _target(order, int(part["points"])) - int(part["reversed"])) for part in order.parts]
+    if owed <= 0 and all(o <= 0 for _, o in parts_owed):
         return
     found = await repository.lock_pending(uow.session, merchant_id, [order.shopify_order_id])
     pending = found[0] if found else None
     if pending is not None and pending.status == "pending":
         # still held back: what the refund or cancellation takes is simply not released
-        left = order.points_earned - target
+        order.points_reversed = target
+        for part, _ in parts_owed:
+            part["reversed"] = _target(order, int(part["points"]))
+        left = (order.points_earned - target) + sum(
+            int(part["points"]) - int(part["reversed"]) for part in order.parts
+        )
         status = "cancelled" if left <= 0 or order.cancelled else "pending"
         await repository.update_pending(
             uow.session, merchant_id, [replace(pending, points=max(left, 0), status=status)]
         )
-        order.points_reversed = target
         return
-    # The order's points come back out of its own lot first, then from the others;
-    # what its lot lost to expiry is not taken twice (see ``points.reverse_earning``).
-    _, lapsed = await points.reverse_earning(
-        uow,
-        merchant_id=merchant_id,
-        customer_id=order.customer_id,
-        points=owed,
-        earning_key=_earn_key(order.shopify_order_id),
-        source="order",
-        source_ref=_order_ref(order.shopify_order_id),
-        idempotency_key=key,
-        already_lapsed=order.points_lapsed,
+    taken: list[EarnedPart] = []
+    if owed > 0:
+        # The order's points come back out of its own lot first, then from the others;
+        # what its lot lost to expiry is not taken twice (see ``points.reverse_earning``).
+        result, lapsed = await points.reverse_earning(
+            uow,
+            merchant_id=merchant_id,
+            customer_id=order.customer_id,
+            points=owed,
+            earning_key=_earn_key(order.shopify_order_id),
+            source="order",
+            source_ref=_order_ref(order.shopify_order_id),
+            idempotency_key=key,
+            already_lapsed=order.points_lapsed,
+            origin_type=pipeline.ORIGIN_RULE,
+        )
+        order.points_reversed = target
+        order.points_lapsed += lapsed
+        if result.created:
+            taken.append(EarnedPart(key, "reversal", pipeline.ORIGIN_RULE, None, -owed))
+    for part, part_owed in parts_owed:
+        if part_owed <= 0:
+            continue
+        suffix = str(part["suffix"])
+        part_reversal_key = f"{key}:{suffix}"
+        result, lapsed = await points.reverse_earning(
+            uow,
+            merchant_id=merchant_id,
+            customer_id=order.customer_id,
+            points=part_owed,
+            earning_key=pipeline.part_key(_earn_key(order.shopify_order_id), suffix),
+            source="order",
+            source_ref=_order_ref(order.shopify_order_id),
+            idempotency_key=part_reversal_key,
+            already_lapsed=int(part["lapsed"]),
+            origin_type=str(part["origin_type"]),
+            origin_id=int(part["origin_id"]),
+        )
+        part["reversed"] = int(part["reversed"]) + part_owed
+        part["lapsed"] = int(part["lapsed"]) + lapsed
+        if result.created:
+            taken.append(
+                EarnedPart(
+                    part_reversal_key,
+                    "reversal",
+                    str(part["origin_type"]),
+                    int(part["origin_id"]),
+                    -part_owed,
+                )
+            )
+    if taken:
+        await uow.publish_events(
+            [
+                EarningReversed(
+                    merchant_id=merchant_id,
+                    customer_id=order.customer_id,
+                    source_ref=_order_ref(order.shopify_order_id),
+                    reason=reason,
+                    occurred_at=utcnow(),
+                    parts=tuple(taken),
+                )
+            ]
+        )
+
+
+def _spend_change(row: OrderRow, amount: Decimal, orders: int, reason: str) -> OrderSpendChanged | None:
+    """The order's change to its customer's spend, if it counts toward it."""
+    if row.customer_id is None or row.spend_amount is None or (amount == 0 and orders == 0):
+        return None
+    return OrderSpendChanged(
+        merchant_id=row.merchant_id,
+        customer_id=row.customer_id,
+        shopify_order_id=row.shopify_order_id,
+        placed_at=row.placed_at or utcnow(),
+        amount=amount,
+        orders=orders,
+        reason=reason,
     )
-    order.points_reversed = target
-    order.points_lapsed += lapsed
 
 
 async def _excluded_products(
@@ -175,8 +331,10 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
     changed: list[OrderRow] = []
     awards: list[pipeline.Award] = []
     posted: list[tuple[int, OrderRow]] = []
-    held: list[repository.PendingRow] = []
-    release_at = utcnow() + timedelta(days=settings.pending_days)
+    holding: list[tuple[pipeline.Award, OrderRow, datetime | None]] = []
+    spent: list[OrderSpendChanged] = []
+    now = utcnow()
+    release_at = now + timedelta(days=settings.pending_days)
     excluded = await _excluded_products(
         uow,
         merchant_id,
@@ -219,28 +377,50 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
                 extra={"merchant_id": merchant_id, "shopify_order_id": order_id, "reason": reason},
             )
             continue
+        # the order counts toward its customer's spend and orders (what tiers qualify
+        # on), less refunds that came before it, whether or not it earns points
+        row.placed_at = order.placed_at or now
+        row.spend_amount = order.subtotal
+        change = _spend_change(
+            row, max(order.subtotal - Decimal(row.spend_refunded), Decimal(0)), 1, "placed"
+        )
+        if change is not None:
+            spent.append(replace(change, discount_codes=order.discount_codes))
         earned = _purchase_points(order, eligible, settings)
         if earned <= 0:
             continue
+        award = _purchase_award(
+            order.customer_id, order_id, earned, _order_context(order, eligible, row.placed_at)
+        )
+        row.points_earned = earned
         if not rules.stage_reached(settings.earn_on, paid=row.paid, fulfilled=row.fulfilled):
             # the shop earns once the order is paid or fulfilled: the points wait, with
             # no release date, for that webhook (``reach_stage``); refunds and a
             # cancellation meanwhile lower or cancel them like any pending points
-            held.append(repository.PendingRow(order_id, order.customer_id, earned, None, "pending"))
-            row.points_earned = earned
+            holding.append((award, row, None))
             continue
         if settings.pending_days > 0:
             # held back for the pending period: ``release_pending`` posts them later
             # under the same key an immediate award would have used
-            held.append(repository.PendingRow(order_id, order.customer_id, earned, release_at, "pending"))
-            row.points_earned = earned
+            holding.append((award, row, release_at))
             continue
-        awards.append(_purchase_award(order.customer_id, order_id, earned))
+        awards.append(award)
         posted.append((index, row))
-    for (index, row), result in zip(posted, await pipeline.award(uow, merchant_id, awards), strict=True):
+    # Tiers and campaigns are decided as the order is placed, whether its points are
+    # posted now or held: the campaign of that weekend counts, not the one of release day.
+    planned = await pipeline.plan(uow, merchant_id, [*awards, *(award for award, _, _ in holding)])
+    held: list[repository.PendingRow] = []
+    for (award, row, release), earning in zip(holding, planned[len(awards) :], strict=True):
+        row.parts = _stored_parts(earning.parts)
+        held.append(
+            repository.PendingRow(row.shopify_order_id, award.customer_id, earning.total, release, "pending")
+        )
+    results = await pipeline.post(uow, merchant_id, planned[: len(awards)])
+    for (index, row), earning, result in zip(posted, planned[: len(awards)], results, strict=True):
         if result.created:
             awarded[index] = result.entry.delta
         row.points_earned = result.entry.delta
+        row.parts = _stored_parts(earning.parts)
     await repository.insert_pending(uow.session, merchant_id, held)
     for row in changed:
         if not row.cancelled and row.refunded_amount > 0:
@@ -253,7 +433,20 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
                 uow, merchant_id, row, key=f"{_order_ref(row.shopify_order_id)}:early-refunds"
             )
     await repository.update_orders(uow.session, merchant_id, changed)
+    await uow.publish_events(spent)
     return awarded
+
+
+async def count_customer_orders(
+    uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, int]:
+    """The orders each customer has placed that count (not cancelled, not a test order or
+    in another currency), as recorded in this transaction so far: during the pipeline of
+    an order batch, the batch's own orders are not counted yet. Customers with none are
+    absent."""
+    if not customer_ids:
+        return {}
+    return await repository.count_customer_orders(uow.session, merchant_id, customer_ids)
 
 
 async def cancel_order(
@@ -265,8 +458,15 @@ async def cancel_order(
     row.cancelled = True
     if row.customer_id is None:
         row.customer_id = customer_id
-    await _reverse_to_target(uow, merchant_id, row, key=f"{_order_ref(shopify_order_id)}:cancel")
+    await _reverse_to_target(
+        uow, merchant_id, row, key=f"{_order_ref(shopify_order_id)}:cancel", reason="cancellation"
+    )
     await repository.update_orders(uow.session, merchant_id, [row])
+    if row.spend_amount is not None:
+        rest = max(Decimal(row.spend_amount) - Decimal(row.spend_refunded), Decimal(0))
+        change = _spend_change(row, -rest, -1, "cancellation")
+        if change is not None:
+            await uow.publish_events([change])
 
 
 async def refund_order(uow: UnitOfWork, *, merchant_id: int, refund: RefundFacts) -> None:
@@ -302,8 +502,16 @@ async def refund_order(uow: UnitOfWork, *, merchant_id: int, refund: RefundFacts
     row.refunded_amount = Decimal(row.refunded_amount) + amount
     if row.customer_id is None:
         row.customer_id = refund.customer_id
+    # the spend it takes back: the refunded lines after discounts, never below nothing
+    before = Decimal(row.spend_refunded)
+    row.spend_refunded = before + max(refund.line_subtotal, Decimal(0))
     await _reverse_to_target(uow, merchant_id, row, key=f"refund:{refund.shopify_refund_id}")
     await repository.update_orders(uow.session, merchant_id, [row])
+    if row.spend_amount is not None and not row.cancelled:
+        left = max(Decimal(row.spend_amount) - before, Decimal(0))
+        change = _spend_change(row, -min(left, row.spend_refunded - before), 0, "refund")
+        if change is not None:
+            await uow.publish_events([change])
 
 
 async def reach_stage(uow: UnitOfWork, merchant_id: int, shopify_order_ids: Sequence[int], stage: str) -> int:
@@ -343,15 +551,21 @@ async def release_pending(uow: UnitOfWork, merchant_id: int, shopify_order_ids: 
     every webhook of an order does, so a refund or cancellation arriving meanwhile is
     seen before or after, never halfway. Returns the points released."""
     now = utcnow()
-    await repository.upsert_orders(uow.session, merchant_id, shopify_order_ids)
+    orders = await repository.upsert_orders(uow.session, merchant_id, shopify_order_ids)
     due = await repository.lock_pending(uow.session, merchant_id, shopify_order_ids, due_at=now)
-    awards = [
-        _purchase_award(row.customer_id, row.shopify_order_id, row.points) for row in due if row.points > 0
-    ]
-    await pipeline.award(uow, merchant_id, awards)
+    earnings: list[pipeline.Earning] = []
+    for pending in due:
+        order = orders[pending.shopify_order_id]
+        # what refunds left of the base and of each part planned when it was placed
+        base = order.points_earned - order.points_reversed
+        if pending.points <= 0 or base <= 0:
+            continue
+        award = _purchase_award(pending.customer_id, pending.shopify_order_id, base, _row_context(order))
+        earnings.append(pipeline.Earning(award, _parts_left(order)))
+    await pipeline.post(uow, merchant_id, earnings)
     await repository.update_pending(
         uow.session,
         merchant_id,
         [replace(row, status="released" if row.points > 0 else "cancelled") for row in due],
     )
-    return sum(a.points for a in awards)
+    return sum(e.total for e in earnings)

@@ -26,6 +26,10 @@ class LedgerEntryDTO:
     reason: str | None
     actor: str | None
     created_at: datetime
+    # where an earning's points came from: "rule", "tier" or "campaign" (and which one);
+    # None for rows that are not earnings
+    origin_type: str | None = None
+    origin_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,9 @@ class Posting:
     # Of a shortfall debit (a reversal), points already gone to expiry: they are not
     # taken again from other lots, only recorded in the shortfall.
     lapsed: int = 0
+    # where an earning's points came from (see ``LedgerEntryDTO``)
+    origin_type: str | None = None
+    origin_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,11 @@ class PointsLedgerEntry(SQLModel, table=True):
     balance_after: int = Field(sa_column=Column(BigInteger, nullable=False))
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     actor: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+    # Where an earning's points came from: "rule" (the trigger's base points), "tier" (a
+    # tier's multiplier) or "campaign", with the tier's or campaign's id; null for rows
+    # that are not earnings (redemptions, adjustments, reversals, expiry).
+    origin_type: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    origin_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -246,6 +246,7 @@ def _order_placed(merchant_id: int, order: payloads.ParsedOrder, customer_id: in
         financial_status=order.financial_status,
         cancelled=order.cancelled,
         fulfillment_status=order.fulfillment_status,
+        placed_at=order.placed_at,
     )
 
 

@@ -47,6 +47,8 @@ class OrderPlaced(Event):
     # ``fulfillment_status`` as Shopify says it (lower-case: "fulfilled", "partial"; None
     # while nothing is fulfilled).
     fulfillment_status: str | None = None
+    # when the order was placed (its ``created_at``; None when the payload has none)
+    placed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,8 @@ class ParsedOrder:
     cancelled: bool = False
     # ``fulfillment_status`` lower-case ("fulfilled", "partial"); None while unfulfilled.
     fulfillment_status: str | None = None
+    # when the order was placed (``created_at``); None when the payload has none
+    placed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -311,7 +313,20 @@ def parse_order(payload: dict[str, Any]) -> ParsedOrder:
         financial_status=_financial_status(payload.get("financial_status")),
         cancelled=payload.get("cancelled_at") not in (None, ""),
         fulfillment_status=_status_word(payload.get("fulfillment_status")),
+        placed_at=_optional_time(payload.get("created_at")),
     )
+
+
+def _optional_time(value: Any) -> datetime | None:
+    """An ISO 8601 time as Shopify writes it (``2026-12-03T10:00:00-05:00``); None when
+    absent or unreadable: an order's time only places it in a tier's period, where
+    "now" is the right fallback, not a reason to refuse the order."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_iso(value.strip())
+    except ValueError:
+        return None
 
 
 def _financial_status(value: Any) -> str | None:

@@ -3,6 +3,7 @@ release pass across shops excepted). Re-exported here so callers write ``reposit
 
 from loyalnest.contexts.earning.repository.orders import (
     OrderRow,
+    count_customer_orders,
     insert_refund,
     products_tagged,
     settle_provisional_refunds,
@@ -48,6 +49,7 @@ __all__ = [
     "RuleRow",
     "SecretRow",
     "claim_birthdays",
+    "count_customer_orders",
     "due_pending",
     "get_purchase_rule",
     "get_rules",

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loyalnest.platform.db import driver_connection
@@ -33,12 +35,25 @@ class OrderRow:
     # the stages reached (orders/paid, fulfilment), whichever webhook told us first
     paid: bool
     fulfilled: bool
+    # the parts the pipeline added (see models.OrderPoints.parts), as dicts
+    parts: list[dict[str, Any]]
+    # what the order counts toward its customer's spend, and when it was placed
+    spend_amount: Decimal | None
+    spend_refunded: Decimal
+    placed_at: datetime | None
 
 
 _ORDER_COLUMNS = (
     "merchant_id, shopify_order_id, customer_id, eligible_amount, currency, taxes_included,"
-    " points_earned, points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason, paid, fulfilled"
+    " points_earned, points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason, paid,"
+    " fulfilled, parts::text, spend_amount, spend_refunded, placed_at"
 )
+
+
+def _order_row(record: Any) -> OrderRow:
+    values = list(record)
+    values[14] = orjson.loads(values[14])  # jsonb read as text: asyncpg has no codec set here
+    return OrderRow(*values)
 
 
 # --- orders and refunds ---------------------------------------------------------------
@@ -60,7 +75,7 @@ async def upsert_orders(
     handled one at a time, whatever order they arrive in."""
     connection = await driver_connection(session)
     records = await connection.fetch(_UPSERT_ORDERS, merchant_id, sorted(set(shopify_order_ids)))
-    return {int(r[1]): OrderRow(*r) for r in records}
+    return {int(r[1]): _order_row(r) for r in records}
 
 
 async def upsert_order(session: AsyncSession, merchant_id: int, shopify_order_id: int) -> OrderRow:
@@ -73,12 +88,15 @@ SET customer_id = u.customer_id, eligible_amount = u.eligible_amount, currency =
     taxes_included = u.taxes_included, points_earned = u.points_earned,
     points_reversed = u.points_reversed, refunded_amount = u.refunded_amount,
     cancelled = u.cancelled, points_lapsed = u.points_lapsed, skip_reason = u.skip_reason,
-    paid = u.paid, fulfilled = u.fulfilled, updated_at = now()
+    paid = u.paid, fulfilled = u.fulfilled, parts = u.parts::jsonb, spend_amount = u.spend_amount,
+    spend_refunded = u.spend_refunded, placed_at = u.placed_at, updated_at = now()
 FROM unnest(
     $2::bigint[], $3::bigint[], $4::numeric[], $5::text[], $6::boolean[], $7::bigint[], $8::bigint[],
-    $9::numeric[], $10::boolean[], $11::bigint[], $12::text[], $13::boolean[], $14::boolean[]
+    $9::numeric[], $10::boolean[], $11::bigint[], $12::text[], $13::boolean[], $14::boolean[],
+    $15::text[], $16::numeric[], $17::numeric[], $18::timestamptz[]
 ) AS u(shopify_order_id, customer_id, eligible_amount, currency, taxes_included, points_earned,
-    points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason, paid, fulfilled)
+    points_reversed, refunded_amount, cancelled, points_lapsed, skip_reason, paid, fulfilled,
+    parts, spend_amount, spend_refunded, placed_at)
 WHERE o.merchant_id = $1 AND o.shopify_order_id = u.shopify_order_id
 """
 
@@ -104,7 +122,28 @@ async def update_orders(session: AsyncSession, merchant_id: int, rows: Sequence[
         [r.skip_reason for r in rows],
         [r.paid for r in rows],
         [r.fulfilled for r in rows],
+        [orjson.dumps(r.parts).decode() for r in rows],
+        [r.spend_amount for r in rows],
+        [r.spend_refunded for r in rows],
+        [r.placed_at for r in rows],
     )
+
+
+_COUNT_CUSTOMER_ORDERS = """
+SELECT customer_id, count(*) FROM order_points
+WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[]) AND spend_amount IS NOT NULL AND NOT cancelled
+GROUP BY customer_id
+"""
+
+
+async def count_customer_orders(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, int]:
+    """The orders each customer has placed that count (not cancelled, not a test or in
+    another currency), as recorded so far; customers with none are absent."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(_COUNT_CUSTOMER_ORDERS, merchant_id, sorted(set(customer_ids)))
+    return {int(c): int(n) for c, n in records}
 
 
 _INSERT_REFUND = """

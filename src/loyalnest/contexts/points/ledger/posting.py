@@ -29,6 +29,8 @@ def to_entry_dto(row: LedgerRow) -> LedgerEntryDTO:
         reason=row.reason,
         actor=row.actor,
         created_at=row.created_at,
+        origin_type=row.origin_type,
+        origin_id=row.origin_id,
     )
 
 
@@ -52,6 +54,8 @@ async def post(
     allow_shortfall: bool = False,
     take_first_from: str | None = None,
     lapsed: int = 0,
+    origin_type: str | None = None,
+    origin_id: int | None = None,
 ) -> PostingResult:
     """Post one balance change.
 
@@ -72,6 +76,8 @@ async def post(
         allow_shortfall=allow_shortfall,
         take_first_from=take_first_from,
         lapsed=lapsed,
+        origin_type=origin_type,
+        origin_id=origin_id,
     )
     [result] = await post_many(uow, merchant_id, [posting])
     return result
@@ -175,6 +181,8 @@ async def _post(
                     balance_after=account.balance,
                     reason=posting.reason,
                     actor=posting.actor,
+                    origin_type=posting.origin_type,
+                    origin_id=posting.origin_id,
                 ),
                 lifetime,
             )

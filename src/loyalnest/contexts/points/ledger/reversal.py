@@ -23,11 +23,14 @@ async def reverse_earning(
     source_ref: str | None,
     idempotency_key: str,
     already_lapsed: int = 0,
+    origin_type: str | None = None,
+    origin_id: int | None = None,
 ) -> tuple[PostingResult, int]:
     """Take ``points`` back from the earning posted under ``earning_key``: a ``reversal``
     that may fall short (what was spent or expired is recorded, the balance never goes
     negative). ``already_lapsed``: the points earlier reversals of this earning found
-    gone to expiry. Returns the posting and the points of this reversal found lapsed."""
+    gone to expiry. ``origin_*``: the origin of the earning taken back (its part of an
+    earning's breakdown). Returns the posting and the points of this reversal found lapsed."""
     if points <= 0:
         raise ValueError("a reversal must be positive")
     await expire_due(uow, merchant_id, [customer_id])
@@ -48,5 +51,7 @@ async def reverse_earning(
         allow_shortfall=True,
         take_first_from=earning_key,
         lapsed=lapsed,
+        origin_type=origin_type,
+        origin_id=origin_id,
     )
     return result, lapsed

@@ -34,11 +34,13 @@ class LedgerRow:
     reason: str | None
     actor: str | None
     created_at: datetime
+    origin_type: str | None = None
+    origin_id: int | None = None
 
 
 LEDGER_COLUMNS = (
     "id, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,"
-    " balance_after, reason, actor, created_at"
+    " balance_after, reason, actor, created_at, origin_type, origin_id"
 )
 
 
@@ -94,6 +96,8 @@ class NewEntry:
     balance_after: int
     reason: str | None
     actor: str | None
+    origin_type: str | None = None
+    origin_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,15 +137,15 @@ _WRITE_POSTINGS = f"""
 WITH e AS (
     INSERT INTO points_ledger (
         merchant_id, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,
-        balance_after, reason, actor
+        balance_after, reason, actor, origin_type, origin_id
     )
     SELECT $1, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,
-        balance_after, reason, actor
+        balance_after, reason, actor, origin_type, origin_id
     FROM unnest(
         $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-        $9::bigint[], $10::text[], $11::text[], $12::int[]
+        $9::bigint[], $10::text[], $11::text[], $12::int[], $26::text[], $27::bigint[]
     ) AS e(customer_id, delta, kind, source, source_ref, idempotency_key, shortfall, balance_after,
-        reason, actor, position)
+        reason, actor, position, origin_type, origin_id)
     ORDER BY position
     ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
     RETURNING {LEDGER_COLUMNS}
@@ -215,6 +219,8 @@ async def write_postings(
         activity_at,
         sorted(set(follow_activity_of)) if activity_at is not None else [],
         len(entries),
+        [e.origin_type for e in entries],
+        [e.origin_id for e in entries],
     )
     return sorted((ledger_row(r) for r in records), key=lambda row: row.id)
 
