@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from loyalnest.contexts.earning import (
     commands,
+    estimates,
     flows,
     orders,
     pipeline,
@@ -18,6 +19,8 @@ from loyalnest.contexts.earning import (
 )
 from loyalnest.contexts.earning.dto import (
     PURCHASE,
+    BreakdownPart,
+    EarningBreakdown,
     EarningRuleDTO,
     EarningRuleUpdate,
     OrderFacts,
@@ -50,7 +53,9 @@ __all__ = [
     "REVIEW_SIGNATURE_HEADER",
     "TRIGGERS",
     "Award",
+    "BreakdownPart",
     "Earning",
+    "EarningBreakdown",
     "EarningRuleDTO",
     "EarningRuleUpdate",
     "OrderFacts",
@@ -73,11 +78,13 @@ __all__ = [
     "award_signup",
     "cancel_order",
     "count_customer_orders",
+    "estimate_order",
     "get_pending_points",
     "get_program_settings",
     "get_purchase_rule",
     "get_rules",
     "install_rules",
+    "normalise_lines",
     "normalise_tag",
     "parse_product_ids",
     "parse_review",
@@ -144,6 +151,10 @@ refund_order = orders.refund_order
 record_product_tags = orders.record_product_tags
 get_pending_points = queries.get_pending_points
 release_pending_points = flows.release_pending_points
+
+# What an order would earn, part by part, written nowhere (simulateEarning, estimateEarning).
+estimate_order = estimates.estimate_order
+normalise_lines = estimates.normalise_lines
 
 # --- other triggers ----------------------------------------------------------------------------
 

@@ -222,3 +222,28 @@ class RefundFacts:
     line_tax: Decimal
     shipping: Decimal
     lines: tuple[RefundLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class BreakdownPart:
+    """Points a tier or campaign adds to an earning (see ``pipeline.Part``)."""
+
+    points: int
+    kind: str
+    origin_type: str
+    origin_id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class EarningBreakdown:
+    """What an earning gives, part by part: the base rule's points, then each part."""
+
+    base_points: int
+    parts: tuple[BreakdownPart, ...]
+    # the shop's pending period: the points wait this many days after the order
+    pending_days: int = 0
+
+    @property
+    def total_points(self) -> int:
+        return self.base_points + sum(part.points for part in self.parts)

@@ -78,7 +78,7 @@ def _purchase_award(
     )
 
 
-def _order_context(order: OrderFacts, eligible: Decimal, placed_at: datetime) -> OrderContext:
+def order_context(order: OrderFacts, eligible: Decimal, placed_at: datetime) -> OrderContext:
     return OrderContext(
         shopify_order_id=order.shopify_order_id,
         subtotal=order.subtotal,
@@ -257,7 +257,7 @@ def _spend_change(row: OrderRow, amount: Decimal, orders: int, reason: str) -> O
     )
 
 
-async def _excluded_products(
+async def excluded_products(
     uow: UnitOfWork, merchant_id: int, settings: PurchaseRuleDTO, product_ids: Sequence[int]
 ) -> frozenset[int]:
     """Of these products, those whose lines earn nothing: excluded by id, or carrying an
@@ -279,7 +279,7 @@ async def record_product_tags(
     await repository.upsert_product_tags(uow.session, merchant_id, product_id, normalised, updated_at)
 
 
-def _eligible_amount(
+def eligible_amount_of(
     order: OrderFacts, settings: PurchaseRuleDTO, excluded_products: frozenset[int]
 ) -> Decimal:
     """The part of the order that earns: after discounts, without the lines of excluded
@@ -301,7 +301,7 @@ def _eligible_amount(
     )
 
 
-def _purchase_points(order: OrderFacts, eligible: Decimal, settings: PurchaseRuleDTO) -> int:
+def purchase_points(order: OrderFacts, eligible: Decimal, settings: PurchaseRuleDTO) -> int:
     """What the purchase rule gives an order: nothing when it is off or the order's
     subtotal (after discounts, as the customer saw it) is below the minimum."""
     if not settings.purchase_enabled:
@@ -335,7 +335,7 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
     spent: list[OrderSpendChanged] = []
     now = utcnow()
     release_at = now + timedelta(days=settings.pending_days)
-    excluded = await _excluded_products(
+    excluded = await excluded_products(
         uow,
         merchant_id,
         settings,
@@ -346,7 +346,7 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         order, row = orders[index], rows[order_id]
         if row.eligible_amount is not None:
             continue  # seen before: replay or a create after another order payload
-        eligible = _eligible_amount(order, settings, excluded)
+        eligible = eligible_amount_of(order, settings, excluded)
         row.customer_id = order.customer_id
         row.eligible_amount = eligible
         row.currency = order.currency
@@ -386,11 +386,11 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         )
         if change is not None:
             spent.append(replace(change, discount_codes=order.discount_codes))
-        earned = _purchase_points(order, eligible, settings)
+        earned = purchase_points(order, eligible, settings)
         if earned <= 0:
             continue
         award = _purchase_award(
-            order.customer_id, order_id, earned, _order_context(order, eligible, row.placed_at)
+            order.customer_id, order_id, earned, order_context(order, eligible, row.placed_at)
         )
         row.points_earned = earned
         if not rules.stage_reached(settings.earn_on, paid=row.paid, fulfilled=row.fulfilled):
@@ -473,7 +473,7 @@ async def refund_order(uow: UnitOfWork, *, merchant_id: int, refund: RefundFacts
     row = await repository.upsert_order(uow.session, merchant_id, refund.shopify_order_id)
     settings = await purchase_rule_in(uow, merchant_id)
     # lines of excluded products earned nothing: refunding them takes nothing back
-    products = await _excluded_products(
+    products = await excluded_products(
         uow, merchant_id, settings, [line.product_id for line in refund.lines if line.product_id is not None]
     )
     excluded, excluded_tax = rules.excluded_amounts(

@@ -17,6 +17,7 @@ from loyalnest.graphql.merchants.types import (
     PointsRounding,
     rate_for_display,
 )
+from loyalnest.graphql.points.types import EarningOrigin, origin_global_id
 
 
 @strawberry.enum(description="A way for customers to earn points.")
@@ -148,3 +149,70 @@ class ReviewWebhook:
             created_at=dto.created_at,
             rotated_at=dto.rotated_at,
         )
+
+
+@strawberry.type(description="Points a tier or a campaign adds to an earning, on top of its base points.")
+class EarningPart:
+    points: int = strawberry.field(description="The points this part adds.")
+    origin: EarningOrigin = strawberry.field(description="Whether a tier or a campaign adds them.")
+    origin_id: strawberry.ID = strawberry.field(description="The Tier or Campaign (see `node`).")
+    label: str = strawberry.field(description='What the customer sees beside them, e.g. "Gold x1.50".')
+
+    @classmethod
+    def from_dto(cls, dto: earning.BreakdownPart) -> EarningPart:
+        return cls(
+            points=dto.points,
+            origin=EarningOrigin(dto.origin_type),
+            origin_id=origin_global_id(dto.origin_type, dto.origin_id) or strawberry.ID(""),
+            label=dto.label,
+        )
+
+
+@strawberry.type(
+    description="What an order would earn, part by part: the purchase rule's base points, then the "
+    "tier's multiplier and each campaign, as a real order would post them now."
+)
+class EarningBreakdown:
+    base_points: int = strawberry.field(
+        description="The purchase rule's points (0: the order earns nothing)."
+    )
+    parts: list[EarningPart] = strawberry.field(
+        description="What tiers and campaigns add, in the order applied."
+    )
+    total_points: int = strawberry.field(description="Base points plus every part.")
+    pending_days: int = strawberry.field(
+        description="Days the points wait as pending after the order (the shop's pending period)."
+    )
+
+    @classmethod
+    def from_dto(cls, dto: earning.EarningBreakdown) -> EarningBreakdown:
+        return cls(
+            base_points=dto.base_points,
+            parts=[EarningPart.from_dto(part) for part in dto.parts],
+            total_points=dto.total_points,
+            pending_days=dto.pending_days,
+        )
+
+
+@strawberry.input(description="A line of a hypothetical order.")
+class SimulatedLineInput:
+    product_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Shopify product (a number or gid://shopify/Product/<n>); null: none."
+    )
+    quantity: int = strawberry.field(default=1, description="Units, 1 to 1,000,000.")
+    price: Decimal = strawberry.field(description="Unit price after discounts, in the shop's currency.")
+
+
+@strawberry.input(description="A hypothetical order to simulate (nothing is written).")
+class SimulatedOrderInput:
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The customer who would place it (their tier and tags count); null: a guest.",
+    )
+    subtotal: Decimal = strawberry.field(
+        description="After discounts, before shipping and tax, in the shop's currency."
+    )
+    lines: list[SimulatedLineInput] = strawberry.field(
+        default_factory=list, description="Its lines (product conditions and per-unit bonuses look at them)."
+    )
+    discount_codes: list[str] = strawberry.field(default_factory=list, description="Discount codes it uses.")

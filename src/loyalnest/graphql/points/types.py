@@ -32,6 +32,24 @@ class TransactionKind(Enum):
     TIER_BONUS = strawberry.enum_value("tier_bonus", description="Extra points of the customer's tier.")
 
 
+@strawberry.enum(description="Where an earning's points came from.")
+class EarningOrigin(Enum):
+    RULE = strawberry.enum_value("rule", description="The base points of the way to earn (its rule).")
+    TIER = strawberry.enum_value(
+        "tier", description="The customer's VIP tier (its multiplier or entry bonus)."
+    )
+    CAMPAIGN = strawberry.enum_value("campaign", description="A bonus campaign.")
+
+
+# the Node type of each origin's id
+ORIGIN_NODE_TYPES = {"tier": "Tier", "campaign": "Campaign"}
+
+
+def origin_global_id(origin_type: str | None, origin_id: int | None) -> strawberry.ID | None:
+    node_type = ORIGIN_NODE_TYPES.get(origin_type or "")
+    return None if node_type is None or origin_id is None else encode_id(node_type, origin_id)
+
+
 @strawberry.type(description="One row of a customer's points ledger.")
 class PointsTransaction(Node):
     delta: int = strawberry.field(description="Points added (positive) or taken (negative).")
@@ -45,6 +63,19 @@ class PointsTransaction(Node):
     )
     balance_after: int = strawberry.field(description="The balance right after this change.")
     created_at: datetime = strawberry.field(description="When the change was made.")
+    origin: EarningOrigin | None = strawberry.field(
+        description="For an earning (and its reversal): which part of it this row is, the way to "
+        "earn's base points, the tier's or a campaign's; null for other rows. With `originId` "
+        'and `label` the dashboard shows "425 base + 212 Gold x1.50 + 500 Black Friday".'
+    )
+    origin_id: strawberry.ID | None = strawberry.field(
+        description="The Tier or Campaign the points came from (see `node`); null for base points "
+        "and rows that are not earnings."
+    )
+    label: str | None = strawberry.field(
+        description="The tier's or campaign's name as it was when the points were given "
+        '(e.g. "Gold x1.50"); null for other rows.'
+    )
     # free text: read through the fields below, which check the caller's role
     note_reason: strawberry.Private[str | None]
     note_actor: strawberry.Private[str | None]
@@ -78,11 +109,16 @@ class PointsTransaction(Node):
             created_at=dto.created_at,
             note_reason=dto.reason,
             note_actor=dto.actor,
+            origin=_ORIGINS.get(dto.origin_type or ""),
+            origin_id=origin_global_id(dto.origin_type, dto.origin_id),
+            # a part's reason is its label, written by the pipeline, never free text
+            label=dto.reason if dto.origin_type in ORIGIN_NODE_TYPES else None,
         )
 
 
 # a dict hit, not an Enum() call
 _KINDS: dict[str, TransactionKind] = {str(kind.value): kind for kind in TransactionKind}
+_ORIGINS: dict[str, EarningOrigin] = {str(origin.value): origin for origin in EarningOrigin}
 
 PointsTransactionConnection = Connection[PointsTransaction]
 
