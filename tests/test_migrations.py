@@ -79,3 +79,65 @@ def test_upgrade_from_empty_matches_models_and_downgrade_undoes_it(empty_databas
 
     command.downgrade(config, "base")
     assert asyncio.run(_table_names(empty_database)) == {"alembic_version"}
+
+
+async def _execute(url: str, *statements: str) -> list[list[tuple]]:
+    engine = create_async_engine(asyncpg_url(url))
+    results = []
+    async with engine.begin() as connection:
+        for statement in statements:
+            result = await connection.execute(text(statement))
+            results.append([tuple(row) for row in result] if result.returns_rows else [])
+    await engine.dispose()
+    return results
+
+
+def test_a_shops_history_before_tiers_counts_toward_them(empty_database):
+    """0011 and 0012 on a database with history: orders seen before count toward spend
+    (their earning amount, less refunds), points earned and taken back toward the
+    points metric, and every customer with history gets a standing for the first
+    re-tier. Test orders and cancelled ones count for nothing."""
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0010")
+    asyncio.run(
+        _execute(
+            empty_database,
+            "INSERT INTO merchants (id, shop_domain, name, currency)"
+            " VALUES (1, 'a.myshopify.com', 'A', 'USD')",
+            "INSERT INTO order_points (merchant_id, shopify_order_id, customer_id, eligible_amount,"
+            " refunded_amount, cancelled, skip_reason, updated_at) VALUES"
+            " (1, 10, 7, 100.00, 30.00, false, NULL, '2026-05-01T00:00:00Z'),"
+            " (1, 11, 7, 50.00, 0, true, NULL, '2026-05-02T00:00:00Z'),"
+            " (1, 12, 8, 80.00, 0, false, 'test_order', '2026-05-03T00:00:00Z'),"
+            " (1, 13, NULL, 20.00, 0, false, NULL, '2026-05-04T00:00:00Z')",
+            "INSERT INTO points_ledger (merchant_id, customer_id, delta, kind, source, idempotency_key,"
+            " balance_after, created_at) VALUES"
+            " (1, 7, 1000, 'earn', 'order', 'order:10:earn', 1000, '2026-05-01T00:00:00Z'),"
+            " (1, 7, -300, 'reversal', 'order', 'refund:1', 700, '2026-05-02T00:00:00Z'),"
+            " (1, 9, 200, 'earn', 'signup', 'signup:9', 200, '2026-05-03T00:00:00Z'),"
+            " (1, 9, -50, 'redeem', 'reward', 'reward-redemption:1:spend', 150, '2026-05-04T00:00:00Z')",
+        )
+    )
+    command.upgrade(config, "head")
+    entries, standings, spend = asyncio.run(
+        _execute(
+            empty_database,
+            "SELECT customer_id, points, amount, orders FROM tier_metric_entries ORDER BY customer_id, id",
+            "SELECT customer_id FROM customer_tiers ORDER BY customer_id",
+            "SELECT shopify_order_id, spend_amount, spend_refunded FROM order_points"
+            " ORDER BY shopify_order_id",
+        )
+    )
+    assert [(c, p, str(a), o) for c, p, a, o in entries] == [
+        (7, 1000, "0.0000", 0),
+        (7, -300, "0.0000", 0),
+        (7, 0, "70.0000", 1),
+        (9, 200, "0.0000", 0),
+    ]
+    assert standings == [(7,), (9,)]
+    assert [(o, None if s is None else str(s), str(r)) for o, s, r in spend] == [
+        (10, "100.0000", "30.0000"),
+        (11, None, "0.0000"),
+        (12, None, "0.0000"),
+        (13, None, "0.0000"),
+    ]

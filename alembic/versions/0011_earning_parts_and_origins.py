@@ -7,6 +7,10 @@ cancellations take each back in proportion and pending orders post them on relea
 what it counts toward its customer's spend (``spend_amount`` less ``spend_refunded``,
 placed at ``placed_at``), which tiers qualify on.
 
+Orders seen before this migration count too, as well as can be known: their spend is
+the amount they earned on (the subtotal was not kept) and their time the row's last
+change; test orders, orders in another currency and cancelled ones count for nothing.
+
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-03 14:00:00
@@ -36,6 +40,15 @@ def upgrade() -> None:
         "order_points", sa.Column("spend_refunded", sa.Numeric(16, 4), server_default="0", nullable=False)
     )
     op.add_column("order_points", sa.Column("placed_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute(
+        """
+        UPDATE order_points
+        SET spend_amount = eligible_amount, spend_refunded = LEAST(refunded_amount, eligible_amount),
+            placed_at = updated_at
+        WHERE eligible_amount IS NOT NULL AND customer_id IS NOT NULL AND skip_reason IS NULL
+            AND NOT cancelled
+        """
+    )
 
 
 def downgrade() -> None:

@@ -6,19 +6,23 @@ campaign (+100); the tiers and campaigns contexts' own tests cover theirs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 
 import pytest
 
+from loyalnest.contexts.campaigns import api as campaigns
 from loyalnest.contexts.earning import api as earning
+from loyalnest.contexts.tiers import api as tiers
 from loyalnest.graphql.core.ids import encode_id
-from loyalnest.platform.uow import UnitOfWork
+from loyalnest.platform.uow import UnitOfWork, unit_of_work
 from tests import payloads
 from tests.contexts.support import rows
 from tests.graphql.conftest import customer_gid, error_codes, refused_roots
 
-TIER_ID, CAMPAIGN_ID = 4101, 4102
+# a real tier and campaign of the shop (their ids), made by the fixture; the test steps
+# stand for their contexts' steps, so the numbers here are the test's own
+ids: dict[str, int] = {}
 
 SIMULATE = """
 query ($o: SimulatedOrderInput!) {
@@ -40,7 +44,12 @@ async def _tier(
         if item.award.rule == "order" and item.award.customer_id:
             item.parts.append(
                 earning.Part(
-                    "tier", item.award.points // 2, "tier_bonus", earning.ORIGIN_TIER, TIER_ID, "Gold x1.50"
+                    "tier",
+                    item.award.points // 2,
+                    "tier_bonus",
+                    earning.ORIGIN_TIER,
+                    ids["tier"],
+                    "Gold x1.50",
                 )
             )
 
@@ -53,19 +62,34 @@ async def _campaign(
         if order is not None and order.subtotal >= Decimal("50"):
             item.parts.append(
                 earning.Part(
-                    f"campaign:{CAMPAIGN_ID}",
+                    f"campaign:{ids['campaign']}",
                     100,
                     "campaign",
                     earning.ORIGIN_CAMPAIGN,
-                    CAMPAIGN_ID,
+                    ids["campaign"],
                     "Black Friday",
                 )
             )
 
 
 @pytest.fixture
-def steps() -> Iterator[None]:
+async def steps(shop) -> AsyncIterator[None]:
     from loyalnest.contexts.earning import pipeline
+
+    async with unit_of_work() as uow:
+        tier = await tiers.create_tier(
+            uow,
+            merchant_id=shop.id,
+            actor="test",
+            data=tiers.TierInput(names=[("en", "Gold")], default_locale="en", threshold=Decimal(10**9)),
+        )
+        campaign = await campaigns.create_campaign(
+            uow,
+            merchant_id=shop.id,
+            actor="test",
+            data=campaigns.CampaignInput(name="Black Friday", effect="order_bonus", bonus_points=100),
+        )
+    ids.update(tier=tier.id, campaign=campaign.id)
 
     saved = dict(pipeline._steps)
     pipeline._steps.clear()
@@ -106,11 +130,16 @@ async def test_simulate_earning_gives_the_breakdown_and_writes_nothing(shop, cus
         "totalPoints": 80 + 40 + 100,
         "pendingDays": 0,
         "parts": [
-            {"points": 40, "origin": "TIER", "originId": encode_id("Tier", TIER_ID), "label": "Gold x1.50"},
+            {
+                "points": 40,
+                "origin": "TIER",
+                "originId": encode_id("Tier", ids["tier"]),
+                "label": "Gold x1.50",
+            },
             {
                 "points": 100,
                 "origin": "CAMPAIGN",
-                "originId": encode_id("Campaign", CAMPAIGN_ID),
+                "originId": encode_id("Campaign", ids["campaign"]),
                 "label": "Black Friday",
             },
         ],
@@ -194,14 +223,14 @@ async def test_ledger_rows_say_where_their_points_came_from(shop, drain, steps):
             "delta": 100,
             "kind": "CAMPAIGN",
             "origin": "CAMPAIGN",
-            "originId": encode_id("Campaign", CAMPAIGN_ID),
+            "originId": encode_id("Campaign", ids["campaign"]),
             "label": "Black Friday",
         },
         {
             "delta": 30,
             "kind": "TIER_BONUS",
             "origin": "TIER",
-            "originId": encode_id("Tier", TIER_ID),
+            "originId": encode_id("Tier", ids["tier"]),
             "label": "Gold x1.50",
         },
         {"delta": 60, "kind": "EARN", "origin": "RULE", "originId": None, "label": None},

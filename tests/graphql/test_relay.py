@@ -305,18 +305,22 @@ async def test_nodes_takes_at_most_100_ids(shop):
 
 
 def test_node_refuses_exactly_what_each_types_own_field_refuses():
+    from loyalnest.graphql.campaigns.queries import CampaignsQuery
     from loyalnest.graphql.core.node import node_kinds
     from loyalnest.graphql.customers.queries import CustomersQuery
     from loyalnest.graphql.rewards.queries import RewardsQuery
+    from loyalnest.graphql.tiers.queries import TiersQuery
 
     def permissions(query: type, field: str) -> list[type]:
         (found,) = [f for f in query.__strawberry_definition__.fields if f.python_name == field]  # type: ignore[attr-defined]
         return list(found.permission_classes)
 
     kinds = node_kinds()
-    assert sorted(kinds) == ["Customer", "PointsTransaction", "Redemption", "Reward"]
+    assert sorted(kinds) == ["Campaign", "Customer", "PointsTransaction", "Redemption", "Reward", "Tier"]
     assert list(kinds["Customer"].permission_classes) == permissions(CustomersQuery, "customer")
     assert list(kinds["Reward"].permission_classes) == permissions(RewardsQuery, "reward")
+    assert list(kinds["Tier"].permission_classes) == permissions(TiersQuery, "tier")
+    assert list(kinds["Campaign"].permission_classes) == permissions(CampaignsQuery, "campaign")
     # ledger rows and redemptions are read where their customer is
     for name in ("PointsTransaction", "Redemption"):
         assert list(kinds[name].permission_classes) == permissions(CustomersQuery, "customer")

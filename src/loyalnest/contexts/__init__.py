@@ -26,6 +26,8 @@ CONTEXTS: tuple[str, ...] = (
     "points",
     "rewards",
     "earning",
+    "tiers",
+    "campaigns",
     "webhooks",
 )
 

@@ -114,43 +114,79 @@ def bench_webhooks(
     warmup: Annotated[int, typer.Option(min=0, help="orders sent (and awarded) before timing")] = 500,
     timeout: Annotated[float, typer.Option(min=1, help="seconds allowed for each phase")] = 300,
     keep_shop: Annotated[bool, typer.Option(help="keep the bench shop's data afterwards")] = False,
+    tiers: Annotated[
+        int, typer.Option(min=0, max=10, help="also run a shop with this many tiers (beside the plain run)")
+    ] = 0,
+    campaigns: Annotated[
+        int, typer.Option(min=0, max=200, help="also run a shop with this many active campaigns")
+    ] = 0,
 ) -> None:
     """Webhooks accepted/s (p50/p99), orders awarded/s end to end, and the bare award.
 
-    The bare award transaction runs directly (no HTTP, no queue); the ratio compares."""
+    The bare award transaction runs directly (no HTTP, no queue); the ratio compares.
+    With --tiers/--campaigns, a second shop running that program gets the same load in
+    the same invocation, and its award rate is printed beside the plain one."""
     from loyalnest.devtools import bench
+    from loyalnest.devtools.bench.program import seed_program
 
     settings = get_settings()
+    configured = tiers > 0 or campaigns > 0
     with bench.bench_stack(settings) as stack:
 
-        async def main() -> bench.WebhookBenchReport:
-            shop = await bench.seed_shop()
+        async def run(
+            api_url: str, shop_id: int, shop_domain: str, *, with_baseline: bool
+        ) -> bench.WebhookBenchReport:
+            return await bench.run_webhook_bench(
+                api_url,
+                merchant_id=shop_id,
+                shop_domain=shop_domain,
+                secret=settings.shopify_api_secret,
+                orders=orders,
+                concurrency=concurrency,
+                warmup=warmup,
+                baseline_orders=baseline_orders if with_baseline else 0,
+                baseline_concurrency=baseline_concurrency,
+                timeout=timeout,
+                cpu_trees=stack.process_trees(),
+            )
+
+        async def main() -> list[tuple[str, bench.WebhookBenchReport]]:
+            shops = [await bench.seed_shop()]
+            program = ""
+            if configured:
+                shops.append(await bench.seed_shop())
+                program = await seed_program(shops[1].id, tier_count=tiers, campaign_count=campaigns)
             api_url = url
             if api_url is None:
                 api_url = bench.start_api(stack, bench.free_port())
                 bench.start_worker(stack)
                 await bench.wait_until_serving(api_url, "/health", timeout=60, process=stack.processes[0])
             try:
-                return await bench.run_webhook_bench(
-                    api_url,
-                    merchant_id=shop.id,
-                    shop_domain=shop.shop_domain,
-                    secret=settings.shopify_api_secret,
-                    orders=orders,
-                    concurrency=concurrency,
-                    warmup=warmup,
-                    baseline_orders=baseline_orders if baseline else 0,
-                    baseline_concurrency=baseline_concurrency,
-                    timeout=timeout,
-                    cpu_trees=stack.process_trees(),
-                )
+                plain = await run(api_url, shops[0].id, shops[0].shop_domain, with_baseline=baseline)
+                reports = [("plain", plain)]
+                if configured:
+                    second = await run(api_url, shops[1].id, shops[1].shop_domain, with_baseline=False)
+                    reports.append((program, second))
+                return reports
             finally:
                 if not keep_shop:
-                    await bench.drop_shop(shop.id)
+                    for shop in shops:
+                        await bench.drop_shop(shop.id)
 
-        report = _run(main)
-        report.setup = stack.describe() if url is None else f"server at {url}"
-    typer.echo("\n".join(report.lines()))
+        reports = _run(main)
+        setup = stack.describe() if url is None else f"server at {url}"
+    for label, report in reports:
+        report.setup = setup if label == "plain" else f"{setup}; program: {label}"
+        typer.echo("\n".join(report.lines()))
+    if configured:
+        plain, with_program = reports[0][1], reports[1][1]
+        ratio = (
+            with_program.awarded_per_second / plain.awarded_per_second if plain.awarded_per_second else 0.0
+        )
+        typer.echo(
+            f"with tiers and campaigns: {with_program.awarded_per_second:,.0f} orders/s end to end ="
+            f" {ratio:.2f} x the plain run's {plain.awarded_per_second:,.0f} orders/s (target >= 0.80)"
+        )
 
 
 @bench_app.command("graphql")
@@ -359,6 +395,9 @@ def bench_redeem(
 
 def register(app: typer.Typer) -> None:
     """Add the developer-tool commands to ``app``."""
+    from loyalnest.devtools.bench import tiers
+
     app.command("simulate")(simulate)
+    tiers.register(bench_app)
     app.add_typer(bench_app, name="bench")
     register_fake(app)

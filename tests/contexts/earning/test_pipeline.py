@@ -7,13 +7,15 @@ contexts count from are published once per created row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 
 import pytest
 
+from loyalnest.contexts.campaigns import api as campaigns
 from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.earning.events import EarningReversed, OrderSpendChanged, PointsEarned
+from loyalnest.contexts.tiers import api as tiers
 from loyalnest.platform import events
 from loyalnest.platform.uow import UnitOfWork, unit_of_work
 from tests.contexts.points.helpers import (
@@ -34,7 +36,9 @@ from tests.payloads import refund as refund_body
 seen: list[tuple[str, int, int]] = []
 published: list[events.Event] = []
 # Test steps stand for the tiers step (x1.5 on orders) and a campaign (+100 per order).
-TIER_ID, CAMPAIGN_ID = 901, 902
+# a real tier and campaign of the shop (their ids), made by the fixture; the test steps
+# stand for their contexts' steps, so the numbers here are the test's own
+ids: dict[str, int] = {}
 
 
 async def _tier(
@@ -49,7 +53,7 @@ async def _tier(
                     points=item.award.points // 2,
                     kind="tier_bonus",
                     origin_type=earning.ORIGIN_TIER,
-                    origin_id=TIER_ID,
+                    origin_id=ids["tier"],
                     label="Gold x1.50",
                     multiplier=Decimal("1.5"),
                 )
@@ -63,11 +67,11 @@ async def _campaign(
     for item in earnings:
         item.parts.append(
             earning.Part(
-                suffix=f"campaign:{CAMPAIGN_ID}",
+                suffix=f"campaign:{ids['campaign']}",
                 points=100,
                 kind="campaign",
                 origin_type=earning.ORIGIN_CAMPAIGN,
-                origin_id=CAMPAIGN_ID,
+                origin_id=ids["campaign"],
                 label="Black Friday",
             )
         )
@@ -78,8 +82,23 @@ async def _record(uow: UnitOfWork, batch: Sequence[events.Event]) -> None:
 
 
 @pytest.fixture
-def bonus_steps() -> Iterator[None]:
+async def bonus_steps(shop) -> AsyncIterator[None]:
     from loyalnest.contexts.earning import pipeline
+
+    async with unit_of_work() as uow:
+        tier = await tiers.create_tier(
+            uow,
+            merchant_id=shop.id,
+            actor="test",
+            data=tiers.TierInput(names=[("en", "Gold")], default_locale="en", threshold=Decimal(10**9)),
+        )
+        campaign = await campaigns.create_campaign(
+            uow,
+            merchant_id=shop.id,
+            actor="test",
+            data=campaigns.CampaignInput(name="Black Friday", effect="order_bonus", bonus_points=100),
+        )
+    ids.update(tier=tier.id, campaign=campaign.id)
 
     seen.clear()
     published.clear()
@@ -119,8 +138,15 @@ async def test_parts_are_rows_of_their_own_with_their_origin(shop, drain, bonus_
     ]
     assert got == [
         ("earn", 40, f"order:{oid}:earn", "rule", None, None),
-        ("tier_bonus", 20, f"order:{oid}:tier", "tier", TIER_ID, "Gold x1.50"),
-        ("campaign", 100, f"order:{oid}:campaign:{CAMPAIGN_ID}", "campaign", CAMPAIGN_ID, "Black Friday"),
+        ("tier_bonus", 20, f"order:{oid}:tier", "tier", ids["tier"], "Gold x1.50"),
+        (
+            "campaign",
+            100,
+            f"order:{oid}:campaign:{ids['campaign']}",
+            "campaign",
+            ids["campaign"],
+            "Black Friday",
+        ),
     ]
     assert (await account(shop, customer)).balance == 160
     [earned] = [e for e in published if isinstance(e, PointsEarned)]
@@ -152,7 +178,7 @@ async def test_a_refund_takes_every_part_back_in_proportion(shop, drain, bonus_s
     assert taken == [
         ("reversal", -10, f"refund:{refund_id}", "rule"),
         ("reversal", -5, f"refund:{refund_id}:tier", "tier"),
-        ("reversal", -25, f"refund:{refund_id}:campaign:{CAMPAIGN_ID}", "campaign"),
+        ("reversal", -25, f"refund:{refund_id}:campaign:{ids['campaign']}", "campaign"),
     ]
     assert (await account(shop, customer)).balance == 120
     [reversed_] = [e for e in published if isinstance(e, EarningReversed)]
@@ -198,7 +224,7 @@ async def test_pending_orders_hold_their_parts_and_post_them_on_release(shop, dr
     assert got == [
         ("earn", 20, f"order:{oid}:earn"),
         ("tier_bonus", 10, f"order:{oid}:tier"),
-        ("campaign", 50, f"order:{oid}:campaign:{CAMPAIGN_ID}"),
+        ("campaign", 50, f"order:{oid}:campaign:{ids['campaign']}"),
     ]
     assert (await account(shop, customer)).balance == 80
     # a later refund takes back from the released parts, in proportion again
@@ -230,10 +256,24 @@ async def test_other_triggers_go_through_the_same_steps(shop, drain, bonus_steps
         )
     assert result.created
     assert seen == [("tier", 1, 0), ("campaign", 1, 0)]  # the tier multiplies orders only here
+    # a replay with parts posts nothing and answers with the first entry
+    published.clear()
+    async with unit_of_work() as uow:
+        again = await earning.award_custom(
+            uow,
+            merchant_id=shop.id,
+            customer_id=customer,
+            points_given=30,
+            reason="survey",
+            actor="staff:1",
+            idempotency_key="survey-1",
+        )
+    assert (again.created, again.entry.id) == (False, result.entry.id)
+    assert [e for e in published if isinstance(e, PointsEarned)] == []
     got = [(r["kind"], r["delta"], r["idempotency_key"]) for r in await _ledger(shop, customer)][-2:]
     assert got == [
         ("earn", 30, "custom:survey-1"),
-        ("campaign", 100, f"custom:survey-1:campaign:{CAMPAIGN_ID}"),
+        ("campaign", 100, f"custom:survey-1:campaign:{ids['campaign']}"),
     ]
 
 

@@ -24,6 +24,7 @@ from loyalnest.contexts.customers.queries import (
     get_customers,
     list_customers,
     shops_with_birthdays,
+    tags_in,
 )
 
 __all__ = [
@@ -42,5 +43,6 @@ __all__ = [
     "record_customer_webhook",
     "set_birthday",
     "shops_with_birthdays",
+    "tags_in",
     "upsert_from_shopify",
 ]

@@ -11,6 +11,7 @@ from loyalnest.contexts.customers.dto import CustomerDTO, CustomerPage
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import plain_connection, read_session
 from loyalnest.platform.paging import window
+from loyalnest.platform.uow import UnitOfWork
 
 
 async def customer_id_by_email(merchant_id: int, email: str) -> int | None:
@@ -52,6 +53,18 @@ async def get_customers(merchant_id: int, customer_ids: list[int]) -> dict[int, 
     async with plain_connection() as connection:
         rows = await repository.get_many(connection, merchant_id, customer_ids)
     return {row.id: pii.to_dto(row, keyring) for row in rows if row.id is not None}
+
+
+async def tags_in(
+    uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
+    """Customers' tags read inside the caller's unit of work (campaign targeting while
+    an earning is planned), one statement for the batch; customers without tags (or
+    unknown) are absent."""
+    if not customer_ids:
+        return {}
+    found = await repository.tags_of(uow.session, merchant_id, sorted(set(customer_ids)))
+    return {cid: pii.decode_tags(stored) for cid, stored in found.items()}
 
 
 async def get_by_shopify_id(merchant_id: int, shopify_customer_id: int) -> CustomerDTO | None:

@@ -241,6 +241,16 @@ async def get_many(connection: Any, merchant_id: int, customer_ids: Sequence[int
     return [CustomerRow(*record) for record in records]
 
 
+_TAGS_OF = "SELECT id, tags FROM customers WHERE merchant_id = $1 AND id = ANY($2::bigint[]) AND tags <> ''"
+
+
+async def tags_of(session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]) -> dict[int, str]:
+    """{customer id: stored tags (",a,b,")} of those among ``customer_ids`` with tags, in
+    the session's transaction."""
+    connection = await driver_connection(session)
+    return {int(cid): tags for cid, tags in await connection.fetch(_TAGS_OF, merchant_id, list(customer_ids))}
+
+
 _COLUMNS = ", ".join(CustomerRow.__slots__)
 _GET_BY_SHOPIFY_ID = f"SELECT {_COLUMNS} FROM customers WHERE merchant_id = $1 AND shopify_customer_id = $2"
 

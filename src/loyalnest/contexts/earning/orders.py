@@ -415,7 +415,8 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         held.append(
             repository.PendingRow(row.shopify_order_id, award.customer_id, earning.total, release, "pending")
         )
-    results = await pipeline.post(uow, merchant_id, planned[: len(awards)])
+    # an order's row says whether it was awarded: these are new
+    results = await pipeline.post(uow, merchant_id, planned[: len(awards)], fresh=True)
     for (index, row), earning, result in zip(posted, planned[: len(awards)], results, strict=True):
         if result.created:
             awarded[index] = result.entry.delta
@@ -562,7 +563,8 @@ async def release_pending(uow: UnitOfWork, merchant_id: int, shopify_order_ids: 
             continue
         award = _purchase_award(pending.customer_id, pending.shopify_order_id, base, _row_context(order))
         earnings.append(pipeline.Earning(award, _parts_left(order)))
-    await pipeline.post(uow, merchant_id, earnings)
+    # locked pending rows still pending: never posted
+    await pipeline.post(uow, merchant_id, earnings, fresh=True)
     await repository.update_pending(
         uow.session,
         merchant_id,

@@ -167,12 +167,22 @@ def _part_posting(award: Award, part: Part) -> points.Posting:
     )
 
 
-async def post(uow: UnitOfWork, merchant_id: int, earnings: Sequence[Earning]) -> list[points.PostingResult]:
+async def post(
+    uow: UnitOfWork, merchant_id: int, earnings: Sequence[Earning], *, fresh: bool = False
+) -> list[points.PostingResult]:
     """Post planned earnings as one ledger batch (the base rows first, in order, then
     the parts) and publish ``PointsEarned`` for every earning that created rows.
-    Returns the result of each earning's base posting, in order."""
+    Returns the result of each earning's base posting, in order.
+
+    A replayed earning posts nothing and returns its first entry (``created`` False).
+    The ledger refuses a batch of several postings holding a used key, so unless the
+    caller knows its earnings are new (``fresh``: orders, whose row says whether they
+    were awarded), earnings with parts are checked first: a base key already posted
+    means its parts were posted with it, in the same transaction."""
     if not earnings:
         return []
+    if not fresh and (len(earnings) > 1 or any(e.parts for e in earnings)):
+        return await _post_new(uow, merchant_id, earnings)
     postings = [_base_posting(e.award) for e in earnings]
     owners = list(range(len(earnings)))  # the earning of each posting
     for index, earning in enumerate(earnings):
@@ -210,6 +220,18 @@ async def post(uow: UnitOfWork, merchant_id: int, earnings: Sequence[Earning]) -
             ]
         )
     return results[: len(earnings)]
+
+
+async def _post_new(
+    uow: UnitOfWork, merchant_id: int, earnings: Sequence[Earning]
+) -> list[points.PostingResult]:
+    found = await points.existing_entries(uow, merchant_id, [e.award.idempotency_key for e in earnings])
+    new = [e for e in earnings if e.award.idempotency_key not in found]
+    posted = iter(await post(uow, merchant_id, new, fresh=True))
+    return [
+        points.PostingResult(found[key], created=False) if key in found else next(posted)
+        for key in (e.award.idempotency_key for e in earnings)
+    ]
 
 
 async def award(uow: UnitOfWork, merchant_id: int, awards: Sequence[Award]) -> list[points.PostingResult]:

@@ -46,6 +46,7 @@ __all__ = [
     "balance_channel",
     "change_expiry_policy",
     "count_transactions",
+    "existing_entries",
     "expire_lots",
     "get_accounts",
     "get_expiring_points",
@@ -74,6 +75,9 @@ MAX_IDEMPOTENCY_KEY_LENGTH = rules.MAX_IDEMPOTENCY_KEY_LENGTH
 ConcurrentPosting = posting.ConcurrentPosting
 # Several postings at once, each under the rules of one (see ``ledger.posting``).
 post_many = posting.post_many
+# Entries already posted under some keys: a caller whose batch may hold a replay (a
+# batch with a used key is refused as a whole) leaves those out first.
+existing_entries = posting.existing_entries
 # Take back an earning from its own lot first (refunds, cancellations).
 reverse_earning = reversal.reverse_earning
 adjust_points = commands.adjust_points

@@ -22,6 +22,7 @@ from loyalnest.contexts.rewards.flows import (
     GIVE_UP_AFTER,
     SETTLE_AFTER,
     expire_unused_codes,
+    grant_reward,
     redeem_reward,
     settle_pending_redemptions,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "expire_unused_codes",
     "get_redemptions",
     "get_rewards",
+    "grant_reward",
     "list_available_rewards",
     "list_redemptions",
     "list_rewards",

@@ -247,7 +247,7 @@ async def settle_attempt(
         return await repository.mark_issued(uow.session, merchant_id, row.id, attempt.discount_gid)
     if attempt.result == "refused":
         failed = await repository.mark_failed(uow.session, merchant_id, row.id, attempt.reason or "refused")
-        if failed is not None:
+        if failed is not None and row.points_spent > 0:  # a granted code spent none
             await points.return_points(
                 uow,
                 merchant_id=merchant_id,

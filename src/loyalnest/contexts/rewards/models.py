@@ -116,7 +116,8 @@ class Redemption(SQLModel, table=True):
             "status IN ('pending', 'issued', 'fulfilled', 'expired', 'failed')",
             name="ck_reward_redemptions_status",
         ),
-        CheckConstraint("points_spent > 0", name="ck_reward_redemptions_points_positive"),
+        # 0: a reward granted without spending points (a tier's entry reward)
+        CheckConstraint("points_spent >= 0", name="ck_reward_redemptions_points_not_negative"),
         Index("ix_reward_redemptions_customer", "merchant_id", "customer_id", "id"),
         # the settle and expiry actors scan every shop for rows in these two states only
         Index(

@@ -11,7 +11,8 @@ the fake's base URL) and speaks enough of the real API for LoyalNest:
   checked field by field (an unknown or misplaced field is a top-level error, as
   GraphQL's variable coercion makes it), Shopify's required fields and ranges as
   ``userErrors``, and codes unique per shop ("Code must be unique. Please try a
-  different code.");
+  different code."); ``discountCodeDeactivate(id:)`` / ``discountCodeActivate(id:)``
+  switch a code off and on (campaign discounts);
 - only the fields the client selects come back (aliases, inline fragments and named
   fragments are honoured; an unknown field is an ``undefinedField`` error);
 - ``X-Shopify-Access-Token`` must be the shop's token (401 otherwise);

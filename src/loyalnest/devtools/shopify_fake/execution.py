@@ -39,6 +39,9 @@ from loyalnest.devtools.shopify_fake.records import (
 )
 from loyalnest.devtools.shopify_fake.state import FakeState
 
+# discountCode(De)activate(id:): switch a code discount off and on
+_TOGGLES = ("discountCodeDeactivate", "discountCodeActivate")
+
 
 class FakeExecution(FakeState):
     """Answering one GraphQL request against the state (the caller holds the lock)."""
@@ -226,6 +229,11 @@ class FakeExecution(FakeState):
         for node in fields:
             name = node.name.value
             key = node.alias.value if node.alias else name
+            if name in _TOGGLES:
+                toggled = self._toggle_discount(shop, name, _arguments(node, variables).get("id"))
+                user_errors = user_errors or bool(toggled["userErrors"])
+                data[key] = _project(toggled, node.selection_set, fragments)
+                continue
             if name not in _MUTATIONS:
                 raise _GraphQLFailure(
                     f"Field '{name}' doesn't exist on type 'Mutation'",
@@ -266,6 +274,17 @@ class FakeExecution(FakeState):
             result["__typename"] = f"{name[0].upper()}{name[1:]}Payload"
             data[key] = _project(result, node.selection_set, fragments)
         return data, MUTATION_COST * len(fields), user_errors
+
+    def _toggle_discount(self, shop: FakeShop, name: str, gid: Any) -> dict[str, Any]:
+        """discountCodeDeactivate / discountCodeActivate(id:): an unknown id is a userError."""
+        found = next((d for d in shop.discounts.values() if d.gid == gid), None)
+        payload: dict[str, Any] = {"__typename": f"{name[0].upper()}{name[1:]}Payload"}
+        if found is None:
+            error = {"__typename": "DiscountUserError", "field": ["id"], "message": "Discount does not exist",
+                     "code": "INVALID", "extraInfo": None}  # fmt: skip
+            return payload | {"codeDiscountNode": None, "userErrors": [error]}
+        found.deactivated = name == "discountCodeDeactivate"
+        return payload | {"codeDiscountNode": _discount_node(found), "userErrors": []}
 
     def _create_discount(
         self, shop: FakeShop, argument: str, typename: str, value: dict[str, Any]

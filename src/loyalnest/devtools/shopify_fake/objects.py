@@ -37,6 +37,8 @@ def _discount_node(discount: FakeDiscount) -> dict[str, Any]:
     status = "ACTIVE"
     if ends is not None and ends <= datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"):
         status = "EXPIRED"
+    if discount.deactivated:
+        status = "EXPIRED"  # what Shopify shows for a deactivated code discount
     code_node = {
         "__typename": "DiscountRedeemCode",
         "id": discount.gid.replace("DiscountCodeNode", "DiscountRedeemCode"),

@@ -16,6 +16,8 @@ class FakeDiscount:
     input: dict[str, Any]
     created_at: datetime
     usage_count: int = 0
+    # switched off by discountCodeDeactivate (and on again by discountCodeActivate)
+    deactivated: bool = False
 
 
 @dataclass

@@ -253,6 +253,16 @@ async def _post(
     return results, expired
 
 
+async def existing_entries(
+    uow: UnitOfWork, merchant_id: int, keys: Sequence[str]
+) -> dict[str, LedgerEntryDTO]:
+    """The entries already posted under any of ``keys`` (in the caller's transaction)."""
+    if not keys:
+        return {}
+    rows = await repository.get_entries_by_keys(uow.session, merchant_id, keys)
+    return {row.idempotency_key: to_entry_dto(row) for row in rows}
+
+
 async def _existing(uow: UnitOfWork, merchant_id: int, idempotency_key: str) -> PostingResult | None:
     row = await repository.get_entry_by_key(uow.session, merchant_id, idempotency_key)
     if row is None:

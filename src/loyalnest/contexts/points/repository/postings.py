@@ -260,3 +260,15 @@ async def get_entry_by_key(session: AsyncSession, merchant_id: int, idempotency_
     connection = await driver_connection(session)
     record = await connection.fetchrow(_ENTRY_BY_KEY, merchant_id, idempotency_key)
     return None if record is None else ledger_row(record)
+
+
+_ENTRIES_BY_KEYS = f"""
+SELECT {LEDGER_COLUMNS} FROM points_ledger WHERE merchant_id = $1 AND idempotency_key = ANY($2::text[])
+"""
+
+
+async def get_entries_by_keys(
+    session: AsyncSession, merchant_id: int, keys: Sequence[str]
+) -> list[LedgerRow]:
+    connection = await driver_connection(session)
+    return [ledger_row(r) for r in await connection.fetch(_ENTRIES_BY_KEYS, merchant_id, sorted(set(keys)))]

@@ -1,0 +1,1 @@
+"""Bonus campaigns: windows, effects, conditions, stacking, discounts and results."""

@@ -1,0 +1,178 @@
+"""What campaigns have done, counted from the earning context's events in the same
+transaction as the ledger rows they describe (replays publish nothing, so nothing is
+counted twice):
+
+- ``PointsEarned``: a campaign's parts add to its points issued, its customers' uses
+  (the per-customer caps) and, for an order, the orders it affected with their revenue;
+  a campaign whose budget is spent ends here, by itself.
+- ``EarningReversed``: what refunds and cancellations took back from campaign parts
+  comes off the points issued (and the customer's points; uses stay used).
+- ``OrderSpendChanged``: an order that used a campaign's discount code counts for it
+  (a discount use, and an affected order if the bonus had not counted it already);
+  refunds and cancellations of affected orders adjust their revenue.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from loyalnest.contexts.audit import api as audit
+from loyalnest.contexts.campaigns import repository, snapshot
+from loyalnest.contexts.campaigns.commands import CAMPAIGNS_QUEUE, SYNC_DISCOUNT_ACTOR
+from loyalnest.contexts.campaigns.repository import OrderTouch, ResultsChange
+from loyalnest.contexts.earning import api as earning
+from loyalnest.contexts.earning.events import EarningReversed, OrderSpendChanged, PointsEarned
+from loyalnest.platform.uow import UnitOfWork
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.points: dict[int, int] = defaultdict(int)
+        self.orders: dict[int, int] = defaultdict(int)
+        self.customers: dict[int, int] = defaultdict(int)
+        self.revenue: dict[int, Decimal] = defaultdict(Decimal)
+        self.discount_uses: dict[int, int] = defaultdict(int)
+
+    def changes(self) -> list[ResultsChange]:
+        ids = set(self.points) | set(self.orders) | set(self.customers) | set(self.revenue)
+        ids |= set(self.discount_uses)
+        return [
+            ResultsChange(
+                campaign_id=i,
+                points=self.points.get(i, 0),
+                orders=self.orders.get(i, 0),
+                customers=self.customers.get(i, 0),
+                revenue=self.revenue.get(i, Decimal(0)),
+                discount_uses=self.discount_uses.get(i, 0),
+            )
+            for i in sorted(ids)
+        ]
+
+
+async def record_points_earned(uow: UnitOfWork, merchant_id: int, events: Sequence[PointsEarned]) -> None:
+    tally = _Tally()
+    uses: dict[tuple[int, int], list[int]] = {}
+    touches: list[OrderTouch] = []
+    for event in events:
+        for part in event.parts:
+            if part.origin_type != earning.ORIGIN_CAMPAIGN or part.origin_id is None:
+                continue
+            campaign_id = part.origin_id
+            tally.points[campaign_id] += part.points
+            use = uses.setdefault((campaign_id, event.customer_id), [0, 0])
+            use[0] += 1
+            use[1] += part.points
+            if event.order is not None:
+                touches.append(
+                    OrderTouch(
+                        campaign_id=campaign_id,
+                        shopify_order_id=event.order.shopify_order_id,
+                        customer_id=event.customer_id,
+                        revenue=event.order.subtotal,
+                        via_discount=False,
+                    )
+                )
+    if not uses:
+        return
+    reached = await repository.add_customer_uses(
+        uow.session, merchant_id, [(c, u, n, p) for (c, u), (n, p) in uses.items()]
+    )
+    for campaign_id, count in reached.items():
+        tally.customers[campaign_id] += count
+    for campaign_id, revenue, new_order, _ in await repository.touch_orders(
+        uow.session, merchant_id, touches
+    ):
+        if new_order:
+            tally.orders[campaign_id] += 1
+            tally.revenue[campaign_id] += revenue
+    await repository.add_results(uow.session, merchant_id, tally.changes())
+    await _end_exhausted(uow, merchant_id, sorted(tally.points))
+
+
+async def _end_exhausted(uow: UnitOfWork, merchant_id: int, campaign_ids: list[int]) -> None:
+    shop = await snapshot.snapshot_in(uow, merchant_id)
+    budgeted = {c.id for c in shop.campaigns if c.points_budget is not None}
+    candidates = [i for i in campaign_ids if i in budgeted]
+    if not candidates:
+        return
+    ended = await repository.end_exhausted(uow.session, merchant_id, candidates)
+    if not ended:
+        return
+    await repository.bump_version(uow.session, merchant_id)
+    snapshot.changed(uow, merchant_id)
+    for campaign_id, has_discount in ended:
+        await audit.record(
+            uow,
+            merchant_id=merchant_id,
+            actor="system",
+            action="campaign.ended",
+            target_type="Campaign",
+            target_id=str(campaign_id),
+            details={"reason": "budget"},
+        )
+        if has_discount:
+            uow.enqueue(
+                SYNC_DISCOUNT_ACTOR,
+                queue_name=CAMPAIGNS_QUEUE,
+                merchant_id=merchant_id,
+                campaign_id=campaign_id,
+            )
+
+
+async def record_reversals(uow: UnitOfWork, merchant_id: int, events: Sequence[EarningReversed]) -> None:
+    tally = _Tally()
+    taken: dict[tuple[int, int], int] = defaultdict(int)
+    for event in events:
+        for part in event.parts:
+            if part.origin_type != earning.ORIGIN_CAMPAIGN or part.origin_id is None:
+                continue
+            tally.points[part.origin_id] += part.points
+            taken[(part.origin_id, event.customer_id)] += part.points
+    if not taken:
+        return
+    await repository.add_customer_uses(
+        uow.session, merchant_id, [(c, u, 0, p) for (c, u), p in taken.items()]
+    )
+    await repository.add_results(uow.session, merchant_id, tally.changes())
+
+
+async def record_spend_changes(
+    uow: UnitOfWork, merchant_id: int, events: Sequence[OrderSpendChanged]
+) -> None:
+    tally = _Tally()
+    placed = [e for e in events if e.reason == "placed" and e.discount_codes]
+    if placed:
+        codes = sorted({code.strip().lower() for e in placed for code in e.discount_codes if code.strip()})
+        by_code = await repository.campaigns_by_discount_codes(uow.session, merchant_id, codes)
+        touches = [
+            OrderTouch(
+                campaign_id=campaign_id,
+                shopify_order_id=event.shopify_order_id,
+                customer_id=event.customer_id,
+                revenue=max(event.amount, Decimal(0)),
+                via_discount=True,
+            )
+            for event in placed
+            for code in {c.strip().lower() for c in event.discount_codes}
+            for campaign_id in by_code.get(code, ())
+        ]
+        for campaign_id, revenue, new_order, via_discount in await repository.touch_orders(
+            uow.session, merchant_id, touches
+        ):
+            if new_order:
+                tally.orders[campaign_id] += 1
+                tally.revenue[campaign_id] += revenue
+            if via_discount:
+                tally.discount_uses[campaign_id] += 1
+    for event in events:
+        if event.reason == "placed" or (event.amount == 0 and event.orders == 0):
+            continue
+        for campaign_id, revenue_change, cancelled in await repository.change_order_revenue(
+            uow.session, merchant_id, event.shopify_order_id, event.amount, cancelled=event.orders < 0
+        ):
+            tally.revenue[campaign_id] += revenue_change
+            if cancelled:
+                tally.orders[campaign_id] -= 1
+    await repository.add_results(uow.session, merchant_id, tally.changes())

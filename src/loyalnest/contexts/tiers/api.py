@@ -1,0 +1,136 @@
+"""Public door of the tiers context: a shop's VIP ladder and settings, where each
+customer stands (tier, progress, history), manual assignment, and the background
+re-tier with its progress. Campaigns target tiers through ``tier_ids_of`` and
+``existing_tier_ids`` (read in the caller's transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from loyalnest.contexts.tiers import commands, flows, queries, repository, rules, tasks
+from loyalnest.contexts.tiers.dto import (
+    KEEP,
+    CustomerTierDTO,
+    RetierRunDTO,
+    TierDTO,
+    TierHistoryDTO,
+    TierHistoryPage,
+    TierInput,
+    TierProgressDTO,
+    TierSettingsDTO,
+    TierSettingsUpdate,
+    TierUpdate,
+)
+from loyalnest.contexts.tiers.events import TierChanged, tier_channel
+from loyalnest.platform.uow import UnitOfWork
+
+__all__ = [
+    "KEEP",
+    "MAX_HISTORY_PAGE",
+    "MAX_TIERS",
+    "METRICS",
+    "PERIODS",
+    "REASONS",
+    "REEVALUATE_DUE_ACTOR",
+    "REEVALUATE_SHOP_ACTOR",
+    "RETENTIONS",
+    "RETIER_SHOP_ACTOR",
+    "TIERS_QUEUE",
+    "TRIGGERS",
+    "CustomerTierDTO",
+    "RetierRunDTO",
+    "TierChanged",
+    "TierDTO",
+    "TierHistoryDTO",
+    "TierHistoryPage",
+    "TierInput",
+    "TierProgressDTO",
+    "TierSettingsDTO",
+    "TierSettingsUpdate",
+    "TierUpdate",
+    "assign_tier",
+    "count_history",
+    "create_tier",
+    "delete_tier",
+    "existing_tier_ids",
+    "get_customer_tiers",
+    "get_progress",
+    "get_retier",
+    "get_settings",
+    "get_tiers",
+    "latest_retier",
+    "list_history",
+    "list_tiers",
+    "reevaluate_shop",
+    "retier_channel",
+    "retier_shop",
+    "tier_channel",
+    "tier_ids_of",
+    "update_settings",
+    "update_tier",
+]
+
+MAX_TIERS = rules.MAX_TIERS
+METRICS = rules.METRICS
+PERIODS = rules.PERIODS
+RETENTIONS = rules.RETENTIONS
+TRIGGERS = rules.TRIGGERS
+REASONS = rules.REASONS
+MAX_HISTORY_PAGE = queries.MAX_PAGE
+
+TIERS_QUEUE = commands.TIERS_QUEUE
+RETIER_SHOP_ACTOR = commands.RETIER_SHOP_ACTOR
+REEVALUATE_DUE_ACTOR = tasks.REEVALUATE_DUE_ACTOR
+REEVALUATE_SHOP_ACTOR = tasks.REEVALUATE_SHOP_ACTOR
+retier_channel = flows.retier_channel
+
+# --- for other contexts, in the caller's transaction ------------------------------------------
+
+
+async def tier_ids_of(
+    uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, int | None]:
+    """The live tier each customer holds now (manual tiers included), read in the
+    caller's transaction: {customer id: tier id, or None for no tier}, one entry per
+    id asked for."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    held = await repository.tier_ids_of(uow.session, merchant_id, ids)
+    return {customer_id: held.get(customer_id) for customer_id in ids}
+
+
+async def existing_tier_ids(uow: UnitOfWork, merchant_id: int, tier_ids: Sequence[int]) -> set[int]:
+    """The ids among ``tier_ids`` that are live tiers of this shop (another shop's id,
+    a deleted tier or an unknown id is left out), in the caller's transaction."""
+    ids = sorted(set(tier_ids))
+    if not ids:
+        return set()
+    return await repository.existing_tier_ids(uow.session, merchant_id, ids)
+
+
+# --- configuration (in the caller's unit of work; audited; re-tier in the background) ---------
+
+# Raise ``DomainError`` (NOT_FOUND, INVALID) before anything changed.
+create_tier = commands.create_tier
+update_tier = commands.update_tier
+delete_tier = commands.delete_tier
+update_settings = commands.update_settings
+assign_tier = commands.assign_tier
+
+# --- reads ---------------------------------------------------------------------------------------
+
+list_tiers = queries.list_tiers
+get_tiers = queries.get_tiers
+get_settings = queries.get_settings
+get_customer_tiers = queries.get_customer_tiers
+get_progress = queries.get_progress
+list_history = queries.list_history
+count_history = queries.count_history
+latest_retier = queries.latest_retier
+get_retier = queries.get_retier
+
+# --- passes (the actors call these; tests and the bench too) ------------------------------------
+
+retier_shop = flows.retier_shop
+reevaluate_shop = flows.reevaluate_shop

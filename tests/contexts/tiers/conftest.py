@@ -1,0 +1,3 @@
+from tests.contexts.tiers.support import tier_events
+
+__all__ = ["tier_events"]
