@@ -3,6 +3,7 @@ resume and archive campaigns, and the shop's multiplier cap. Every change is aud
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -347,6 +348,16 @@ def _update(data: CampaignUpdateInput) -> campaigns.CampaignUpdate:
 MANAGE = [IsStaff, CanManageProgram]
 
 
+async def _change_status(
+    info: Info, write: Write, campaign_id: int, command: Callable[..., Awaitable[campaigns.CampaignDTO]]
+) -> CampaignPayload:
+    """Pause, resume or archive: the same call, audited by the command."""
+    staff = info.context.staff
+    dto = await command(write.uow, merchant_id=staff.merchant_id, actor=staff.actor, campaign_id=campaign_id)
+    write.changed(CAMPAIGN, campaign_id)
+    return CampaignPayload(campaign=Campaign.from_dto(dto), user_errors=[])
+
+
 @strawberry.type
 class CampaignsMutation:
     @strawberry.mutation(
@@ -396,12 +407,7 @@ class CampaignsMutation:
     )
     @mutation(CampaignPayload, ids={"id": "Campaign"})
     async def pause_campaign(self, info: Info, write: Write, id: int) -> CampaignPayload:
-        staff = info.context.staff
-        dto = await campaigns.pause_campaign(
-            write.uow, merchant_id=staff.merchant_id, actor=staff.actor, campaign_id=id
-        )
-        write.changed(CAMPAIGN, id)
-        return CampaignPayload(campaign=Campaign.from_dto(dto), user_errors=[])
+        return await _change_status(info, write, id, campaigns.pause_campaign)
 
     @strawberry.mutation(
         permission_classes=MANAGE,
@@ -410,12 +416,7 @@ class CampaignsMutation:
     )
     @mutation(CampaignPayload, ids={"id": "Campaign"})
     async def resume_campaign(self, info: Info, write: Write, id: int) -> CampaignPayload:
-        staff = info.context.staff
-        dto = await campaigns.resume_campaign(
-            write.uow, merchant_id=staff.merchant_id, actor=staff.actor, campaign_id=id
-        )
-        write.changed(CAMPAIGN, id)
-        return CampaignPayload(campaign=Campaign.from_dto(dto), user_errors=[])
+        return await _change_status(info, write, id, campaigns.resume_campaign)
 
     @strawberry.mutation(
         permission_classes=MANAGE,
@@ -424,12 +425,7 @@ class CampaignsMutation:
     )
     @mutation(CampaignPayload, ids={"id": "Campaign"})
     async def archive_campaign(self, info: Info, write: Write, id: int) -> CampaignPayload:
-        staff = info.context.staff
-        dto = await campaigns.archive_campaign(
-            write.uow, merchant_id=staff.merchant_id, actor=staff.actor, campaign_id=id
-        )
-        write.changed(CAMPAIGN, id)
-        return CampaignPayload(campaign=Campaign.from_dto(dto), user_errors=[])
+        return await _change_status(info, write, id, campaigns.archive_campaign)
 
     @strawberry.mutation(
         permission_classes=MANAGE,
