@@ -40,6 +40,12 @@ def upgrade() -> None:
         "order_points", sa.Column("spend_refunded", sa.Numeric(16, 4), server_default="0", nullable=False)
     )
     op.add_column("order_points", sa.Column("placed_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index(
+        "ix_order_points_customer",
+        "order_points",
+        ["merchant_id", "customer_id"],
+        postgresql_where=sa.text("spend_amount IS NOT NULL AND NOT cancelled"),
+    )
     op.execute(
         """
         UPDATE order_points
@@ -52,6 +58,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_order_points_customer", table_name="order_points")
     op.drop_column("order_points", "placed_at")
     op.drop_column("order_points", "spend_refunded")
     op.drop_column("order_points", "spend_amount")

@@ -145,16 +145,28 @@ async def publish(channel: str, payload: dict[str, Any]) -> None:
     await get_async_redis().publish(key(channel), orjson.dumps(payload))
 
 
+# One command publishing many messages, in order. The channels go as arguments, not
+# keys: PUBLISH touches no key, and arguments keep the script valid on a cluster.
+_PUBLISH_ALL = "for i = 1, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end return #ARGV / 2"
+# Messages per script call: a bound on the command's size (and the time Redis is busy).
+PUBLISH_CHUNK = 1000
+
+
 async def publish_many(messages: Sequence[tuple[str, dict[str, Any]]]) -> None:
     """Several publishes in one round trip, in order: a worker's batch of 200 orders
-    changes up to 200 balances, and one round trip each was 9 % of its CPU."""
+    changes up to 200 balances, and one round trip each was 9 % of its CPU. With tiers
+    and campaigns an order posts several ledger rows, each announced: as one pipeline
+    command each, parsing the replies alone cost a fifth of the worker's CPU; one script
+    call per thousand messages has one reply."""
     if len(messages) == 1:
         await publish(*messages[0])
         return
-    pipeline = get_async_redis().pipeline(transaction=False)
-    for channel, payload in messages:
-        pipeline.publish(key(channel), orjson.dumps(payload))
-    await pipeline.execute()
+    client = get_async_redis()
+    for start in range(0, len(messages), PUBLISH_CHUNK):
+        arguments: list[str | bytes] = []
+        for channel, payload in messages[start : start + PUBLISH_CHUNK]:
+            arguments += (key(channel), orjson.dumps(payload))
+        await client.eval(_PUBLISH_ALL, 0, *arguments)
 
 
 @overload

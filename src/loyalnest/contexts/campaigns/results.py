@@ -2,14 +2,18 @@
 transaction as the ledger rows they describe (replays publish nothing, so nothing is
 counted twice):
 
-- ``PointsEarned``: a campaign's parts add to its points issued, its customers' uses
-  (the per-customer caps) and, for an order, the orders it affected with their revenue;
-  a campaign whose budget is spent ends here, by itself.
+- ``PointsEarned``: a campaign's parts add to its points issued and its customers'
+  uses (the per-customer caps, and the customers it reached); a campaign whose budget
+  is spent ends here, by itself.
 - ``EarningReversed``: what refunds and cancellations took back from campaign parts
   comes off the points issued (and the customer's points; uses stay used).
-- ``OrderSpendChanged``: an order that used a campaign's discount code counts for it
-  (a discount use, and an affected order if the bonus had not counted it already);
-  refunds and cancellations of affected orders adjust their revenue.
+- ``OrderSpendChanged``: the orders a campaign affected and their revenue. The event
+  names the campaigns that added to the order (``origins``, planned when it was placed,
+  so an order held as pending counts once, when placed), and refunds and cancellations
+  adjust them from the same list: no row per order and campaign is written for them.
+  An order that used a campaign's discount code counts a discount use; if the campaign
+  gave it no points, it is an affected order too, remembered in ``campaign_orders`` so
+  that its refunds find it.
 """
 
 from __future__ import annotations
@@ -54,7 +58,6 @@ class _Tally:
 async def record_points_earned(uow: UnitOfWork, merchant_id: int, events: Sequence[PointsEarned]) -> None:
     tally = _Tally()
     uses: dict[tuple[int, int], list[int]] = {}
-    touches: list[OrderTouch] = []
     for event in events:
         for part in event.parts:
             if part.origin_type != earning.ORIGIN_CAMPAIGN or part.origin_id is None:
@@ -64,16 +67,6 @@ async def record_points_earned(uow: UnitOfWork, merchant_id: int, events: Sequen
             use = uses.setdefault((campaign_id, event.customer_id), [0, 0])
             use[0] += 1
             use[1] += part.points
-            if event.order is not None:
-                touches.append(
-                    OrderTouch(
-                        campaign_id=campaign_id,
-                        shopify_order_id=event.order.shopify_order_id,
-                        customer_id=event.customer_id,
-                        revenue=event.order.subtotal,
-                        via_discount=False,
-                    )
-                )
     if not uses:
         return
     reached = await repository.add_customer_uses(
@@ -81,12 +74,6 @@ async def record_points_earned(uow: UnitOfWork, merchant_id: int, events: Sequen
     )
     for campaign_id, count in reached.items():
         tally.customers[campaign_id] += count
-    for campaign_id, revenue, new_order, _ in await repository.touch_orders(
-        uow.session, merchant_id, touches
-    ):
-        if new_order:
-            tally.orders[campaign_id] += 1
-            tally.revenue[campaign_id] += revenue
     await repository.add_results(uow.session, merchant_id, tally.changes())
     await _end_exhausted(uow, merchant_id, sorted(tally.points))
 
@@ -142,33 +129,16 @@ async def record_spend_changes(
     uow: UnitOfWork, merchant_id: int, events: Sequence[OrderSpendChanged]
 ) -> None:
     tally = _Tally()
-    placed = [e for e in events if e.reason == "placed" and e.discount_codes]
-    if placed:
-        codes = sorted({code.strip().lower() for e in placed for code in e.discount_codes if code.strip()})
-        by_code = await repository.campaigns_by_discount_codes(uow.session, merchant_id, codes)
-        touches = [
-            OrderTouch(
-                campaign_id=campaign_id,
-                shopify_order_id=event.shopify_order_id,
-                customer_id=event.customer_id,
-                revenue=max(event.amount, Decimal(0)),
-                via_discount=True,
-            )
-            for event in placed
-            for code in {c.strip().lower() for c in event.discount_codes}
-            for campaign_id in by_code.get(code, ())
-        ]
-        for campaign_id, revenue, new_order, via_discount in await repository.touch_orders(
-            uow.session, merchant_id, touches
-        ):
-            if new_order:
-                tally.orders[campaign_id] += 1
-                tally.revenue[campaign_id] += revenue
-            if via_discount:
-                tally.discount_uses[campaign_id] += 1
+    for event in events:
+        # the campaigns that added to the order: each counts it once, and its refunds
+        for campaign_id in _campaigns_of(event):
+            tally.revenue[campaign_id] += event.amount
+            tally.orders[campaign_id] += event.orders
+    await _count_discount_uses(uow, merchant_id, events, tally)
     for event in events:
         if event.reason == "placed" or (event.amount == 0 and event.orders == 0):
             continue
+        # orders counted through a campaign's discount code alone
         for campaign_id, revenue_change, cancelled in await repository.change_order_revenue(
             uow.session, merchant_id, event.shopify_order_id, event.amount, cancelled=event.orders < 0
         ):
@@ -176,3 +146,43 @@ async def record_spend_changes(
             if cancelled:
                 tally.orders[campaign_id] -= 1
     await repository.add_results(uow.session, merchant_id, tally.changes())
+
+
+def _campaigns_of(event: OrderSpendChanged) -> list[int]:
+    return [origin_id for origin_type, origin_id in event.origins if origin_type == earning.ORIGIN_CAMPAIGN]
+
+
+async def _count_discount_uses(
+    uow: UnitOfWork, merchant_id: int, events: Sequence[OrderSpendChanged], tally: _Tally
+) -> None:
+    """Orders placed with a campaign's discount code: a discount use each; an affected
+    order too where the campaign gave it no points (counted above otherwise)."""
+    placed = [e for e in events if e.reason == "placed" and e.discount_codes]
+    if not placed:
+        return
+    codes = sorted({code.strip().lower() for e in placed for code in e.discount_codes if code.strip()})
+    by_code = await repository.campaigns_by_discount_codes(uow.session, merchant_id, codes)
+    touches = []
+    for event in placed:
+        earned_from = set(_campaigns_of(event))
+        used = {
+            cid for code in {c.strip().lower() for c in event.discount_codes} for cid in by_code.get(code, ())
+        }
+        for campaign_id in sorted(used):
+            tally.discount_uses[campaign_id] += 1
+            if campaign_id not in earned_from:
+                touches.append(
+                    OrderTouch(
+                        campaign_id=campaign_id,
+                        shopify_order_id=event.shopify_order_id,
+                        customer_id=event.customer_id,
+                        revenue=max(event.amount, Decimal(0)),
+                        via_discount=True,
+                    )
+                )
+    for campaign_id, revenue, new_order, _ in await repository.touch_orders(
+        uow.session, merchant_id, touches
+    ):
+        if new_order:
+            tally.orders[campaign_id] += 1
+            tally.revenue[campaign_id] += revenue

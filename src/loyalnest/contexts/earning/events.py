@@ -99,3 +99,6 @@ class OrderSpendChanged(Event):
     # "placed", "refund" or "cancellation"
     reason: str
     discount_codes: tuple[str, ...] = ()
+    # (origin_type, origin_id) of the tiers and campaigns that added to the order's
+    # points (planned when it was placed: also while they are pending)
+    origins: tuple[tuple[str, int], ...] = ()

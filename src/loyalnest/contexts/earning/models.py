@@ -220,6 +220,15 @@ class OrderPoints(SQLModel, table=True):
     """What we know of one Shopify order, whichever of its webhooks arrived first."""
 
     __tablename__ = "order_points"
+    __table_args__ = (
+        # a customer's orders that count (nth-order campaign conditions, per batch)
+        Index(
+            "ix_order_points_customer",
+            "merchant_id",
+            "customer_id",
+            postgresql_where=text("spend_amount IS NOT NULL AND NOT cancelled"),
+        ),
+    )
 
     merchant_id: int = Field(sa_column=merchant_key_column())
     shopify_order_id: int = Field(sa_column=Column(BigInteger, primary_key=True))

@@ -254,7 +254,14 @@ def _spend_change(row: OrderRow, amount: Decimal, orders: int, reason: str) -> O
         amount=amount,
         orders=orders,
         reason=reason,
+        origins=_origins(row),
     )
+
+
+def _origins(row: OrderRow) -> tuple[tuple[str, int], ...]:
+    """The tiers and campaigns that added to the order's points (planned when it was
+    placed, whether posted or still pending)."""
+    return tuple(dict.fromkeys((str(p["origin_type"]), int(p["origin_id"])) for p in row.parts))
 
 
 async def excluded_products(
@@ -332,7 +339,7 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
     awards: list[pipeline.Award] = []
     posted: list[tuple[int, OrderRow]] = []
     holding: list[tuple[pipeline.Award, OrderRow, datetime | None]] = []
-    spent: list[OrderSpendChanged] = []
+    placed: list[tuple[OrderRow, Decimal, OrderFacts]] = []
     now = utcnow()
     release_at = now + timedelta(days=settings.pending_days)
     excluded = await excluded_products(
@@ -381,11 +388,7 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         # on), less refunds that came before it, whether or not it earns points
         row.placed_at = order.placed_at or now
         row.spend_amount = order.subtotal
-        change = _spend_change(
-            row, max(order.subtotal - Decimal(row.spend_refunded), Decimal(0)), 1, "placed"
-        )
-        if change is not None:
-            spent.append(replace(change, discount_codes=order.discount_codes))
+        placed.append((row, max(order.subtotal - Decimal(row.spend_refunded), Decimal(0)), order))
         earned = purchase_points(order, eligible, settings)
         if earned <= 0:
             continue
@@ -434,6 +437,12 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
                 uow, merchant_id, row, key=f"{_order_ref(row.shopify_order_id)}:early-refunds"
             )
     await repository.update_orders(uow.session, merchant_id, changed)
+    # once the parts are planned: the event names the campaigns that added to the order
+    spent = [
+        replace(change, discount_codes=order.discount_codes)
+        for row, amount, order in placed
+        if (change := _spend_change(row, amount, 1, "placed")) is not None
+    ]
     await uow.publish_events(spent)
     return awarded
 

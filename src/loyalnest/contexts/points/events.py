@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -22,7 +22,17 @@ class PointsBalanceChanged:
     lifetime_earned: int
 
     def to_payload(self) -> dict[str, Any]:
-        return asdict(self)
+        # spelled out: ``dataclasses.asdict`` deep-copies field by field, and a batch of
+        # orders with tier and campaign parts publishes one of these per ledger row
+        return {
+            "merchant_id": self.merchant_id,
+            "customer_id": self.customer_id,
+            "entry_id": self.entry_id,
+            "kind": self.kind,
+            "delta": self.delta,
+            "balance": self.balance,
+            "lifetime_earned": self.lifetime_earned,
+        }
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> PointsBalanceChanged:

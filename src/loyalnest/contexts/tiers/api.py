@@ -5,9 +5,7 @@ re-tier with its progress. Campaigns target tiers through ``tier_ids_of`` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from loyalnest.contexts.tiers import commands, flows, queries, repository, rules, tasks
+from loyalnest.contexts.tiers import commands, evaluation, flows, queries, rules, tasks
 from loyalnest.contexts.tiers.dto import (
     KEEP,
     CustomerTierDTO,
@@ -22,7 +20,6 @@ from loyalnest.contexts.tiers.dto import (
     TierUpdate,
 )
 from loyalnest.contexts.tiers.events import TierChanged, tier_channel
-from loyalnest.platform.uow import UnitOfWork
 
 __all__ = [
     "KEEP",
@@ -87,26 +84,10 @@ retier_channel = flows.retier_channel
 # --- for other contexts, in the caller's transaction ------------------------------------------
 
 
-async def tier_ids_of(
-    uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]
-) -> dict[int, int | None]:
-    """The live tier each customer holds now (manual tiers included), read in the
-    caller's transaction: {customer id: tier id, or None for no tier}, one entry per
-    id asked for."""
-    ids = sorted(set(customer_ids))
-    if not ids:
-        return {}
-    held = await repository.tier_ids_of(uow.session, merchant_id, ids)
-    return {customer_id: held.get(customer_id) for customer_id in ids}
-
-
-async def existing_tier_ids(uow: UnitOfWork, merchant_id: int, tier_ids: Sequence[int]) -> set[int]:
-    """The ids among ``tier_ids`` that are live tiers of this shop (another shop's id,
-    a deleted tier or an unknown id is left out), in the caller's transaction."""
-    ids = sorted(set(tier_ids))
-    if not ids:
-        return set()
-    return await repository.existing_tier_ids(uow.session, merchant_id, ids)
+# {customer id: live tier id or None}, one entry per id asked for
+tier_ids_of = evaluation.tier_ids_of
+# the ids among those asked that are live tiers of this shop
+existing_tier_ids = evaluation.existing_tier_ids
 
 
 # --- configuration (in the caller's unit of work; audited; re-tier in the background) ---------

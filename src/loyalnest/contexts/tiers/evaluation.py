@@ -144,7 +144,7 @@ async def record_activity(
     shop = await program(uow, merchant_id)
     if not evaluate or not shop.tiers:
         # the row makes the customer part of the next whole-shop re-tier
-        await repository.lock_standings(uow.session, merchant_id, customer_ids)
+        await repository.ensure_standings(uow.session, merchant_id, customer_ids)
         return
     await evaluate_customers(uow, merchant_id, customer_ids, refunds=refunds)
 
@@ -333,3 +333,29 @@ async def give_entry_rewards(
                 "tier entry reward not issued",
                 extra={"merchant_id": shop.merchant_id, "tier_id": award.tier_id, "code": exc.code},
             )
+
+
+# --- for other contexts (through api), in the caller's transaction --------------------------
+
+
+async def tier_ids_of(
+    uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, int | None]:
+    """The live tier each customer holds now (manual tiers included), read in the
+    caller's transaction: {customer id: tier id, or None for no tier}, one entry per
+    id asked for."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    held = await repository.tier_ids_of(uow.session, merchant_id, ids)
+    live = (await program(uow, merchant_id)).by_id
+    return {customer_id: t if (t := held.get(customer_id)) in live else None for customer_id in ids}
+
+
+async def existing_tier_ids(uow: UnitOfWork, merchant_id: int, tier_ids: Sequence[int]) -> set[int]:
+    """The ids among ``tier_ids`` that are live tiers of this shop (another shop's id,
+    a deleted tier or an unknown id is left out), in the caller's transaction."""
+    ids = sorted(set(tier_ids))
+    if not ids:
+        return set()
+    return await repository.existing_tier_ids(uow.session, merchant_id, ids)

@@ -221,11 +221,13 @@ SELECT $1, c FROM unnest($2::bigint[]) AS u(c) ORDER BY c
 ON CONFLICT (merchant_id, customer_id) DO NOTHING
 """
 _LOCK_STANDINGS = _STANDINGS.strip() + " ORDER BY customer_id FOR UPDATE"
-# a deleted tier is held by nobody: the re-tier moves its holders down
+# The tier recorded, deleted or not (callers keep the live ones: a deleted tier is held
+# by nobody, and the re-tier moves its holders down). No join with ``tiers``: with one
+# the planner, on a generic plan, reads every holder of the shop's few tiers through the
+# tier index and filters the customers after, a cost that grows with the shop.
 _TIER_IDS_OF = """
-SELECT ct.customer_id, ct.tier_id FROM customer_tiers ct
-JOIN tiers t ON t.merchant_id = ct.merchant_id AND t.id = ct.tier_id AND t.deleted_at IS NULL
-WHERE ct.merchant_id = $1 AND ct.customer_id = ANY($2::bigint[])
+SELECT customer_id, tier_id FROM customer_tiers
+WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[]) AND tier_id IS NOT NULL
 """
 
 
@@ -235,6 +237,13 @@ async def standings(
     connection = await driver_connection(session, transactional=transactional)
     records = await connection.fetch(_STANDINGS, merchant_id, list(customer_ids))
     return {int(r["customer_id"]): StandingRow(*r) for r in records}
+
+
+async def ensure_standings(session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]) -> None:
+    """Create the customers' rows if missing, without reading or locking them (a row
+    locked is a row written: too dear on every order of a shop that evaluates nothing)."""
+    connection = await driver_connection(session)
+    await connection.execute(_ENSURE_STANDINGS, merchant_id, sorted(set(customer_ids)))
 
 
 async def lock_standings(

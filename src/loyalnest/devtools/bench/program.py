@@ -6,7 +6,9 @@ in November. Created through the contexts' own commands, as staff would."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from loyalnest.contexts.campaigns import api as campaigns
@@ -32,82 +34,81 @@ def _tier_inputs(count: int) -> list[tiers.TierInput]:
 
 
 def _campaign_inputs(count: int, tier_ids: list[int], seed: int) -> list[campaigns.CampaignInput]:
-    """``count`` campaigns cycling through every effect and the common conditions."""
+    """``count`` campaigns (cycling through this list of 20): what a busy shop runs at
+    once in November, every effect and condition kind, most of them for some orders or
+    customers only, as real campaigns are. On the bench's orders (a new customer each,
+    $20 to $300, on a weekday) about four apply to an order."""
     rng = random.Random(seed)
     products = tuple(rng.randrange(10**9, 10**12) for _ in range(500))
-    made: list[campaigns.CampaignInput] = []
-    for index in range(count):
-        name = f"Bench campaign {index + 1}"
-        match index % 10:
-            case 0:
-                made.append(campaigns.CampaignInput(name=name, effect="multiplier", multiplier=Decimal("2")))
-            case 1:
-                made.append(campaigns.CampaignInput(name=name, effect="order_bonus", bonus_points=50))
-            case 2:
-                made.append(
-                    campaigns.CampaignInput(
-                        name=name, effect="product_unit_bonus", bonus_points=10, product_ids=products
-                    )
-                )
-            case 3:
-                made.append(
-                    campaigns.CampaignInput(
-                        name=name, effect="product_line_bonus", bonus_points=20, product_tags=("sale", "new")
-                    )
-                )
-            case 4:
-                made.append(
-                    campaigns.CampaignInput(
-                        name=name,
-                        effect="multiplier",
-                        multiplier=Decimal("3"),
-                        stacking="exclusive",
-                        priority=index,
-                        min_order_amount=Decimal(50),
-                    )
-                )
-            case 5:
-                made.append(
-                    campaigns.CampaignInput(
-                        name=name, effect="trigger_bonus", bonus_points=100, triggers=("signup",)
-                    )
-                )
-            case 6:
-                made.append(
-                    campaigns.CampaignInput(
-                        name=name,
-                        effect="multiplier",
-                        multiplier=Decimal("1.5"),
-                        tier_ids=tuple(tier_ids[1:2]) if len(tier_ids) > 1 else (),
-                    )
-                )
-            case 7:
-                made.append(
-                    campaigns.CampaignInput(
-                        name=name, effect="order_bonus", bonus_points=25, every_nth_order=3
-                    )
-                )
-            case 8:
-                made.append(
-                    campaigns.CampaignInput(
-                        name=name,
-                        effect="order_bonus",
-                        bonus_points=30,
-                        max_uses_per_customer=5,
-                        points_budget=10**9,
-                    )
-                )
-            case _:
-                made.append(
-                    campaigns.CampaignInput(
-                        name=name,
-                        effect="order_bonus",
-                        bonus_points=40,
-                        customer_tags=("vip",),
-                        first_order=True,
-                    )
-                )
-    return made
+    top = tuple(tier_ids[-1:])
+    upper = tuple(tier_ids[2:])
+    second = tuple(tier_ids[1:2])
+    C = campaigns.CampaignInput
+    kinds = [
+        C(name="Double points week", effect="multiplier", multiplier=Decimal("2")),
+        C(name="Big basket bonus", effect="order_bonus", bonus_points=50, min_order_amount=Decimal(75)),
+        C(name="Featured products", effect="product_unit_bonus", bonus_points=10, product_ids=products),
+        C(name="New arrivals", effect="product_line_bonus", bonus_points=20, product_tags=("new",)),
+        C(
+            name="Triple over $50",
+            effect="multiplier",
+            multiplier=Decimal("3"),
+            stacking="exclusive",
+            priority=1,
+            min_order_amount=Decimal(50),
+        ),
+        C(name="Welcome bonus", effect="trigger_bonus", bonus_points=100, triggers=("signup",)),
+        C(name="Silver boost", effect="multiplier", multiplier=Decimal("1.5"), tier_ids=second),
+        C(name="Every third order", effect="order_bonus", bonus_points=25, every_nth_order=3),
+        C(
+            name="Limited bonus",
+            effect="order_bonus",
+            bonus_points=30,
+            max_uses_per_customer=5,
+            points_budget=10**9,
+        ),
+        C(
+            name="VIP first order",
+            effect="order_bonus",
+            bonus_points=40,
+            customer_tags=("vip",),
+            first_order=True,
+        ),
+        C(
+            name="Weekend x2.5",
+            effect="multiplier",
+            multiplier=Decimal("2.5"),
+            stacking="exclusive",
+            priority=2,
+            days_of_week=(5, 6),
+        ),
+        C(name="Happy hour", effect="multiplier", multiplier=Decimal("2"), hours=(18, 21)),
+        C(name="Newsletter bonus", effect="trigger_bonus", bonus_points=50, triggers=("newsletter",)),
+        C(name="Review bonus", effect="trigger_bonus", bonus_points=50, triggers=("review",)),
+        C(name="Gold and up", effect="order_bonus", bonus_points=100, tier_ids=upper),
+        C(name="First order", effect="order_bonus", bonus_points=100, first_order=True),
+        C(name="Wholesale", effect="multiplier", multiplier=Decimal("1.2"), customer_tags=("wholesale",)),
+        C(name="Over $200", effect="order_bonus", bonus_points=75, min_order_amount=Decimal(200)),
+        C(name="Birthday bonus", effect="trigger_bonus", bonus_points=100, triggers=("birthday",)),
+        C(
+            name="Top tier x4",
+            effect="multiplier",
+            multiplier=Decimal("4"),
+            stacking="exclusive",
+            priority=10,
+            exclusive_of_all=True,
+            tier_ids=top,
+        ),
+    ]
+    # running since a month ago (the bench's orders were placed over the past week, and
+    # a campaign counts for orders placed inside its window) until a month from now
+    now = datetime.now(UTC)
+    return [
+        dataclasses.replace(
+            kinds[index % len(kinds)], starts_at=now - timedelta(days=30), ends_at=now + timedelta(days=30)
+        )
+        for index in range(count)
+    ]
 
 
 async def seed_program(merchant_id: int, *, tier_count: int, campaign_count: int, seed: int = 7) -> str:

@@ -115,3 +115,36 @@ async def measure_award_baseline(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     return awarded, time.perf_counter() - started
+
+
+async def vacuum_analyze(database_url: str) -> bool:
+    """``VACUUM (ANALYZE)`` the bench's database between runs, as autovacuum would on a
+    production server. Some development servers run with ``autovacuum = off``: there
+    every run would find the dead rows of all the runs before it (and plans made for
+    empty tables), penalising whichever side of a comparison runs later. Returns
+    whether the server has autovacuum off (the bench says so in its notes)."""
+    import asyncpg
+
+    url = "postgresql://" + database_url.split("://", 1)[1]
+    connection = await asyncpg.connect(url)
+    try:
+        autovacuum = await connection.fetchval("SHOW autovacuum")
+        await connection.execute("VACUUM (ANALYZE)")
+    finally:
+        await connection.close()
+    return autovacuum != "on"
+
+
+async def ledger_rows_per_order(merchant_id: int) -> float:
+    """Ledger rows written per order awarded (the base ``earn`` row and whatever tiers and
+    campaigns added): what a program costs the ledger."""
+    async with read_session() as session:
+        result = await session.execute(
+            text(
+                "SELECT count(*), count(*) FILTER (WHERE kind = 'earn' AND source = 'order')"
+                " FROM points_ledger WHERE merchant_id = :m"
+            ),
+            {"m": merchant_id},
+        )
+        rows, orders = result.one()
+    return rows / orders if orders else 0.0
