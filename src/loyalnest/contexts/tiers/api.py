@@ -46,10 +46,12 @@ __all__ = [
     "TierSettingsUpdate",
     "TierUpdate",
     "assign_tier",
+    "count_histories",
     "count_history",
     "create_tier",
     "delete_tier",
     "existing_tier_ids",
+    "first_history_pages",
     "get_customer_tiers",
     "get_progress",
     "get_retier",
@@ -108,6 +110,8 @@ get_customer_tiers = queries.get_customer_tiers
 get_progress = queries.get_progress
 list_history = queries.list_history
 count_history = queries.count_history
+first_history_pages = queries.first_history_pages
+count_histories = queries.count_histories
 latest_retier = queries.latest_retier
 get_retier = queries.get_retier
 

@@ -12,6 +12,7 @@ from loyalnest.contexts.tiers.dto import (
     CustomerTierDTO,
     RetierRunDTO,
     TierDTO,
+    TierHistoryDTO,
     TierHistoryPage,
     TierProgressDTO,
     TierSettingsDTO,
@@ -160,6 +161,29 @@ async def list_history(
 async def count_history(merchant_id: int, customer_id: int) -> int:
     async with read_session() as session:
         return await repository.count_history(session, merchant_id, customer_id)
+
+
+async def first_history_pages(
+    merchant_id: int, customer_ids: list[int], *, first: int
+) -> dict[int, TierHistoryPage]:
+    """The first page of several customers' histories in one query (DataLoader batch)."""
+    limit = max(1, min(first, MAX_PAGE))
+    async with read_session() as session:
+        rows = await repository.first_history_pages(session, merchant_id, customer_ids, limit=limit + 1)
+    grouped: dict[int, list[TierHistoryDTO]] = {cid: [] for cid in customer_ids}
+    for row in rows:
+        grouped[row.customer_id].append(to_history_dto(row))
+    return {
+        cid: TierHistoryPage(items[:limit], has_next_page=len(items) > limit)
+        for cid, items in grouped.items()
+    }
+
+
+async def count_histories(merchant_id: int, customer_ids: list[int]) -> dict[int, int]:
+    """Changes of tier per customer (``totalCount``; DataLoader batch)."""
+    async with read_session() as session:
+        found = await repository.count_histories(session, merchant_id, customer_ids)
+    return {cid: found.get(cid, 0) for cid in customer_ids}
 
 
 async def latest_retier(merchant_id: int) -> RetierRunDTO | None:

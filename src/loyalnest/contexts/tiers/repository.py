@@ -596,6 +596,38 @@ async def count_history(session: AsyncSession, merchant_id: int, customer_id: in
     return int(await connection.fetchval(_COUNT_HISTORY, merchant_id, customer_id))
 
 
+# Several customers' first pages (a DataLoader batch of a customers list): one statement.
+_FIRST_HISTORY_PAGES = f"""
+SELECT h.* FROM unnest($2::bigint[]) AS c(customer_id)
+CROSS JOIN LATERAL (
+    SELECT {_HISTORY_COLUMNS} FROM tier_history
+    WHERE merchant_id = $1 AND customer_id = c.customer_id ORDER BY id DESC LIMIT $3
+) h
+ORDER BY h.customer_id, h.id DESC
+"""
+_COUNT_HISTORIES = """
+SELECT customer_id, count(*) FROM tier_history
+WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[]) GROUP BY customer_id
+"""
+
+
+async def first_history_pages(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int], *, limit: int
+) -> list[HistoryRow]:
+    """The newest ``limit`` changes of each customer, newest first per customer."""
+    connection = await driver_connection(session, transactional=False)
+    records = await connection.fetch(_FIRST_HISTORY_PAGES, merchant_id, sorted(set(customer_ids)), limit)
+    return [HistoryRow(*r) for r in records]
+
+
+async def count_histories(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]
+) -> dict[int, int]:
+    connection = await driver_connection(session, transactional=False)
+    records = await connection.fetch(_COUNT_HISTORIES, merchant_id, sorted(set(customer_ids)))
+    return {int(c): int(n) for c, n in records}
+
+
 # --- entry rewards -------------------------------------------------------------------------------
 
 

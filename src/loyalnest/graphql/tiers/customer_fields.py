@@ -57,17 +57,22 @@ class CustomerTiers:
     ) -> Connection[TierHistoryEntry]:
         request = page_request(first, after, last, before)
         merchant_id = info.context.merchant_id
-        page = await tiers.list_history(
-            merchant_id,
-            self.local_id,
-            first=request.size,
-            after_id=request.after_id,
-            before_id=request.before_id,
-            backward=request.backward,
-        )
+        loaders = info.context.loaders
+        if request.is_first_page:
+            # a customers list asks every customer's first page: one statement for all
+            page = await loaders.get("tiers.first_history", request.size).load(self.local_id)
+        else:
+            page = await tiers.list_history(
+                merchant_id,
+                self.local_id,
+                first=request.size,
+                after_id=request.after_id,
+                before_id=request.before_id,
+                backward=request.backward,
+            )
 
         async def count() -> int:
-            return await tiers.count_history(merchant_id, self.local_id)
+            return await loaders.get("tiers.history_count").load(self.local_id)
 
         return history_connection(page, count)
 

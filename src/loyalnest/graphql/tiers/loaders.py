@@ -24,6 +24,20 @@ async def standings(merchant_id: int, ids: Sequence[int]) -> list[tiers.Customer
     return [found[i] for i in ids]
 
 
+@loader("tiers.first_history", invalidate_on=CUSTOMER)
+async def first_history(merchant_id: int, ids: Sequence[int], first: int) -> list[tiers.TierHistoryPage]:
+    """The first page of each customer's tier history; one loader per page size."""
+    pages = await tiers.first_history_pages(merchant_id, list(ids), first=first)
+    return [pages[i] for i in ids]
+
+
+@loader("tiers.history_count", invalidate_on=CUSTOMER)
+async def history_counts(merchant_id: int, ids: Sequence[int]) -> list[int]:
+    """How many changes of tier each customer has (``totalCount``)."""
+    found = await tiers.count_histories(merchant_id, list(ids))
+    return [found[i] for i in ids]
+
+
 @loader("tiers.progress", invalidate_on=CUSTOMER)
 async def progress(merchant_id: int, ids: Sequence[int]) -> list[tiers.TierProgressDTO]:
     found = await tiers.get_progress(merchant_id, list(ids))
