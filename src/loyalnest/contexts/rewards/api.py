@@ -4,7 +4,13 @@ Shopify discount codes, and what happens to those codes afterwards."""
 from __future__ import annotations
 
 from loyalnest.contexts.rewards import rules
-from loyalnest.contexts.rewards.commands import archive_reward, create_reward, mark_codes_used, update_reward
+from loyalnest.contexts.rewards.commands import (
+    archive_reward,
+    create_reward,
+    grant_reward,
+    mark_codes_used,
+    update_reward,
+)
 from loyalnest.contexts.rewards.dto import (
     KEEP,
     CodeUse,
@@ -22,9 +28,9 @@ from loyalnest.contexts.rewards.flows import (
     GIVE_UP_AFTER,
     SETTLE_AFTER,
     expire_unused_codes,
-    grant_reward,
     redeem_reward,
     settle_pending_redemptions,
+    settle_redemption,
 )
 from loyalnest.contexts.rewards.queries import (
     count_available_rewards,
@@ -38,13 +44,19 @@ from loyalnest.contexts.rewards.queries import (
     recent_redemptions_for_customers,
     redemption_counts,
 )
-from loyalnest.contexts.rewards.tasks import EXPIRE_UNUSED_CODES_ACTOR, REWARDS_QUEUE, SETTLE_PENDING_ACTOR
+from loyalnest.contexts.rewards.tasks import (
+    EXPIRE_UNUSED_CODES_ACTOR,
+    ISSUE_GRANTED_CODE_ACTOR,
+    REWARDS_QUEUE,
+    SETTLE_PENDING_ACTOR,
+)
 
 __all__ = [
     "DEFAULT_CODE_VALIDITY_DAYS",
     "EXPIRE_UNUSED_CODES_ACTOR",
     "EXPIRY_GRACE",
     "GIVE_UP_AFTER",
+    "ISSUE_GRANTED_CODE_ACTOR",
     "KEEP",
     "KINDS",
     "REWARDS_QUEUE",
@@ -77,6 +89,7 @@ __all__ = [
     "redeem_reward",
     "redemption_counts",
     "settle_pending_redemptions",
+    "settle_redemption",
     "update_reward",
 ]
 

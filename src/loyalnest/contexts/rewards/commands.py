@@ -155,24 +155,24 @@ class CodeAttempt:
     reason: str | None = None
 
 
-async def reserve_redemption(
-    uow: UnitOfWork, *, merchant_id: int, customer_id: int, reward_id: int, actor: str
-) -> Reservation:
-    """Step 1: spend the points and store the redemption ``pending`` with a fresh code."""
-    now = utcnow()
+async def _available_reward(uow: UnitOfWork, merchant_id: int, reward_id: int) -> RewardRow:
+    """The reward, if it can be redeemed now; ``NotFound`` or REWARD_UNAVAILABLE else."""
     reward = await repository.get_reward(uow.session, merchant_id, reward_id)
     if reward is None:
         raise NotFound("reward not found", field="rewardId")
-    reason = rules.unavailable_reason(reward.archived_at, reward.starts_at, reward.ends_at, now)
+    reason = rules.unavailable_reason(reward.archived_at, reward.starts_at, reward.ends_at, utcnow())
     if reason is not None:
         raise DomainError(reason, field="rewardId", code="REWARD_UNAVAILABLE")
-    limit = reward.usage_limit_per_customer
-    if limit is not None:
-        # early answer without the lock; the count after the spend below is the one that holds
-        await _check_usage(uow, merchant_id, customer_id, reward.id, limit, including_new=False)
+    return reward
+
+
+async def _store_pending(
+    uow: UnitOfWork, merchant_id: int, customer_id: int, reward: RewardRow, *, points_spent: int, actor: str
+) -> tuple[RedemptionRow, str]:
+    """A ``pending`` redemption of ``reward`` with a fresh code: (row, code in clear)."""
     keyring = get_keyring()
-    row = None
-    while row is None:  # a code the shop already has: draw again (60 random bits: never)
+    now = utcnow()
+    while True:  # a code the shop already has: draw again (60 random bits: never)
         code = rules.new_code()
         row = await repository.insert_redemption(
             uow.session,
@@ -180,7 +180,7 @@ async def reserve_redemption(
             repository.NewRedemption(
                 customer_id=customer_id,
                 reward_id=reward.id,
-                points_spent=reward.points_cost,
+                points_spent=points_spent,
                 kind=reward.kind,
                 value=reward.value,
                 minimum_order_amount=reward.minimum_order_amount,
@@ -192,6 +192,22 @@ async def reserve_redemption(
                 actor=actor,
             ),
         )
+        if row is not None:
+            return row, code
+
+
+async def reserve_redemption(
+    uow: UnitOfWork, *, merchant_id: int, customer_id: int, reward_id: int, actor: str
+) -> Reservation:
+    """Step 1: spend the points and store the redemption ``pending`` with a fresh code."""
+    reward = await _available_reward(uow, merchant_id, reward_id)
+    limit = reward.usage_limit_per_customer
+    if limit is not None:
+        # early answer without the lock; the count after the spend below is the one that holds
+        await _check_usage(uow, merchant_id, customer_id, reward.id, limit, including_new=False)
+    row, code = await _store_pending(
+        uow, merchant_id, customer_id, reward, points_spent=reward.points_cost, actor=actor
+    )
     # locks the account row until commit: concurrent redemptions of this customer queue here
     try:
         spent = await points.spend_points(
@@ -219,6 +235,29 @@ async def reserve_redemption(
             details={"reward_id": reward.id, "redemption_id": row.id, "points": reward.points_cost},
         )
     return Reservation(row=row, code=code, balance=spent.entry.balance_after)
+
+
+# The actor that asks Shopify for a granted code (``rewards.tasks``).
+ISSUE_GRANTED_CODE_ACTOR = "rewards.issue_granted_code"
+REWARDS_QUEUE = "rewards"
+
+
+async def grant_reward(
+    uow: UnitOfWork, *, merchant_id: int, customer_id: int, reward_id: int, actor: str
+) -> int:
+    """Issue a catalog reward as a code without spending points (a tier's entry reward),
+    in the caller's unit of work: the redemption is stored ``pending`` with 0 points
+    spent and, after commit, ``rewards.issue_granted_code`` asks Shopify for it (through
+    the outbox: never a Shopify call inside the caller's transaction, nor one per code
+    in a webhook batch's worker). Usage limits do not apply (a gift is not the
+    customer's redemption). Returns the redemption's id. Raises ``NotFound`` or
+    REWARD_UNAVAILABLE, nothing changed."""
+    reward = await _available_reward(uow, merchant_id, reward_id)
+    row, _ = await _store_pending(uow, merchant_id, customer_id, reward, points_spent=0, actor=actor)
+    uow.enqueue(
+        ISSUE_GRANTED_CODE_ACTOR, queue_name=REWARDS_QUEUE, merchant_id=merchant_id, redemption_id=row.id
+    )
+    return row.id
 
 
 async def _check_usage(

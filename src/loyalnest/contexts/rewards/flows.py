@@ -31,7 +31,7 @@ from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.rewards import commands, repository, rules
 from loyalnest.contexts.rewards.commands import CodeAttempt, Reservation
-from loyalnest.contexts.rewards.dto import RedemptionDTO, RedemptionOutcome, SettleReport, to_redemption_dto
+from loyalnest.contexts.rewards.dto import RedemptionOutcome, SettleReport, to_redemption_dto
 from loyalnest.contexts.rewards.models import CODE_CONTEXT
 from loyalnest.contexts.rewards.repository import RedemptionRow
 from loyalnest.integrations.shopify_admin import api as shopify_admin
@@ -39,7 +39,7 @@ from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
 from loyalnest.platform.errors import DomainError, NotFound, ValidationFailed
 from loyalnest.platform.timeutil import utcnow
-from loyalnest.platform.uow import UnitOfWork, unit_of_work
+from loyalnest.platform.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -190,65 +190,6 @@ async def finish_redemption(
     return RedemptionOutcome(dto, balance)
 
 
-async def grant_reward(
-    uow: UnitOfWork, *, merchant_id: int, customer_id: int, reward_id: int, actor: str
-) -> RedemptionDTO:
-    """Issue a catalog reward as a code without spending points (a tier's entry reward),
-    in the caller's unit of work: the redemption is stored ``pending`` with 0 points
-    spent, and after commit Shopify is asked for the code exactly as ``redeem_reward``
-    does (steps 2 and 3; a refusal fails it, with nothing to give back). If that call
-    never happens (the process died) the settle actor finishes it. Usage limits do not
-    apply (a gift is not a redemption by the customer). Raises ``NotFound`` or
-    REWARD_UNAVAILABLE before anything changed."""
-    reward = await repository.get_reward(uow.session, merchant_id, reward_id)
-    if reward is None:
-        raise NotFound("reward not found", field="rewardId")
-    now = utcnow()
-    reason = rules.unavailable_reason(reward.archived_at, reward.starts_at, reward.ends_at, now)
-    if reason is not None:
-        raise DomainError(reason, field="rewardId", code="REWARD_UNAVAILABLE")
-    keyring = get_keyring()
-    row = None
-    while row is None:  # a code the shop already has: draw again
-        code = rules.new_code()
-        row = await repository.insert_redemption(
-            uow.session,
-            merchant_id,
-            repository.NewRedemption(
-                customer_id=customer_id,
-                reward_id=reward.id,
-                points_spent=0,
-                kind=reward.kind,
-                value=reward.value,
-                minimum_order_amount=reward.minimum_order_amount,
-                variant_gid=reward.variant_gid,
-                title=rules.title_for(reward.titles, reward.default_locale, None),
-                code_enc=keyring.encrypt(code, context=CODE_CONTEXT),
-                code_bidx=rules.code_index(keyring, code),
-                expires_at=rules.code_expiry(now, reward.code_validity_days),
-                actor=actor,
-            ),
-        )
-    pending, clear_code = row, code
-
-    async def issue_code() -> None:
-        try:
-            customer = (await customers.get_customers(merchant_id, [customer_id])).get(customer_id)
-            if customer is None:
-                return  # the settle actor fails it
-            attempt = await request_code(
-                pending, clear_code, rules.customer_gid(customer.shopify_customer_id), live=True
-            )
-            await finish_redemption(
-                merchant_id, Reservation(row=pending, code=clear_code, balance=0), attempt
-            )
-        except Exception:  # committed already: the settle actor takes the pending row over
-            log.exception("granted reward code could not be issued", extra={"redemption_id": pending.id})
-
-    uow.after_commit(issue_code)
-    return to_redemption_dto(row, keyring)
-
-
 async def settle_pending_redemptions(
     *, older_than: timedelta = SETTLE_AFTER, give_up_after: timedelta = GIVE_UP_AFTER, limit: int = 100
 ) -> SettleReport:
@@ -261,31 +202,40 @@ async def settle_pending_redemptions(
     async with read_session() as session:
         due = await repository.pending_before(session, now - older_than, limit)
     issued = failed = still_pending = 0
-    keyring = get_keyring()
     for merchant_id, redemption_id in due:
-        async with read_session() as session:
-            row = await repository.get_redemption(session, merchant_id, redemption_id, transactional=False)
-        if row is None or row.status != rules.PENDING:
-            continue
-        customer = await customers.get_customer(merchant_id, row.customer_id)
-        if customer is None:
-            attempt = CodeAttempt("refused", reason="the customer no longer exists")
-        else:
-            code = keyring.decrypt(row.code_enc, context=CODE_CONTEXT)
-            attempt = await request_code(
-                row, code, rules.customer_gid(customer.shopify_customer_id), live=False
-            )
-        if attempt.result == "unknown" and now - row.created_at > give_up_after:
-            attempt = CodeAttempt("refused", reason=f"Shopify did not confirm the code ({attempt.reason})")
-        async with unit_of_work() as uow:
-            await commands.settle_attempt(uow, merchant_id, row, attempt)
-        if attempt.result == "issued":
+        result = await settle_redemption(merchant_id, redemption_id, give_up_after=give_up_after)
+        if result == "issued":
             issued += 1
-        elif attempt.result == "refused":
+        elif result == "refused":
             failed += 1
-        else:
+        elif result == "unknown":
             still_pending += 1
     return SettleReport(issued=issued, failed=failed, still_pending=still_pending)
+
+
+async def settle_redemption(
+    merchant_id: int, redemption_id: int, *, give_up_after: timedelta = GIVE_UP_AFTER
+) -> str | None:
+    """Ask Shopify for a pending redemption's code (again: with the same code, so a
+    ``TAKEN`` answer naming it means an earlier call went through) and record the answer;
+    one still unknown after ``give_up_after`` is failed (its points, if it spent any,
+    come back). Returns the attempt's result, None when the row is not pending (settled
+    already: a redelivered message changes nothing)."""
+    async with read_session() as session:
+        row = await repository.get_redemption(session, merchant_id, redemption_id, transactional=False)
+    if row is None or row.status != rules.PENDING:
+        return None
+    customer = await customers.get_customer(merchant_id, row.customer_id)
+    if customer is None:
+        attempt = CodeAttempt("refused", reason="the customer no longer exists")
+    else:
+        code = get_keyring().decrypt(row.code_enc, context=CODE_CONTEXT)
+        attempt = await request_code(row, code, rules.customer_gid(customer.shopify_customer_id), live=False)
+    if attempt.result == "unknown" and utcnow() - row.created_at > give_up_after:
+        attempt = CodeAttempt("refused", reason=f"Shopify did not confirm the code ({attempt.reason})")
+    async with unit_of_work() as uow:
+        await commands.settle_attempt(uow, merchant_id, row, attempt)
+    return attempt.result
 
 
 async def expire_unused_codes(*, grace: timedelta = EXPIRY_GRACE, batch_size: int = 200) -> int:

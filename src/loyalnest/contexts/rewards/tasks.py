@@ -1,17 +1,18 @@
-"""Actors of the rewards context: both periodic, both idempotent (a row changes state
-once, points come back under one key)."""
+"""Actors of the rewards context, all idempotent (a row changes state once, points
+come back under one key)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
-from loyalnest.contexts.rewards import flows
+from loyalnest.contexts.rewards import commands, flows
 from loyalnest.platform import jobs
 
 log = logging.getLogger(__name__)
 
-REWARDS_QUEUE = "rewards"
+REWARDS_QUEUE = commands.REWARDS_QUEUE
+ISSUE_GRANTED_CODE_ACTOR = commands.ISSUE_GRANTED_CODE_ACTOR
 SETTLE_PENDING_ACTOR = "rewards.settle_pending_redemptions"
 EXPIRE_UNUSED_CODES_ACTOR = "rewards.expire_unused_codes"
 
@@ -40,3 +41,11 @@ async def expire_unused_codes() -> None:
     expired = await flows.expire_unused_codes()
     if expired:
         log.info("unused discount codes expired", extra={"expired": expired})
+
+
+# a code granted without points (a tier's entry reward), asked of Shopify after commit
+@jobs.actor(ISSUE_GRANTED_CODE_ACTOR, queue_name=REWARDS_QUEUE)
+async def issue_granted_code(merchant_id: int, redemption_id: int) -> None:
+    """Idempotent: a redemption no longer pending is left alone; one whose answer is
+    still unknown stays pending for the settle pass."""
+    await flows.settle_redemption(merchant_id, redemption_id)
