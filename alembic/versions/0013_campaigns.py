@@ -25,15 +25,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "campaign_product_tags",
-        sa.Column("merchant_id", sa.BigInteger(), nullable=False),
-        sa.Column("product_id", sa.BigInteger(), nullable=False),
-        sa.Column("tags", postgresql.ARRAY(sa.Text()), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["merchant_id"], ["merchants.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("merchant_id", "product_id"),
-    )
-    op.create_table(
         "campaign_settings",
         sa.Column("merchant_id", sa.BigInteger(), nullable=False),
         sa.Column(
@@ -216,4 +207,3 @@ def downgrade() -> None:
     )
     op.drop_table("campaigns")
     op.drop_table("campaign_settings")
-    op.drop_table("campaign_product_tags")

@@ -20,7 +20,6 @@ TABLES = {
     "campaign_results",
     "campaign_customers",
     "campaign_orders",
-    "campaign_product_tags",
 }
 
 

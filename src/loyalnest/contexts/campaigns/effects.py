@@ -109,7 +109,7 @@ async def _facts(
             }
         )
         if product_ids:
-            product_tags = await repository.product_tags(uow.session, merchant_id, product_ids)
+            product_tags = await earning.product_tags_in(uow, merchant_id, product_ids)
     order_numbers = await _order_numbers(uow, merchant_id, earnings) if wants_nth else {}
     batch = []
     for index, (earn, at) in enumerate(zip(earnings, moments, strict=True)):

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from loyalnest.contexts.campaigns import effects, repository, results, rules
+from loyalnest.contexts.campaigns import effects, results
 from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.earning.events import EarningReversed, OrderSpendChanged, PointsEarned
-from loyalnest.contexts.webhooks.events import ProductUpdated
 from loyalnest.platform.events import Event, handles
 from loyalnest.platform.uow import UnitOfWork
 
@@ -49,13 +48,3 @@ async def count_reversals(uow: UnitOfWork, events: Sequence[EarningReversed]) ->
 async def count_spend_changes(uow: UnitOfWork, events: Sequence[OrderSpendChanged]) -> None:
     for merchant_id, batch in _by_shop(events).items():
         await results.record_spend_changes(uow, merchant_id, batch)
-
-
-@handles(ProductUpdated)
-async def record_product_tags(uow: UnitOfWork, events: Sequence[ProductUpdated]) -> None:
-    """The tags product-tag conditions match (from products/create and products/update)."""
-    for event in events:
-        tags = sorted({rules.normalise_tag(t) for t in event.tags if rules.normalise_tag(t)})
-        await repository.upsert_product_tags(
-            uow.session, event.merchant_id, event.shopify_product_id, tags, event.updated_at
-        )

@@ -235,16 +235,3 @@ class CampaignOrder(SQLModel, table=True):
         default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
     )
     cancelled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
-
-
-class CampaignProductTags(SQLModel, table=True):
-    """Products' tags as the products webhooks last told them (product-tag conditions)."""
-
-    __tablename__ = "campaign_product_tags"
-
-    merchant_id: int = Field(sa_column=merchant_key_column())
-    product_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    tags: list[str] = Field(sa_column=Column(ARRAY(Text), nullable=False))
-    updated_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
-    )

@@ -396,39 +396,6 @@ async def set_max_total_multiplier(session: AsyncSession, merchant_id: int, cap:
     return SettingsRow(*await connection.fetchrow(_SET_CAP, merchant_id, cap))
 
 
-# --- products' tags -------------------------------------------------------------------------
-
-_UPSERT_TAGS = """
-INSERT INTO campaign_product_tags (merchant_id, product_id, tags, updated_at) VALUES ($1, $2, $3, $4)
-ON CONFLICT (merchant_id, product_id) DO UPDATE SET tags = EXCLUDED.tags, updated_at = EXCLUDED.updated_at
-WHERE campaign_product_tags.updated_at IS NULL OR EXCLUDED.updated_at IS NULL
-   OR EXCLUDED.updated_at >= campaign_product_tags.updated_at
-"""
-
-
-async def upsert_product_tags(
-    session: AsyncSession, merchant_id: int, product_id: int, tags: Sequence[str], updated_at: datetime | None
-) -> None:
-    """A products webhook older than the one stored changes nothing."""
-    connection = await driver_connection(session)
-    await connection.execute(_UPSERT_TAGS, merchant_id, product_id, list(tags), updated_at)
-
-
-_TAGS = """
-SELECT product_id, tags FROM campaign_product_tags WHERE merchant_id = $1 AND product_id = ANY($2::bigint[])
-"""
-
-
-async def product_tags(
-    session: AsyncSession, merchant_id: int, product_ids: Sequence[int]
-) -> dict[int, frozenset[str]]:
-    connection = await driver_connection(session)
-    return {
-        int(pid): frozenset(tags)
-        for pid, tags in await connection.fetch(_TAGS, merchant_id, list(product_ids))
-    }
-
-
 # --- counters ---------------------------------------------------------------------------------
 
 # Locking: the pipeline step locks the counters of capped campaigns before deciding

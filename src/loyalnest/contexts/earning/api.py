@@ -91,6 +91,7 @@ __all__ = [
     "part_key",
     "pipeline_step",
     "plan_earnings",
+    "product_tags_in",
     "record_product_tags",
     "refund_order",
     "release_pending_points",
@@ -149,6 +150,8 @@ count_customer_orders = orders.count_customer_orders
 cancel_order = orders.cancel_order
 refund_order = orders.refund_order
 record_product_tags = orders.record_product_tags
+# the products' tags the products webhooks told (campaigns' product-tag conditions)
+product_tags_in = orders.product_tags_in
 get_pending_points = queries.get_pending_points
 release_pending_points = flows.release_pending_points
 

@@ -279,6 +279,16 @@ async def excluded_products(
     return excluded | tagged
 
 
+async def product_tags_in(
+    uow: UnitOfWork, merchant_id: int, product_ids: Sequence[int]
+) -> dict[int, frozenset[str]]:
+    """Products' tags as the products webhooks last told them (lower-case, trimmed), in
+    the caller's transaction; products without known tags are absent."""
+    if not product_ids:
+        return {}
+    return await repository.tags_of_products(uow.session, merchant_id, product_ids)
+
+
 async def record_product_tags(
     uow: UnitOfWork, merchant_id: int, product_id: int, tags: Sequence[str], updated_at: datetime | None
 ) -> None:

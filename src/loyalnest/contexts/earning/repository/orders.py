@@ -214,6 +214,21 @@ async def upsert_product_tags(
     await connection.execute(_UPSERT_PRODUCT_TAGS, merchant_id, product_id, list(tags), updated_at)
 
 
+_TAGS_OF_PRODUCTS = """
+SELECT product_id, tags FROM product_tags
+WHERE merchant_id = $1 AND product_id = ANY($2::bigint[]) AND tags <> '{}'
+"""
+
+
+async def tags_of_products(
+    session: AsyncSession, merchant_id: int, product_ids: Sequence[int]
+) -> dict[int, frozenset[str]]:
+    """The known tags of those of ``product_ids`` that have any (normalised)."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(_TAGS_OF_PRODUCTS, merchant_id, sorted(set(product_ids)))
+    return {int(pid): frozenset(tags) for pid, tags in records}
+
+
 _TAGGED_PRODUCTS = """
 SELECT product_id FROM product_tags
 WHERE merchant_id = $1 AND product_id = ANY($2::bigint[]) AND tags && $3::text[]
