@@ -25,17 +25,25 @@ POLL_INTERVAL_SECONDS = 0.025
 
 
 async def earn_count(merchant_id: int) -> int:
-    """Earn rows in the shop's ledger (what "fully awarded" means)."""
+    """Orders of the shop that earned points: what "fully awarded" means (an order's row
+    records its points in the transaction that writes its ledger rows).
+
+    Counted on ``order_points`` (one row per order), not on the ledger's ``earn`` rows:
+    the bench polls this every 25 ms while it measures, and counting the ledger walked
+    every row of the shop's ledger on each poll (about 3 ms per 10,000 rows, measured),
+    6.4 rows per order with a tier and campaign program against 1 without: a cost that
+    grew with the program and that only the program's run paid."""
     async with read_session() as session:
         result = await session.execute(
-            text("SELECT count(*) FROM points_ledger WHERE merchant_id = :m AND kind = 'earn'"),
+            text("SELECT count(*) FROM order_points WHERE merchant_id = :m AND points_earned > 0"),
             {"m": merchant_id},
         )
         return int(result.scalar_one())
 
 
 async def wait_for_earn_count(merchant_id: int, target: int, *, timeout: float) -> tuple[int, float]:
-    """Poll until the shop holds ``target`` earn rows; (count, perf_counter when seen)."""
+    """Poll until ``target`` of the shop's orders earned points; (count, perf_counter
+    when seen)."""
     deadline = time.monotonic() + timeout
     while True:
         count = await earn_count(merchant_id)
