@@ -24,6 +24,7 @@ def customer(
     marketing: str = "subscribed",
     tags: str = "",
     birthday: str | None = None,
+    locale: str | None = "en",
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": shopify_id,
@@ -39,6 +40,8 @@ def customer(
         "verified_email": True,
         "email_marketing_consent": {"state": marketing, "opt_in_level": "single_opt_in"},
     }
+    if locale is not None:
+        body["locale"] = locale
     if birthday is not None:
         body["metafields"] = [{"namespace": "facts", "key": "birth_date", "value": birthday}]
     return body

@@ -28,6 +28,7 @@ CONTEXTS: tuple[str, ...] = (
     "earning",
     "tiers",
     "campaigns",
+    "notifications",
     "webhooks",
 )
 

@@ -138,3 +138,18 @@ async def test_customer_found_by_email_through_the_blind_index(make_shop, drain)
     assert found == (await _facts(a, sid))["id"]
     assert await customers.customer_id_by_email(b.id, "find.me@example.com") is None
     assert await customers.customer_id_by_email(a.id, "") is None
+
+
+async def test_the_customer_locale_is_stored_and_kept_by_payloads_without_it(shop, drain):
+    """customers/create carries Shopify's locale; an order's customer object without the
+    key keeps it (notifications read it to pick the customer's language)."""
+    sid = next(_ids)
+    await _send(shop, drain, "customers/create", payloads.customer(sid, locale="pt-BR"))
+    partial = {"id": sid, "state": "enabled", "updated_at": "2026-11-05T10:00:00Z"}
+    await _send(shop, drain, "customers/update", partial)
+    [row] = await rows(
+        "select locale from customers where merchant_id = :m and shopify_customer_id = :s", m=shop.id, s=sid
+    )
+    assert row["locale"] == "pt-BR"
+    found = await customers.get_by_shopify_id(shop.id, sid)
+    assert found is not None and found.locale == "pt-BR"

@@ -13,6 +13,7 @@ import pytest
 from loyalnest.contexts.points import api as points
 from loyalnest.platform.errors import InsufficientPoints, ValidationFailed
 from loyalnest.platform.timeutil import utcnow
+from loyalnest.platform.uow import unit_of_work
 from tests.contexts.points.helpers import (
     account,
     cancel,
@@ -279,6 +280,39 @@ class TestReminders:
         await spend(shop, await local_id(shop, cid), 30, "r1")
         await expire(drain)
         assert [r["status"] for r in await reminders(shop)] == ["cancelled"]
+
+    async def test_due_reminders_are_claimed_once_in_the_callers_transaction(self, shop, drain):
+        """What notifications sends: a claim marks reminders sent in the caller's
+        transaction (rolled back: still due), and a reminder is claimed only once."""
+        await set_rule(shop, expiry_policy="days_after_earn", expiry_days=90)
+        cid = new_id()
+        await order(shop, drain, new_id(), cid, "30.00")
+        [lot] = await lots(shop)
+        await move_lot_expiry(shop, lot["id"], "10 days")
+        await expire(drain)
+        customer = await local_id(shop, cid)
+
+        class Abort(Exception):
+            pass
+
+        with pytest.raises(Abort):
+            async with unit_of_work() as uow:
+                claimed = await points.claim_due_reminders(uow, limit=100_000)
+                assert [(r.customer_id, r.points) for r in claimed if r.merchant_id == shop.id] == [
+                    (customer, 30)
+                ]
+                raise Abort
+        assert [r["status"] for r in await reminders(shop)] == ["due"]
+        async with unit_of_work() as uow:
+            claimed = [
+                r for r in await points.claim_due_reminders(uow, limit=100_000) if r.merchant_id == shop.id
+            ]
+        [reminder] = claimed
+        assert reminder.expires_on == (await lots(shop))[0]["expires_at"].date()
+        assert [r["status"] for r in await reminders(shop)] == ["sent"]
+        async with unit_of_work() as uow:
+            again = await points.claim_due_reminders(uow, limit=100_000)
+        assert [r for r in again if r.merchant_id == shop.id] == []
 
 
 async def test_expiring_points_read(shop, drain):

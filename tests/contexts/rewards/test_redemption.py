@@ -443,3 +443,26 @@ async def test_codes_are_covered_by_key_rotation(shop, fake, settings):
         await rotate_column(old_first, spec)
     [row] = await support.redemption_rows(shop.id)
     assert get_keyring().decrypt(row["code_enc"], context=CODE_CONTEXT) == code
+
+
+async def test_codes_ending_soon_are_listed_with_their_code_for_the_reminder(shop, fake):
+    """What the "your code ends in 3 days" message reads: issued codes ending in the
+    window, with the plaintext code and the points that come back; keyset-paged."""
+    customer = await support.customer_with_points(shop.id, 5030, 1000)
+    reward = await support.make_reward(shop.id, points_cost=100)
+    soon = (await _redeem(shop, customer, reward)).redemption
+    later = (await _redeem(shop, customer, reward)).redemption
+    await support.expire_now(shop.id, soon.id, hours_ago=-60)  # ends in 60 hours
+    start, end = utcnow() + timedelta(hours=48), utcnow() + timedelta(hours=72)
+    found = [c for c in await rewards.codes_expiring_between(start, end) if c.merchant_id == shop.id]
+    assert [(c.redemption_id, c.code, c.points_spent, c.customer_id) for c in found] == [
+        (soon.id, soon.code, 100, customer)
+    ]
+    assert later.id not in {c.redemption_id for c in found}
+    last = found[-1]
+    after = [
+        c
+        for c in await rewards.codes_expiring_between(start, end, after=(last.expires_at, last.redemption_id))
+        if c.merchant_id == shop.id
+    ]
+    assert after == []

@@ -153,6 +153,14 @@ class TestParseCustomer:
         )
         assert parse.parse_customer({"id": 1, "birthday": "not a date"}).birthday is None
 
+    def test_locale_is_kept_as_sent_and_junk_is_unknown(self):
+        assert parse.parse_customer(payloads.customer(1, locale="pt-BR")).locale == "pt-BR"
+        assert parse.parse_customer(payloads.customer(1, locale=" de ")).locale == "de"
+        for junk in ("", "x" * 36, "en<script>", 42):
+            body = payloads.customer(1)
+            body["locale"] = junk
+            assert parse.parse_customer(body).locale is None
+
     def test_a_full_payload_leaves_nothing_absent(self):
         assert parse.parse_customer(payloads.customer(1, birthday="1990-04-01")).absent == frozenset()
 
@@ -168,6 +176,7 @@ class TestParseCustomer:
             "birthday",
             "accepts_marketing",
             "shopify_updated_at",
+            "locale",
         }
         assert facts.carries("phone")
         assert facts.phone is None

@@ -31,6 +31,8 @@ class CustomerDTO:
     created_at: datetime
     updated_at: datetime
     pii: SealedPii = field(repr=False, compare=False)
+    # Shopify's locale of the customer (None: unknown, the shop's default applies)
+    locale: str | None = None
 
     def _open(self, name: str) -> str | None:
         return self.pii.open(name, self.pii.ciphertexts.get(name))
@@ -69,6 +71,7 @@ CUSTOMER_FACTS = frozenset(
         "tags",
         "state",
         "shopify_updated_at",
+        "locale",
     }
 )
 
@@ -94,6 +97,8 @@ class ShopifyCustomerFacts:
     tags: tuple[str, ...] = ()
     state: str = "enabled"
     shopify_updated_at: datetime | None = None
+    # the customer's language (BCP 47, e.g. "pt-BR"), when Shopify sends it
+    locale: str | None = None
     absent: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:

@@ -81,6 +81,10 @@ class Customer(SQLModel, table=True):
     marketing_opt_in_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+    # The customer's language as Shopify knows it (the customer's ``locale``, a BCP 47
+    # tag such as "pt-BR"); notifications start their template fallback here. Null: not
+    # sent by Shopify (the shop's default applies).
+    locale: str | None = Field(default=None, sa_column=Column(String(35), nullable=True))
     # Merchant-chosen labels such as "VIP"; not PII, kept in clear for filtering.
     tags: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     state: str = Field(

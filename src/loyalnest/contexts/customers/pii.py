@@ -55,6 +55,7 @@ def to_dto(row: Customer | repository.CustomerRow, keyring: Keyring) -> Customer
         state=row.state,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        locale=row.locale,
         pii=SealedPii(
             ciphertexts={
                 "email": row.email_enc,
@@ -95,6 +96,7 @@ def upsert_values(
         "tags": encode_tags(facts.tags),
         "state": facts.state,
         "shopify_updated_at": facts.shopify_updated_at,
+        "locale": facts.locale,
         "updated_at": now,
     }
 
@@ -110,6 +112,7 @@ _FACT_COLUMNS: dict[str, frozenset[str]] = {
     "tags": frozenset({"tags"}),
     "state": frozenset({"state"}),
     "shopify_updated_at": frozenset({"shopify_updated_at"}),
+    "locale": frozenset({"locale"}),
 }
 assert set(_FACT_COLUMNS) == CUSTOMER_FACTS
 

@@ -27,6 +27,7 @@ _UPSERT_FIELDS = (
     "tags",
     "state",
     "shopify_updated_at",
+    "locale",
     "updated_at",
 )
 # Columns an update does not simply overwrite. Both right-hand sides read the stored row.
@@ -225,6 +226,7 @@ class CustomerRow:
     state: str
     created_at: datetime
     updated_at: datetime
+    locale: str | None
 
 
 _GET_MANY = f"""

@@ -30,6 +30,7 @@ __all__ = [
     "REMINDER_DAYS",
     "AccountDTO",
     "ConcurrentPosting",
+    "DueReminder",
     "ExpiringPointsDTO",
     "ExpiryPolicyChange",
     "ExpiryPolicyDTO",
@@ -45,6 +46,7 @@ __all__ = [
     "award_points",
     "balance_channel",
     "change_expiry_policy",
+    "claim_due_reminders",
     "count_transactions",
     "existing_entries",
     "expire_lots",
@@ -73,6 +75,9 @@ MAX_IDEMPOTENCY_KEY_LENGTH = rules.MAX_IDEMPOTENCY_KEY_LENGTH
 # --- posting (in the caller's unit of work) ----------------------------------------------
 
 ConcurrentPosting = posting.ConcurrentPosting
+# "Points expiring soon" reminders handed to whoever sends them, in its transaction.
+DueReminder = reminders.DueReminder
+claim_due_reminders = reminders.claim_due_reminders
 # Several postings at once, each under the rules of one (see ``ledger.posting``).
 post_many = posting.post_many
 # Entries already posted under some keys: a caller whose batch may hold a replay (a

@@ -14,6 +14,7 @@ from loyalnest.contexts.rewards.commands import (
 from loyalnest.contexts.rewards.dto import (
     KEEP,
     CodeUse,
+    ExpiringCode,
     RedemptionDTO,
     RedemptionOutcome,
     RedemptionPage,
@@ -23,6 +24,7 @@ from loyalnest.contexts.rewards.dto import (
     RewardUpdate,
     SettleReport,
 )
+from loyalnest.contexts.rewards.events import PointsReturned, RewardIssued
 from loyalnest.contexts.rewards.flows import (
     EXPIRY_GRACE,
     GIVE_UP_AFTER,
@@ -33,6 +35,7 @@ from loyalnest.contexts.rewards.flows import (
     settle_redemption,
 )
 from loyalnest.contexts.rewards.queries import (
+    codes_expiring_between,
     count_available_rewards,
     count_customers_redemptions,
     count_rewards,
@@ -64,15 +67,19 @@ __all__ = [
     "SETTLE_PENDING_ACTOR",
     "STATUSES",
     "CodeUse",
+    "ExpiringCode",
+    "PointsReturned",
     "RedemptionDTO",
     "RedemptionOutcome",
     "RedemptionPage",
     "RewardDTO",
     "RewardInput",
+    "RewardIssued",
     "RewardPage",
     "RewardUpdate",
     "SettleReport",
     "archive_reward",
+    "codes_expiring_between",
     "count_available_rewards",
     "count_customers_redemptions",
     "count_rewards",

@@ -13,6 +13,7 @@ from loyalnest.contexts.audit import api as audit
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.rewards import repository, rules
 from loyalnest.contexts.rewards.dto import KEEP, CodeUse, RewardDTO, RewardInput, RewardUpdate, to_reward_dto
+from loyalnest.contexts.rewards.events import PointsReturned, RewardIssued
 from loyalnest.contexts.rewards.models import CODE_CONTEXT
 from loyalnest.contexts.rewards.repository import RedemptionRow, RewardRow
 from loyalnest.platform.crypto import get_keyring
@@ -283,10 +284,14 @@ async def settle_attempt(
     this call left it, or None when something else had settled it first."""
     if attempt.result == "issued":
         assert attempt.discount_gid is not None
-        return await repository.mark_issued(uow.session, merchant_id, row.id, attempt.discount_gid)
+        issued = await repository.mark_issued(uow.session, merchant_id, row.id, attempt.discount_gid)
+        if issued is not None:
+            await uow.publish_events([reward_issued(issued)])
+        return issued
     if attempt.result == "refused":
         failed = await repository.mark_failed(uow.session, merchant_id, row.id, attempt.reason or "refused")
         if failed is not None and row.points_spent > 0:  # a granted code spent none
+            await uow.publish_events([points_returned(failed, reason="failed")])
             await points.return_points(
                 uow,
                 merchant_id=merchant_id,
@@ -299,6 +304,32 @@ async def settle_attempt(
             )
         return failed
     return await repository.count_attempt(uow.session, merchant_id, row.id, attempt.reason or "unknown")
+
+
+def reward_issued(row: RedemptionRow) -> RewardIssued:
+    """The event of a redemption whose code now exists (the row as marked issued)."""
+    return RewardIssued(
+        merchant_id=row.merchant_id,
+        customer_id=row.customer_id,
+        redemption_id=row.id,
+        reward_title=row.title,
+        code=get_keyring().decrypt(row.code_enc, context=CODE_CONTEXT),
+        value=row.value,
+        currency=None,
+        expires_at=row.expires_at,
+        points_spent=row.points_spent,
+    )
+
+
+def points_returned(row: RedemptionRow, *, reason: str) -> PointsReturned:
+    return PointsReturned(
+        merchant_id=row.merchant_id,
+        customer_id=row.customer_id,
+        redemption_id=row.id,
+        reward_title=row.title,
+        points=row.points_spent,
+        reason=reason,
+    )
 
 
 # --- codes used by orders -----------------------------------------------------------------

@@ -136,6 +136,20 @@ class CodeUse:
 
 
 @dataclass(frozen=True)
+class ExpiringCode:
+    """An issued, unused code ending soon (for the "your code ends in 3 days, its points
+    come back if unused" message). ``code`` is plaintext: keep it in memory only."""
+
+    merchant_id: int
+    customer_id: int
+    redemption_id: int
+    reward_title: str
+    code: str = field(repr=False)
+    expires_at: datetime
+    points_spent: int
+
+
+@dataclass(frozen=True)
 class SettleReport:
     issued: int = 0
     failed: int = 0

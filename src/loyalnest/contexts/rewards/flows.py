@@ -149,6 +149,7 @@ async def finish_redemption(
                 uow.session, merchant_id, row.id, attempt.reason or "refused"
             )
             if final is not None and row.points_spent > 0:  # a granted code spent none
+                await uow.publish_events([commands.points_returned(final, reason="failed")])
                 returned = await points.return_points(
                     uow,
                     merchant_id=merchant_id,
@@ -160,17 +161,19 @@ async def finish_redemption(
                     reason="discount code could not be created",
                 )
                 balance = returned.entry.balance_after
+    elif attempt.result == "issued":
+        # a transaction (not the lone UPDATE it was): what reacts to the code (the
+        # customer's "here is your code" message) commits with it or not at all
+        async with unit_of_work() as uow:
+            assert attempt.discount_gid is not None
+            final = await repository.mark_issued(uow.session, merchant_id, row.id, attempt.discount_gid)
+            if final is not None:
+                await uow.publish_events([commands.reward_issued(final)])
     else:
         async with read_session() as session:
-            if attempt.result == "issued":
-                assert attempt.discount_gid is not None
-                final = await repository.mark_issued(
-                    session, merchant_id, row.id, attempt.discount_gid, transactional=False
-                )
-            else:
-                final = await repository.count_attempt(
-                    session, merchant_id, row.id, attempt.reason or "unknown", transactional=False
-                )
+            final = await repository.count_attempt(
+                session, merchant_id, row.id, attempt.reason or "unknown", transactional=False
+            )
     if final is None:  # settled meanwhile (the settle actor, an order using the code)
         async with read_session() as session:
             final = await repository.get_redemption(session, merchant_id, row.id, transactional=False)
@@ -250,6 +253,7 @@ async def expire_unused_codes(*, grace: timedelta = EXPIRY_GRACE, batch_size: in
             for row in sorted(rows, key=lambda r: (r.merchant_id, r.customer_id, r.id)):
                 if row.points_spent == 0:  # a granted code (a tier's entry reward) spent none
                     continue
+                await uow.publish_events([commands.points_returned(row, reason="unused")])
                 await points.return_points(
                     uow,
                     merchant_id=row.merchant_id,

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from loyalnest.contexts.rewards import repository, rules
 from loyalnest.contexts.rewards.dto import (
+    ExpiringCode,
     RedemptionDTO,
     RedemptionPage,
     RewardDTO,
@@ -14,12 +15,35 @@ from loyalnest.contexts.rewards.dto import (
     to_redemption_dto,
     to_reward_dto,
 )
+from loyalnest.contexts.rewards.models import CODE_CONTEXT
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
 from loyalnest.platform.paging import window
 from loyalnest.platform.timeutil import utcnow
 
 # --- the catalog --------------------------------------------------------------------------
+
+
+async def codes_expiring_between(
+    start: datetime, end: datetime, *, after: tuple[datetime, int] | None = None, limit: int = 1000
+) -> list[ExpiringCode]:
+    """Issued, unused codes of every shop ending in [start, end), oldest expiry first,
+    keyset-paged on (expires_at, redemption id): pass the last one's as ``after``."""
+    keyring = get_keyring()
+    async with read_session() as session:
+        rows = await repository.issued_expiring_between(session, start, end, after=after, limit=limit)
+    return [
+        ExpiringCode(
+            merchant_id=row.merchant_id,
+            customer_id=row.customer_id,
+            redemption_id=row.id,
+            reward_title=row.title,
+            code=keyring.decrypt(row.code_enc, context=CODE_CONTEXT),
+            expires_at=row.expires_at,
+            points_spent=row.points_spent,
+        )
+        for row in rows
+    ]
 
 
 async def get_rewards(merchant_id: int, reward_ids: Sequence[int]) -> dict[int, RewardDTO]:

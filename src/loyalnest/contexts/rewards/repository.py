@@ -406,6 +406,29 @@ RETURNING {_R_COLUMNS}
 """
 
 
+_EXPIRING_BETWEEN = f"""
+SELECT {_REDEMPTION_COLUMNS} FROM reward_redemptions
+WHERE status = 'issued' AND expires_at >= $1 AND expires_at < $2 AND (expires_at, id) > ($3, $4)
+ORDER BY expires_at, id LIMIT $5
+"""
+
+
+async def issued_expiring_between(
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    *,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> list[RedemptionRow]:
+    """Issued codes (every shop) ending in [start, end), in expiry order after the
+    keyset ``after`` (expires_at, id); a scan over the issued-expiry partial index."""
+    connection = await driver_connection(session, transactional=False)
+    since, after_id = after if after is not None else (start, 0)
+    records = await connection.fetch(_EXPIRING_BETWEEN, start, end, since, after_id, limit)
+    return [_redemption(r) for r in records]
+
+
 async def expire_due(session: AsyncSession, cutoff: datetime, limit: int) -> list[RedemptionRow]:
     """Mark up to ``limit`` issued codes that expired before ``cutoff`` as expired (every
     shop); returns them, for their points to be given back in the same transaction."""

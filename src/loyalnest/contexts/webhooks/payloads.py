@@ -195,7 +195,23 @@ _FACT_KEYS = {
     "tags": "tags",
     "state": "state",
     "shopify_updated_at": "updated_at",
+    "locale": "locale",
 }
+
+
+MAX_LOCALE_LENGTH = 35
+_LOCALE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def _locale(value: Any) -> str | None:
+    """Shopify's customer ``locale`` ("en", "pt-BR"); a value that is not a language tag is
+    treated as unknown (the shop's default applies) rather than refusing the customer."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_LOCALE_LENGTH or not set(value) <= _LOCALE_CHARS:
+        return None
+    return value
 
 
 def parse_customer(payload: dict[str, Any]) -> customers.ShopifyCustomerFacts:
@@ -236,6 +252,7 @@ def parse_customer(payload: dict[str, Any]) -> customers.ShopifyCustomerFacts:
         tags=tag_list,
         state=state,
         shopify_updated_at=updated_at,
+        locale=_locale(payload.get("locale")),
         absent=frozenset(absent),
     )
 

@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.points import repository
+from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork
 
 REMINDER_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """A "points expiring soon" notice to send: ``points`` expire on ``expires_on`` (the
+    shop's calendar day), the first of them at ``expires_at``."""
+
+    id: int
+    merchant_id: int
+    customer_id: int
+    points: int
+    expires_on: date
+    expires_at: datetime
+
+
+async def claim_due_reminders(uow: UnitOfWork, *, limit: int) -> list[DueReminder]:
+    """Take up to ``limit`` due reminders of any shop for sending, marking them sent in
+    the caller's transaction: whoever sends them (notifications) writes its deliveries in
+    the same transaction, so a reminder is handed on exactly once or stays due."""
+    rows = await repository.claim_due_reminders(uow.session, now=utcnow(), limit=limit)
+    return [
+        DueReminder(row.id, row.merchant_id, row.customer_id, row.points, row.expires_on, row.expires_at)
+        for row in rows
+    ]
 
 
 async def record_expiry_reminders(uow: UnitOfWork, *, now: datetime) -> tuple[int, int]:

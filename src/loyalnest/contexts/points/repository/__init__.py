@@ -2,7 +2,9 @@
 passes across shops excepted). Re-exported here so callers write ``repository.X``."""
 
 from loyalnest.contexts.points.repository.expiry import (
+    ReminderRow,
     cancel_stale_reminders,
+    claim_due_reminders,
     customers_with_due_lots,
     record_expiry_reminders,
     shops_with_due_reminders,
@@ -58,7 +60,9 @@ __all__ = [
     "NewLot",
     "PolicyRow",
     "RedemptionLots",
+    "ReminderRow",
     "cancel_stale_reminders",
+    "claim_due_reminders",
     "count_entries",
     "customers_with_due_lots",
     "expiring_points",

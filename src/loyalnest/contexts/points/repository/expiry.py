@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -87,6 +88,39 @@ WHERE r.merchant_id = s.merchant_id AND r.status = 'due' AND r.expires_at > $1
     )
 RETURNING r.id
 """
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRow:
+    id: int
+    merchant_id: int
+    customer_id: int
+    points: int
+    expires_on: date
+    expires_at: datetime
+
+
+# Claimed with SKIP LOCKED (two passes split the work), only reminders whose points have
+# not expired yet (one that waited past its date would tell the customer nothing true).
+_CLAIM_DUE_REMINDERS = """
+UPDATE points_expiry_reminders AS r SET status = 'sent'
+FROM (
+    SELECT merchant_id, id FROM points_expiry_reminders
+    WHERE status = 'due' AND expires_at > $1
+    ORDER BY merchant_id, id LIMIT $2
+    FOR UPDATE SKIP LOCKED
+) AS due
+WHERE r.merchant_id = due.merchant_id AND r.id = due.id AND r.status = 'due'
+RETURNING r.id, r.merchant_id, r.customer_id, r.points, r.expires_on, r.expires_at
+"""
+
+
+async def claim_due_reminders(session: AsyncSession, *, now: datetime, limit: int) -> list[ReminderRow]:
+    """Mark up to ``limit`` due reminders (every shop, shop by shop) as sent and return
+    them: the caller's transaction hands them on (or rolls the claim back with its own)."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(_CLAIM_DUE_REMINDERS, now, limit)
+    return [ReminderRow(*record) for record in records]
 
 
 async def shops_with_due_reminders(session: AsyncSession, *, now: datetime) -> list[int]:

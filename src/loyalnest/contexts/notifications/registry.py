@@ -1,0 +1,210 @@
+"""Every message LoyalNest sends, in one registry: who receives it, whether it is
+transactional (always sent) or marketing (only with consent), whether a shop has it on
+by default, its channels, and the variables its templates may use, each with a type and
+a sample value (what the live preview shows, and what ``render`` checks templates
+against). A template may use only the variables its type declares, plus the common ones
+every message of its audience gets.
+
+Adding a type (later issues: referral invites and rewards, RFM nudges, privacy request
+updates) is one entry here and its default templates under ``defaults/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+Audience = Literal["customer", "merchant"]
+Category = Literal["transactional", "marketing"]
+Channel = Literal["email", "sms"]
+VariableType = Literal["string", "int", "money", "date", "datetime", "url", "string_list"]
+
+CHANNELS: tuple[Channel, ...] = ("email", "sms")
+# a list variable holds at most this many items (templates cannot loop over more)
+MAX_LIST_ITEMS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount with its currency, as templates receive it (``{{ value|money }}``)."""
+
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    type: VariableType
+    description: str
+    sample: Any
+
+
+@dataclass(frozen=True, slots=True)
+class MessageType:
+    name: str
+    audience: Audience
+    category: Category
+    description: str
+    variables: tuple[Variable, ...]
+    channels: tuple[Channel, ...] = CHANNELS
+    enabled_by_default: bool = True
+
+    @property
+    def all_variables(self) -> tuple[Variable, ...]:
+        """The type's own variables after the common ones of its audience."""
+        common = CUSTOMER_COMMON if self.audience == "customer" else MERCHANT_COMMON
+        return common + self.variables
+
+    def variable(self, name: str) -> Variable | None:
+        return next((v for v in self.all_variables if v.name == name), None)
+
+    def samples(self) -> dict[str, Any]:
+        return {v.name: v.sample for v in self.all_variables}
+
+
+def _v(name: str, type_: VariableType, description: str, sample: Any) -> Variable:
+    return Variable(name, type_, description, sample)
+
+
+_SAMPLE_AT = datetime(2026, 12, 24, 18, 30, tzinfo=UTC)
+
+# Every customer message gets these (branding and the customer's account).
+CUSTOMER_COMMON: tuple[Variable, ...] = (
+    _v("shop_name", "string", "The shop's name", "Maple & Moss"),
+    _v("shop_url", "url", "The shop's storefront address", "https://maple-and-moss.myshopify.com"),
+    _v("customer_first_name", "string", "The customer's first name (may be empty)", "Ana"),
+    _v("points_balance", "int", "The customer's points balance when the message was made", 1250),
+    _v("unsubscribe_url", "url", "One-click unsubscribe from this type of message", "https://example.com/u"),
+)
+# Every staff message gets these.
+MERCHANT_COMMON: tuple[Variable, ...] = (
+    _v("shop_name", "string", "The shop's name", "Maple & Moss"),
+    _v("dashboard_url", "url", "The LoyalNest dashboard in Shopify admin", "https://admin.shopify.com/apps/loyalnest"),
+)
+
+_TYPES: tuple[MessageType, ...] = (
+    MessageType(
+        "points_earned",
+        "customer",
+        "transactional",
+        "Points were added to the customer's balance (an order, a review, a birthday...).",
+        (
+            _v("points", "int", "Points earned", 425),
+            _v("reason", "string", "What earned them, in the customer's language", "Order #1042"),
+        ),
+        enabled_by_default=False,
+    ),
+    MessageType(
+        "points_expiring",
+        "customer",
+        "transactional",
+        "Some of the customer's points expire soon (30 days ahead).",
+        (
+            _v("points", "int", "Points that will expire", 300),
+            _v("expires_on", "date", "The day they expire", date(2027, 1, 15)),
+        ),
+    ),
+    MessageType(
+        "reward_issued",
+        "customer",
+        "transactional",
+        "A reward was redeemed: its discount code, value and expiry.",
+        (
+            _v("reward_title", "string", "The reward's title", "$10 off your next order"),
+            _v("code", "string", "The discount code", "LN-7QK4-M2XD"),
+            _v("value", "money", "The code's value (fixed-amount rewards)", Money(Decimal("10.00"), "USD")),
+            _v("expires_at", "datetime", "When the code ends", _SAMPLE_AT),
+            _v("points_spent", "int", "Points the reward cost", 500),
+        ),
+    ),
+    MessageType(
+        "reward_code_expiring",
+        "customer",
+        "transactional",
+        "An unused code ends in 3 days; its points come back if it is not used.",
+        (
+            _v("reward_title", "string", "The reward's title", "$10 off your next order"),
+            _v("code", "string", "The discount code", "LN-7QK4-M2XD"),
+            _v("expires_at", "datetime", "When the code ends", _SAMPLE_AT),
+            _v("points_spent", "int", "Points that come back if the code is not used", 500),
+        ),
+    ),
+    MessageType(
+        "points_returned",
+        "customer",
+        "transactional",
+        "Points came back: an unused code ended, or a redemption failed.",
+        (
+            _v("points", "int", "Points returned", 500),
+            _v("reward_title", "string", "The reward they were spent on", "$10 off your next order"),
+            _v("reason", "string", "'unused' (the code ended unused) or 'failed'", "unused"),
+        ),
+    ),
+    MessageType(
+        "tier_changed",
+        "customer",
+        "transactional",
+        "The customer's VIP tier changed (up or down).",
+        (
+            _v("tier_name", "string", "The new tier's name (empty: no tier)", "Gold"),
+            _v("previous_tier_name", "string", "The previous tier's name (empty: none)", "Silver"),
+            _v("direction", "string", "'up' or 'down'", "up"),
+            _v("perks", "string_list", "The new tier's perks", ["Free shipping", "Double points in December"]),
+        ),
+    ),
+    MessageType(
+        "birthday",
+        "customer",
+        "marketing",
+        "A birthday greeting, with the birthday points if the shop gives some.",
+        (_v("points", "int", "Birthday points (0: none)", 200),),
+    ),
+    MessageType(
+        "rate_limit_alert",
+        "merchant",
+        "transactional",
+        "The shop is close to a plan or Shopify API limit.",
+        (
+            _v("limit_name", "string", "Which limit", "Shopify Admin API"),
+            _v("used_percent", "int", "How much of it is used", 92),
+        ),
+        channels=("email",),
+    ),
+    MessageType(
+        "import_finished",
+        "merchant",
+        "transactional",
+        "A customer import finished.",
+        (
+            _v("customers_imported", "int", "Customers created or matched", 12840),
+            _v("points_imported", "int", "Points posted", 3450210),
+            _v("errors", "int", "Rows refused", 3),
+        ),
+        channels=("email",),
+    ),
+    MessageType(
+        "weekly_summary",
+        "merchant",
+        "transactional",
+        "The program's week: points earned and redeemed, new members, rewards issued.",
+        (
+            _v("week_start", "date", "First day of the week", date(2026, 11, 23)),
+            _v("points_earned", "int", "Points earned", 182450),
+            _v("points_redeemed", "int", "Points redeemed", 95000),
+            _v("new_members", "int", "New members", 312),
+            _v("rewards_issued", "int", "Rewards issued", 190),
+        ),
+        channels=("email",),
+        enabled_by_default=False,
+    ),
+)
+
+TYPES: dict[str, MessageType] = {t.name: t for t in _TYPES}
+
+
+def get(name: str) -> MessageType:
+    """The type called ``name``; KeyError if there is none."""
+    return TYPES[name]
