@@ -29,6 +29,9 @@ broker = configure_broker(
 )
 
 import workers.actors  # noqa: E402,F401  (declares the actors on the broker above)
+from loyalnest.platform import startup  # noqa: E402
+
+startup.run_warmers()
 
 # The AsyncIO middleware creates its event loop when the worker boots, after this
 # module is imported: make it a uvloop (as in the API process; asyncpg and redis I/O

@@ -21,10 +21,11 @@ from loyalnest.http.connection import guarded_http_protocol
 from loyalnest.http.cors import cors_middleware
 from loyalnest.http.health import health, metrics_endpoint, ready
 from loyalnest.http.limits import BodyLimits
+from loyalnest.http.notifications import unsubscribe_page
 from loyalnest.http.reviews import review_webhook
 from loyalnest.http.security_headers import SecurityHeaders
 from loyalnest.http.webhooks import serve_shopify_webhooks_first, shopify_webhook
-from loyalnest.platform import pubsub
+from loyalnest.platform import pubsub, startup
 from loyalnest.platform.db import dispose_engine
 from loyalnest.platform.redis import close_async_redis
 from loyalnest.settings import Settings, get_settings
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        startup.run_warmers()
         # Everything built by now (schema, ORM metadata, modules) lives as long as the
         # process: freezing it keeps full collections (50-110 ms over ~130,000 startup
         # objects, measured) from walking it, which is where the p99 spikes came from.
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/proxy/graphql", proxy_graphql, methods=["GET", "POST"]),
             Route("/webhooks/shopify", shopify_webhook, methods=["POST"]),
             Route("/webhooks/reviews/{provider}", review_webhook, methods=["POST"]),
+            Route("/notifications/unsubscribe", unsubscribe_page, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics_endpoint),

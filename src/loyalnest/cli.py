@@ -186,6 +186,18 @@ def run(
             configure_admin(base_url=fake.base_url)
             env["LOYALNEST_SHOPIFY_ADMIN_BASE_URL"] = fake.base_url
             typer.echo(f"Shopify Admin API fake at {fake.base_url}")
+        mail_sink = None
+        if settings.env != "production" and settings.notifications_dev_smtp is None:
+            # Email without a mail account: shops with no email provider of their own
+            # send to this local sink, which keeps every message as an .eml file.
+            from loyalnest.devtools.provider_fakes import start_dev_sink
+
+            mail_dir = (settings.data_dir / "mail").resolve()
+            mail_sink = start_dev_sink(mail_dir)
+            dev_smtp = f"127.0.0.1:{mail_sink.port}"
+            env["LOYALNEST_NOTIFICATIONS_DEV_SMTP"] = dev_smtp
+            settings.notifications_dev_smtp = dev_smtp  # this process's (the API's) too
+            typer.echo(f"Email goes to a local SMTP sink at smtp://{dev_smtp}: read it in {mail_dir}/*.eml")
         if demo:
             from loyalnest.devtools.shopify_fake import DEV_ACCESS_TOKEN
 
@@ -214,6 +226,8 @@ def run(
                 worker.kill()
             if fake is not None:
                 fake.stop()
+            if mail_sink is not None:
+                mail_sink.stop()
 
 
 @app.command()

@@ -115,6 +115,23 @@ class Settings(BaseSettings):
     # Longest a call waits for room in the shop's rate-limit bucket before giving up.
     shopify_admin_max_throttle_wait_seconds: float = Field(default=20.0, ge=0)
 
+    # --- notifications ---
+    # where customers reach this API from the internet (unsubscribe links in emails)
+    public_base_url: str = "http://127.0.0.1:8000"
+    # signs unsubscribe links (HMAC-SHA256); unset: derived from the blind index key,
+    # so links stay valid across restarts without one more secret to manage
+    unsubscribe_signing_key: str | None = None
+    # rows a delivery actor claims at once, and messages sent concurrently within them
+    notifications_batch_size: int = Field(default=200, ge=1, le=5000)
+    notifications_send_concurrency: int = Field(default=16, ge=1, le=256)
+    # messages per second per shop, and per shop's provider (0: no limit)
+    notifications_rate_per_shop: int = Field(default=1000, ge=0)
+    notifications_rate_per_provider: int = Field(default=1000, ge=0)
+    # a claimed row still "sending" after this is taken for a killed worker's and re-queued
+    notifications_lease_seconds: float = Field(default=600.0, gt=0)
+    # a shop without an email provider sends through this SMTP server when set
+    # ("host:port", plain: the development sink of `make run`)
+    notifications_dev_smtp: str | None = None
     db_pool_size: int = 10
     worker_processes: int = 1
     worker_threads: int = 8

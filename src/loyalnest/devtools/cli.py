@@ -416,9 +416,10 @@ def bench_redeem(
 
 def register(app: typer.Typer) -> None:
     """Add the developer-tool commands to ``app``."""
-    from loyalnest.devtools.bench import tiers
+    from loyalnest.devtools.bench import notifications, tiers
 
     app.command("simulate")(simulate)
     tiers.register(bench_app)
+    notifications.register(bench_app)
     app.add_typer(bench_app, name="bench")
     register_fake(app)

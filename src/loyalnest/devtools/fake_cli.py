@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import signal
+import threading
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -77,6 +80,32 @@ def shopify_fake(
         fake.serve_forever(on_bound=announce)
 
 
+def smtp_sink(
+    port: Annotated[int, typer.Option(min=0, max=65535, help="port to listen on (0: any free port)")] = 1025,
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="write each message there as an .eml file")
+    ] = None,
+) -> None:
+    """Run the development SMTP sink on loopback: it accepts every message (nothing is
+    delivered anywhere) and keeps it as an .eml file when given ``--dir``. On exit it
+    prints how many it received (the notifications bench reads that line)."""
+    from loyalnest.devtools.provider_fakes import SmtpSink
+
+    sink = SmtpSink(port=port, directory=directory, keep=0).start()
+    typer.echo(
+        f"SMTP sink at smtp://127.0.0.1:{sink.port}" + (f", writing {directory}/*.eml" if directory else "")
+    )
+    typer.echo(f"point LoyalNest at it: LOYALNEST_NOTIFICATIONS_DEV_SMTP=127.0.0.1:{sink.port}")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        while not stopped.wait(0.5):
+            pass
+    sink.stop()
+    typer.echo(f"received {sink.received}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``shopify-fake`` to ``app``."""
+    """Add ``shopify-fake`` and ``smtp-sink`` to ``app``."""
     app.command("shopify-fake")(shopify_fake)
+    app.command("smtp-sink")(smtp_sink)

@@ -152,4 +152,5 @@ async def test_the_customer_locale_is_stored_and_kept_by_payloads_without_it(sho
     )
     assert row["locale"] == "pt-BR"
     found = await customers.get_by_shopify_id(shop.id, sid)
-    assert found is not None and found.locale == "pt-BR"
+    assert found is not None
+    assert found.locale == "pt-BR"

@@ -295,13 +295,17 @@ class TestReminders:
         class Abort(Exception):
             pass
 
-        with pytest.raises(Abort):
+        seen: list[tuple[int, int]] = []
+
+        async def claim_and_roll_back() -> None:
             async with unit_of_work() as uow:
                 claimed = await points.claim_due_reminders(uow, limit=100_000)
-                assert [(r.customer_id, r.points) for r in claimed if r.merchant_id == shop.id] == [
-                    (customer, 30)
-                ]
+                seen.extend((r.customer_id, r.points) for r in claimed if r.merchant_id == shop.id)
                 raise Abort
+
+        with pytest.raises(Abort):
+            await claim_and_roll_back()
+        assert seen == [(customer, 30)]
         assert [r["status"] for r in await reminders(shop)] == ["due"]
         async with unit_of_work() as uow:
             claimed = [

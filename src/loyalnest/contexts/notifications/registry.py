@@ -82,7 +82,12 @@ CUSTOMER_COMMON: tuple[Variable, ...] = (
 # Every staff message gets these.
 MERCHANT_COMMON: tuple[Variable, ...] = (
     _v("shop_name", "string", "The shop's name", "Maple & Moss"),
-    _v("dashboard_url", "url", "The LoyalNest dashboard in Shopify admin", "https://admin.shopify.com/apps/loyalnest"),
+    _v(
+        "dashboard_url",
+        "url",
+        "The LoyalNest dashboard in Shopify admin",
+        "https://admin.shopify.com/apps/loyalnest",
+    ),
 )
 
 _TYPES: tuple[MessageType, ...] = (
@@ -152,7 +157,9 @@ _TYPES: tuple[MessageType, ...] = (
             _v("tier_name", "string", "The new tier's name (empty: no tier)", "Gold"),
             _v("previous_tier_name", "string", "The previous tier's name (empty: none)", "Silver"),
             _v("direction", "string", "'up' or 'down'", "up"),
-            _v("perks", "string_list", "The new tier's perks", ["Free shipping", "Double points in December"]),
+            _v(
+                "perks", "string_list", "The new tier's perks", ["Free shipping", "Double points in December"]
+            ),
         ),
     ),
     MessageType(

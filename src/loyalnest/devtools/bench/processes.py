@@ -37,8 +37,8 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def spawn(args: Sequence[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(list(args), env=env, preexec_fn=_die_with_parent)
+def spawn(args: Sequence[str], env: dict[str, str], *, stdout: int | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(list(args), env=env, stdout=stdout, preexec_fn=_die_with_parent)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

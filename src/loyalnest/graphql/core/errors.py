@@ -57,6 +57,11 @@ class UserErrorCode(Enum):
     NOT_ENROLLED = strawberry.enum_value(
         "NOT_ENROLLED", description="The shop has not told us about this storefront customer yet."
     )
+    INVALID_TEMPLATE = strawberry.enum_value(
+        "INVALID_TEMPLATE",
+        description="A notification template does not compile, uses a variable its type does not "
+        "declare, reaches outside the sandbox or is over 64 KiB; `templateErrors` say where.",
+    )
 
 
 _CODES: dict[str, UserErrorCode] = {str(code.value): code for code in UserErrorCode}

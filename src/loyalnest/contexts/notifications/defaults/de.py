@@ -1,0 +1,147 @@
+"""German (du, the friendly tone of most German-language shop newsletters)."""
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "Punkt", "other": "Punkte"},
+    "footer": "Du erhältst diese E-Mail, weil du Mitglied im Prämienprogramm dieses Shops bist.",
+    "unsubscribe": "Diese E-Mails abbestellen",
+    "hello": "{% if customer_first_name %}Hallo {{ customer_first_name }},{% else %}Hallo,{% endif %}",
+    "hello_staff": "Hallo,",
+    "balance": "Dein Punktestand: <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Dein Code",
+    "shop_button": "Zu {{ shop_name }}",
+    "dashboard_button": "LoyalNest öffnen",
+    "types": {
+        "points_earned": {
+            "subject": "Du hast {{ points|points }} bei {{ shop_name }} gesammelt",
+            "body": [
+                "Schöne Neuigkeiten: Du hast gerade <strong>{{ points|points }}</strong> gesammelt "
+                "({{ reason }}).",
+                "@balance",
+                "Danke, dass du bei unserem Prämienprogramm dabei bist!",
+            ],
+            "sms": "{{ shop_name }}: Du hast {{ points|points }} gesammelt ({{ reason }}). "
+            "Punktestand: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Deine Punkte verfallen am {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> auf deinem Konto bei {{ shop_name }} "
+                "{{ plural(points, one='verfällt', other='verfallen') }} am {{ expires_on|date }}.",
+                "Gönn dir vorher noch eine Prämie, damit sie nicht verloren gehen.",
+                "@balance",
+            ],
+            "button": "Prämie aussuchen",
+            "sms": "{{ shop_name }}: {{ points|points }} {{ plural(points, one='verfällt', "
+            "other='verfallen') }} am {{ expires_on|date }}. Jetzt noch einlösen!",
+        },
+        "reward_issued": {
+            "subject": "Deine Prämie ist da: {{ reward_title }}",
+            "body": [
+                "Viel Freude mit deiner Prämie von {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (Wert: {{ value|money }}){% endif %}.",
+                "@code",
+                "Gib den Code bis {{ expires_at|datetime }} an der Kasse ein.",
+                "Du hast dafür {{ points_spent|points }} eingelöst.",
+                "@balance",
+            ],
+            "button": "Jetzt einkaufen",
+            "sms": "{{ shop_name }}: Deine Prämie {{ reward_title }} ist da. Code: {{ code }}, "
+            "gültig bis {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Dein Code für {{ reward_title }} läuft bald ab",
+            "body": [
+                "Kleine Erinnerung: Dein Code für <strong>{{ reward_title }}</strong> läuft am "
+                "{{ expires_at|datetime }} ab.",
+                "@code",
+                "Und falls du ihn nicht mehr nutzt, keine Sorge: Die {{ points_spent|points }}, die du "
+                "dafür eingelöst hast, bekommst du auf dein Konto zurück.",
+            ],
+            "button": "Code einlösen",
+            "sms": "{{ shop_name }}: Dein Code {{ code }} läuft am {{ expires_at|date }} ab. Nicht "
+            "genutzt? Du bekommst deine {{ points_spent|points }} zurück.",
+        },
+        "points_returned": {
+            "subject": "Wir haben dir {{ points|points }} gutgeschrieben",
+            "body": [
+                "{% if reason == 'failed' %}Deine Prämie <strong>{{ reward_title }}</strong> konnte "
+                "leider nicht ausgestellt werden. Deshalb haben wir dir {{ points|points }} "
+                "zurückgebucht. Entschuldige bitte!{% else %}Dein Code für "
+                "<strong>{{ reward_title }}</strong> ist ungenutzt abgelaufen. Deshalb haben wir dir "
+                "{{ points|points }} zurückgebucht.{% endif %}",
+                "@balance",
+                "Sie warten auf deine nächste Prämie.",
+            ],
+            "sms": "{{ shop_name }}: Wir haben dir {{ points|points }} zurückgebucht "
+            "{% if reason == 'failed' %}(deine Prämie konnte nicht ausgestellt werden){% else %}"
+            "(dein Code ist ungenutzt abgelaufen){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Willkommen im Status {{ tier_name }}!"
+            "{% else %}Dein VIP-Status hat sich geändert{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Glückwunsch: Du bist jetzt <strong>{{ tier_name }}</strong>-"
+                "Mitglied bei {{ shop_name }}!{% elif tier_name %}Dein VIP-Status bei {{ shop_name }} "
+                "ist jetzt <strong>{{ tier_name }}</strong>.{% else %}Deine {{ previous_tier_name }}-"
+                "Mitgliedschaft bei {{ shop_name }} ist beendet.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Danke für deine Treue.{% else %}Sammle weiter Punkte, um "
+                "wieder aufzusteigen: Jede Bestellung zählt.{% endif %}",
+            ],
+            "perks_intro": "Deine Vorteile:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}Willkommen im Status {{ tier_name }}! "
+            "Viel Freude mit deinen neuen Vorteilen.{% elif tier_name %}Dein VIP-Status ist jetzt "
+            "{{ tier_name }}.{% else %}Dein VIP-Status ist beendet.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Alles Gute zum Geburtstag von {{ shop_name }}!",
+            "body": [
+                "Alles Gute zum Geburtstag! Das ganze Team von {{ shop_name }} wünscht dir einen "
+                "wunderschönen Tag.",
+                (
+                    "points",
+                    "Zur Feier des Tages haben wir dir <strong>{{ points|points }}</strong> gutgeschrieben.",
+                ),
+            ],
+            "button": "Gönn dir was",
+            "sms": "Alles Gute zum Geburtstag von {{ shop_name }}!{% if points %} Wir haben dir "
+            "{{ points|points }} gutgeschrieben.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} bei {{ used_percent|number }} %",
+            "body": [
+                "Dein Shop hat <strong>{{ used_percent|number }} %</strong> seines Limits für "
+                "{{ limit_name }} verbraucht.",
+                "Wenn das Limit erreicht ist, können manche Vorgänge langsamer werden oder pausieren, "
+                "bis es zurückgesetzt wird. Die Details findest du in LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "Der Kundenimport für {{ shop_name }} ist abgeschlossen",
+            "body": [
+                "Dein Kundenimport ist abgeschlossen. Das Ergebnis:",
+                [
+                    "Importierte Kunden: <strong>{{ customers_imported|number }}</strong>",
+                    "Gebuchte Punkte: <strong>{{ points_imported|number }}</strong>",
+                    "Abgelehnte Zeilen: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "In LoyalNest siehst du, warum jede Zeile abgelehnt wurde."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: dein Treueprogramm diese Woche",
+            "body": [
+                "So lief dein Prämienprogramm in der Woche ab dem {{ week_start|date }}:",
+                [
+                    "Gesammelte Punkte: <strong>{{ points_earned|number }}</strong>",
+                    "Eingelöste Punkte: <strong>{{ points_redeemed|number }}</strong>",
+                    "Neue Mitglieder: <strong>{{ new_members|number }}</strong>",
+                    "Ausgegebene Prämien: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Den vollständigen Bericht findest du in LoyalNest.",
+            ],
+        },
+    },
+}

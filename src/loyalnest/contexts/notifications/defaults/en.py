@@ -1,0 +1,143 @@
+"""English: the reference the other locales translate (see the package docstring for the
+phrase conventions)."""
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "point", "other": "points"},
+    "footer": "You are receiving this email because you are a member of this shop's rewards program.",
+    "unsubscribe": "Unsubscribe from these emails",
+    "hello": "{% if customer_first_name %}Hi {{ customer_first_name }},{% else %}Hi there,{% endif %}",
+    "hello_staff": "Hello,",
+    "balance": "Your balance is now <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Your code",
+    "shop_button": "Visit {{ shop_name }}",
+    "dashboard_button": "Open LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "You earned {{ points|points }} at {{ shop_name }}",
+            "body": [
+                "Good news: you just earned <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Thank you for being part of our rewards program!",
+            ],
+            "sms": "{{ shop_name }}: you earned {{ points|points }} ({{ reason }}). "
+            "Balance: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Your points expire on {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> in your {{ shop_name }} balance will expire "
+                "on {{ expires_on|date }}.",
+                "Treat yourself to a reward before then, so they don't go to waste.",
+                "@balance",
+            ],
+            "button": "Choose a reward",
+            "sms": "{{ shop_name }}: {{ points|points }} will expire on {{ expires_on|date }}. "
+            "Use them for a reward before then!",
+        },
+        "reward_issued": {
+            "subject": "Your reward is here: {{ reward_title }}",
+            "body": [
+                "Enjoy your reward from {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (worth {{ value|money }}){% endif %}.",
+                "@code",
+                "Enter this code at checkout before {{ expires_at|datetime }}.",
+                "You spent {{ points_spent|points }} on it.",
+                "@balance",
+            ],
+            "button": "Shop now",
+            "sms": "{{ shop_name }}: your reward {{ reward_title }} is ready. Code: {{ code }}, "
+            "valid until {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Your code for {{ reward_title }} ends soon",
+            "body": [
+                "Just a reminder: your code for <strong>{{ reward_title }}</strong> ends on "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "And if you don't get to use it, no worries: the {{ points_spent|points }} you "
+                "spent on it will come back to your balance.",
+            ],
+            "button": "Use my code",
+            "sms": "{{ shop_name }}: code {{ code }} ends on {{ expires_at|date }}. Not used by "
+            "then? Your {{ points_spent|points }} come back.",
+        },
+        "points_returned": {
+            "subject": "We returned {{ points|points }} to your balance",
+            "body": [
+                "{% if reason == 'failed' %}We couldn't complete your reward "
+                "<strong>{{ reward_title }}</strong>, so we returned {{ points|points }} to your "
+                "balance. Sorry about that!{% else %}Your code for <strong>{{ reward_title }}</strong> "
+                "ended without being used, so we returned {{ points|points }} to your balance."
+                "{% endif %}",
+                "@balance",
+                "They're ready for your next reward.",
+            ],
+            "sms": "{{ shop_name }}: we returned {{ points|points }} to your balance "
+            "{% if reason == 'failed' %}(your reward could not be completed){% else %}(your code "
+            "ended unused){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Welcome to {{ tier_name }}!"
+            "{% else %}Your VIP tier has changed{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Congratulations: you are now a <strong>{{ tier_name }}"
+                "</strong> member at {{ shop_name }}!{% elif tier_name %}Your VIP tier at {{ shop_name }} "
+                "is now <strong>{{ tier_name }}</strong>.{% else %}Your {{ previous_tier_name }} "
+                "membership at {{ shop_name }} has ended.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Thank you for your loyalty.{% else %}Keep earning points "
+                "to move back up: every order counts.{% endif %}",
+            ],
+            "perks_intro": "Your perks:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}welcome to {{ tier_name }}! Enjoy "
+            "your new perks.{% elif tier_name %}your VIP tier is now {{ tier_name }}.{% else %}your "
+            "VIP tier has ended.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Happy birthday from {{ shop_name }}!",
+            "body": [
+                "Happy birthday! Everyone at {{ shop_name }} wishes you a wonderful day.",
+                ("points", "To celebrate, we added <strong>{{ points|points }}</strong> to your balance."),
+            ],
+            "button": "Treat yourself",
+            "sms": "Happy birthday from {{ shop_name }}!{% if points %} We added {{ points|points }} "
+            "to your balance.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} is at {{ used_percent|number }}%",
+            "body": [
+                "Your shop has used <strong>{{ used_percent|number }}%</strong> of its "
+                "{{ limit_name }} limit.",
+                "When the limit is reached, some actions may slow down or pause until it resets. "
+                "You can check the details in LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "Your customer import for {{ shop_name }} is finished",
+            "body": [
+                "Your customer import is finished. Here are the results:",
+                [
+                    "Customers imported: <strong>{{ customers_imported|number }}</strong>",
+                    "Points posted: <strong>{{ points_imported|number }}</strong>",
+                    "Rows refused: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "You can see why each row was refused in LoyalNest."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: your loyalty program this week",
+            "body": [
+                "Here is how your rewards program did in the week starting {{ week_start|date }}:",
+                [
+                    "Points earned: <strong>{{ points_earned|number }}</strong>",
+                    "Points redeemed: <strong>{{ points_redeemed|number }}</strong>",
+                    "New members: <strong>{{ new_members|number }}</strong>",
+                    "Rewards issued: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "See the full report in LoyalNest.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,144 @@
+"""Persian (شما, the polite register Iranian shops use). Zero-width non-joiners (\\u200c)
+are written as escapes so they survive editors and review."""
+
+# ruff: noqa: RUF001  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "امتیاز", "other": "امتیاز"},
+    "footer": "این ایمیل را دریافت می\u200cکنید، چون عضو باشگاه مشتریان این فروشگاه هستید.",
+    "unsubscribe": "لغو اشتراک این ایمیل\u200cها",
+    "hello": "{% if customer_first_name %}سلام {{ customer_first_name }} عزیز،{% else %}سلام،{% endif %}",
+    "hello_staff": "سلام،",
+    "balance": "موجودی فعلی شما: <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "کد شما",
+    "shop_button": "رفتن به {{ shop_name }}",
+    "dashboard_button": "باز کردن LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "{{ points|points }} در {{ shop_name }} به دست آوردید",
+            "body": [
+                "خبر خوب: همین حالا <strong>{{ points|points }}</strong> به دست آوردید ({{ reason }}).",
+                "@balance",
+                "از اینکه عضو باشگاه مشتریان ما هستید، سپاسگزاریم!",
+            ],
+            "sms": "{{ shop_name }}: {{ points|points }} به دست آوردید ({{ reason }}). "
+            "موجودی: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "امتیازهای شما در {{ expires_on|date }} منقضی می\u200cشوند",
+            "body": [
+                "<strong>{{ points|points }}</strong> از موجودی شما در {{ shop_name }} در تاریخ "
+                "{{ expires_on|date }} منقضی می\u200cشود.",
+                "پیش از آن، امتیازهایتان را با یک جایزه عوض کنید تا از دست نروند.",
+                "@balance",
+            ],
+            "button": "انتخاب جایزه",
+            "sms": "{{ shop_name }}: {{ points|points }} از امتیازهای شما در {{ expires_on|date }} "
+            "منقضی می\u200cشود. پیش از آن استفاده کنید!",
+        },
+        "reward_issued": {
+            "subject": "جایزه\u200cتان رسید: {{ reward_title }}",
+            "body": [
+                "جایزهٔ شما از {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (به ارزش {{ value|money }}){% endif %}.",
+                "@code",
+                "این کد را تا {{ expires_at|datetime }} هنگام پرداخت وارد کنید.",
+                "برای این جایزه {{ points_spent|points }} خرج کردید.",
+                "@balance",
+            ],
+            "button": "شروع خرید",
+            "sms": "{{ shop_name }}: جایزهٔ {{ reward_title }} آماده است. کد: {{ code }}، "
+            "معتبر تا {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "کد {{ reward_title }} به\u200cزودی منقضی می\u200cشود",
+            "body": [
+                "یادآوری: کد شما برای <strong>{{ reward_title }}</strong> در {{ expires_at|datetime }} "
+                "منقضی می\u200cشود.",
+                "@code",
+                "اگر فرصت استفاده از آن را پیدا نکردید، نگران نباشید: {{ points_spent|points }} که "
+                "برایش خرج کردید به موجودی\u200cتان برمی\u200cگردد.",
+            ],
+            "button": "استفاده از کد",
+            "sms": "{{ shop_name }}: کد {{ code }} در {{ expires_at|date }} منقضی می\u200cشود. اگر "
+            "استفاده نشود، {{ points_spent|points }} به شما برمی\u200cگردد.",
+        },
+        "points_returned": {
+            "subject": "{{ points|points }} به موجودی شما برگشت",
+            "body": [
+                "{% if reason == 'failed' %}متأسفانه نتوانستیم جایزهٔ <strong>{{ reward_title }}</strong> "
+                "را تکمیل کنیم، برای همین {{ points|points }} را به موجودی شما برگرداندیم. پوزش "
+                "می\u200cخواهیم!{% else %}کد شما برای <strong>{{ reward_title }}</strong> بدون استفاده "
+                "منقضی شد، برای همین {{ points|points }} را به موجودی شما برگرداندیم.{% endif %}",
+                "@balance",
+                "می\u200cتوانید از آن\u200cها برای جایزهٔ بعدی استفاده کنید.",
+            ],
+            "sms": "{{ shop_name }}: {{ points|points }} به موجودی شما برگشت "
+            "{% if reason == 'failed' %}(جایزه تکمیل نشد){% else %}(کد بدون استفاده منقضی شد)"
+            "{% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}به سطح {{ tier_name }} خوش آمدید!"
+            "{% else %}سطح VIP شما تغییر کرد{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}تبریک! اکنون عضو سطح <strong>{{ tier_name }}</strong> در "
+                "{{ shop_name }} هستید.{% elif tier_name %}سطح VIP شما در {{ shop_name }} اکنون "
+                "<strong>{{ tier_name }}</strong> است.{% else %}عضویت شما در سطح {{ previous_tier_name }} "
+                "در {{ shop_name }} به پایان رسید.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}از وفاداری شما سپاسگزاریم.{% else %}به جمع کردن امتیاز ادامه "
+                "دهید تا دوباره ارتقا پیدا کنید: هر سفارش به حساب می\u200cآید.{% endif %}",
+            ],
+            "perks_intro": "مزایای شما:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}به سطح {{ tier_name }} خوش آمدید! از "
+            "مزایای جدیدتان لذت ببرید.{% elif tier_name %}سطح VIP شما اکنون {{ tier_name }} است."
+            "{% else %}عضویت VIP شما به پایان رسید.{% endif %}",
+        },
+        "birthday": {
+            "subject": "تولدتان مبارک از طرف {{ shop_name }}!",
+            "body": [
+                "تولدتان مبارک! همهٔ ما در {{ shop_name }} روزی فوق\u200cالعاده برایتان آرزو می\u200cکنیم.",
+                ("points", "به همین مناسبت، <strong>{{ points|points }}</strong> به موجودی شما اضافه کردیم."),
+            ],
+            "button": "هدیه\u200cای برای خودتان",
+            "sms": "{{ shop_name }}: تولدتان مبارک!{% if points %} {{ points|points }} به موجودی شما "
+            "اضافه کردیم.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: مصرف {{ limit_name }} به {{ used_percent|number }}٪ رسید",
+            "body": [
+                "فروشگاه شما <strong>{{ used_percent|number }}٪</strong> از سقف {{ limit_name }} را مصرف "
+                "کرده است.",
+                "با رسیدن به سقف، برخی عملیات ممکن است تا بازنشانی آن کند یا متوقف شوند. جزئیات را در "
+                "LoyalNest ببینید.",
+            ],
+        },
+        "import_finished": {
+            "subject": "درون\u200cریزی مشتریان {{ shop_name }} به پایان رسید",
+            "body": [
+                "درون\u200cریزی مشتریان به پایان رسید. نتیجه:",
+                [
+                    "مشتریان درون\u200cریزی\u200cشده: <strong>{{ customers_imported|number }}</strong>",
+                    "امتیازهای ثبت\u200cشده: <strong>{{ points_imported|number }}</strong>",
+                    "ردیف\u200cهای ردشده: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "دلیل رد شدن هر ردیف را در LoyalNest ببینید."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: باشگاه مشتریان شما در این هفته",
+            "body": [
+                "عملکرد باشگاه مشتریان شما در هفته\u200cای که از {{ week_start|date }} آغاز شد:",
+                [
+                    "امتیازهای کسب\u200cشده: <strong>{{ points_earned|number }}</strong>",
+                    "امتیازهای استفاده\u200cشده: <strong>{{ points_redeemed|number }}</strong>",
+                    "اعضای جدید: <strong>{{ new_members|number }}</strong>",
+                    "جایزه\u200cهای صادرشده: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "گزارش کامل در LoyalNest در دسترس است.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,139 @@
+"""Hebrew (second person written so it reads the same for a man or a woman: past-tense
+verbs spelled alike, infinitives for instructions and buttons, no imperatives)."""
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    # Babel's rule for he uses one/two/other; 'many' is kept for older CLDR data.
+    "points": {"one": "נקודה", "two": "נקודות", "many": "נקודות", "other": "נקודות"},
+    "footer": "קיבלת את המייל הזה כי הצטרפת למועדון הלקוחות של החנות.",
+    "unsubscribe": "להסרה מרשימת התפוצה",
+    "hello": "{% if customer_first_name %}היי {{ customer_first_name }},{% else %}שלום,{% endif %}",
+    "hello_staff": "שלום,",
+    "balance": "היתרה שלך עכשיו: <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "הקוד שלך",
+    "shop_button": "למעבר ל-{{ shop_name }}",
+    "dashboard_button": "לפתיחת LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "צברת {{ points|points }} ב-{{ shop_name }}",
+            "body": [
+                "חדשות טובות: צברת עכשיו <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "תודה שהצטרפת למועדון הלקוחות שלנו!",
+            ],
+            "sms": "{{ shop_name }}: צברת {{ points|points }} ({{ reason }}). "
+            "יתרה: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "תוקף הנקודות שלך יפוג ב-{{ expires_on|date }}",
+            "body": [
+                "תוקפן של <strong>{{ points|points }}</strong> מהיתרה שלך ב-{{ shop_name }} יפוג "
+                "ב-{{ expires_on|date }}.",
+                "כדאי לממש אותן בהטבה לפני כן, כדי שלא ילכו לאיבוד.",
+                "@balance",
+            ],
+            "button": "לבחירת הטבה",
+            "sms": "{{ shop_name }}: תוקפן של {{ points|points }} יפוג ב-{{ expires_on|date }}. "
+            "כדאי לממש אותן לפני כן!",
+        },
+        "reward_issued": {
+            "subject": "ההטבה שלך כאן: {{ reward_title }}",
+            "body": [
+                "ההטבה שלך מ-{{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (בשווי {{ value|money }}){% endif %}.",
+                "@code",
+                "יש להזין את הקוד בקופה עד {{ expires_at|datetime }}.",
+                "מימשת {{ points_spent|points }} עבור ההטבה.",
+                "@balance",
+            ],
+            "sms": "{{ shop_name }}: ההטבה {{ reward_title }} מוכנה. קוד: {{ code }}, "
+            "בתוקף עד {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "הקוד שלך ל-{{ reward_title }} יפוג בקרוב",
+            "body": [
+                "רק תזכורת: הקוד שלך ל-<strong>{{ reward_title }}</strong> בתוקף עד "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "ואם לא יוצא לך להשתמש בו, אין בעיה: {{ points_spent|points }} שמימשת "
+                "{{ plural(points_spent, one='תחזור', other='יחזרו') }} ליתרה שלך.",
+            ],
+            "button": "לשימוש בקוד",
+            "sms": "{{ shop_name }}: הקוד {{ code }} בתוקף עד {{ expires_at|date }}. לא השתמשת בו? "
+            "{{ points_spent|points }} {{ plural(points_spent, one='תחזור', other='יחזרו') }} אליך.",
+        },
+        "points_returned": {
+            "subject": "החזרנו {{ points|points }} ליתרה שלך",
+            "body": [
+                "{% if reason == 'failed' %}לא הצלחנו להשלים את ההטבה <strong>{{ reward_title }}</strong>, "
+                "ולכן החזרנו {{ points|points }} ליתרה שלך. מצטערים!{% else %}תוקף הקוד שלך "
+                "ל-<strong>{{ reward_title }}</strong> פג בלי שנעשה בו שימוש, ולכן החזרנו "
+                "{{ points|points }} ליתרה שלך.{% endif %}",
+                "@balance",
+                "אפשר לממש אותן בהטבה הבאה.",
+            ],
+            "sms": "{{ shop_name }}: החזרנו {{ points|points }} ליתרה שלך "
+            "{% if reason == 'failed' %}(לא הצלחנו להשלים את ההטבה){% else %}(הקוד פג בלי שימוש)"
+            "{% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}ברוכים הבאים לדרגת {{ tier_name }}!"
+            "{% else %}דרגת ה-VIP שלך השתנתה{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}מזל טוב: עלית לדרגת <strong>{{ tier_name }}</strong> "
+                "ב-{{ shop_name }}!{% elif tier_name %}דרגת ה-VIP שלך ב-{{ shop_name }} היא עכשיו "
+                "<strong>{{ tier_name }}</strong>.{% else %}החברות שלך בדרגת {{ previous_tier_name }} "
+                "ב-{{ shop_name }} הסתיימה.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}תודה על הנאמנות שלך.{% else %}אפשר להמשיך לצבור נקודות כדי "
+                "לעלות שוב: כל הזמנה נחשבת.{% endif %}",
+            ],
+            "perks_intro": "ההטבות שלך:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}ברוכים הבאים לדרגת {{ tier_name }}! "
+            "הטבות חדשות מחכות לך.{% elif tier_name %}דרגת ה-VIP שלך היא עכשיו {{ tier_name }}."
+            "{% else %}דרגת ה-VIP שלך הסתיימה.{% endif %}",
+        },
+        "birthday": {
+            "subject": "יום הולדת שמח מ-{{ shop_name }}!",
+            "body": [
+                "יום הולדת שמח! כל הצוות של {{ shop_name }} מאחל לך יום נפלא.",
+                ("points", "לכבוד היום המיוחד הוספנו <strong>{{ points|points }}</strong> ליתרה שלך."),
+            ],
+            "sms": "יום הולדת שמח מ-{{ shop_name }}!{% if points %} הוספנו {{ points|points }} "
+            "ליתרה שלך.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: ניצול {{ limit_name }} הגיע ל-{{ used_percent|number }}%",
+            "body": [
+                "החנות ניצלה <strong>{{ used_percent|number }}%</strong> ממכסת {{ limit_name }}.",
+                "כשהמכסה תתמלא, חלק מהפעולות עשויות להאט או להיעצר עד לאיפוס שלה. הפרטים זמינים ב-LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "ייבוא הלקוחות של {{ shop_name }} הסתיים",
+            "body": [
+                "ייבוא הלקוחות הסתיים. אלה התוצאות:",
+                [
+                    "לקוחות שיובאו: <strong>{{ customers_imported|number }}</strong>",
+                    "נקודות שנרשמו: <strong>{{ points_imported|number }}</strong>",
+                    "שורות שנדחו: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "ב-LoyalNest אפשר לראות למה כל שורה נדחתה."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: מועדון הלקוחות שלך השבוע",
+            "body": [
+                "כך הצליח מועדון הלקוחות בשבוע שהתחיל ב-{{ week_start|date }}:",
+                [
+                    "נקודות שנצברו: <strong>{{ points_earned|number }}</strong>",
+                    "נקודות שמומשו: <strong>{{ points_redeemed|number }}</strong>",
+                    "חברים חדשים: <strong>{{ new_members|number }}</strong>",
+                    "הטבות שהונפקו: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "הדוח המלא זמין ב-LoyalNest.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,145 @@
+"""Hungarian (te, the friendly register of Hungarian webshop newsletters). Phrasing avoids
+suffixes and articles on variables (a/az, -ban/-ben, -án/-én depend on the value), so
+dates and names stand after a colon or in the nominative."""
+
+# ruff: noqa: E501, RUF001  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "pont", "other": "pont"},
+    "footer": "Azért kapod ezt az e-mailt, mert tagja vagy az üzlet hűségprogramjának.",
+    "unsubscribe": "Leiratkozás ezekről az e-mailekről",
+    "hello": "{% if customer_first_name %}Kedves {{ customer_first_name }}!{% else %}Kedves Vásárlónk!{% endif %}",
+    "hello_staff": "Üdvözlünk!",
+    "balance": "Az egyenleged most: <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "A kódod",
+    "shop_button": "Irány az üzlet",
+    "dashboard_button": "LoyalNest megnyitása",
+    "types": {
+        "points_earned": {
+            "subject": "{{ shop_name }}: {{ points|points }} jóváírva",
+            "body": [
+                "Jó hír: <strong>{{ points|points }}</strong> került az egyenlegedre ({{ reason }}).",
+                "@balance",
+                "Köszönjük, hogy a hűségprogramunk tagja vagy!",
+            ],
+            "sms": "{{ shop_name }}: {{ points|points }} jóváírva ({{ reason }}). "
+            "Egyenleg: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Hamarosan lejárnak a pontjaid – lejárat: {{ expires_on|date }}",
+            "body": [
+                "Az egyenlegedből <strong>{{ points|points }}</strong> hamarosan lejár. "
+                "Lejárat napja: {{ expires_on|date }}",
+                "Válassz előtte egy jutalmat, hogy ne vesszenek kárba a pontjaid.",
+                "@balance",
+            ],
+            "button": "Jutalom választása",
+            "sms": "{{ shop_name }}: {{ points|points }} lejár, lejárat napja: {{ expires_on|date }} "
+            "Váltsd be időben!",
+        },
+        "reward_issued": {
+            "subject": "Itt a jutalmad: {{ reward_title }}",
+            "body": [
+                "Megérkezett a jutalmad: <strong>{{ reward_title }}</strong>"
+                "{% if value %} ({{ value|money }} értékben){% endif %}.",
+                "@code",
+                "Add meg ezt a kódot a pénztárnál. Érvényes eddig: {{ expires_at|datetime }}",
+                "Beváltott pontok: {{ points_spent|points }}.",
+                "@balance",
+            ],
+            "button": "Vásárlás most",
+            "sms": "{{ shop_name }}: itt a jutalmad ({{ reward_title }}). Kód: {{ code }}, "
+            "érvényes eddig: {{ expires_at|date }}",
+        },
+        "reward_code_expiring": {
+            "subject": "Hamarosan lejár a kódod: {{ reward_title }}",
+            "body": [
+                "Emlékeztető: hamarosan lejár a kódod, amelyet erre kaptál: "
+                "<strong>{{ reward_title }}</strong>. Érvényes eddig: {{ expires_at|datetime }}",
+                "@code",
+                "Ha nem használod fel, semmi gond: a beváltott pontok ({{ points_spent|points }}) "
+                "visszakerülnek az egyenlegedre.",
+            ],
+            "button": "Kód felhasználása",
+            "sms": "{{ shop_name }}: a kódod ({{ code }}) érvényes eddig: {{ expires_at|date }} "
+            "Ha nem használod fel, a pontjaid ({{ points_spent|points }}) visszajárnak.",
+        },
+        "points_returned": {
+            "subject": "{{ points|points }} visszakerült az egyenlegedre",
+            "body": [
+                "{% if reason == 'failed' %}Nem sikerült teljesíteni a jutalmadat "
+                "(<strong>{{ reward_title }}</strong>), ezért {{ points|points }} visszakerült az "
+                "egyenlegedre. Elnézést kérünk!{% else %}A kódod (<strong>{{ reward_title }}</strong>) "
+                "felhasználatlanul lejárt, ezért {{ points|points }} visszakerült az egyenlegedre."
+                "{% endif %}",
+                "@balance",
+                "A pontok már a következő jutalmadra várnak.",
+            ],
+            "sms": "{{ shop_name }}: {{ points|points }} visszakerült az egyenlegedre "
+            "{% if reason == 'failed' %}(a jutalmat nem sikerült teljesíteni){% else %}(a kódod "
+            "felhasználatlanul lejárt){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Gratulálunk, új szinted: {{ tier_name }}!"
+            "{% else %}Megváltozott a VIP-szinted{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Gratulálunk: mostantól <strong>{{ tier_name }}</strong> "
+                "szintű tag vagy!{% elif tier_name %}Az új VIP-szinted: <strong>{{ tier_name }}</strong>."
+                "{% else %}Véget ért a VIP-tagságod (korábbi szint: {{ previous_tier_name }}).{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Köszönjük a hűségedet.{% else %}Gyűjts tovább pontokat, hogy "
+                "újra feljebb léphess: minden rendelés számít.{% endif %}",
+            ],
+            "perks_intro": "Az előnyeid:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}gratulálunk, mostantól {{ tier_name }} "
+            "szintű tag vagy!{% elif tier_name %}az új VIP-szinted: {{ tier_name }}.{% else %}véget "
+            "ért a VIP-tagságod.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Boldog születésnapot! – {{ shop_name }}",
+            "body": [
+                "Boldog születésnapot! Az egész csapatunk nevében nagyon szép napot kívánunk.",
+                ("points", "Ünneplésképpen <strong>{{ points|points }}</strong> került az egyenlegedre."),
+            ],
+            "button": "Lepd meg magad",
+            "sms": "{{ shop_name }}: Boldog születésnapot!{% if points %} Ajándékba {{ points|points }} "
+            "került az egyenlegedre.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} – {{ used_percent|number }}% felhasználva",
+            "body": [
+                "Az üzlet felhasználta a keret <strong>{{ used_percent|number }}%</strong>-át. "
+                "Keret: {{ limit_name }}",
+                "A keret elérésekor egyes műveletek lelassulhatnak vagy szünetelhetnek, amíg a keret "
+                "meg nem újul. A részleteket a LoyalNest felületén találod.",
+            ],
+        },
+        "import_finished": {
+            "subject": "{{ shop_name }}: befejeződött az ügyfelek importálása",
+            "body": [
+                "Az ügyfélimport befejeződött. Az eredmény:",
+                [
+                    "Importált ügyfelek: <strong>{{ customers_imported|number }}</strong>",
+                    "Jóváírt pontok: <strong>{{ points_imported|number }}</strong>",
+                    "Elutasított sorok: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "A LoyalNest felületén megnézheted, miért utasítottunk el egyes sorokat."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: a hűségprogram heti összesítője",
+            "body": [
+                "A hűségprogram eredményei a héten (a hét kezdete: {{ week_start|date }}):",
+                [
+                    "Gyűjtött pontok: <strong>{{ points_earned|number }}</strong>",
+                    "Beváltott pontok: <strong>{{ points_redeemed|number }}</strong>",
+                    "Új tagok: <strong>{{ new_members|number }}</strong>",
+                    "Kiadott jutalmak: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "A teljes jelentést a LoyalNest felületén találod.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,149 @@
+"""Indonesian (Anda, the polite register Indonesian shops use with customers)."""
+
+# ruff: noqa: E501  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"other": "poin"},
+    "footer": "Anda menerima email ini karena Anda adalah anggota program hadiah toko ini.",
+    "unsubscribe": "Berhenti berlangganan email ini",
+    "hello": "{% if customer_first_name %}Hai {{ customer_first_name }},{% else %}Hai,{% endif %}",
+    "hello_staff": "Halo,",
+    "balance": "Saldo Anda sekarang <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Kode Anda",
+    "shop_button": "Kunjungi {{ shop_name }}",
+    "dashboard_button": "Buka LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "Anda mendapatkan {{ points|points }} di {{ shop_name }}",
+            "body": [
+                "Kabar baik: Anda baru saja mendapatkan <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Terima kasih telah menjadi bagian dari program hadiah kami!",
+            ],
+            "sms": "{{ shop_name }}: Anda mendapatkan {{ points|points }} ({{ reason }}). "
+            "Saldo: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Poin Anda kedaluwarsa pada {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> dari saldo Anda di {{ shop_name }} akan kedaluwarsa "
+                "pada {{ expires_on|date }}.",
+                "Tukarkan dengan hadiah sebelum tanggal itu agar poin Anda tidak hangus.",
+                "@balance",
+            ],
+            "button": "Pilih hadiah",
+            "sms": "{{ shop_name }}: {{ points|points }} akan kedaluwarsa pada {{ expires_on|date }}. "
+            "Segera tukarkan!",
+        },
+        "reward_issued": {
+            "subject": "Hadiah Anda sudah tiba: {{ reward_title }}",
+            "body": [
+                "Nikmati hadiah Anda dari {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (senilai {{ value|money }}){% endif %}.",
+                "@code",
+                "Masukkan kode ini saat checkout sebelum {{ expires_at|datetime }}.",
+                "Anda menukarkan {{ points_spent|points }} untuk hadiah ini.",
+                "@balance",
+            ],
+            "button": "Belanja sekarang",
+            "sms": "{{ shop_name }}: hadiah {{ reward_title }} sudah siap. Kode: {{ code }}, "
+            "berlaku hingga {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Kode Anda untuk {{ reward_title }} segera berakhir",
+            "body": [
+                "Sekadar mengingatkan: kode Anda untuk <strong>{{ reward_title }}</strong> berakhir pada "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "Kalau tidak sempat dipakai, jangan khawatir: {{ points_spent|points }} yang Anda tukarkan "
+                "akan kembali ke saldo Anda.",
+            ],
+            "button": "Pakai kode saya",
+            "sms": "{{ shop_name }}: kode {{ code }} berakhir pada {{ expires_at|date }}. Jika tidak "
+            "dipakai, {{ points_spent|points }} Anda akan kembali.",
+        },
+        "points_returned": {
+            "subject": "{{ points|points }} telah dikembalikan ke saldo Anda",
+            "body": [
+                "{% if reason == 'failed' %}Kami tidak dapat menyelesaikan hadiah "
+                "<strong>{{ reward_title }}</strong> Anda, jadi {{ points|points }} telah kami kembalikan "
+                "ke saldo Anda. Mohon maaf atas ketidaknyamanannya!{% else %}Kode Anda untuk "
+                "<strong>{{ reward_title }}</strong> berakhir tanpa digunakan, jadi {{ points|points }} "
+                "telah kami kembalikan ke saldo Anda.{% endif %}",
+                "@balance",
+                "Poin tersebut siap dipakai untuk hadiah berikutnya.",
+            ],
+            "sms": "{{ shop_name }}: {{ points|points }} telah dikembalikan ke saldo Anda "
+            "{% if reason == 'failed' %}(hadiah tidak dapat diselesaikan){% else %}(kode berakhir "
+            "tanpa digunakan){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Selamat datang di level {{ tier_name }}!"
+            "{% else %}Level VIP Anda telah berubah{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Selamat: Anda kini menjadi anggota <strong>{{ tier_name }}</strong> "
+                "di {{ shop_name }}!{% elif tier_name %}Level VIP Anda di {{ shop_name }} sekarang "
+                "<strong>{{ tier_name }}</strong>.{% else %}Keanggotaan {{ previous_tier_name }} Anda di "
+                "{{ shop_name }} telah berakhir.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Terima kasih atas kesetiaan Anda.{% else %}Terus kumpulkan poin "
+                "untuk naik level lagi: setiap pesanan berarti.{% endif %}",
+            ],
+            "perks_intro": "Keuntungan Anda:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}selamat datang di level {{ tier_name }}! "
+            "Nikmati keuntungan baru Anda.{% elif tier_name %}level VIP Anda sekarang {{ tier_name }}."
+            "{% else %}level VIP Anda telah berakhir.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Selamat ulang tahun dari {{ shop_name }}!",
+            "body": [
+                "Selamat ulang tahun! Semua orang di {{ shop_name }} berharap hari istimewa Anda "
+                "menyenangkan.",
+                (
+                    "points",
+                    "Untuk merayakannya, kami menambahkan <strong>{{ points|points }}</strong> ke "
+                    "saldo Anda.",
+                ),
+            ],
+            "button": "Manjakan diri Anda",
+            "sms": "Selamat ulang tahun dari {{ shop_name }}!{% if points %} Kami menambahkan "
+            "{{ points|points }} ke saldo Anda.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} telah terpakai {{ used_percent|number }}%",
+            "body": [
+                "Toko Anda telah memakai <strong>{{ used_percent|number }}%</strong> dari batas "
+                "{{ limit_name }}.",
+                "Saat batas tercapai, beberapa proses bisa melambat atau berhenti sementara hingga batas "
+                "direset. Lihat detailnya di LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "Impor pelanggan untuk {{ shop_name }} telah selesai",
+            "body": [
+                "Impor pelanggan Anda telah selesai. Hasilnya:",
+                [
+                    "Pelanggan diimpor: <strong>{{ customers_imported|number }}</strong>",
+                    "Poin dicatat: <strong>{{ points_imported|number }}</strong>",
+                    "Baris ditolak: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "Anda dapat melihat alasan setiap baris ditolak di LoyalNest."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: program loyalitas Anda minggu ini",
+            "body": [
+                "Berikut kinerja program hadiah Anda pada minggu yang dimulai {{ week_start|date }}:",
+                [
+                    "Poin diperoleh: <strong>{{ points_earned|number }}</strong>",
+                    "Poin ditukarkan: <strong>{{ points_redeemed|number }}</strong>",
+                    "Anggota baru: <strong>{{ new_members|number }}</strong>",
+                    "Hadiah diberikan: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Lihat laporan lengkapnya di LoyalNest.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,145 @@
+"""Italian (tu, the friendly register Italian shops use with customers)."""
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "punto", "many": "punti", "other": "punti"},
+    "footer": "Ricevi questa email perché fai parte del programma fedeltà di questo negozio.",
+    "unsubscribe": "Annulla l'iscrizione a queste email",
+    "hello": "{% if customer_first_name %}Ciao {{ customer_first_name }},{% else %}Ciao,{% endif %}",
+    "hello_staff": "Buongiorno,",
+    "balance": "Il tuo saldo ora è di <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Il tuo codice",
+    "shop_button": "Vai su {{ shop_name }}",
+    "dashboard_button": "Apri LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "Hai guadagnato {{ points|points }} su {{ shop_name }}",
+            "body": [
+                "Ottime notizie: hai appena guadagnato <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Grazie di far parte del nostro programma fedeltà!",
+            ],
+            "sms": "{{ shop_name }}: hai guadagnato {{ points|points }} ({{ reason }}). "
+            "Saldo: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "I tuoi punti scadono il {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> del tuo saldo su {{ shop_name }} "
+                "{{ plural(points, one='scadrà', other='scadranno') }} il {{ expires_on|date }}.",
+                "Concediti un premio prima di allora, così non andranno persi.",
+                "@balance",
+            ],
+            "button": "Scegli un premio",
+            "sms": "{{ shop_name }}: {{ points|points }} {{ plural(points, one='scade', other='scadono') }} "
+            "il {{ expires_on|date }}. Usali prima che sia tardi!",
+        },
+        "reward_issued": {
+            "subject": "Ecco il tuo premio: {{ reward_title }}",
+            "body": [
+                "Goditi il tuo premio di {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (valore {{ value|money }}){% endif %}.",
+                "@code",
+                "Inserisci il codice al momento del pagamento entro il {{ expires_at|datetime }}.",
+                "Per ottenerlo hai usato {{ points_spent|points }}.",
+                "@balance",
+            ],
+            "button": "Fai shopping",
+            "sms": "{{ shop_name }}: il tuo premio {{ reward_title }} è pronto. Codice: {{ code }}, "
+            "valido fino al {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Il tuo codice per {{ reward_title }} sta per scadere",
+            "body": [
+                "Un promemoria: il tuo codice per <strong>{{ reward_title }}</strong> scade il "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "E se non riesci a usarlo, nessun problema: i {{ points_spent|points }} che hai usato "
+                "torneranno nel tuo saldo.",
+            ],
+            "button": "Usa il mio codice",
+            "sms": "{{ shop_name }}: il codice {{ code }} scade il {{ expires_at|date }}. Se non lo usi, "
+            "i tuoi {{ points_spent|points }} tornano nel saldo.",
+        },
+        "points_returned": {
+            "subject": "Abbiamo riaccreditato {{ points|points }} sul tuo saldo",
+            "body": [
+                "{% if reason == 'failed' %}Non siamo riusciti a completare il tuo premio "
+                "<strong>{{ reward_title }}</strong>, quindi abbiamo riaccreditato {{ points|points }} "
+                "sul tuo saldo. Ci scusiamo per l'inconveniente!{% else %}Il tuo codice per "
+                "<strong>{{ reward_title }}</strong> è scaduto senza essere usato, quindi abbiamo "
+                "riaccreditato {{ points|points }} sul tuo saldo.{% endif %}",
+                "@balance",
+                "Sono pronti per il tuo prossimo premio.",
+            ],
+            "sms": "{{ shop_name }}: abbiamo riaccreditato {{ points|points }} sul tuo saldo "
+            "{% if reason == 'failed' %}(non è stato possibile completare il premio){% else %}(il "
+            "codice è scaduto senza essere usato){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Benvenuto nel livello {{ tier_name }}!"
+            "{% else %}Il tuo livello VIP è cambiato{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Complimenti: ora fai parte del livello "
+                "<strong>{{ tier_name }}</strong> di {{ shop_name }}!{% elif tier_name %}Il tuo livello "
+                "VIP su {{ shop_name }} ora è <strong>{{ tier_name }}</strong>.{% else %}Il tuo livello "
+                "{{ previous_tier_name }} su {{ shop_name }} è terminato.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Grazie per la tua fedeltà.{% else %}Continua ad accumulare "
+                "punti per risalire: ogni ordine conta.{% endif %}",
+            ],
+            "perks_intro": "I tuoi vantaggi:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}ora sei nel livello {{ tier_name }}! "
+            "Goditi i nuovi vantaggi.{% elif tier_name %}il tuo livello VIP ora è {{ tier_name }}."
+            "{% else %}il tuo livello VIP è terminato.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Buon compleanno da {{ shop_name }}!",
+            "body": [
+                "Buon compleanno! Tutto il team di {{ shop_name }} ti augura una splendida giornata.",
+                (
+                    "points",
+                    "Per festeggiare, abbiamo aggiunto <strong>{{ points|points }}</strong> al tuo saldo.",
+                ),
+            ],
+            "button": "Fatti un regalo",
+            "sms": "Buon compleanno da {{ shop_name }}!{% if points %} Abbiamo aggiunto "
+            "{{ points|points }} al tuo saldo.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} al {{ used_percent|number }}%",
+            "body": [
+                "Il tuo negozio ha usato il <strong>{{ used_percent|number }}%</strong> del limite "
+                "{{ limit_name }}.",
+                "Al raggiungimento del limite alcune operazioni potrebbero rallentare o fermarsi fino "
+                "al ripristino. Trovi i dettagli in LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "L'importazione dei clienti di {{ shop_name }} è terminata",
+            "body": [
+                "L'importazione dei clienti è terminata. Ecco i risultati:",
+                [
+                    "Clienti importati: <strong>{{ customers_imported|number }}</strong>",
+                    "Punti registrati: <strong>{{ points_imported|number }}</strong>",
+                    "Righe rifiutate: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "In LoyalNest puoi vedere perché ogni riga è stata rifiutata."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: il tuo programma fedeltà questa settimana",
+            "body": [
+                "Ecco com'è andato il tuo programma fedeltà nella settimana dal {{ week_start|date }}:",
+                [
+                    "Punti guadagnati: <strong>{{ points_earned|number }}</strong>",
+                    "Punti riscattati: <strong>{{ points_redeemed|number }}</strong>",
+                    "Nuovi iscritti: <strong>{{ new_members|number }}</strong>",
+                    "Premi emessi: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Il report completo è disponibile in LoyalNest.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,148 @@
+"""Japanese (polite です/ます, the register Japanese shops use with customers)."""
+
+# ruff: noqa: RUF001  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"other": "ポイント"},
+    "footer": "このメールは、本ショップのポイントプログラムにご登録いただいている方にお送りしています。",
+    "unsubscribe": "このメールの配信を停止する",
+    "hello": "{% if customer_first_name %}{{ customer_first_name }} 様{% else %}お客様{% endif %}",
+    "hello_staff": "いつもLoyalNestをご利用いただきありがとうございます。",
+    "balance": "現在のポイント残高：<strong>{{ points_balance|points }}</strong>",
+    "code_label": "クーポンコード",
+    "shop_button": "{{ shop_name }} でお買い物をする",
+    "dashboard_button": "LoyalNest を開く",
+    "types": {
+        "points_earned": {
+            "subject": "{{ shop_name }}：{{ points|points }}を獲得しました",
+            "body": [
+                "<strong>{{ points|points }}</strong>を獲得しました（{{ reason }}）。",
+                "@balance",
+                "いつもポイントプログラムをご利用いただき、ありがとうございます。",
+            ],
+            "sms": "{{ shop_name }}：{{ points|points }}を獲得しました（{{ reason }}）。"
+            "残高：{{ points_balance|points }}",
+        },
+        "points_expiring": {
+            "subject": "ポイントの有効期限が近づいています（{{ expires_on|date }}）",
+            "body": [
+                "{{ shop_name }}のポイントのうち、<strong>{{ points|points }}</strong>が"
+                "{{ expires_on|date }}に失効します。",
+                "失効する前に、お好きな特典と交換しませんか。",
+                "@balance",
+            ],
+            "button": "特典を選ぶ",
+            "sms": "{{ shop_name }}：{{ points|points }}が{{ expires_on|date }}に失効します。"
+            "お早めにご利用ください。",
+        },
+        "reward_issued": {
+            "subject": "特典をお届けします：{{ reward_title }}",
+            "body": [
+                "{{ shop_name }}の特典<strong>{{ reward_title }}</strong>"
+                "{% if value %}（{{ value|money }}相当）{% endif %}をお届けします。",
+                "@code",
+                "{{ expires_at|datetime }}までに、ご購入手続きの際にこのコードを入力してください。",
+                "この特典の交換に{{ points_spent|points }}を使用しました。",
+                "@balance",
+            ],
+            "button": "お買い物を始める",
+            "sms": "{{ shop_name }}：特典「{{ reward_title }}」のコードは{{ code }}です。"
+            "有効期限：{{ expires_at|date }}",
+        },
+        "reward_code_expiring": {
+            "subject": "「{{ reward_title }}」のコードの有効期限が近づいています",
+            "body": [
+                "<strong>{{ reward_title }}</strong>のコードは、{{ expires_at|datetime }}に有効期限を"
+                "迎えます。",
+                "@code",
+                "期限までにご利用にならなかった場合もご安心ください。交換に使った"
+                "{{ points_spent|points }}は残高に戻ります。",
+            ],
+            "button": "コードを使う",
+            "sms": "{{ shop_name }}：コード{{ code }}の有効期限は{{ expires_at|date }}です。"
+            "未使用の場合、{{ points_spent|points }}は残高に戻ります。",
+        },
+        "points_returned": {
+            "subject": "{{ points|points }}を残高に戻しました",
+            "body": [
+                "{% if reason == 'failed' %}特典<strong>{{ reward_title }}</strong>の発行を完了できなかった"
+                "ため、{{ points|points }}を残高に戻しました。ご迷惑をおかけして申し訳ありません。"
+                "{% else %}<strong>{{ reward_title }}</strong>のコードが未使用のまま有効期限を迎えたため、"
+                "{{ points|points }}を残高に戻しました。{% endif %}",
+                "@balance",
+                "次の特典の交換にぜひお使いください。",
+            ],
+            "sms": "{{ shop_name }}：{{ points|points }}を残高に戻しました"
+            "{% if reason == 'failed' %}（特典を発行できなかったため）{% else %}（コードが未使用のまま"
+            "期限切れとなったため）{% endif %}。",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}{{ tier_name }}ランクへようこそ！"
+            "{% else %}VIPランクが変更されました{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}おめでとうございます！{{ shop_name }}での会員ランクが"
+                "<strong>{{ tier_name }}</strong>になりました。{% elif tier_name %}{{ shop_name }}での"
+                "VIPランクが<strong>{{ tier_name }}</strong>に変更されました。{% else %}{{ shop_name }}"
+                "での{{ previous_tier_name }}ランクの期間が終了しました。{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}いつもご愛顧いただき、ありがとうございます。{% else %}"
+                "ポイントを貯めて、再びランクアップを目指しましょう。ご注文のたびにポイントが貯まります。"
+                "{% endif %}",
+            ],
+            "perks_intro": "ご利用いただける特典：",
+            "sms": "{{ shop_name }}：{% if direction == 'up' %}{{ tier_name }}ランクへようこそ！"
+            "新しい特典をお楽しみください。{% elif tier_name %}VIPランクが{{ tier_name }}に変更"
+            "されました。{% else %}VIPランクの期間が終了しました。{% endif %}",
+        },
+        "birthday": {
+            "subject": "{{ shop_name }}より、お誕生日おめでとうございます！",
+            "body": [
+                "お誕生日おめでとうございます！{{ shop_name }}スタッフ一同、素敵な一日になりますよう"
+                "心よりお祈りしております。",
+                (
+                    "points",
+                    "ささやかなお祝いとして、<strong>{{ points|points }}</strong>をプレゼントいたしました。",
+                ),
+            ],
+            "button": "ショップを見る",
+            "sms": "{{ shop_name }}より：お誕生日おめでとうございます！{% if points %}"
+            "{{ points|points }}をプレゼントしました。{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}：{{ limit_name }}の使用率が{{ used_percent|number }}%に達しました",
+            "body": [
+                "ショップの{{ limit_name }}の使用率が<strong>{{ used_percent|number }}%</strong>に"
+                "達しました。",
+                "上限に達すると、リセットされるまで一部の処理が遅くなったり一時停止したりする場合が"
+                "あります。詳細はLoyalNestでご確認ください。",
+            ],
+        },
+        "import_finished": {
+            "subject": "{{ shop_name }}の顧客インポートが完了しました",
+            "body": [
+                "顧客のインポートが完了しました。結果は以下のとおりです。",
+                [
+                    "インポートした顧客：<strong>{{ customers_imported|number }}</strong>",
+                    "登録したポイント：<strong>{{ points_imported|number }}</strong>",
+                    "除外された行：<strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "各行が除外された理由はLoyalNestで確認できます。"),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}：今週のポイントプログラム",
+            "body": [
+                "{{ week_start|date }}から始まる週の、ポイントプログラムの実績です。",
+                [
+                    "獲得ポイント：<strong>{{ points_earned|number }}</strong>",
+                    "利用ポイント：<strong>{{ points_redeemed|number }}</strong>",
+                    "新規会員：<strong>{{ new_members|number }}</strong>",
+                    "発行した特典：<strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "詳しいレポートはLoyalNestでご覧いただけます。",
+            ],
+        },
+    },
+}

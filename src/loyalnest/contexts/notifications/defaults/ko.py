@@ -1,0 +1,143 @@
+"""Korean (합니다체, the polite register Korean shops use; SMS prefixed [shop]). Particles
+are never attached to a variable whose last syllable is unknown (을/를, 이/가)."""
+
+# ruff: noqa: E501  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"other": "포인트"},
+    "footer": "이 쇼핑몰의 리워드 프로그램 회원이시기 때문에 이 이메일을 받으셨습니다.",
+    "unsubscribe": "이메일 수신 거부",
+    "hello": "{% if customer_first_name %}{{ customer_first_name }}님, 안녕하세요.{% else %}안녕하세요.{% endif %}",
+    "hello_staff": "안녕하세요.",
+    "balance": "현재 포인트 잔액: <strong>{{ points_balance|points }}</strong>",
+    "code_label": "쿠폰 코드",
+    "shop_button": "{{ shop_name }} 방문하기",
+    "dashboard_button": "LoyalNest 열기",
+    "types": {
+        "points_earned": {
+            "subject": "{{ shop_name }}에서 {{ points|points }}가 적립되었습니다",
+            "body": [
+                "좋은 소식입니다! 방금 <strong>{{ points|points }}</strong>가 적립되었습니다({{ reason }}).",
+                "@balance",
+                "리워드 프로그램에 함께해 주셔서 감사합니다!",
+            ],
+            "sms": "[{{ shop_name }}] {{ points|points }}가 적립되었습니다({{ reason }}). "
+            "잔액: {{ points_balance|points }}",
+        },
+        "points_expiring": {
+            "subject": "곧 소멸되는 포인트가 있습니다(소멸 예정일: {{ expires_on|date }})",
+            "body": [
+                "{{ shop_name }}에서 보유하신 포인트 중 <strong>{{ points|points }}</strong>가 곧 "
+                "소멸됩니다. 소멸 예정일: {{ expires_on|date }}",
+                "소멸되기 전에 마음에 드는 리워드로 교환해 보세요.",
+                "@balance",
+            ],
+            "button": "리워드 고르기",
+            "sms": "[{{ shop_name }}] {{ points|points }}가 곧 소멸됩니다(소멸일: {{ expires_on|date }}). "
+            "잊지 말고 사용하세요!",
+        },
+        "reward_issued": {
+            "subject": "리워드가 도착했습니다: {{ reward_title }}",
+            "body": [
+                "{{ shop_name }}에서 리워드를 보내 드립니다: <strong>{{ reward_title }}</strong>"
+                "{% if value %}({{ value|money }} 상당){% endif %}",
+                "@code",
+                "결제 시 위 코드를 입력해 주세요. 유효기간: {{ expires_at|datetime }}까지",
+                "이 리워드에 {{ points_spent|points }}를 사용하셨습니다.",
+                "@balance",
+            ],
+            "button": "쇼핑하러 가기",
+            "sms": "[{{ shop_name }}] 리워드가 도착했습니다: {{ reward_title }}. 코드: {{ code }} "
+            "(유효기간: {{ expires_at|date }})",
+        },
+        "reward_code_expiring": {
+            "subject": "쿠폰 코드가 곧 만료됩니다: {{ reward_title }}",
+            "body": [
+                "잊지 마세요! <strong>{{ reward_title }}</strong> 쿠폰 코드는 {{ expires_at|datetime }}까지 "
+                "사용하실 수 있습니다.",
+                "@code",
+                "기간 내에 사용하지 못하셔도 걱정하지 마세요. 교환에 사용하신 {{ points_spent|points }}는 "
+                "잔액으로 돌려드립니다.",
+            ],
+            "button": "쿠폰 사용하기",
+            "sms": "[{{ shop_name }}] 쿠폰 코드({{ code }}) 만료일: {{ expires_at|date }} "
+            "미사용 시 {{ points_spent|points }}를 돌려드립니다.",
+        },
+        "points_returned": {
+            "subject": "{{ points|points }}를 잔액으로 돌려드렸습니다",
+            "body": [
+                "{% if reason == 'failed' %}리워드 <strong>{{ reward_title }}</strong> 발급을 완료하지 못해 "
+                "{{ points|points }}를 잔액으로 돌려드렸습니다. 불편을 드려 죄송합니다.{% else %}"
+                "<strong>{{ reward_title }}</strong> 쿠폰 코드가 사용되지 않은 채 만료되어 "
+                "{{ points|points }}를 잔액으로 돌려드렸습니다.{% endif %}",
+                "@balance",
+                "다음 리워드에 사용해 보세요.",
+            ],
+            "sms": "[{{ shop_name }}] {{ points|points }}를 잔액으로 돌려드렸습니다"
+            "{% if reason == 'failed' %}(리워드 발급 실패){% else %}(쿠폰 코드 미사용 만료){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}{{ tier_name }} 등급 달성을 축하합니다!"
+            "{% else %}VIP 등급이 변경되었습니다{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}축하합니다! 이제 {{ shop_name }}의 <strong>{{ tier_name }}</strong> "
+                "회원이 되셨습니다.{% elif tier_name %}{{ shop_name }}의 VIP 등급이 변경되었습니다. 새 등급: "
+                "<strong>{{ tier_name }}</strong>{% else %}{{ shop_name }}의 {{ previous_tier_name }} 등급 "
+                "혜택이 종료되었습니다.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}변함없는 성원에 감사드립니다.{% else %}포인트를 계속 모아 다시 "
+                "등급을 올려 보세요. 모든 주문이 도움이 됩니다.{% endif %}",
+            ],
+            "perks_intro": "회원 혜택:",
+            "sms": "[{{ shop_name }}] {% if direction == 'up' %}{{ tier_name }} 등급 달성을 축하합니다! "
+            "새로운 혜택을 누려 보세요.{% elif tier_name %}VIP 등급이 변경되었습니다. 새 등급: "
+            "{{ tier_name }}{% else %}VIP 등급 혜택이 종료되었습니다.{% endif %}",
+        },
+        "birthday": {
+            "subject": "{{ shop_name }}에서 생일을 축하드립니다!",
+            "body": [
+                "생일 축하드립니다! {{ shop_name }} 모두가 행복한 하루를 보내시길 바랍니다.",
+                ("points", "생일을 맞아 <strong>{{ points|points }}</strong>를 선물로 적립해 드렸습니다."),
+            ],
+            "button": "나를 위한 선물 고르기",
+            "sms": "[{{ shop_name }}] 생일 축하드립니다!{% if points %} 선물로 {{ points|points }}를 "
+            "적립해 드렸어요.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} 사용량 {{ used_percent|number }}% 도달",
+            "body": [
+                "스토어의 한도 사용량이 <strong>{{ used_percent|number }}%</strong>에 도달했습니다. "
+                "한도: {{ limit_name }}",
+                "한도에 도달하면 초기화될 때까지 일부 작업이 느려지거나 일시 중지될 수 있습니다. "
+                "자세한 내용은 LoyalNest에서 확인하세요.",
+            ],
+        },
+        "import_finished": {
+            "subject": "{{ shop_name }} 고객 가져오기가 완료되었습니다",
+            "body": [
+                "고객 가져오기가 완료되었습니다. 결과는 다음과 같습니다.",
+                [
+                    "가져온 고객: <strong>{{ customers_imported|number }}</strong>",
+                    "적립된 포인트: <strong>{{ points_imported|number }}</strong>",
+                    "거부된 행: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "각 행이 거부된 이유는 LoyalNest에서 확인할 수 있습니다."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: 이번 주 리워드 프로그램 현황",
+            "body": [
+                "이번 주 리워드 프로그램 성과를 알려 드립니다(주 시작일: {{ week_start|date }}).",
+                [
+                    "적립된 포인트: <strong>{{ points_earned|number }}</strong>",
+                    "사용된 포인트: <strong>{{ points_redeemed|number }}</strong>",
+                    "신규 회원: <strong>{{ new_members|number }}</strong>",
+                    "발급된 리워드: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "전체 보고서는 LoyalNest에서 확인하세요.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,148 @@
+"""Dutch (je, the informal register Dutch and Flemish shops use)."""
+
+# ruff: noqa: E501  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "punt", "other": "punten"},
+    "footer": "Je ontvangt deze e-mail omdat je lid bent van het spaarprogramma van deze winkel.",
+    "unsubscribe": "Afmelden voor deze e-mails",
+    "hello": "{% if customer_first_name %}Hoi {{ customer_first_name }},{% else %}Hoi,{% endif %}",
+    "hello_staff": "Hallo,",
+    "balance": "Je saldo is nu <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Je code",
+    "shop_button": "Naar {{ shop_name }}",
+    "dashboard_button": "LoyalNest openen",
+    "types": {
+        "points_earned": {
+            "subject": "Je hebt {{ points|points }} verdiend bij {{ shop_name }}",
+            "body": [
+                "Goed nieuws: je hebt zojuist <strong>{{ points|points }}</strong> verdiend ({{ reason }}).",
+                "@balance",
+                "Bedankt dat je meedoet aan ons spaarprogramma!",
+            ],
+            "sms": "{{ shop_name }}: je hebt {{ points|points }} verdiend ({{ reason }}). "
+            "Saldo: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Je punten vervallen op {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> van je saldo bij {{ shop_name }} "
+                "{{ plural(points, one='vervalt', other='vervallen') }} op {{ expires_on|date }}.",
+                "Trakteer jezelf vóór die tijd op een beloning, dan gaan ze niet verloren.",
+                "@balance",
+            ],
+            "button": "Kies een beloning",
+            "sms": "{{ shop_name }}: {{ points|points }} {{ plural(points, one='vervalt', other='vervallen') }} "
+            "op {{ expires_on|date }}. Gebruik ze op tijd!",
+        },
+        "reward_issued": {
+            "subject": "Je beloning is er: {{ reward_title }}",
+            "body": [
+                "Veel plezier met je beloning van {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (waarde: {{ value|money }}){% endif %}.",
+                "@code",
+                "Vul deze code vóór {{ expires_at|datetime }} in bij het afrekenen.",
+                "Je hebt er {{ points_spent|points }} voor ingewisseld.",
+                "@balance",
+            ],
+            "button": "Nu shoppen",
+            "sms": "{{ shop_name }}: je beloning {{ reward_title }} staat klaar. Code: {{ code }}, "
+            "geldig t/m {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Je code voor {{ reward_title }} verloopt binnenkort",
+            "body": [
+                "Even een herinnering: je code voor <strong>{{ reward_title }}</strong> verloopt op "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "Lukt het niet om hem te gebruiken? Geen zorgen: de {{ points_spent|points }} die je "
+                "ervoor hebt ingewisseld, komen dan terug op je saldo.",
+            ],
+            "button": "Mijn code gebruiken",
+            "sms": "{{ shop_name }}: code {{ code }} verloopt op {{ expires_at|date }}. Niet gebruikt? "
+            "Dan krijg je je {{ points_spent|points }} terug.",
+        },
+        "points_returned": {
+            "subject": "We hebben {{ points|points }} teruggezet op je saldo",
+            "body": [
+                "{% if reason == 'failed' %}Het is niet gelukt om je beloning "
+                "<strong>{{ reward_title }}</strong> af te ronden, dus we hebben {{ points|points }} "
+                "teruggezet op je saldo. Sorry daarvoor!{% else %}Je code voor "
+                "<strong>{{ reward_title }}</strong> is ongebruikt verlopen, dus we hebben "
+                "{{ points|points }} teruggezet op je saldo.{% endif %}",
+                "@balance",
+                "Ze staan klaar voor je volgende beloning.",
+            ],
+            "sms": "{{ shop_name }}: we hebben {{ points|points }} teruggezet op je saldo "
+            "{% if reason == 'failed' %}(je beloning kon niet worden afgerond){% else %}(je code is "
+            "ongebruikt verlopen){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Welkom bij {{ tier_name }}!"
+            "{% else %}Je VIP-niveau is gewijzigd{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Gefeliciteerd: je bent nu <strong>{{ tier_name }}</strong>-lid "
+                "bij {{ shop_name }}!{% elif tier_name %}Je VIP-niveau bij {{ shop_name }} is nu "
+                "<strong>{{ tier_name }}</strong>.{% else %}Je {{ previous_tier_name }}-lidmaatschap bij "
+                "{{ shop_name }} is beëindigd.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Bedankt voor je trouw.{% else %}Blijf punten sparen om weer "
+                "te stijgen: elke bestelling telt.{% endif %}",
+            ],
+            "perks_intro": "Je voordelen:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}welkom bij {{ tier_name }}! Geniet van je "
+            "nieuwe voordelen.{% elif tier_name %}je VIP-niveau is nu {{ tier_name }}.{% else %}je "
+            "VIP-niveau is beëindigd.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Gefeliciteerd met je verjaardag van {{ shop_name }}!",
+            "body": [
+                "Van harte gefeliciteerd! Iedereen bij {{ shop_name }} wenst je een fantastische dag.",
+                (
+                    "points",
+                    "Om het te vieren hebben we <strong>{{ points|points }}</strong> aan je saldo "
+                    "toegevoegd.",
+                ),
+            ],
+            "button": "Trakteer jezelf",
+            "sms": "Gefeliciteerd met je verjaardag van {{ shop_name }}!{% if points %} We hebben "
+            "{{ points|points }} aan je saldo toegevoegd.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} op {{ used_percent|number }}%",
+            "body": [
+                "Je winkel heeft <strong>{{ used_percent|number }}%</strong> van de limiet voor "
+                "{{ limit_name }} gebruikt.",
+                "Als de limiet is bereikt, kunnen sommige acties vertragen of pauzeren tot hij weer "
+                "wordt vrijgegeven. Bekijk de details in LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "De klantenimport voor {{ shop_name }} is klaar",
+            "body": [
+                "Je klantenimport is klaar. Dit is het resultaat:",
+                [
+                    "Geïmporteerde klanten: <strong>{{ customers_imported|number }}</strong>",
+                    "Geboekte punten: <strong>{{ points_imported|number }}</strong>",
+                    "Geweigerde rijen: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "In LoyalNest zie je waarom elke rij is geweigerd."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: je loyaliteitsprogramma deze week",
+            "body": [
+                "Zo deed je spaarprogramma het in de week vanaf {{ week_start|date }}:",
+                [
+                    "Verdiende punten: <strong>{{ points_earned|number }}</strong>",
+                    "Ingewisselde punten: <strong>{{ points_redeemed|number }}</strong>",
+                    "Nieuwe leden: <strong>{{ new_members|number }}</strong>",
+                    "Uitgegeven beloningen: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Bekijk het volledige rapport in LoyalNest.",
+            ],
+        },
+    },
+}

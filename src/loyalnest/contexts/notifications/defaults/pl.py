@@ -1,0 +1,145 @@
+"""Polish (Ty, with phrasing that avoids gendered past-tense forms of the customer)."""
+
+# ruff: noqa: E501  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "punkt", "few": "punkty", "many": "punktów", "other": "punktu"},
+    "footer": "Otrzymujesz tę wiadomość, ponieważ należysz do programu lojalnościowego tego sklepu.",
+    "unsubscribe": "Wypisz mnie z tych wiadomości",
+    "hello": "{% if customer_first_name %}Cześć {{ customer_first_name }},{% else %}Cześć,{% endif %}",
+    "hello_staff": "Dzień dobry,",
+    "balance": "Twoje saldo wynosi teraz <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Twój kod",
+    "shop_button": "Przejdź do {{ shop_name }}",
+    "dashboard_button": "Otwórz LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "Dopisaliśmy Ci {{ points|points }} w sklepie {{ shop_name }}",
+            "body": [
+                "Dobra wiadomość: właśnie dopisaliśmy Ci <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Dziękujemy, że należysz do naszego programu lojalnościowego!",
+            ],
+            "sms": "{{ shop_name }}: dopisaliśmy Ci {{ points|points }} ({{ reason }}). "
+            "Saldo: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Twoje punkty wygasają {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> z Twojego salda w sklepie {{ shop_name }} "
+                "{{ plural(points, one='wygaśnie', few='wygasną', many='wygaśnie', other='wygaśnie') }} "
+                "{{ expires_on|date }}.",
+                "Wybierz wcześniej nagrodę dla siebie, żeby nie przepadły.",
+                "@balance",
+            ],
+            "button": "Wybierz nagrodę",
+            "sms": "{{ shop_name }}: {{ points|points }} "
+            "{{ plural(points, one='wygaśnie', few='wygasną', many='wygaśnie', other='wygaśnie') }} "
+            "{{ expires_on|date }}. Wykorzystaj je wcześniej!",
+        },
+        "reward_issued": {
+            "subject": "Twoja nagroda już czeka: {{ reward_title }}",
+            "body": [
+                "Oto Twoja nagroda od {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (o wartości {{ value|money }}){% endif %}.",
+                "@code",
+                "Wpisz ten kod przy kasie do {{ expires_at|datetime }}.",
+                "Wymieniono na nią {{ points_spent|points }}.",
+                "@balance",
+            ],
+            "button": "Przejdź do zakupów",
+            "sms": "{{ shop_name }}: nagroda {{ reward_title }} czeka. Kod: {{ code }}, "
+            "ważny do {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Twój kod na {{ reward_title }} wkrótce wygaśnie",
+            "body": [
+                "Przypominamy: Twój kod na <strong>{{ reward_title }}</strong> wygasa "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "A jeśli nie zdążysz go użyć, nic straconego: zwrócimy Ci wtedy na saldo "
+                "{{ points_spent|points }}.",
+            ],
+            "button": "Użyj kodu",
+            "sms": "{{ shop_name }}: kod {{ code }} wygasa {{ expires_at|date }}. Jeśli go nie użyjesz, "
+            "zwrócimy Ci {{ points_spent|points }}.",
+        },
+        "points_returned": {
+            "subject": "Zwróciliśmy Ci {{ points|points }}",
+            "body": [
+                "{% if reason == 'failed' %}Nie udało się zrealizować Twojej nagrody "
+                "<strong>{{ reward_title }}</strong>, dlatego zwróciliśmy Ci {{ points|points }}. "
+                "Przepraszamy!{% else %}Twój kod na <strong>{{ reward_title }}</strong> wygasł "
+                "niewykorzystany, dlatego zwróciliśmy Ci {{ points|points }}.{% endif %}",
+                "@balance",
+                "Możesz je wymienić na kolejną nagrodę.",
+            ],
+            "sms": "{{ shop_name }}: zwróciliśmy Ci {{ points|points }} "
+            "{% if reason == 'failed' %}(nie udało się zrealizować nagrody){% else %}(kod wygasł "
+            "niewykorzystany){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Witamy na poziomie {{ tier_name }}!"
+            "{% else %}Twój poziom VIP się zmienił{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Gratulacje: masz teraz status <strong>{{ tier_name }}</strong> "
+                "w sklepie {{ shop_name }}!{% elif tier_name %}Twój poziom VIP w sklepie {{ shop_name }} "
+                "to teraz <strong>{{ tier_name }}</strong>.{% else %}Twój status {{ previous_tier_name }} "
+                "w sklepie {{ shop_name }} wygasł.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Dziękujemy za Twoją lojalność.{% else %}Zbieraj dalej punkty, "
+                "aby znów awansować: liczy się każde zamówienie.{% endif %}",
+            ],
+            "perks_intro": "Twoje korzyści:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}witamy na poziomie {{ tier_name }}! "
+            "Ciesz się nowymi korzyściami.{% elif tier_name %}Twój poziom VIP to teraz {{ tier_name }}."
+            "{% else %}Twój status VIP wygasł.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Wszystkiego najlepszego od {{ shop_name }}!",
+            "body": [
+                "Sto lat! Cały zespół {{ shop_name }} życzy Ci wspaniałych urodzin.",
+                ("points", "Z tej okazji dopisaliśmy Ci <strong>{{ points|points }}</strong>."),
+            ],
+            "button": "Zrób sobie prezent",
+            "sms": "Sto lat od {{ shop_name }}!{% if points %} Z okazji urodzin dopisaliśmy Ci "
+            "{{ points|points }}.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} wykorzystany w {{ used_percent|number }}%",
+            "body": [
+                "Twój sklep wykorzystał już <strong>{{ used_percent|number }}%</strong> limitu "
+                "{{ limit_name }}.",
+                "Po osiągnięciu limitu niektóre operacje mogą zwolnić lub zostać wstrzymane do jego "
+                "odnowienia. Szczegóły znajdziesz w LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "Import klientów sklepu {{ shop_name }} został zakończony",
+            "body": [
+                "Import klientów został zakończony. Oto wyniki:",
+                [
+                    "Zaimportowani klienci: <strong>{{ customers_imported|number }}</strong>",
+                    "Zaksięgowane punkty: <strong>{{ points_imported|number }}</strong>",
+                    "Odrzucone wiersze: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "W LoyalNest sprawdzisz, dlaczego każdy wiersz został odrzucony."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: Twój program lojalnościowy w tym tygodniu",
+            "body": [
+                "Tak radził sobie Twój program lojalnościowy w tygodniu od {{ week_start|date }}:",
+                [
+                    "Zdobyte punkty: <strong>{{ points_earned|number }}</strong>",
+                    "Wymienione punkty: <strong>{{ points_redeemed|number }}</strong>",
+                    "Nowi członkowie: <strong>{{ new_members|number }}</strong>",
+                    "Wydane nagrody: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Pełny raport znajdziesz w LoyalNest.",
+            ],
+        },
+    },
+}

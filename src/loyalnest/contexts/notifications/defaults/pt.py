@@ -1,0 +1,140 @@
+"""Portuguese (você, understood in Brazil and Portugal alike)."""
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "ponto", "many": "pontos", "other": "pontos"},
+    "footer": "Você está recebendo este e-mail porque participa do programa de fidelidade desta loja.",
+    "unsubscribe": "Cancelar a inscrição nestes e-mails",
+    "hello": "{% if customer_first_name %}Olá, {{ customer_first_name }}!{% else %}Olá!{% endif %}",
+    "hello_staff": "Olá,",
+    "balance": "Seu saldo agora é de <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Seu código",
+    "shop_button": "Visitar {{ shop_name }}",
+    "dashboard_button": "Abrir o LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "Você ganhou {{ points|points }} na {{ shop_name }}",
+            "body": [
+                "Boa notícia: você acabou de ganhar <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Obrigado por fazer parte do nosso programa de fidelidade!",
+            ],
+            "sms": "{{ shop_name }}: você ganhou {{ points|points }} ({{ reason }}). "
+            "Saldo: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Seus pontos expiram em {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> do seu saldo na {{ shop_name }} "
+                "{{ plural(points, one='vai expirar', other='vão expirar') }} em {{ expires_on|date }}.",
+                "Escolha uma recompensa antes disso para não perdê-los.",
+                "@balance",
+            ],
+            "button": "Escolher uma recompensa",
+            "sms": "{{ shop_name }}: {{ points|points }} {{ plural(points, one='expira', other='expiram') }} "
+            "em {{ expires_on|date }}. Use antes que seja tarde!",
+        },
+        "reward_issued": {
+            "subject": "Sua recompensa chegou: {{ reward_title }}",
+            "body": [
+                "Aproveite sua recompensa da {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (no valor de {{ value|money }}){% endif %}.",
+                "@code",
+                "Use este código no checkout até {{ expires_at|datetime }}.",
+                "Você trocou {{ points_spent|points }} por ela.",
+                "@balance",
+            ],
+            "button": "Comprar agora",
+            "sms": "{{ shop_name }}: sua recompensa {{ reward_title }} está pronta. Código: {{ code }}, "
+            "válido até {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Seu código de {{ reward_title }} expira em breve",
+            "body": [
+                "Um lembrete: seu código de <strong>{{ reward_title }}</strong> expira em "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "E se você não conseguir usá-lo, tudo bem: os {{ points_spent|points }} que você trocou "
+                "voltam para o seu saldo.",
+            ],
+            "button": "Usar meu código",
+            "sms": "{{ shop_name }}: o código {{ code }} expira em {{ expires_at|date }}. Se não usar, "
+            "seus {{ points_spent|points }} voltam para o saldo.",
+        },
+        "points_returned": {
+            "subject": "Devolvemos {{ points|points }} ao seu saldo",
+            "body": [
+                "{% if reason == 'failed' %}Não conseguimos concluir sua recompensa "
+                "<strong>{{ reward_title }}</strong>, então devolvemos {{ points|points }} ao seu saldo. "
+                "Desculpe pelo transtorno!{% else %}Seu código de <strong>{{ reward_title }}</strong> "
+                "expirou sem ser usado, então devolvemos {{ points|points }} ao seu saldo.{% endif %}",
+                "@balance",
+                "Eles já estão prontos para a sua próxima recompensa.",
+            ],
+            "sms": "{{ shop_name }}: devolvemos {{ points|points }} ao seu saldo "
+            "{% if reason == 'failed' %}(não foi possível concluir sua recompensa){% else %}(seu "
+            "código expirou sem uso){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Boas-vindas ao nível {{ tier_name }}!"
+            "{% else %}Seu nível VIP mudou{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Parabéns: agora você faz parte do nível "
+                "<strong>{{ tier_name }}</strong> da {{ shop_name }}!{% elif tier_name %}Seu nível VIP "
+                "na {{ shop_name }} agora é <strong>{{ tier_name }}</strong>.{% else %}Seu nível "
+                "{{ previous_tier_name }} na {{ shop_name }} chegou ao fim.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Obrigado pela sua fidelidade.{% else %}Continue juntando "
+                "pontos para subir de novo: cada pedido conta.{% endif %}",
+            ],
+            "perks_intro": "Seus benefícios:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}boas-vindas ao nível {{ tier_name }}! "
+            "Aproveite seus novos benefícios.{% elif tier_name %}seu nível VIP agora é {{ tier_name }}."
+            "{% else %}seu nível VIP chegou ao fim.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Feliz aniversário, com carinho da {{ shop_name }}!",
+            "body": [
+                "Feliz aniversário! Toda a equipe da {{ shop_name }} deseja a você um dia maravilhoso.",
+                ("points", "Para comemorar, adicionamos <strong>{{ points|points }}</strong> ao seu saldo."),
+            ],
+            "button": "Aproveitar",
+            "sms": "Feliz aniversário, com carinho da {{ shop_name }}!{% if points %} Adicionamos "
+            "{{ points|points }} ao seu saldo.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} em {{ used_percent|number }}%",
+            "body": [
+                "Sua loja já usou <strong>{{ used_percent|number }}%</strong> do limite de {{ limit_name }}.",
+                "Quando o limite for atingido, algumas ações podem ficar mais lentas ou pausar até que "
+                "ele seja renovado. Veja os detalhes no LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "A importação de clientes da {{ shop_name }} foi concluída",
+            "body": [
+                "Sua importação de clientes foi concluída. Confira o resultado:",
+                [
+                    "Clientes importados: <strong>{{ customers_imported|number }}</strong>",
+                    "Pontos lançados: <strong>{{ points_imported|number }}</strong>",
+                    "Linhas recusadas: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "No LoyalNest você vê o motivo de cada linha recusada."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: seu programa de fidelidade nesta semana",
+            "body": [
+                "Veja como foi seu programa de fidelidade na semana iniciada em {{ week_start|date }}:",
+                [
+                    "Pontos ganhos: <strong>{{ points_earned|number }}</strong>",
+                    "Pontos resgatados: <strong>{{ points_redeemed|number }}</strong>",
+                    "Novos membros: <strong>{{ new_members|number }}</strong>",
+                    "Recompensas emitidas: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Veja o relatório completo no LoyalNest.",
+            ],
+        },
+    },
+}

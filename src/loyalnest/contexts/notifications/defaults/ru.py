@@ -1,0 +1,145 @@
+"""Russian (вы, the polite register; phrasing keeps numerals and verbs in agreement)."""
+
+# ruff: noqa: E501, RUF001  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "балл", "few": "балла", "many": "баллов", "other": "балла"},
+    "footer": "Вы получили это письмо, потому что участвуете в программе лояльности этого магазина.",
+    "unsubscribe": "Отписаться от этих писем",
+    "hello": "{% if customer_first_name %}Здравствуйте, {{ customer_first_name }}!{% else %}Здравствуйте!{% endif %}",
+    "hello_staff": "Здравствуйте!",
+    "balance": "Ваш баланс: <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Ваш код",
+    "shop_button": "Перейти в {{ shop_name }}",
+    "dashboard_button": "Открыть LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "{{ shop_name }}: мы начислили вам {{ points|points }}",
+            "body": [
+                "Отличные новости: мы начислили вам <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Спасибо, что участвуете в нашей программе лояльности!",
+            ],
+            "sms": "{{ shop_name }}: мы начислили вам {{ points|points }} ({{ reason }}). "
+            "Баланс: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Ваши баллы сгорят {{ expires_on|date }}",
+            "body": [
+                "{{ expires_on|date }} на вашем счёте в магазине {{ shop_name }} "
+                "{{ plural(points, one='сгорит', few='сгорят', many='сгорят', other='сгорит') }} "
+                "<strong>{{ points|points }}</strong>.",
+                "Выберите награду до этого дня, чтобы они не пропали.",
+                "@balance",
+            ],
+            "button": "Выбрать награду",
+            "sms": "{{ shop_name }}: {{ expires_on|date }} "
+            "{{ plural(points, one='сгорит', few='сгорят', many='сгорят', other='сгорит') }} "
+            "{{ points|points }}. Успейте потратить!",
+        },
+        "reward_issued": {
+            "subject": "Ваша награда готова: {{ reward_title }}",
+            "body": [
+                "Ваша награда от {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (номинал {{ value|money }}){% endif %}.",
+                "@code",
+                "Введите этот код при оформлении заказа до {{ expires_at|datetime }}.",
+                "Вы обменяли на неё {{ points_spent|points }}.",
+                "@balance",
+            ],
+            "button": "За покупками",
+            "sms": "{{ shop_name }}: награда {{ reward_title }} готова. Код {{ code }} "
+            "действует до {{ expires_at|date }}",
+        },
+        "reward_code_expiring": {
+            "subject": "Ваш код на {{ reward_title }} скоро истечёт",
+            "body": [
+                "Напоминаем: ваш код на <strong>{{ reward_title }}</strong> действует до "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "А если не успеете им воспользоваться, не переживайте: мы вернём вам "
+                "{{ points_spent|points }}, потраченные на него.",
+            ],
+            "button": "Использовать код",
+            "sms": "{{ shop_name }}: код {{ code }} действует до {{ expires_at|date }} — не успеете "
+            "его использовать? Вернём вам {{ points_spent|points }}.",
+        },
+        "points_returned": {
+            "subject": "Мы вернули вам {{ points|points }}",
+            "body": [
+                "{% if reason == 'failed' %}Не удалось оформить вашу награду "
+                "<strong>{{ reward_title }}</strong>, поэтому мы вернули вам {{ points|points }}. "
+                "Приносим извинения!{% else %}Ваш код на <strong>{{ reward_title }}</strong> истёк "
+                "неиспользованным, поэтому мы вернули вам {{ points|points }}.{% endif %}",
+                "@balance",
+                "Их можно потратить на следующую награду.",
+            ],
+            "sms": "{{ shop_name }}: мы вернули вам {{ points|points }} "
+            "{% if reason == 'failed' %}(награду не удалось оформить){% else %}(код истёк "
+            "неиспользованным){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Добро пожаловать на уровень {{ tier_name }}!"
+            "{% else %}Ваш VIP-уровень изменился{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Поздравляем: теперь ваш уровень в магазине {{ shop_name }}: "
+                "<strong>{{ tier_name }}</strong>!{% elif tier_name %}Ваш VIP-уровень в магазине "
+                "{{ shop_name }} теперь <strong>{{ tier_name }}</strong>.{% else %}Ваш уровень "
+                "{{ previous_tier_name }} в магазине {{ shop_name }} завершён.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Спасибо за вашу верность.{% else %}Копите баллы дальше, "
+                "чтобы снова подняться: каждый заказ на счету.{% endif %}",
+            ],
+            "perks_intro": "Ваши привилегии:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}поздравляем с уровнем {{ tier_name }}! "
+            "Вас ждут новые привилегии.{% elif tier_name %}ваш VIP-уровень теперь {{ tier_name }}."
+            "{% else %}ваш VIP-уровень завершён.{% endif %}",
+        },
+        "birthday": {
+            "subject": "{{ shop_name }} поздравляет вас с днём рождения!",
+            "body": [
+                "С днём рождения! Вся команда {{ shop_name }} желает вам чудесного дня.",
+                ("points", "В честь праздника мы начислили вам <strong>{{ points|points }}</strong>."),
+            ],
+            "button": "Порадовать себя",
+            "sms": "{{ shop_name }} поздравляет вас с днём рождения!{% if points %} Дарим вам "
+            "{{ points|points }}.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} использован на {{ used_percent|number }} %",
+            "body": [
+                "Ваш магазин использовал <strong>{{ used_percent|number }} %</strong> лимита "
+                "{{ limit_name }}.",
+                "Когда лимит будет исчерпан, некоторые операции могут замедлиться или "
+                "приостановиться до его сброса. Подробности в LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "Импорт клиентов магазина {{ shop_name }} завершён",
+            "body": [
+                "Импорт клиентов завершён. Результаты:",
+                [
+                    "Импортировано клиентов: <strong>{{ customers_imported|number }}</strong>",
+                    "Начислено баллов: <strong>{{ points_imported|number }}</strong>",
+                    "Отклонено строк: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "Причину отклонения каждой строки можно посмотреть в LoyalNest."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: ваша программа лояльности за неделю",
+            "body": [
+                "Итоги вашей программы лояльности за неделю с {{ week_start|date }}:",
+                [
+                    "Начислено баллов: <strong>{{ points_earned|number }}</strong>",
+                    "Потрачено баллов: <strong>{{ points_redeemed|number }}</strong>",
+                    "Новых участников: <strong>{{ new_members|number }}</strong>",
+                    "Выдано наград: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Полный отчёт доступен в LoyalNest.",
+            ],
+        },
+    },
+}

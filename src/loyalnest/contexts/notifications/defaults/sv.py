@@ -1,0 +1,145 @@
+"""Swedish (du, as Swedish shops always address their customers)."""
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "poäng", "other": "poäng"},
+    "footer": "Du får det här mejlet eftersom du är medlem i butikens lojalitetsprogram.",
+    "unsubscribe": "Avsluta prenumerationen på de här mejlen",
+    "hello": "{% if customer_first_name %}Hej {{ customer_first_name }}!{% else %}Hej!{% endif %}",
+    "hello_staff": "Hej!",
+    "balance": "Ditt saldo är nu <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Din kod",
+    "shop_button": "Besök {{ shop_name }}",
+    "dashboard_button": "Öppna LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "Du har fått {{ points|points }} hos {{ shop_name }}",
+            "body": [
+                "Goda nyheter: du har precis fått <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Tack för att du är med i vårt lojalitetsprogram!",
+            ],
+            "sms": "{{ shop_name }}: du har fått {{ points|points }} ({{ reason }}). "
+            "Saldo: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Dina poäng går ut den {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> av ditt saldo hos {{ shop_name }} går ut den "
+                "{{ expires_on|date }}.",
+                "Unna dig en belöning innan dess, så att de inte går förlorade.",
+                "@balance",
+            ],
+            "button": "Välj en belöning",
+            "sms": "{{ shop_name }}: {{ points|points }} går ut den {{ expires_on|date }}. "
+            "Använd dem innan dess!",
+        },
+        "reward_issued": {
+            "subject": "Här är din belöning: {{ reward_title }}",
+            "body": [
+                "Njut av din belöning från {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (värde {{ value|money }}){% endif %}.",
+                "@code",
+                "Ange koden i kassan före {{ expires_at|datetime }}.",
+                "Du använde {{ points_spent|points }} för den.",
+                "@balance",
+            ],
+            "button": "Handla nu",
+            "sms": "{{ shop_name }}: din belöning {{ reward_title }} är klar. Kod: {{ code }}, "
+            "giltig till {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Din kod för {{ reward_title }} går snart ut",
+            "body": [
+                "En påminnelse: din kod för <strong>{{ reward_title }}</strong> går ut "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "Och om du inte hinner använda den är det ingen fara: dina {{ points_spent|points }} "
+                "kommer då tillbaka till ditt saldo.",
+            ],
+            "button": "Använd min kod",
+            "sms": "{{ shop_name }}: koden {{ code }} går ut {{ expires_at|date }}. Används den inte "
+            "får du tillbaka dina {{ points_spent|points }}.",
+        },
+        "points_returned": {
+            "subject": "Vi har fört tillbaka {{ points|points }} till ditt saldo",
+            "body": [
+                "{% if reason == 'failed' %}Vi kunde inte slutföra din belöning "
+                "<strong>{{ reward_title }}</strong>, så vi har fört tillbaka {{ points|points }} till "
+                "ditt saldo. Vi ber om ursäkt!{% else %}Din kod för <strong>{{ reward_title }}</strong> "
+                "gick ut utan att användas, så vi har fört tillbaka {{ points|points }} till ditt "
+                "saldo.{% endif %}",
+                "@balance",
+                "De väntar på din nästa belöning.",
+            ],
+            "sms": "{{ shop_name }}: vi har fört tillbaka {{ points|points }} till ditt saldo "
+            "{% if reason == 'failed' %}(din belöning kunde inte slutföras){% else %}(din kod gick "
+            "ut oanvänd){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Välkommen till {{ tier_name }}!"
+            "{% else %}Din VIP-nivå har ändrats{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Grattis: du är nu <strong>{{ tier_name }}</strong>-medlem hos "
+                "{{ shop_name }}!{% elif tier_name %}Din VIP-nivå hos {{ shop_name }} är nu "
+                "<strong>{{ tier_name }}</strong>.{% else %}Ditt {{ previous_tier_name }}-medlemskap "
+                "hos {{ shop_name }} har upphört.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Tack för din lojalitet.{% else %}Fortsätt samla poäng för "
+                "att klättra igen: varje beställning räknas.{% endif %}",
+            ],
+            "perks_intro": "Dina förmåner:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}välkommen till {{ tier_name }}! Njut av "
+            "dina nya förmåner.{% elif tier_name %}din VIP-nivå är nu {{ tier_name }}.{% else %}din "
+            "VIP-nivå har upphört.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Grattis på födelsedagen från {{ shop_name }}!",
+            "body": [
+                "Grattis på födelsedagen! Alla vi på {{ shop_name }} önskar dig en underbar dag.",
+                (
+                    "points",
+                    "För att fira har vi lagt till <strong>{{ points|points }}</strong> på ditt saldo.",
+                ),
+            ],
+            "button": "Unna dig något",
+            "sms": "Grattis på födelsedagen från {{ shop_name }}!{% if points %} Vi har lagt till "
+            "{{ points|points }} på ditt saldo.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} på {{ used_percent|number }} %",
+            "body": [
+                "Din butik har använt <strong>{{ used_percent|number }} %</strong> av gränsen för "
+                "{{ limit_name }}.",
+                "När gränsen nås kan vissa åtgärder gå långsammare eller pausas tills den återställs. "
+                "Se detaljerna i LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "Kundimporten för {{ shop_name }} är klar",
+            "body": [
+                "Din kundimport är klar. Här är resultatet:",
+                [
+                    "Importerade kunder: <strong>{{ customers_imported|number }}</strong>",
+                    "Bokförda poäng: <strong>{{ points_imported|number }}</strong>",
+                    "Avvisade rader: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "I LoyalNest ser du varför varje rad avvisades."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: ditt lojalitetsprogram den här veckan",
+            "body": [
+                "Så här gick ditt lojalitetsprogram veckan som började {{ week_start|date }}:",
+                [
+                    "Intjänade poäng: <strong>{{ points_earned|number }}</strong>",
+                    "Inlösta poäng: <strong>{{ points_redeemed|number }}</strong>",
+                    "Nya medlemmar: <strong>{{ new_members|number }}</strong>",
+                    "Utfärdade belöningar: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Se hela rapporten i LoyalNest.",
+            ],
+        },
+    },
+}

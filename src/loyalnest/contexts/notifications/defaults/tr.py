@@ -1,0 +1,143 @@
+"""Turkish (siz, the polite register Turkish shops use with customers)."""
+
+# ruff: noqa: RUF001  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "puan", "other": "puan"},
+    "footer": "Bu e-postayı, bu mağazanın ödül programına üye olduğunuz için alıyorsunuz.",
+    "unsubscribe": "Bu e-postaların aboneliğinden çık",
+    "hello": "{% if customer_first_name %}Merhaba {{ customer_first_name }},{% else %}Merhaba,{% endif %}",
+    "hello_staff": "Merhaba,",
+    "balance": "Güncel bakiyeniz: <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Kodunuz",
+    "shop_button": "{{ shop_name }} mağazasına git",
+    "dashboard_button": "LoyalNest'i aç",
+    "types": {
+        "points_earned": {
+            "subject": "{{ shop_name }} mağazasında {{ points|points }} kazandınız",
+            "body": [
+                "Harika bir haber: az önce <strong>{{ points|points }}</strong> kazandınız ({{ reason }}).",
+                "@balance",
+                "Ödül programımızda yer aldığınız için teşekkür ederiz!",
+            ],
+            "sms": "{{ shop_name }}: {{ points|points }} kazandınız ({{ reason }}). "
+            "Bakiye: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Puanlarınızın süresi {{ expires_on|date }} tarihinde doluyor",
+            "body": [
+                "{{ shop_name }} bakiyenizdeki <strong>{{ points|points }}</strong>, "
+                "{{ expires_on|date }} tarihinde sona erecek.",
+                "Boşa gitmemeleri için o tarihten önce kendinize bir ödül seçin.",
+                "@balance",
+            ],
+            "button": "Ödül seç",
+            "sms": "{{ shop_name }}: {{ points|points }} {{ expires_on|date }} tarihinde sona eriyor. "
+            "Süresi dolmadan kullanın!",
+        },
+        "reward_issued": {
+            "subject": "Ödülünüz hazır: {{ reward_title }}",
+            "body": [
+                "{{ shop_name }} ödülünüzün keyfini çıkarın: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (değeri: {{ value|money }}){% endif %}.",
+                "@code",
+                "Bu kodu {{ expires_at|datetime }} tarihine kadar ödeme sırasında girin.",
+                "Bu ödül için {{ points_spent|points }} harcadınız.",
+                "@balance",
+            ],
+            "button": "Alışverişe başla",
+            "sms": "{{ shop_name }}: {{ reward_title }} ödülünüz hazır. Kod: {{ code }}, "
+            "son geçerlilik: {{ expires_at|date }}",
+        },
+        "reward_code_expiring": {
+            "subject": "{{ reward_title }} kodunuzun süresi yakında doluyor",
+            "body": [
+                "Küçük bir hatırlatma: <strong>{{ reward_title }}</strong> kodunuzun süresi "
+                "{{ expires_at|datetime }} tarihinde doluyor.",
+                "@code",
+                "Kullanamazsanız da endişelenmeyin: bu kod için harcadığınız {{ points_spent|points }} "
+                "bakiyenize geri yüklenecek.",
+            ],
+            "button": "Kodumu kullan",
+            "sms": "{{ shop_name }}: {{ code }} kodunun süresi {{ expires_at|date }} tarihinde doluyor. "
+            "Kullanılmazsa {{ points_spent|points }} bakiyenize iade edilir.",
+        },
+        "points_returned": {
+            "subject": "{{ points|points }} bakiyenize iade edildi",
+            "body": [
+                "{% if reason == 'failed' %}<strong>{{ reward_title }}</strong> ödülünüz "
+                "tamamlanamadığı için {{ points|points }} bakiyenize iade edildi. Özür dileriz!"
+                "{% else %}<strong>{{ reward_title }}</strong> kodunuz kullanılmadan sona erdiği için "
+                "{{ points|points }} bakiyenize iade edildi.{% endif %}",
+                "@balance",
+                "Puanlarınız bir sonraki ödülünüz için hazır.",
+            ],
+            "sms": "{{ shop_name }}: {{ points|points }} bakiyenize iade edildi "
+            "{% if reason == 'failed' %}(ödülünüz tamamlanamadı){% else %}(kodunuz kullanılmadan sona "
+            "erdi){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}{{ tier_name }} seviyesine hoş geldiniz!"
+            "{% else %}VIP seviyeniz değişti{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Tebrikler: artık {{ shop_name }} mağazasında "
+                "<strong>{{ tier_name }}</strong> üyesisiniz!{% elif tier_name %}{{ shop_name }} "
+                "mağazasındaki VIP seviyeniz artık <strong>{{ tier_name }}</strong>.{% else %}"
+                "{{ shop_name }} mağazasındaki {{ previous_tier_name }} üyeliğiniz sona erdi.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Sadakatiniz için teşekkür ederiz.{% else %}Yeniden yükselmek "
+                "için puan toplamaya devam edin: her sipariş önemli.{% endif %}",
+            ],
+            "perks_intro": "Ayrıcalıklarınız:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}{{ tier_name }} seviyesine hoş geldiniz! "
+            "Yeni ayrıcalıklarınızın tadını çıkarın.{% elif tier_name %}VIP seviyeniz artık "
+            "{{ tier_name }}.{% else %}VIP üyeliğiniz sona erdi.{% endif %}",
+        },
+        "birthday": {
+            "subject": "Doğum gününüz kutlu olsun! Sevgiler, {{ shop_name }}",
+            "body": [
+                "Doğum gününüz kutlu olsun! {{ shop_name }} ekibi olarak size harika bir gün diliyoruz.",
+                ("points", "Bu özel gün için bakiyenize <strong>{{ points|points }}</strong> ekledik."),
+            ],
+            "button": "Kendinizi şımartın",
+            "sms": "{{ shop_name }}: Doğum gününüz kutlu olsun!{% if points %} Bakiyenize "
+            "{{ points|points }} ekledik.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} kullanımı %{{ used_percent|number }}",
+            "body": [
+                "Mağazanız {{ limit_name }} limitinin <strong>%{{ used_percent|number }}</strong> "
+                "kadarını kullandı.",
+                "Limite ulaşıldığında bazı işlemler yavaşlayabilir veya limit sıfırlanana kadar "
+                "duraklayabilir. Ayrıntıları LoyalNest'te görebilirsiniz.",
+            ],
+        },
+        "import_finished": {
+            "subject": "{{ shop_name }} müşteri içe aktarımı tamamlandı",
+            "body": [
+                "Müşteri içe aktarımınız tamamlandı. Sonuçlar:",
+                [
+                    "İçe aktarılan müşteriler: <strong>{{ customers_imported|number }}</strong>",
+                    "Yüklenen puanlar: <strong>{{ points_imported|number }}</strong>",
+                    "Reddedilen satırlar: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "Her satırın neden reddedildiğini LoyalNest'te görebilirsiniz."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: sadakat programınızın bu haftası",
+            "body": [
+                "{{ week_start|date }} tarihinde başlayan haftada ödül programınızın sonuçları:",
+                [
+                    "Kazanılan puanlar: <strong>{{ points_earned|number }}</strong>",
+                    "Kullanılan puanlar: <strong>{{ points_redeemed|number }}</strong>",
+                    "Yeni üyeler: <strong>{{ new_members|number }}</strong>",
+                    "Verilen ödüller: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Raporun tamamını LoyalNest'te görebilirsiniz.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,143 @@
+"""Ukrainian (ви, the polite register; phrasing keeps numerals and verbs in agreement)."""
+
+# ruff: noqa: RUF001  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "бал", "few": "бали", "many": "балів", "other": "бала"},
+    "footer": "Ви отримали цей лист, тому що берете участь у програмі лояльності цього магазину.",
+    "unsubscribe": "Відписатися від цих листів",
+    "hello": "{% if customer_first_name %}Вітаємо, {{ customer_first_name }}!{% else %}Вітаємо!{% endif %}",
+    "hello_staff": "Вітаємо!",
+    "balance": "Ваш баланс: <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Ваш код",
+    "shop_button": "Перейти до {{ shop_name }}",
+    "dashboard_button": "Відкрити LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "{{ shop_name }}: ми нарахували вам {{ points|points }}",
+            "body": [
+                "Чудові новини: ми нарахували вам <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Дякуємо, що берете участь у нашій програмі лояльності!",
+            ],
+            "sms": "{{ shop_name }}: ми нарахували вам {{ points|points }} ({{ reason }}). "
+            "Баланс: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Ваші бали згорять {{ expires_on|date }}",
+            "body": [
+                "{{ expires_on|date }} на вашому рахунку в магазині {{ shop_name }} "
+                "{{ plural(points, one='згорить', few='згорять', many='згорять', other='згорить') }} "
+                "<strong>{{ points|points }}</strong>.",
+                "Оберіть винагороду до цього дня, щоб вони не пропали.",
+                "@balance",
+            ],
+            "button": "Обрати винагороду",
+            "sms": "{{ shop_name }}: {{ expires_on|date }} "
+            "{{ plural(points, one='згорить', few='згорять', many='згорять', other='згорить') }} "
+            "{{ points|points }}. Встигніть використати!",
+        },
+        "reward_issued": {
+            "subject": "Ваша винагорода готова: {{ reward_title }}",
+            "body": [
+                "Ваша винагорода від {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (номінал {{ value|money }}){% endif %}.",
+                "@code",
+                "Введіть цей код під час оформлення замовлення до {{ expires_at|datetime }}.",
+                "Ви обміняли на неї {{ points_spent|points }}.",
+                "@balance",
+            ],
+            "button": "До покупок",
+            "sms": "{{ shop_name }}: винагорода {{ reward_title }} готова. Код {{ code }} "
+            "діє до {{ expires_at|date }}",
+        },
+        "reward_code_expiring": {
+            "subject": "Ваш код на {{ reward_title }} скоро закінчиться",
+            "body": [
+                "Нагадуємо: ваш код на <strong>{{ reward_title }}</strong> діє до {{ expires_at|datetime }}.",
+                "@code",
+                "А якщо не встигнете ним скористатися, не хвилюйтеся: ми повернемо вам "
+                "{{ points_spent|points }}, витрачені на нього.",
+            ],
+            "button": "Використати код",
+            "sms": "{{ shop_name }}: код {{ code }} діє до {{ expires_at|date }} — не встигнете "
+            "ним скористатися? Повернемо вам {{ points_spent|points }}.",
+        },
+        "points_returned": {
+            "subject": "Ми повернули вам {{ points|points }}",
+            "body": [
+                "{% if reason == 'failed' %}Не вдалося оформити вашу винагороду "
+                "<strong>{{ reward_title }}</strong>, тому ми повернули вам {{ points|points }}. "
+                "Перепрошуємо!{% else %}Ваш код на <strong>{{ reward_title }}</strong> закінчився "
+                "невикористаним, тому ми повернули вам {{ points|points }}.{% endif %}",
+                "@balance",
+                "Їх можна витратити на наступну винагороду.",
+            ],
+            "sms": "{{ shop_name }}: ми повернули вам {{ points|points }} "
+            "{% if reason == 'failed' %}(винагороду не вдалося оформити){% else %}(код закінчився "
+            "невикористаним){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Ласкаво просимо на рівень {{ tier_name }}!"
+            "{% else %}Ваш VIP-рівень змінився{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Вітаємо: тепер ваш рівень у магазині {{ shop_name }}: "
+                "<strong>{{ tier_name }}</strong>!{% elif tier_name %}Ваш VIP-рівень у магазині "
+                "{{ shop_name }} тепер <strong>{{ tier_name }}</strong>.{% else %}Ваш рівень "
+                "{{ previous_tier_name }} у магазині {{ shop_name }} завершено.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Дякуємо за вашу відданість.{% else %}Накопичуйте бали далі, "
+                "щоб знову піднятися: кожне замовлення має значення.{% endif %}",
+            ],
+            "perks_intro": "Ваші привілеї:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}вітаємо з рівнем {{ tier_name }}! "
+            "На вас чекають нові привілеї.{% elif tier_name %}ваш VIP-рівень тепер {{ tier_name }}."
+            "{% else %}ваш VIP-рівень завершено.{% endif %}",
+        },
+        "birthday": {
+            "subject": "{{ shop_name }} вітає вас із днем народження!",
+            "body": [
+                "З днем народження! Уся команда {{ shop_name }} бажає вам чудового дня.",
+                ("points", "На честь свята ми нарахували вам <strong>{{ points|points }}</strong>."),
+            ],
+            "button": "Потішити себе",
+            "sms": "{{ shop_name }} вітає вас із днем народження!{% if points %} Даруємо вам "
+            "{{ points|points }}.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} використано на {{ used_percent|number }}%",
+            "body": [
+                "Ваш магазин використав <strong>{{ used_percent|number }}%</strong> ліміту {{ limit_name }}.",
+                "Коли ліміт буде вичерпано, деякі операції можуть сповільнитися або призупинитися до "
+                "його оновлення. Подробиці в LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "Імпорт клієнтів магазину {{ shop_name }} завершено",
+            "body": [
+                "Імпорт клієнтів завершено. Результати:",
+                [
+                    "Імпортовано клієнтів: <strong>{{ customers_imported|number }}</strong>",
+                    "Нараховано балів: <strong>{{ points_imported|number }}</strong>",
+                    "Відхилено рядків: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "Причину відхилення кожного рядка можна переглянути в LoyalNest."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: ваша програма лояльності за тиждень",
+            "body": [
+                "Підсумки вашої програми лояльності за тиждень від {{ week_start|date }}:",
+                [
+                    "Нараховано балів: <strong>{{ points_earned|number }}</strong>",
+                    "Витрачено балів: <strong>{{ points_redeemed|number }}</strong>",
+                    "Нових учасників: <strong>{{ new_members|number }}</strong>",
+                    "Видано винагород: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Повний звіт доступний у LoyalNest.",
+            ],
+        },
+    },
+}

@@ -1,0 +1,141 @@
+"""Vietnamese (bạn, the friendly register Vietnamese shops use with customers)."""
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"one": "điểm", "other": "điểm"},
+    "footer": "Bạn nhận được email này vì bạn là thành viên chương trình khách hàng thân thiết của cửa hàng.",
+    "unsubscribe": "Hủy đăng ký nhận các email này",
+    "hello": "{% if customer_first_name %}Chào {{ customer_first_name }},{% else %}Xin chào,{% endif %}",
+    "hello_staff": "Xin chào,",
+    "balance": "Số dư hiện tại của bạn: <strong>{{ points_balance|points }}</strong>.",
+    "code_label": "Mã của bạn",
+    "shop_button": "Ghé {{ shop_name }}",
+    "dashboard_button": "Mở LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "Bạn vừa nhận {{ points|points }} tại {{ shop_name }}",
+            "body": [
+                "Tin vui: bạn vừa nhận được <strong>{{ points|points }}</strong> ({{ reason }}).",
+                "@balance",
+                "Cảm ơn bạn đã tham gia chương trình khách hàng thân thiết của chúng tôi!",
+            ],
+            "sms": "{{ shop_name }}: bạn vừa nhận {{ points|points }} ({{ reason }}). "
+            "Số dư: {{ points_balance|points }}.",
+        },
+        "points_expiring": {
+            "subject": "Điểm của bạn sẽ hết hạn vào {{ expires_on|date }}",
+            "body": [
+                "<strong>{{ points|points }}</strong> trong tài khoản của bạn tại {{ shop_name }} sẽ hết hạn "
+                "vào {{ expires_on|date }}.",
+                "Hãy đổi lấy một phần quà trước thời điểm đó để điểm không bị lãng phí nhé.",
+                "@balance",
+            ],
+            "button": "Chọn phần thưởng",
+            "sms": "{{ shop_name }}: {{ points|points }} của bạn sẽ hết hạn vào {{ expires_on|date }}. "
+            "Hãy dùng trước khi hết hạn!",
+        },
+        "reward_issued": {
+            "subject": "Phần thưởng của bạn đây: {{ reward_title }}",
+            "body": [
+                "Mời bạn nhận phần thưởng từ {{ shop_name }}: <strong>{{ reward_title }}</strong>"
+                "{% if value %} (trị giá {{ value|money }}){% endif %}.",
+                "@code",
+                "Hãy nhập mã này khi thanh toán trước {{ expires_at|datetime }}.",
+                "Bạn đã dùng {{ points_spent|points }} để đổi phần thưởng này.",
+                "@balance",
+            ],
+            "button": "Mua sắm ngay",
+            "sms": "{{ shop_name }}: phần thưởng {{ reward_title }} đã sẵn sàng. Mã: {{ code }}, "
+            "hạn dùng: {{ expires_at|date }}.",
+        },
+        "reward_code_expiring": {
+            "subject": "Mã cho {{ reward_title }} sắp hết hạn",
+            "body": [
+                "Nhắc bạn một chút: mã cho <strong>{{ reward_title }}</strong> sẽ hết hạn vào "
+                "{{ expires_at|datetime }}.",
+                "@code",
+                "Nếu bạn chưa kịp dùng cũng đừng lo: {{ points_spent|points }} đã đổi sẽ được hoàn lại "
+                "vào số dư của bạn.",
+            ],
+            "button": "Dùng mã của tôi",
+            "sms": "{{ shop_name }}: mã {{ code }} hết hạn vào {{ expires_at|date }}. Nếu không dùng, "
+            "{{ points_spent|points }} sẽ được hoàn lại.",
+        },
+        "points_returned": {
+            "subject": "Đã hoàn {{ points|points }} vào số dư của bạn",
+            "body": [
+                "{% if reason == 'failed' %}Rất tiếc, chúng tôi không thể hoàn tất phần thưởng "
+                "<strong>{{ reward_title }}</strong> nên đã hoàn {{ points|points }} vào số dư của bạn."
+                "{% else %}Mã cho <strong>{{ reward_title }}</strong> đã hết hạn mà chưa được sử dụng, nên "
+                "chúng tôi đã hoàn {{ points|points }} vào số dư của bạn.{% endif %}",
+                "@balance",
+                "Số điểm này đã sẵn sàng cho phần thưởng tiếp theo.",
+            ],
+            "sms": "{{ shop_name }}: đã hoàn {{ points|points }} vào số dư "
+            "{% if reason == 'failed' %}(không thể hoàn tất phần thưởng){% else %}(mã hết hạn chưa "
+            "dùng){% endif %}.",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}Chào mừng bạn đến hạng {{ tier_name }}!"
+            "{% else %}Hạng VIP của bạn đã thay đổi{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}Chúc mừng: bạn đã trở thành thành viên "
+                "<strong>{{ tier_name }}</strong> của {{ shop_name }}!{% elif tier_name %}Hạng VIP của bạn "
+                "tại {{ shop_name }} hiện là <strong>{{ tier_name }}</strong>.{% else %}Tư cách thành viên "
+                "{{ previous_tier_name }} của bạn tại {{ shop_name }} đã kết thúc.{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}Cảm ơn bạn đã luôn đồng hành cùng chúng tôi.{% else %}Hãy tiếp "
+                "tục tích điểm để lên hạng lại: mỗi đơn hàng đều có giá trị.{% endif %}",
+            ],
+            "perks_intro": "Quyền lợi của bạn:",
+            "sms": "{{ shop_name }}: {% if direction == 'up' %}chúc mừng bạn lên hạng {{ tier_name }}! "
+            "Hãy tận hưởng quyền lợi mới.{% elif tier_name %}hạng VIP của bạn hiện là {{ tier_name }}."
+            "{% else %}hạng VIP của bạn đã kết thúc.{% endif %}",
+        },
+        "birthday": {
+            "subject": "{{ shop_name }} chúc bạn sinh nhật vui vẻ!",
+            "body": [
+                "Chúc mừng sinh nhật! Toàn thể {{ shop_name }} chúc bạn một ngày thật tuyệt vời.",
+                ("points", "Nhân dịp này, chúng tôi đã tặng bạn <strong>{{ points|points }}</strong>."),
+            ],
+            "button": "Tự thưởng cho mình",
+            "sms": "{{ shop_name }} chúc bạn sinh nhật vui vẻ!{% if points %} Chúng tôi đã tặng bạn "
+            "{{ points|points }}.{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}: {{ limit_name }} đã dùng {{ used_percent|number }}%",
+            "body": [
+                "Cửa hàng của bạn đã sử dụng <strong>{{ used_percent|number }}%</strong> giới hạn "
+                "{{ limit_name }}.",
+                "Khi chạm giới hạn, một số thao tác có thể chậm lại hoặc tạm dừng cho đến khi giới hạn "
+                "được đặt lại. Xem chi tiết trong LoyalNest.",
+            ],
+        },
+        "import_finished": {
+            "subject": "Đã nhập xong khách hàng cho {{ shop_name }}",
+            "body": [
+                "Quá trình nhập khách hàng đã hoàn tất. Kết quả:",
+                [
+                    "Khách hàng đã nhập: <strong>{{ customers_imported|number }}</strong>",
+                    "Điểm đã ghi nhận: <strong>{{ points_imported|number }}</strong>",
+                    "Dòng bị từ chối: <strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "Bạn có thể xem lý do từng dòng bị từ chối trong LoyalNest."),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}: chương trình khách hàng thân thiết tuần này",
+            "body": [
+                "Kết quả chương trình của bạn trong tuần bắt đầu từ {{ week_start|date }}:",
+                [
+                    "Điểm đã tích: <strong>{{ points_earned|number }}</strong>",
+                    "Điểm đã đổi: <strong>{{ points_redeemed|number }}</strong>",
+                    "Thành viên mới: <strong>{{ new_members|number }}</strong>",
+                    "Phần thưởng đã phát: <strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "Xem báo cáo đầy đủ trong LoyalNest.",
+            ],
+        },
+    },
+}

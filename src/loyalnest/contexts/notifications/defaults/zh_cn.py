@@ -1,0 +1,136 @@
+"""Simplified Chinese (您, the courteous register of mainland shops; SMS signed 【shop】)."""
+
+# ruff: noqa: E501, RUF001  (translation data: natural-language lines, non-Latin scripts)
+
+from typing import Any
+
+PHRASES: dict[str, Any] = {
+    "points": {"other": "积分"},
+    "footer": "您收到这封邮件，是因为您是本店会员积分计划的成员。",
+    "unsubscribe": "退订此类邮件",
+    "hello": "{% if customer_first_name %}{{ customer_first_name }}，您好！{% else %}您好！{% endif %}",
+    "hello_staff": "您好！",
+    "balance": "您当前的积分余额：<strong>{{ points_balance|points }}</strong>。",
+    "code_label": "您的优惠码",
+    "shop_button": "前往 {{ shop_name }}",
+    "dashboard_button": "打开 LoyalNest",
+    "types": {
+        "points_earned": {
+            "subject": "您在 {{ shop_name }} 获得了 {{ points|points }}",
+            "body": [
+                "好消息：您刚刚获得了 <strong>{{ points|points }}</strong>（{{ reason }}）。",
+                "@balance",
+                "感谢您参与我们的会员积分计划！",
+            ],
+            "sms": "【{{ shop_name }}】您获得了 {{ points|points }}（{{ reason }}），"
+            "当前余额 {{ points_balance|points }}。",
+        },
+        "points_expiring": {
+            "subject": "您的积分将于 {{ expires_on|date }} 到期",
+            "body": [
+                "您在 {{ shop_name }} 的 <strong>{{ points|points }}</strong> 将于 {{ expires_on|date }} 到期。",
+                "趁积分还没过期，快去兑换一份喜欢的奖励吧。",
+                "@balance",
+            ],
+            "button": "挑选奖励",
+            "sms": "【{{ shop_name }}】您有 {{ points|points }} 将于 {{ expires_on|date }} 到期，"
+            "请尽快使用。",
+        },
+        "reward_issued": {
+            "subject": "您的奖励已送达：{{ reward_title }}",
+            "body": [
+                "请查收来自 {{ shop_name }} 的奖励：<strong>{{ reward_title }}</strong>"
+                "{% if value %}（价值 {{ value|money }}）{% endif %}。",
+                "@code",
+                "请在 {{ expires_at|datetime }} 之前结账时输入此优惠码。",
+                "本次兑换使用了 {{ points_spent|points }}。",
+                "@balance",
+            ],
+            "button": "立即选购",
+            "sms": "【{{ shop_name }}】您的奖励「{{ reward_title }}」已送达，优惠码 {{ code }}，"
+            "有效期至 {{ expires_at|date }}。",
+        },
+        "reward_code_expiring": {
+            "subject": "您的「{{ reward_title }}」优惠码即将到期",
+            "body": [
+                "温馨提醒：您的 <strong>{{ reward_title }}</strong> 优惠码将于 {{ expires_at|datetime }} 到期。",
+                "@code",
+                "如果到期未使用也不用担心：兑换时使用的 {{ points_spent|points }} 会退回您的积分余额。",
+            ],
+            "button": "使用优惠码",
+            "sms": "【{{ shop_name }}】优惠码 {{ code }} 将于 {{ expires_at|date }} 到期。"
+            "若未使用，{{ points_spent|points }} 将退回您的余额。",
+        },
+        "points_returned": {
+            "subject": "{{ points|points }} 已退回您的余额",
+            "body": [
+                "{% if reason == 'failed' %}很抱歉，您的奖励 <strong>{{ reward_title }}</strong> 未能发放成功，"
+                "我们已将 {{ points|points }} 退回您的余额。{% else %}您的 <strong>{{ reward_title }}</strong> "
+                "优惠码已过期且未使用，我们已将 {{ points|points }} 退回您的余额。{% endif %}",
+                "@balance",
+                "这些积分可用于兑换下一份奖励。",
+            ],
+            "sms": "【{{ shop_name }}】{{ points|points }} 已退回您的余额"
+            "{% if reason == 'failed' %}（奖励未能发放）{% else %}（优惠码过期未使用）{% endif %}。",
+        },
+        "tier_changed": {
+            "subject": "{% if direction == 'up' %}欢迎升级为 {{ tier_name }} 会员！"
+            "{% else %}您的 VIP 等级已变更{% endif %}",
+            "body": [
+                "{% if direction == 'up' %}恭喜！您已成为 {{ shop_name }} 的 <strong>{{ tier_name }}</strong> "
+                "会员。{% elif tier_name %}您在 {{ shop_name }} 的 VIP 等级已变更为 "
+                "<strong>{{ tier_name }}</strong>。{% else %}您在 {{ shop_name }} 的 {{ previous_tier_name }} "
+                "会员资格已结束。{% endif %}",
+                "@perks",
+                "{% if direction == 'up' %}感谢您一直以来的支持。{% else %}继续累积积分即可再次升级，"
+                "每一笔订单都算数。{% endif %}",
+            ],
+            "perks_intro": "您的会员权益：",
+            "sms": "【{{ shop_name }}】{% if direction == 'up' %}恭喜升级为 {{ tier_name }} 会员！"
+            "尽情享受新权益吧。{% elif tier_name %}您的 VIP 等级已变更为 {{ tier_name }}。{% else %}"
+            "您的 VIP 会员资格已结束。{% endif %}",
+        },
+        "birthday": {
+            "subject": "{{ shop_name }} 祝您生日快乐！",
+            "body": [
+                "生日快乐！{{ shop_name }} 全体同仁祝您度过美好的一天。",
+                ("points", "为庆祝您的生日，我们已为您送上 <strong>{{ points|points }}</strong>。"),
+            ],
+            "button": "犒劳一下自己",
+            "sms": "【{{ shop_name }}】祝您生日快乐！{% if points %}我们已为您送上 "
+            "{{ points|points }}。{% endif %}",
+        },
+        "rate_limit_alert": {
+            "subject": "{{ shop_name }}：{{ limit_name }} 用量已达 {{ used_percent|number }}%",
+            "body": [
+                "您的店铺已使用 {{ limit_name }} 限额的 <strong>{{ used_percent|number }}%</strong>。",
+                "达到上限后，部分操作可能会变慢或暂停，直到限额重置。详情请在 LoyalNest 中查看。",
+            ],
+        },
+        "import_finished": {
+            "subject": "{{ shop_name }} 的客户导入已完成",
+            "body": [
+                "客户导入已完成，结果如下：",
+                [
+                    "已导入客户：<strong>{{ customers_imported|number }}</strong>",
+                    "已入账积分：<strong>{{ points_imported|number }}</strong>",
+                    "被拒绝的行：<strong>{{ errors|number }}</strong>",
+                ],
+                ("errors", "您可以在 LoyalNest 中查看每一行被拒绝的原因。"),
+            ],
+        },
+        "weekly_summary": {
+            "subject": "{{ shop_name }}：本周会员计划概况",
+            "body": [
+                "以下是您的会员积分计划在 {{ week_start|date }} 起这一周的表现：",
+                [
+                    "获得积分：<strong>{{ points_earned|number }}</strong>",
+                    "兑换积分：<strong>{{ points_redeemed|number }}</strong>",
+                    "新会员：<strong>{{ new_members|number }}</strong>",
+                    "发放奖励：<strong>{{ rewards_issued|number }}</strong>",
+                ],
+                "完整报告请在 LoyalNest 中查看。",
+            ],
+        },
+    },
+}

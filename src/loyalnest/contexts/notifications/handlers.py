@@ -1,0 +1,125 @@
+"""The product's events turned into messages owed, in the event's own transaction: each
+handler writes delivery rows (one statement per batch, idempotent per cause) and asks
+for one ``deliver_batch`` per shop through the outbox. Nothing is rendered or sent here.
+
+Causes (the middle of each idempotency key):
+- ``points_earned`` / ``birthday``: the earning's base ledger key (a replayed webhook
+  posts nothing and publishes nothing; the key dedupes anyway);
+- ``tier_changed``: customer, new tier and the change's time (a customer can go up and
+  down and up again: each change is its own message); imports notify nobody;
+- ``reward_issued`` / ``points_returned``: the redemption id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from loyalnest.contexts.earning.events import PointsEarned
+from loyalnest.contexts.notifications.delivery import Outgoing, queue_messages
+from loyalnest.contexts.notifications.registry import Money
+from loyalnest.contexts.rewards.events import PointsReturned, RewardIssued
+from loyalnest.contexts.tiers.events import TierChanged
+from loyalnest.platform.events import handles
+from loyalnest.platform.uow import UnitOfWork
+
+E = TypeVar("E", PointsEarned, TierChanged, RewardIssued, PointsReturned)
+
+# what earned the points, as the points_earned template's "reason" (the template
+# translates the sentence around it; these are the merchant-facing trigger names)
+_EARN_REASONS = {
+    "order": "Order",
+    "signup": "Sign-up",
+    "newsletter": "Newsletter",
+    "birthday": "Birthday",
+    "review": "Review",
+    "custom": "Bonus",
+}
+
+
+def _by_merchant(events: Sequence[E]) -> dict[int, list[E]]:
+    grouped: dict[int, list[E]] = {}
+    for event in events:
+        grouped.setdefault(event.merchant_id, []).append(event)
+    return grouped
+
+
+def _earning_reason(event: PointsEarned) -> str:
+    label = _EARN_REASONS.get(event.rule, event.rule.title())
+    if event.order is not None:
+        return f"{label} #{event.order.shopify_order_id}"
+    return label
+
+
+@handles(PointsEarned)
+async def notify_points_earned(uow: UnitOfWork, events: Sequence[PointsEarned]) -> None:
+    for merchant_id, batch in _by_merchant(events).items():
+        items = []
+        for event in batch:
+            if event.points <= 0 or not event.parts:
+                continue
+            cause = event.parts[0].key
+            if event.rule == "birthday":
+                items.append(Outgoing("birthday", cause, event.customer_id, {"points": event.points}))
+            else:
+                variables = {"points": event.points, "reason": _earning_reason(event)}
+                items.append(Outgoing("points_earned", cause, event.customer_id, variables))
+        await queue_messages(uow, merchant_id, items)
+
+
+@handles(TierChanged)
+async def notify_tier_changed(uow: UnitOfWork, events: Sequence[TierChanged]) -> None:
+    for merchant_id, batch in _by_merchant(events).items():
+        items = []
+        for event in batch:
+            if event.reason == "import" or event.from_tier_id == event.to_tier_id:
+                continue
+            at = int(event.occurred_at.timestamp() * 1000)
+            # names, perks and direction are read when sending (in the customer's locale)
+            variables: dict[str, Any] = {"tier_id": event.to_tier_id, "previous_tier_id": event.from_tier_id}
+            cause = f"{event.customer_id}:{event.to_tier_id or 0}:{at}"
+            items.append(Outgoing("tier_changed", cause, event.customer_id, variables))
+        await queue_messages(uow, merchant_id, items)
+
+
+@handles(RewardIssued)
+async def notify_reward_issued(uow: UnitOfWork, events: Sequence[RewardIssued]) -> None:
+    for merchant_id, batch in _by_merchant(events).items():
+        items = []
+        for event in batch:
+            value = None
+            if event.value is not None:
+                # a currency None means the shop's: filled in when sending
+                value = Money(event.value, event.currency or "")
+            variables = {
+                "reward_title": event.reward_title,
+                "value": value,
+                "expires_at": event.expires_at,
+                "points_spent": event.points_spent,
+            }
+            items.append(
+                Outgoing(
+                    "reward_issued",
+                    str(event.redemption_id),
+                    event.customer_id,
+                    variables,
+                    sealed={"code": event.code},
+                )
+            )
+        await queue_messages(uow, merchant_id, items)
+
+
+@handles(PointsReturned)
+async def notify_points_returned(uow: UnitOfWork, events: Sequence[PointsReturned]) -> None:
+    for merchant_id, batch in _by_merchant(events).items():
+        items = [
+            Outgoing(
+                "points_returned",
+                str(event.redemption_id),
+                event.customer_id,
+                {"points": event.points, "reward_title": event.reward_title, "reason": event.reason},
+            )
+            for event in batch
+            if event.points > 0
+        ]
+        await queue_messages(uow, merchant_id, items)

@@ -1,0 +1,101 @@
+"""Signed one-click unsubscribe tokens (the link in every customer email and its
+``List-Unsubscribe`` header, RFC 8058): no login, so the token itself is the proof.
+
+Form: ``base64url(payload) "." base64url(HMAC-SHA256(key, payload))`` where the payload is
+``v1|merchant_id|customer_id|type|channel|issued_at_ms``. The key comes from settings
+(``unsubscribe_signing_key``) or, unset, is derived from the blind index key with a
+purpose label, so it is never the raw key of anything else. ``issued_at`` lets the
+unsubscribe refuse a link issued before the customer's latest re-subscribe (a replay).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from loyalnest.platform.timeutil import utcnow
+
+_VERSION = "v1"
+_PURPOSE = b"loyalnest.notifications.unsubscribe.v1"
+MAX_TOKEN_LENGTH = 512
+
+
+@dataclass(frozen=True, slots=True)
+class UnsubscribeClaim:
+    merchant_id: int
+    customer_id: int
+    type: str
+    channel: str
+    issued_at: datetime
+
+
+class InvalidToken(ValueError):
+    pass
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@lru_cache
+def _key() -> bytes:
+    from loyalnest.settings import get_settings
+
+    settings = get_settings()
+    material = settings.unsubscribe_signing_key or settings.blind_index_key
+    return hmac.new(material.encode(), _PURPOSE, hashlib.sha256).digest()
+
+
+def sign(
+    merchant_id: int, customer_id: int, type_name: str, channel: str, *, issued_at: datetime | None = None
+) -> str:
+    at = issued_at or utcnow()
+    millis = int(at.timestamp() * 1000)
+    payload = f"{_VERSION}|{merchant_id}|{customer_id}|{type_name}|{channel}|{millis}".encode()
+    mac = hmac.new(_key(), payload, hashlib.sha256).digest()
+    return f"{_b64(payload)}.{_b64(mac)}"
+
+
+def verify(token: str) -> UnsubscribeClaim:
+    """The claim of a well-formed token whose signature holds; InvalidToken otherwise."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
+        raise InvalidToken("malformed token")
+    encoded, signature = token.split(".")
+    try:
+        payload = _unb64(encoded)
+        mac = _unb64(signature)
+    except ValueError as exc:
+        raise InvalidToken("malformed token") from exc
+    expected = hmac.new(_key(), payload, hashlib.sha256).digest()
+    if not hmac.compare_digest(mac, expected):
+        raise InvalidToken("bad signature")
+    try:
+        version, merchant, customer, type_name, channel, millis = payload.decode().split("|")
+        if version != _VERSION:
+            raise ValueError(version)
+        return UnsubscribeClaim(
+            merchant_id=int(merchant),
+            customer_id=int(customer),
+            type=type_name,
+            channel=channel,
+            issued_at=datetime.fromtimestamp(int(millis) / 1000, tz=UTC),
+        )
+    except ValueError as exc:  # signed by us yet unreadable: a key shared with another use
+        raise InvalidToken("malformed token") from exc
+
+
+def unsubscribe_url(merchant_id: int, customer_id: int, type_name: str, channel: str) -> str:
+    from loyalnest.settings import get_settings
+
+    base = get_settings().public_base_url.rstrip("/")
+    token = sign(merchant_id, customer_id, type_name, channel)
+    return f"{base}/notifications/unsubscribe?{urlencode({'t': token})}"

@@ -1,0 +1,340 @@
+"""The shipped default templates: every type x channel x locale exists, is complete for
+its channel, uses only its type's variables, renders with the samples (and the other
+branches: tier down, failed redemption, no birthday points...), is a translation rather
+than an English copy, and SMS texts fit the size bound below."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from babel import Locale
+from jinja2 import Environment, meta
+
+from loyalnest.contexts.notifications import defaults, registry, rendering
+from loyalnest.contexts.notifications.locales import LOCALES, RTL
+from loyalnest.contexts.notifications.rendering import Branding, Draft
+
+BRANDING = Branding(sender_name="Maple & Moss", reply_to=None, logo_url=None, primary_color="#0F766E")
+
+COMBINATIONS = [
+    (type_name, channel, locale)
+    for type_name, message_type in registry.TYPES.items()
+    for channel in message_type.channels
+    for locale in LOCALES
+]
+
+# Values beside the registry samples that take the templates' other branches.
+VARIANTS: dict[str, list[dict[str, Any]]] = {
+    "points_earned": [{"points": 1, "customer_first_name": ""}],
+    "points_expiring": [{"points": 1}, {"points": 2}, {"points": 5}],
+    "reward_issued": [{"value": None}],
+    "points_returned": [{"reason": "failed"}, {"points": 1}],
+    "tier_changed": [
+        {"direction": "down"},
+        {"direction": "down", "tier_name": "", "perks": []},
+        {"previous_tier_name": ""},
+    ],
+    "birthday": [{"points": 0}, {"points": 1}],
+    "import_finished": [{"errors": 0}],
+}
+
+# SMS bound: one GSM-7 segment (160 septets; the extension characters count two) when
+# the text is GSM-7, else two concatenated UCS-2 segments of 67 characters (134: 70 per
+# segment minus the 3 the concatenation header takes). Measured with the registry samples.
+GSM7 = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+SMS_GSM7_LIMIT = 160
+SMS_UCS2_LIMIT = 2 * 67
+
+
+def sms_size(text: str) -> tuple[str, int, int]:
+    """(encoding, size in its units, limit)."""
+    if all(c in GSM7 or c in GSM7_EXTENSION for c in text):
+        return "gsm7", sum(2 if c in GSM7_EXTENSION else 1 for c in text), SMS_GSM7_LIMIT
+    return "ucs2", len(text.encode("utf-16-le")) // 2, SMS_UCS2_LIMIT
+
+
+def draft(type_name: str, channel: str, locale: str) -> Draft:
+    found = defaults.default_draft(type_name, channel, locale)
+    assert found is not None, f"no default for {type_name}/{channel}/{locale}"
+    return found
+
+
+def fields(d: Draft) -> Iterator[tuple[str, str]]:
+    for name in ("subject", "html", "text"):
+        value = getattr(d, name)
+        if value is not None:
+            yield name, value
+
+
+def variable_sets(type_name: str) -> list[dict[str, Any]]:
+    message_type = registry.get(type_name)
+    samples = rendering.sample_variables(message_type)
+    return [samples] + [{**samples, **variant} for variant in VARIANTS.get(type_name, [])]
+
+
+def render(type_name: str, channel: str, locale: str, variables: dict[str, Any]) -> rendering.Rendered:
+    return rendering.render(
+        registry.get(type_name),
+        channel,
+        draft(type_name, channel, locale),
+        locale=locale,
+        variables=variables,
+        branding=BRANDING,
+        timezone="America/Toronto",
+    )
+
+
+# --- presence and shape ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("type_name", "channel", "locale"), COMBINATIONS)
+def test_every_type_channel_and_locale_has_a_complete_default(
+    type_name: str, channel: str, locale: str
+) -> None:
+    d = draft(type_name, channel, locale)
+    if channel == "email":
+        assert d.subject
+        assert d.subject.strip()
+        assert d.html
+        assert d.text
+        assert "<html" not in d.html.lower()
+        assert "<body" not in d.html.lower()
+        url = "shop_url" if registry.get(type_name).audience == "customer" else "dashboard_url"
+        assert f'href="{{{{ {url} }}}}"' in d.html  # the button
+        if "code" in {v.name for v in registry.get(type_name).variables}:
+            assert "{{ code }}" in d.html
+            assert "{{ code }}" in d.text
+    else:
+        assert d.subject is None
+        assert d.html is None
+        assert d.text
+        assert "{{ shop_name }}" in d.text
+
+
+def test_no_default_outside_the_shipped_set() -> None:
+    assert defaults.default_draft("rate_limit_alert", "sms", "en") is None  # email-only type
+    assert defaults.default_draft("points_earned", "email", "pt-BR") is None  # the caller falls back
+    assert defaults.default_draft("points_earned", "email", "xx") is None
+    assert defaults.default_draft("no_such_type", "email", "en") is None
+    assert defaults.default_draft("points_earned", "push", "en") is None
+
+
+def test_every_locale_module_has_exactly_the_registry_types() -> None:
+    for locale in LOCALES:
+        phrases = defaults.phrases(locale)
+        assert phrases is not None, locale
+        assert set(phrases["types"]) == set(registry.TYPES), locale
+
+
+# --- variables, check and render --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("type_name", "channel", "locale"), COMBINATIONS)
+def test_defaults_pass_the_template_check(type_name: str, channel: str, locale: str) -> None:
+    assert rendering.check(registry.get(type_name), channel, draft(type_name, channel, locale)) == []
+
+
+@pytest.mark.parametrize(("type_name", "channel", "locale"), COMBINATIONS)
+def test_defaults_use_only_declared_variables(type_name: str, channel: str, locale: str) -> None:
+    # independent of rendering.check: Jinja's own list of the names a template reads
+    declared = {v.name for v in registry.get(type_name).all_variables} | {"plural"}
+    env = Environment()
+    env.filters.update(dict.fromkeys(rendering.OUR_FILTERS, str))  # meta compiles the filters it meets
+    for name, source in fields(draft(type_name, channel, locale)):
+        used = meta.find_undeclared_variables(env.parse(source))
+        assert used <= declared, f"{type_name}/{channel}/{locale} {name}: {sorted(used - declared)}"
+
+
+@pytest.mark.parametrize(("type_name", "channel", "locale"), COMBINATIONS)
+def test_defaults_render_with_samples_and_every_branch(type_name: str, channel: str, locale: str) -> None:
+    for variables in variable_sets(type_name):
+        out = render(type_name, channel, locale, variables)
+        for part in (out.subject, out.html, out.text):
+            if part is not None:
+                assert "{{" not in part
+                assert "{%" not in part
+                assert "}}" not in part
+        assert out.text.strip()
+        if channel == "email":
+            assert out.subject
+            assert out.html
+            assert "\n" not in out.subject
+            if "code" in variables:
+                assert variables["code"] in out.html
+                assert variables["code"] in out.text
+            if locale in RTL:
+                assert 'dir="rtl"' in out.html
+
+
+def test_branches_change_the_message() -> None:
+    for locale in LOCALES:
+        samples = rendering.sample_variables(registry.get("tier_changed"))
+        up = render("tier_changed", "email", locale, samples)
+        down = render("tier_changed", "email", locale, {**samples, "direction": "down"})
+        ended = render("tier_changed", "email", locale, {**samples, "direction": "down", "tier_name": ""})
+        assert len({up.subject, down.subject}) == 2, locale
+        assert len({up.text, down.text, ended.text}) == 3, locale
+        assert "Free shipping" in up.text
+        assert "Double points in December" in up.html
+        samples = rendering.sample_variables(registry.get("points_returned"))
+        unused = render("points_returned", "sms", locale, samples)
+        failed = render("points_returned", "sms", locale, {**samples, "reason": "failed"})
+        assert unused.text != failed.text, locale
+        samples = rendering.sample_variables(registry.get("birthday"))
+        with_points = render("birthday", "sms", locale, samples)
+        without = render("birthday", "sms", locale, {**samples, "points": 0})
+        assert len(without.text) < len(with_points.text), locale
+
+
+def test_reward_code_expiring_says_the_points_come_back() -> None:
+    # the promise needs the points in every part a customer may read
+    for locale in LOCALES:
+        for channel in ("email", "sms"):
+            for name, source in fields(draft("reward_code_expiring", channel, locale)):
+                if name != "subject":
+                    assert "points_spent|points" in source, (locale, channel, name)
+
+
+def test_points_are_written_with_the_points_filter() -> None:
+    # a bare {{ points }} would print "5" without the word in its plural form
+    for type_name, channel, locale in COMBINATIONS:
+        for name, source in fields(draft(type_name, channel, locale)):
+            for variable in ("points", "points_spent", "points_balance"):
+                assert "{{ " + variable + " }}" not in source, (type_name, channel, locale, name)
+
+
+# --- translations ------------------------------------------------------------------------
+
+
+def leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from leaves(item)
+    elif isinstance(value, tuple):  # (condition variable, paragraph)
+        yield from leaves(value[1])
+    elif isinstance(value, list):
+        for item in value:
+            yield from leaves(item)
+
+
+TEMPLATE_PARTS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<[^>]+>")
+
+
+@pytest.mark.parametrize("locale", [locale for locale in LOCALES if locale != "en"])
+def test_translations_are_not_english_copies(locale: str) -> None:
+    for type_name, message_type in registry.TYPES.items():
+        for channel in message_type.channels:
+            en = draft(type_name, channel, "en")
+            for name, source in fields(draft(type_name, channel, locale)):
+                assert source != getattr(en, name), (type_name, channel, locale, name)
+    # no English phrase survives anywhere in the locale's table (markers aside: "@code")
+    english = {
+        phrase
+        for phrase in leaves(defaults.phrases("en"))
+        if not phrase.startswith("@") and re.search(r"[A-Za-z]{3}", TEMPLATE_PARTS.sub("", phrase))
+    }
+    translated = defaults.phrases(locale)
+    assert translated is not None
+    copies = [phrase for phrase in leaves(translated["types"]) if phrase in english]
+    copies += [
+        translated[key]
+        for key in ("hello", "balance", "code_label", "shop_button")
+        if translated[key] in english
+    ]
+    assert copies == []
+    assert defaults.footer(locale) != defaults.footer("en")
+    assert defaults.unsubscribe_label(locale) != defaults.unsubscribe_label("en")
+
+
+def test_footer_and_unsubscribe_label() -> None:
+    for locale in LOCALES:
+        footer, label = defaults.footer(locale), defaults.unsubscribe_label(locale)
+        assert footer.strip()
+        assert label.strip()
+        assert "{" not in footer
+        assert "<" not in footer
+    assert defaults.footer("xx") == defaults.footer("en")
+    assert defaults.unsubscribe_label("pt-BR") == defaults.unsubscribe_label("en")  # exact locales only
+
+
+# --- points names ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_points_name_covers_the_locale_plural_categories(locale: str) -> None:
+    names = defaults.points_name(locale)
+    needed = set(Locale.parse(locale.replace("-", "_")).plural_form.tags) | {"other"}
+    assert needed <= set(names), sorted(needed - set(names))
+    assert all(word.strip() for word in names.values())
+
+
+@pytest.mark.parametrize(
+    ("locale", "n", "expected"),
+    [
+        ("en", 1, "1 point"),
+        ("en", 1250, "1,250 points"),
+        ("pl", 1, "1 punkt"),
+        ("pl", 2, "2 punkty"),
+        ("pl", 5, "5 punktów"),
+        ("pl", 22, "22 punkty"),
+        ("ru", 21, "21 балл"),
+        ("ru", 3, "3 балла"),
+        ("ru", 11, "11 баллов"),
+        ("uk", 5, "5 балів"),
+        ("cs", 4, "4 body"),
+        ("cs", 5, "5 bodů"),
+        ("fr", 0, "0 point"),
+        ("de", 2, "2 Punkte"),
+        ("he", 2, "2 נקודות"),
+        ("ar", 2, "نقطتان"),
+        ("ar", 5, "نقاط"),
+    ],
+)
+def test_points_render_in_the_right_plural_form(locale: str, n: int, expected: str) -> None:
+    samples = rendering.sample_variables(registry.get("points_earned"))
+    out = render("points_earned", "sms", locale, {**samples, "points": n})
+    assert expected in out.text
+
+
+def test_points_name_of_unknown_locale_falls_back() -> None:
+    assert defaults.points_name("pt-BR") == defaults.points_name("pt")
+    assert defaults.points_name("xx") == defaults.points_name("en")
+
+
+# --- SMS size ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_sms_fits_one_gsm7_or_two_ucs2_segments(locale: str) -> None:
+    for type_name, message_type in registry.TYPES.items():
+        if "sms" not in message_type.channels:
+            continue
+        for variables in variable_sets(type_name):
+            text = render(type_name, "sms", locale, variables).text
+            encoding, size, limit = sms_size(text)
+            assert size <= limit, f"{type_name}/{locale} {encoding} {size}>{limit}: {text}"
+            assert str(variables["shop_name"]) in text
+
+
+def test_sms_size_counts_like_a_carrier() -> None:
+    assert sms_size("a" * 160) == ("gsm7", 160, 160)
+    assert sms_size("€") == ("gsm7", 2, 160)  # an extension character takes two septets
+    assert sms_size("ą") == ("ucs2", 1, 134)
+    assert sms_size("😀") == ("ucs2", 2, 134)  # a surrogate pair takes two
+
+
+def test_money_and_missing_value_render() -> None:
+    samples = rendering.sample_variables(registry.get("reward_issued"))
+    euro = {**samples, "value": registry.Money(Decimal("10.00"), "EUR")}
+    assert "10,00\xa0€" in render("reward_issued", "email", "de", euro).text
+    assert "None" not in render("reward_issued", "email", "de", {**samples, "value": None}).text

@@ -1,0 +1,346 @@
+"""Delivery end to end against real providers on loopback: the event's transaction
+writes the row and one outbox message per shop, the actor renders and sends through the
+primary then the fallback, and the log says exactly what happened."""
+
+from __future__ import annotations
+
+import email.policy
+from datetime import UTC, datetime, time, timedelta
+from email import message_from_bytes
+
+import pytest
+from sqlalchemy import text
+
+from loyalnest.contexts.earning.events import EarnedPart, PointsEarned
+from loyalnest.contexts.notifications import api as notifications
+from loyalnest.contexts.rewards.events import PointsReturned
+from loyalnest.platform.uow import unit_of_work
+from tests.contexts.notifications.support import (
+    configure,
+    deliveries,
+    make_customer,
+    outbox_for,
+    publish,
+    reward_issued,
+    set_klaviyo,
+    set_smtp,
+    set_twilio,
+    settle,
+)
+from tests.contexts.points.helpers import execute
+
+
+def _mime(received: bytes) -> email.message.EmailMessage:
+    return message_from_bytes(received, policy=email.policy.default)  # type: ignore[return-value]
+
+
+async def test_a_reward_code_reaches_the_inbox_once_with_unsubscribe_headers(shop, sink, drain) -> None:
+    await set_smtp(shop.id, sink)
+    customer = await make_customer(shop.id, email="layla@example.com", first_name="Layla", locale="ar")
+    event = reward_issued(shop.id, customer, redemption_id=71, code="LN-RTL-0071")
+    await publish(event)
+    await drain()
+    found = await settle(shop.id)
+
+    assert [(r["type"], r["channel"], r["status"], r["provider"]) for r in found] == [
+        ("reward_issued", "email", "sent", "smtp")
+    ]
+    row = found[0]
+    assert row["idempotency_key"] == "reward_issued:71:email"
+    assert row["locale"] == "ar"
+    # neither the code nor the address is stored in clear
+    assert "LN-RTL-0071" not in row["variables"]
+    assert "LN-RTL-0071" not in (row["sealed_enc"] or "")
+    assert "layla" not in row["recipient_enc"]
+
+    [received] = sink.wait_for(1)
+    mime = _mime(received.raw)
+    assert mime["To"] == "layla@example.com"
+    assert mime["Content-Language"] == "ar"
+    assert mime["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert str(mime["List-Unsubscribe"]).strip().startswith("<http")
+    assert "/notifications/unsubscribe?t=" in mime["List-Unsubscribe"]
+    assert row["provider_message_id"] == mime["Message-ID"]
+    html = mime.get_body(("html",)).get_content()
+    text = mime.get_body(("plain",)).get_content()
+    assert 'dir="rtl"' in html
+    assert "LN-RTL-0071" in html
+    assert "LN-RTL-0071" in text
+
+    # the same event again (a replayed webhook, a retried transaction): no second row, no mail
+    await publish(event)
+    await drain()
+    await settle(shop.id)
+    assert len(await deliveries(shop.id)) == 1
+    assert len(sink.messages) == 1
+
+
+async def test_a_rolled_back_cause_owes_nothing(shop) -> None:
+    customer = await make_customer(shop.id)
+
+    async def owe_then_fail() -> None:
+        async with unit_of_work() as uow:
+            await uow.publish_events([reward_issued(shop.id, customer, redemption_id=5)])
+            raise RuntimeError("the redemption failed")
+
+    with pytest.raises(RuntimeError):
+        await owe_then_fail()
+    assert await deliveries(shop.id) == []
+    assert await outbox_for(shop.id) == []
+
+
+async def test_one_actor_message_per_shop_per_transaction(shop) -> None:
+    """Many messages owed in one transaction leave as one deliver_batch message."""
+    customers = [await make_customer(shop.id, email=f"c{i}@example.com") for i in range(5)]
+    async with unit_of_work() as uow:
+        await uow.publish_events(
+            [reward_issued(shop.id, c, redemption_id=1000 + i) for i, c in enumerate(customers)]
+        )
+        await uow.session.flush()
+        pending = await uow.session.execute(
+            text(
+                "select count(*) from outbox_messages where actor_name = 'notifications.deliver_batch'"
+                " and (kwargs->>'merchant_id')::bigint = :m"
+            ),
+            {"m": shop.id},
+        )
+        assert pending.scalar() == 1
+    assert len(await deliveries(shop.id)) == 5
+
+
+async def test_who_gets_nothing_and_why(shop, sink) -> None:
+    await set_smtp(shop.id, sink)
+    await configure(shop.id, enabled={"birthday": ("email",), "points_returned": ("email",)})
+    no_email = await make_customer(shop.id, email=None)
+    no_consent = await make_customer(shop.id, email="quiet@example.com", accepts_marketing=False)
+    consenting = await make_customer(shop.id, email="party@example.com", accepts_marketing=True)
+    opted_out = await make_customer(shop.id, email="gone@example.com")
+    at = datetime.now(UTC)
+
+    def birthday(customer: int) -> PointsEarned:
+        return PointsEarned(
+            merchant_id=shop.id,
+            customer_id=customer,
+            rule="birthday",
+            source_ref=None,
+            occurred_at=at,
+            parts=(EarnedPart(f"birthday:{customer}:2026", "earn", "rule", None, 200),),
+        )
+
+    await publish(
+        reward_issued(shop.id, no_email, redemption_id=1),
+        birthday(no_consent),
+        birthday(consenting),
+        PointsReturned(shop.id, opted_out, 9, "$10 off", 500, "unused"),
+    )
+    # the customer unsubscribes after the row was written: respected at once
+    async with unit_of_work() as uow:
+        await notifications.set_preferences(
+            uow,
+            merchant_id=shop.id,
+            customer_id=opted_out,
+            changes=[notifications.PreferenceChange("points_returned", "email", False)],
+        )
+    found = {(r["customer_id"], r["type"]): r for r in await settle(shop.id)}
+    assert (found[(no_email, "reward_issued")]["status"], found[(no_email, "reward_issued")]["reason"]) == (
+        "skipped",
+        "no_recipient",
+    )
+    assert found[(no_consent, "birthday")]["reason"] == "no_consent"
+    assert found[(consenting, "birthday")]["status"] == "sent"
+    assert found[(opted_out, "points_returned")]["reason"] == "opted_out"
+    assert [m.rcpt_tos for m in sink.messages] == [("party@example.com",)]
+
+
+async def test_a_type_turned_off_writes_no_row(shop) -> None:
+    customer = await make_customer(shop.id)
+    await configure(shop.id, enabled={"reward_issued": ()})
+    await publish(reward_issued(shop.id, customer, redemption_id=3))
+    assert await deliveries(shop.id) == []
+
+
+async def test_the_fallback_sends_when_the_primary_is_down(shop, klaviyo) -> None:
+    from loyalnest.devtools.provider_fakes import SmtpSink
+
+    dead = SmtpSink().start()
+    port = dead.port
+    dead.stop()  # nothing listens there any more: connection refused
+    await set_provider_at(shop.id, port)
+    await set_klaviyo(shop.id, klaviyo, role="fallback")
+    customer = await make_customer(shop.id, email="fallback@example.com")
+    await publish(reward_issued(shop.id, customer, redemption_id=44, code="LN-FALL-BACK"))
+    [row] = await settle(shop.id)
+    assert (row["status"], row["provider"]) == ("sent", "klaviyo")
+    [event] = klaviyo.events
+    assert event.unique_id == "reward_issued:44:email"
+    assert event.properties["code"] == "LN-FALL-BACK"
+    assert event.profile.get("email") == "fallback@example.com"
+
+
+async def set_provider_at(merchant_id: int, port: int) -> None:
+    from tests.contexts.notifications.support import set_provider
+
+    await set_provider(
+        merchant_id,
+        notifications.ProviderInput(
+            channel="email",
+            role="primary",
+            kind="smtp",
+            settings={"host": "127.0.0.1", "port": port, "security": "none", "from_address": "r@shop.test"},
+        ),
+    )
+
+
+async def test_a_bounce_fails_the_row_without_retrying_forever(shop, sink) -> None:
+    await set_smtp(shop.id, sink)
+    sink.reject("nobody@example.com")
+    customer = await make_customer(shop.id, email="nobody@example.com")
+    await publish(reward_issued(shop.id, customer, redemption_id=8))
+    [row] = await settle(shop.id)
+    assert row["status"] == "failed"
+    assert "BOUNCED" in row["reason"]
+    assert row["attempts"] == 1
+    assert sink.messages == []
+
+
+async def test_a_provider_down_holds_the_row_and_it_goes_out_later(shop, sink) -> None:
+    await set_smtp(shop.id, sink)
+    sink.fail_next(3, code=451)  # all three attempts deferred
+    customer = await make_customer(shop.id, email="later@example.com")
+    await publish(reward_issued(shop.id, customer, redemption_id=12))
+    [row] = await settle(shop.id)
+    assert row["status"] == "held"
+    assert row["reason"].startswith("retrying:")
+    assert row["not_before"] > datetime.now(UTC)
+    # time passes: the sweep wakes the shop and the row goes out (same key, once)
+    await execute(
+        "update notification_deliveries set not_before = now() - interval '1 second' where merchant_id = :m",
+        m=shop.id,
+    )
+    assert shop.id in await notifications.sweep()
+    [row] = await settle(shop.id)
+    assert (row["status"], row["attempts"]) == ("sent", 2)
+    assert len(sink.messages) == 1
+
+
+async def test_sms_waits_for_the_end_of_quiet_hours(shop, sms) -> None:
+    await set_twilio(shop.id, sms)
+    now = datetime.now(UTC)
+    start = (now - timedelta(hours=1)).time().replace(second=0, microsecond=0)
+    end = (now + timedelta(hours=1)).time().replace(second=0, microsecond=0)
+    await configure(shop.id, enabled={"reward_issued": ("sms",)}, quiet_start=start, quiet_end=end)
+    customer = await make_customer(shop.id, email=None, phone="+15551234567")
+    await publish(reward_issued(shop.id, customer, redemption_id=30))
+    [row] = await settle(shop.id)
+    assert (row["status"], row["reason"]) == ("held", "quiet_hours")
+    expected_end = datetime.combine((now + timedelta(hours=1)).date(), end, tzinfo=UTC)
+    assert abs((row["not_before"] - expected_end).total_seconds()) < 1
+    assert sms.messages == []
+    # the quiet hours end
+    await configure(shop.id, quiet_start=time(3, 0), quiet_end=time(3, 0))
+    await execute("update notification_deliveries set not_before = now() where merchant_id = :m", m=shop.id)
+    [row] = await settle(shop.id)
+    assert row["status"] == "sent"
+    [message] = sms.messages
+    assert message.to == "+15551234567"
+    assert "LN-AAAA-BBBB" in message.body
+
+
+async def test_tenancy_of_the_log(make_shop, sink) -> None:
+    a, b = await make_shop(), await make_shop()
+    await set_smtp(a.id, sink)
+    customer = await make_customer(a.id)
+    await publish(reward_issued(a.id, customer, redemption_id=1))
+    await settle(a.id)
+    assert (
+        await notifications.list_deliveries(
+            b.id, status=None, type_name=None, channel=None, customer_id=None, first=10, after=None
+        )
+    ).items == []
+    page = await notifications.list_deliveries(
+        a.id, status=None, type_name=None, channel=None, customer_id=None, first=10, after=None
+    )
+    assert [(d.type, d.status, d.recipient_masked) for d in page.items] == [
+        ("reward_issued", "sent", "a***@example.com")
+    ]
+    assert (await notifications.count_deliveries(a.id))["sent"] == 1
+    assert (await notifications.count_deliveries(b.id))["sent"] == 0
+    # b's deliver_batch never touches a's rows
+    await notifications.deliver_batch(b.id)
+
+
+async def test_tier_changes_and_points_earned_speak_the_customers_language(shop, sink) -> None:
+    from decimal import Decimal
+
+    from loyalnest.contexts.tiers import api as tiers
+    from loyalnest.contexts.tiers.events import TierChanged
+
+    await set_smtp(shop.id, sink)
+    await configure(shop.id, enabled={"points_earned": ("email",)})
+    async with unit_of_work() as uow:
+        silver = await tiers.create_tier(
+            uow,
+            merchant_id=shop.id,
+            actor="staff:test",
+            data=tiers.TierInput(names=[("en", "Silver")], default_locale="en", threshold=Decimal(100)),
+        )
+        gold = await tiers.create_tier(
+            uow,
+            merchant_id=shop.id,
+            actor="staff:test",
+            data=tiers.TierInput(
+                names=[("en", "Gold"), ("de", "Gold-Stufe")],
+                default_locale="en",
+                threshold=Decimal(500),
+                perks=[("de", "Kostenloser Versand")],
+            ),
+        )
+    customer = await make_customer(shop.id, email="hans@example.com", first_name="Hans", locale="de-AT")
+    at = datetime.now(UTC)
+    await publish(
+        TierChanged(shop.id, customer, silver.id, gold.id, "qualified", at),
+        TierChanged(shop.id, customer, None, silver.id, "import", at),  # imports notify nobody
+    )
+    await publish(
+        PointsEarned(
+            merchant_id=shop.id,
+            customer_id=customer,
+            rule="review",
+            source_ref="review:1",
+            occurred_at=at,
+            parts=(EarnedPart("review:1", "earn", "rule", None, 50),),
+        )
+    )
+    found = {r["type"]: r for r in await settle(shop.id)}
+    assert set(found) == {"tier_changed", "points_earned"}
+    assert all(r["status"] == "sent" and r["locale"] == "de" for r in found.values())
+    by_type = {
+        ("tier" if "Gold-Stufe" in m.message.get_body(("plain",)).get_content() else "points"): m
+        for m in sink.messages
+    }
+    tier_text = by_type["tier"].message.get_body(("plain",)).get_content()
+    assert "Kostenloser Versand" in tier_text
+
+
+async def test_staff_messages_go_to_the_staff_email(shop, sink) -> None:
+    await set_smtp(shop.id, sink)
+    await configure(shop.id, staff_email="owner@shop.test")
+    async with unit_of_work() as uow:
+        queued = await notifications.queue_messages(
+            uow,
+            shop.id,
+            [
+                notifications.Outgoing(
+                    "import_finished",
+                    "import:1",
+                    None,
+                    {"customers_imported": 10, "points_imported": 500, "errors": 0},
+                )
+            ],
+        )
+    assert queued == 1
+    [row] = await settle(shop.id)
+    assert (row["status"], row["customer_id"]) == ("sent", None)
+    [message] = sink.wait_for(1)
+    assert message.rcpt_tos == ("owner@shop.test",)
+    assert message.message["List-Unsubscribe"] is None
