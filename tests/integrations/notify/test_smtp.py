@@ -3,6 +3,7 @@ the MIME message as received and how each failure is classified and retried."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import replace
 
@@ -273,3 +274,22 @@ async def test_a_batch_against_a_server_that_is_down_fails_every_message_transie
     outcomes = await notify.send_emails(down, [message(), message()])
     assert all(isinstance(o, ProviderError) and o.code == "CONNECTION" for o in outcomes)
     assert len(outcomes) == 2
+
+
+async def test_a_cancelled_batch_stops_sending_at_once(sink: SmtpSink) -> None:
+    """aiosmtplib swallows a cancellation that lands while it waits for the server: the
+    batch must still stop (a worker being stopped, a lease being lost), not send on."""
+    sink.delay_next(40, seconds=0.05)
+    messages = [message(to=f"c{i}@example.com") for i in range(40)]
+    task = asyncio.create_task(notify.send_emails(config(sink), messages))
+    deadline = time.monotonic() + 10
+    while sink.received < 5:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.005)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    stopped_at = sink.received
+    await asyncio.sleep(0.5)
+    assert sink.received == stopped_at
+    assert stopped_at < 10

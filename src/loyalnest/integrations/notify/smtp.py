@@ -205,6 +205,15 @@ def _is_tls(exc: BaseException) -> bool:
     return False
 
 
+def _being_cancelled() -> bool:
+    """Whether the running task was cancelled. aiosmtplib swallows a cancellation that
+    lands while it waits for the server (the command completes, nothing is raised) or
+    turns it into one of its own errors: unchecked, a cancelled batch (a worker being
+    stopped) would go on sending to the end. Python keeps the task's cancel count."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def _open(config: SmtpConfig, timeout: float) -> aiosmtplib.SMTP:
     client = _client(config, timeout)
     async with asyncio.timeout(timeout):
@@ -232,7 +241,12 @@ async def send_email(config: SmtpConfig, message: EmailMessage, *, timeout: floa
                 client.close()
                 raise
     except Exception as exc:
+        if _being_cancelled():
+            raise asyncio.CancelledError from exc
         raise _classify(exc, config, timeout) from exc
+    if _being_cancelled():
+        client.close()
+        raise asyncio.CancelledError
     await _quit(client)  # outside the timeout: the message is already accepted
     return SendResult(provider_message_id=message_id)
 
@@ -264,22 +278,34 @@ async def send_emails(
                 try:
                     client = await _open(config, timeout)
                 except Exception as exc:
+                    if _being_cancelled():
+                        raise asyncio.CancelledError from exc
                     # unreachable or refusing us: the rest would fare the same
                     refused = _classify(exc, config, timeout)
                     outcomes.extend(refused for _ in messages[index:])
                     return outcomes
                 on_connection = 0
             on_connection += 1
+            connection = client
             try:
                 async with asyncio.timeout(timeout):
-                    await client.sendmail(sender, [message.to.strip()], wire)
+                    await connection.sendmail(sender, [message.to.strip()], wire)
                 outcomes.append(SendResult(provider_message_id=message_id))
             except Exception as exc:
+                if _being_cancelled():
+                    connection.close()
+                    client = None
+                    raise asyncio.CancelledError from exc
                 outcomes.append(_classify(exc, config, timeout))
                 if not isinstance(exc, aiosmtplib.SMTPResponseException | aiosmtplib.SMTPRecipientsRefused):
-                    client.close()  # timed out or dropped mid-transaction: its state is unknown
+                    connection.close()  # timed out or dropped mid-transaction: its state is unknown
                     client = None
                 # else aiosmtplib has sent RSET: the connection serves the next message
+                continue
+            if _being_cancelled():  # sent, but unmarked: the lease brings it back
+                connection.close()
+                client = None
+                raise asyncio.CancelledError
     finally:
         if client is not None:
             await _quit(client)
