@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import email.utils
 import functools
 import hashlib
@@ -85,9 +86,19 @@ def _address(value: str | None, what: str) -> str:
 
 
 def _header_text(name: str, value: str) -> str:
-    """A header value as written on the wire: folded, RFC 2047 when not ASCII."""
+    """A header value as written on the wire: as is when ASCII (within the 998-character
+    line limit; ``email.header`` cost ~0.2 ms per header for nothing there, measured
+    under ``bench notifications``), RFC 2047 encoded and folded otherwise."""
     if "\r" in value or "\n" in value:
         raise _invalid(f"header {name!r} contains a line break")
+    if value.isascii() and len(name) + 2 + len(value) <= 998:
+        return value
+    return _encoded_header(name, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _encoded_header(name: str, value: str) -> str:
+    # the same subject goes to many customers of a shop and locale: encode it once
     charset = "us-ascii" if value.isascii() else "utf-8"
     return Header(value, charset, header_name=name).encode(maxlinelen=78, linesep="\r\n")
 
@@ -227,6 +238,22 @@ async def _open(config: SmtpConfig, timeout: float) -> aiosmtplib.SMTP:
     return client
 
 
+async def _transaction(client: aiosmtplib.SMTP, sender: str, recipient: str, wire: bytes) -> None:
+    """MAIL, RCPT, DATA for one recipient: what ``sendmail`` does, without parsing the
+    addresses a second time (``build_mime`` checked them) and without the SIZE option,
+    which made aiosmtplib scan the whole message once more to count it (the option is
+    advisory, RFC 1870). Together ~15 % of a message's CPU in ``bench notifications``.
+    A refusal resets the envelope, so the connection serves the next message."""
+    try:
+        await client.mail(sender)
+        await client.rcpt(recipient)
+        await client.data(wire)
+    except aiosmtplib.SMTPResponseException:
+        with contextlib.suppress(ConnectionError, aiosmtplib.SMTPResponseException):
+            await client.rset()
+        raise
+
+
 async def send_email(config: SmtpConfig, message: EmailMessage, *, timeout: float = 5.0) -> SendResult:
     """Send one email over its own connection; the whole session (connect, TLS,
     login, MAIL, RCPT, DATA) within ``timeout`` seconds. Raises ``ProviderError``."""
@@ -236,7 +263,7 @@ async def send_email(config: SmtpConfig, message: EmailMessage, *, timeout: floa
         async with asyncio.timeout(timeout):
             client = await _open(config, timeout)
             try:
-                await client.sendmail(sender, [message.to.strip()], wire)
+                await _transaction(client, sender, message.to.strip(), wire)
             except BaseException:
                 client.close()
                 raise
@@ -289,7 +316,7 @@ async def send_emails(
             connection = client
             try:
                 async with asyncio.timeout(timeout):
-                    await connection.sendmail(sender, [message.to.strip()], wire)
+                    await _transaction(connection, sender, message.to.strip(), wire)
                 outcomes.append(SendResult(provider_message_id=message_id))
             except Exception as exc:
                 if _being_cancelled():
