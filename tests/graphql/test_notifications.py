@@ -743,6 +743,22 @@ async def test_a_test_email_goes_to_the_staff_email_and_is_logged(shop, smtp_sin
     assert row["attempts"] >= 1
 
 
+async def test_a_test_send_without_a_draft_sends_the_template_as_it_applies(shop, smtp_sink):
+    """What the dashboard's "send me a test" does before any edit: the shipped template
+    of that locale (here Arabic, right to left), or the shop's own once it has one."""
+    await with_smtp(shop, smtp_sink)
+    sent = (await shop.gql(SEND_TEST, {"type": "REWARD_ISSUED", "channel": "EMAIL", "locale": "ar"}))["data"][
+        "sendTestNotification"
+    ]
+    assert (sent["status"], sent["userErrors"]) == ("sent", []), sent
+    [message] = smtp_sink.messages
+    received = getattr(message, "message", message)
+    html = received.get_body(("html",)).get_content()
+    assert 'dir="rtl"' in html
+    assert "LN-7QK4-M2XD" in html  # the sample code
+    assert received["Content-Language"] == "ar"
+
+
 async def test_an_sms_test_needs_a_number(shop):
     refused = (
         await shop.gql(SEND_TEST, {"type": "POINTS_EARNED", "channel": "SMS", "locale": "en", "text": "hi"})

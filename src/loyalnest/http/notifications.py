@@ -42,7 +42,7 @@ def _page(title: str, message: str, *, status: int = 200, form: str = "") -> HTM
 
 def _what(type_name: str | None) -> str:
     found = next((t for t in notifications.message_types() if t.name == type_name), None)
-    return found.description.rstrip(".").lower() if found else "these messages"
+    return found.topic or found.description.rstrip(".").lower() if found else "these messages"
 
 
 def _refused() -> HTMLResponse:

@@ -61,6 +61,7 @@ __all__ = [
     "UnsubscribeResult",
     "Variable",
     "count_deliveries",
+    "current_draft",
     "deliver_batch",
     "get_preferences",
     "get_settings",
@@ -92,6 +93,8 @@ MAX_DELIVERY_PAGE = queries.MAX_PAGE
 message_types = queries.message_types
 get_settings = queries.get_settings
 list_templates = queries.list_templates
+# the template that applies now for a type, channel and locale (override or shipped)
+current_draft = queries.current_draft
 list_deliveries = queries.list_deliveries
 count_deliveries = queries.count_deliveries
 get_preferences = queries.get_preferences

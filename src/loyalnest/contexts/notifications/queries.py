@@ -9,7 +9,7 @@ from typing import Any
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.merchants import api as merchants
-from loyalnest.contexts.notifications import defaults, locales, registry, repository, rules
+from loyalnest.contexts.notifications import defaults, locales, registry, repository, rules, sending
 from loyalnest.contexts.notifications.dto import (
     DeliveryDTO,
     DeliveryPage,
@@ -227,3 +227,19 @@ async def preview(
     if rendered is None:
         return PreviewDTO(None, None, None, tuple(errors), elapsed)
     return PreviewDTO(rendered.subject, rendered.html, rendered.text, (), elapsed)
+
+
+async def current_draft(merchant_id: int, *, type_name: str, channel: str, locale: str) -> Draft:
+    """The template a message of this type, channel and locale goes out with now: the
+    shop's own or the shipped one, along the locale fallback (what a test send of "the
+    template as it is" sends)."""
+    mt = rules.message_type(type_name)
+    rules.check_channel(mt, channel)
+    locale = rules.check_locale(locale)
+    shop = await sending.load_shop(merchant_id)
+    if shop is None:
+        raise NotFound("shop not found")
+    chosen = sending.choose_draft(shop, mt.name, channel, locale)
+    if chosen is None:
+        raise NotFound("no template for this type and channel", field="type")
+    return chosen[1]

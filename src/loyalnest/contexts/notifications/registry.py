@@ -51,6 +51,9 @@ class MessageType:
     variables: tuple[Variable, ...]
     channels: tuple[Channel, ...] = CHANNELS
     enabled_by_default: bool = True
+    # what the messages are about, as the person receiving them would say it ("the points
+    # you earn"): the unsubscribe page's words
+    topic: str = ""
 
     @property
     def all_variables(self) -> tuple[Variable, ...]:
@@ -101,6 +104,7 @@ _TYPES: tuple[MessageType, ...] = (
             _v("reason", "string", "What earned them, in the customer's language", "Order #1042"),
         ),
         enabled_by_default=False,
+        topic="the points you earn",
     ),
     MessageType(
         "points_expiring",
@@ -111,6 +115,7 @@ _TYPES: tuple[MessageType, ...] = (
             _v("points", "int", "Points that will expire", 300),
             _v("expires_on", "date", "The day they expire", date(2027, 1, 15)),
         ),
+        topic="points about to expire",
     ),
     MessageType(
         "reward_issued",
@@ -124,6 +129,7 @@ _TYPES: tuple[MessageType, ...] = (
             _v("expires_at", "datetime", "When the code ends", _SAMPLE_AT),
             _v("points_spent", "int", "Points the reward cost", 500),
         ),
+        topic="your reward codes",
     ),
     MessageType(
         "reward_code_expiring",
@@ -136,6 +142,7 @@ _TYPES: tuple[MessageType, ...] = (
             _v("expires_at", "datetime", "When the code ends", _SAMPLE_AT),
             _v("points_spent", "int", "Points that come back if the code is not used", 500),
         ),
+        topic="reward codes about to end",
     ),
     MessageType(
         "points_returned",
@@ -147,6 +154,7 @@ _TYPES: tuple[MessageType, ...] = (
             _v("reward_title", "string", "The reward they were spent on", "$10 off your next order"),
             _v("reason", "string", "'unused' (the code ended unused) or 'failed'", "unused"),
         ),
+        topic="points coming back to you",
     ),
     MessageType(
         "tier_changed",
@@ -161,6 +169,7 @@ _TYPES: tuple[MessageType, ...] = (
                 "perks", "string_list", "The new tier's perks", ["Free shipping", "Double points in December"]
             ),
         ),
+        topic="changes to your VIP tier",
     ),
     MessageType(
         "birthday",
@@ -168,6 +177,7 @@ _TYPES: tuple[MessageType, ...] = (
         "marketing",
         "A birthday greeting, with the birthday points if the shop gives some.",
         (_v("points", "int", "Birthday points (0: none)", 200),),
+        topic="birthday greetings",
     ),
     MessageType(
         "rate_limit_alert",
@@ -179,6 +189,7 @@ _TYPES: tuple[MessageType, ...] = (
             _v("used_percent", "int", "How much of it is used", 92),
         ),
         channels=("email",),
+        topic="limits the shop is close to",
     ),
     MessageType(
         "import_finished",
@@ -191,6 +202,7 @@ _TYPES: tuple[MessageType, ...] = (
             _v("errors", "int", "Rows refused", 3),
         ),
         channels=("email",),
+        topic="finished imports",
     ),
     MessageType(
         "weekly_summary",
@@ -206,6 +218,7 @@ _TYPES: tuple[MessageType, ...] = (
         ),
         channels=("email",),
         enabled_by_default=False,
+        topic="the program's weekly summary",
     ),
 )
 

@@ -501,7 +501,8 @@ class NotificationsMutation:
 
     @strawberry.mutation(
         permission_classes=ADMIN,
-        description="Render a draft with the sample values and send it now through the shop's "
+        description="Render a draft (none given: the template that applies now for the locale) with "
+        "the sample values and send it now through the shop's "
         "providers: an email to the shop's staff email (notificationSettings.staffEmail), an SMS to "
         "`to`. Logged in the delivery log (reason test).",
     )
@@ -538,7 +539,13 @@ class NotificationsMutation:
                 raise ValidationFailed(
                     "set the staff email (updateNotificationSettings) to receive test emails", field="to"
                 )
-        draft = notifications.Draft(subject=subject, html=html, text=text)
+        if subject is None and html is None and text is None:
+            # no draft given: the template as it applies now (the shop's own or shipped)
+            draft = await notifications.current_draft(
+                staff.merchant_id, type_name=wire(type), channel=wire(channel), locale=locale
+            )
+        else:
+            draft = notifications.Draft(subject=subject, html=html, text=text)
         # a draft that does not render is not sent (nor logged): its errors, as the preview says
         checked = await notifications.preview(
             staff.merchant_id,
