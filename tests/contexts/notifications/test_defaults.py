@@ -89,6 +89,9 @@ def render(type_name: str, channel: str, locale: str, variables: dict[str, Any])
         variables=variables,
         branding=BRANDING,
         timezone="America/Toronto",
+        # what the shipped templates say, not how fast a busy test machine renders them
+        # (tests/contexts/notifications/test_rendering.py times renders)
+        timeout=5.0,
     )
 
 

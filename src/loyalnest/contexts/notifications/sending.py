@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 
 # claims of one row before a provider that stays down fails it
 MAX_ATTEMPTS = 8
+# The CPU a render of a message being sent may take. Templates are checked when saved
+# (the sandbox bounds loops and sizes) and previewed under the tight default (50 ms); a
+# message of a saved template that takes longer here met a cold cache or a collector
+# pass, not a runaway template, and failing it would lose a message for nothing.
+DELIVERY_RENDER_TIMEOUT = 1.0
 # attempts at one provider per claim (with jittered backoff between them), and the wait
 # before retrying a message a chunk's connection did not take
 PROVIDER_ATTEMPTS = 3
@@ -287,6 +292,7 @@ class Prepared:
                 branding=shop.branding,
                 shop_name=shop.name,
                 timezone=shop.timezone,
+                timeout=DELIVERY_RENDER_TIMEOUT,
             )
         return self._rendered
 
