@@ -54,7 +54,8 @@ class LoopbackHttpFake:
         self.app = Starlette(routes=self.routes())
 
     def routes(self) -> list[Route]:
-        raise NotImplementedError
+        """The provider's endpoints: each fake (Klaviyo, SMS) declares its own."""
+        raise NotImplementedError("a fake declares its routes")
 
     # --- running ----------------------------------------------------------------------
 

@@ -213,7 +213,7 @@ class KlaviyoFake(LoopbackHttpFake):
         with self._lock:
             dedupe_key = (event.metric, identity, event.unique_id or "")
             if self._stale():
-                pass
+                pass  # began before the last reset(): answered, not recorded
             elif event.unique_id is not None and dedupe_key in self._seen:
                 self.duplicates += 1
             else:

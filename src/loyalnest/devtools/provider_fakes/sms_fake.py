@@ -218,7 +218,7 @@ class SmsFake(LoopbackHttpFake):
         event_id = "evt_" + uuid.uuid4().hex
         with self._lock:
             if self._stale():
-                pass
+                pass  # began before the last reset(): answered, not recorded
             elif isinstance(unique_id, str) and unique_id in self._seen:
                 self.duplicates += 1
             else:
