@@ -31,6 +31,7 @@ def test_production_refuses_every_dev_default():
         "LOYALNEST_BLIND_INDEX_KEY",
         "LOYALNEST_DATABASE_URL",
         "LOYALNEST_REDIS_URL",
+        "LOYALNEST_PUBLIC_BASE_URL",
     ):
         assert name in message
 
@@ -44,6 +45,7 @@ def test_production_starts_with_real_secrets():
         blind_index_key=REAL_BLIND,
         database_url="postgresql://db/loyalnest",
         redis_url="redis://cache:6379/0",
+        public_base_url="https://loyalty.example.com",
     )
     assert settings.env == "production"
 

@@ -189,6 +189,9 @@ class Settings(BaseSettings):
             "LOYALNEST_BLIND_INDEX_KEY": self.blind_index_key == DEV_BLIND_INDEX_KEY,
             "LOYALNEST_DATABASE_URL": not self.database_url,
             "LOYALNEST_REDIS_URL": not self.redis_url,
+            # every customer email carries an unsubscribe link on this origin: the
+            # loopback default would send customers links that go nowhere
+            "LOYALNEST_PUBLIC_BASE_URL": not self.public_base_url.startswith("https://"),
         }
         offending = sorted(name for name, is_dev in dev_values.items() if is_dev)
         if offending:
