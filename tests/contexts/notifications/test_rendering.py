@@ -27,7 +27,7 @@ from loyalnest.contexts.notifications.rendering import (
     render,
     sample_variables,
 )
-from loyalnest.platform.errors import DomainError, ValidationFailed
+from loyalnest.platform.errors import DomainError
 
 REWARD = registry.get("reward_issued")
 TIER = registry.get("tier_changed")
@@ -597,19 +597,27 @@ def test_preview_returns_errors_instead_of_raising():
     assert rendered.subject
 
 
-def test_json_variables_round_trip():
-    typed = sample_variables(REWARD)
-    stored = rendering.jsonable_variables(typed)
-    assert stored["value"] == {"amount": "10.00", "currency": "USD"}
-    assert stored["expires_at"] == "2026-12-24T18:30:00+00:00"
-    assert rendering.coerce_variables(REWARD, stored) == typed
-    overrides = rendering.coerce_variables(
-        REWARD, {"points_spent": "750", "nope": 1, "expires_at": "2027-01-01T00:00:00"}
+def test_preview_overrides_are_read_as_their_types_and_every_refusal_is_named():
+    from loyalnest.contexts.notifications.overrides import parse_overrides
+
+    values, errors = parse_overrides(
+        REWARD,
+        {"points_spent": "750", "expires_at": "2027-01-01T00:00:00", "value": "5.00 eur", "code": "X1"},
     )
-    assert overrides == {"points_spent": 750, "expires_at": datetime(2027, 1, 1, tzinfo=UTC)}
-    with pytest.raises(ValidationFailed) as refused:
-        rendering.coerce_variables(REWARD, {"value": "ten dollars"})
-    assert refused.value.field == "value"
+    assert errors == []
+    assert values == {
+        "points_spent": 750,
+        "expires_at": datetime(2027, 1, 1, tzinfo=UTC),
+        "value": Money(Decimal("5.00"), "EUR"),
+        "code": "X1",
+    }
+    _, errors = parse_overrides(REWARD, {"nope": 1, "value": "ten dollars", "points_spent": "many"})
+    assert sorted(e.field for e in errors) == [
+        "sampleOverrides.nope",
+        "sampleOverrides.points_spent",
+        "sampleOverrides.value",
+    ]
+    assert parse_overrides(REWARD, [1, 2])[1][0].message == "expected an object"
 
 
 # --- cache and speed ---------------------------------------------------------------------

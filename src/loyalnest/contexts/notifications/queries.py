@@ -4,7 +4,7 @@ preview is here too: it renders, it never writes."""
 from __future__ import annotations
 
 import time as clock
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from loyalnest.contexts.customers import api as customers
@@ -21,8 +21,9 @@ from loyalnest.contexts.notifications.dto import (
     TemplateSlotDTO,
 )
 from loyalnest.contexts.notifications.models import RECIPIENT_CONTEXT, STAFF_EMAIL_CONTEXT
-from loyalnest.contexts.notifications.rendering import coerce_variables, sample_variables
+from loyalnest.contexts.notifications.overrides import parse_overrides
 from loyalnest.contexts.notifications.rendering import preview as render_preview
+from loyalnest.contexts.notifications.rendering import sample_variables
 from loyalnest.contexts.notifications.repository import DeliveryRow, PreferenceRow, ProviderRow, SettingsRow
 from loyalnest.contexts.notifications.sending import branding_of
 from loyalnest.contexts.points import api as points
@@ -187,7 +188,7 @@ async def preview(
     channel: str,
     locale: str,
     draft: Draft,
-    sample_overrides: Mapping[str, Any] | None,
+    sample_overrides: Any,
     customer_id: int | None,
 ) -> PreviewDTO:
     """Render a draft with the type's samples (a customer's real name and balance when
@@ -211,8 +212,10 @@ async def preview(
             raise NotFound("customer not found", field="customerId")
         balance = (await points.get_accounts(merchant_id, [customer_id]))[customer_id].balance
         variables.update({"customer_first_name": customer.first_name or "", "points_balance": balance})
-    # ValidationFailed naming the variable when an override has the wrong shape
-    variables.update(coerce_variables(mt, sample_overrides or {}))
+    overrides, refused = parse_overrides(mt, sample_overrides)
+    if refused:  # every refused override at once, nothing rendered
+        return PreviewDTO(None, None, None, tuple(refused), (clock.perf_counter() - started) * 1000)
+    variables.update(overrides)
     rendered, errors = render_preview(
         mt,
         channel,

@@ -37,8 +37,6 @@ import time
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
 from types import TracebackType
 from typing import Any
@@ -55,8 +53,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from loyalnest.contexts.notifications import formatting, layout
 from loyalnest.contexts.notifications.locales import LOCALES
-from loyalnest.contexts.notifications.registry import MAX_LIST_ITEMS, MessageType, Money
-from loyalnest.platform.errors import DomainError, ValidationFailed
+from loyalnest.contexts.notifications.registry import MAX_LIST_ITEMS, MessageType
+from loyalnest.platform.errors import DomainError
 
 MAX_TEMPLATE_BYTES = 64 * 1024  # per field
 MAX_OUTPUT_CHARS = 256 * 1024  # all fields of one message together
@@ -888,57 +886,6 @@ def sample_variables(message_type: MessageType, *, unsubscribe_url: str | None =
     if unsubscribe_url is not None and "unsubscribe_url" in values:
         values["unsubscribe_url"] = unsubscribe_url
     return values
-
-
-def coerce_variables(message_type: MessageType, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Typed values from their JSON form (a delivery row's stored variables, the
-    preview's sample overrides): ``{"amount": "10.00", "currency": "USD"}`` -> Money,
-    ISO strings -> date / datetime, numeric strings -> int. Names the type does not
-    declare are dropped; a value of the wrong shape is ValidationFailed naming it."""
-    values: dict[str, Any] = {}
-    for variable in message_type.all_variables:
-        if variable.name not in raw:
-            continue
-        value = raw[variable.name]
-        try:
-            if value is None:
-                pass
-            elif variable.type == "int":
-                number = formatting.to_number(value)
-                value = int(number) if number == int(number) else number
-            elif variable.type == "money":
-                value = formatting.to_money(value)
-            elif variable.type == "date":
-                value = formatting.to_date(value)
-            elif variable.type == "datetime":
-                value = formatting.to_datetime(value)
-            elif variable.type == "string_list":
-                if isinstance(value, str) or not isinstance(value, Iterable):
-                    raise TypeError("expected a list of texts")
-                value = [str(item) for item in value][:MAX_LIST_ITEMS]
-            else:
-                value = str(value)
-        except (TypeError, ValueError, ArithmeticError) as exc:
-            raise ValidationFailed(f"{variable.name}: {exc}", field=variable.name) from exc
-        values[variable.name] = value
-    return values
-
-
-def jsonable_variables(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON form ``coerce_variables`` reads back (Money, dates, Decimals)."""
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(value, Money):
-            out[name] = {"amount": str(value.amount), "currency": value.currency}
-        elif isinstance(value, datetime | date):
-            out[name] = value.isoformat()
-        elif isinstance(value, Decimal):
-            out[name] = str(value)
-        elif isinstance(value, tuple):
-            out[name] = list(value)
-        else:
-            out[name] = value
-    return out
 
 
 # --- the benchmark -------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class UnsubscribeClaim:
 
 
 class InvalidToken(ValueError):
-    pass
+    """A token that is malformed, of another version, or whose signature does not hold."""
 
 
 def _b64(raw: bytes) -> str:

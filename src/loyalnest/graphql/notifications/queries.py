@@ -4,10 +4,8 @@ keystroke (a query: it renders, it changes nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import strawberry
@@ -17,7 +15,6 @@ from strawberry.types import Info
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.notifications import api as notifications
-from loyalnest.contexts.notifications import registry
 from loyalnest.graphql.core.errors import PublicError
 from loyalnest.graphql.core.ids import decode_id
 from loyalnest.graphql.core.pagination import After, Before, First, Last, page_request
@@ -29,7 +26,6 @@ from loyalnest.graphql.notifications.types import (
     NotificationPreview,
     NotificationSettings,
     NotificationTemplate,
-    NotificationTemplateError,
     NotificationType,
     NotificationTypeName,
     delivery_connection,
@@ -88,83 +84,6 @@ def refusals_as_errors() -> Iterator[None]:
 
 def _draft(subject: str | None, html: str | None, text: str | None) -> notifications.Draft:
     return notifications.Draft(subject=subject, html=html, text=text)
-
-
-class OverrideError(Exception):
-    pass
-
-
-def _as_datetime(value: Any) -> datetime:
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _as_money(value: Any) -> registry.Money:
-    if isinstance(value, Mapping):
-        amount, currency = value.get("amount"), value.get("currency")
-    else:
-        amount, _, currency = str(value).strip().partition(" ")
-    if not isinstance(currency, str) or len(currency.strip()) != 3:
-        raise OverrideError('money is "10.00 USD" or {"amount": "10.00", "currency": "USD"}')
-    return registry.Money(Decimal(str(amount)), currency.strip().upper())
-
-
-def _convert(variable: registry.Variable, value: Any) -> Any:
-    kind = variable.type
-    if kind in ("string", "url"):
-        if not isinstance(value, str):
-            raise OverrideError("expected a string")
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise OverrideError("expected a whole number")
-        return int(value)
-    if kind == "money":
-        return _as_money(value)
-    if kind == "date":
-        return date.fromisoformat(str(value))
-    if kind == "datetime":
-        return _as_datetime(value)
-    if kind == "string_list":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise OverrideError("expected a list of strings")
-        if len(value) > registry.MAX_LIST_ITEMS:
-            raise OverrideError(f"at most {registry.MAX_LIST_ITEMS} items")
-        return list(value)
-    raise OverrideError(f"unsupported type {kind}")  # pragma: no cover - the registry's types
-
-
-def parse_overrides(
-    message_type: registry.MessageType, raw: Any
-) -> tuple[dict[str, Any], list[NotificationTemplateError]]:
-    """``sampleOverrides`` (a JSON object, variable name -> value) as the variables' own
-    types, and a preview error for each value that is not one of its type."""
-    if raw is None:
-        return {}, []
-    if not isinstance(raw, Mapping):
-        return {}, [
-            NotificationTemplateError(
-                field="sampleOverrides", message="expected an object", line=None, column=None
-            )
-        ]
-    values: dict[str, Any] = {}
-    errors: list[NotificationTemplateError] = []
-    for name, value in raw.items():
-        variable = message_type.variable(str(name))
-        where = f"sampleOverrides.{name}"
-        if variable is None:
-            errors.append(
-                NotificationTemplateError(
-                    field=where, message=f"unknown variable '{name}'", line=None, column=None
-                )
-            )
-            continue
-        try:
-            values[variable.name] = _convert(variable, value)
-        except (OverrideError, ValueError, InvalidOperation) as exc:
-            message = str(exc) if isinstance(exc, OverrideError) else f"not a valid {variable.type}"
-            errors.append(NotificationTemplateError(field=where, message=message, line=None, column=None))
-    return values, errors
 
 
 async def preview_customer(info: Info, customer_id: strawberry.ID | None) -> int | None:
@@ -306,10 +225,6 @@ class NotificationsQuery:
         ] = None,
     ) -> NotificationPreview | None:
         local_customer = await preview_customer(info, customer_id)
-        message_type = registry.get(wire(type))
-        overrides, errors = parse_overrides(message_type, sample_overrides)
-        if errors:
-            return NotificationPreview(subject=None, html=None, text=None, errors=errors, render_ms=0.0)
         with refusals_as_errors():
             dto = await notifications.preview(
                 info.context.merchant_id,
@@ -317,7 +232,7 @@ class NotificationsQuery:
                 channel=wire(channel),
                 locale=locale,
                 draft=_draft(subject, html, text),
-                sample_overrides=overrides or None,
+                sample_overrides=sample_overrides,
                 customer_id=local_customer,
             )
         return NotificationPreview.from_dto(dto)
