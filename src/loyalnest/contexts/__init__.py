@@ -29,6 +29,7 @@ CONTEXTS: tuple[str, ...] = (
     "tiers",
     "campaigns",
     "notifications",
+    "referrals",
     "webhooks",
 )
 
