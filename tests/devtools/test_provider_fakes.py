@@ -72,6 +72,38 @@ def test_the_sink_keeps_messages_and_writes_eml_files(tmp_path: Path) -> None:
         sink.stop()
 
 
+def test_the_sink_reads_data_as_smtp_defines_it() -> None:
+    """The sink reads DATA in blocks, not lines: what a client dot-stuffs comes back
+    unstuffed, lines ending in "." do not end the message, bodies far past the reader's
+    1,001-byte limit arrive whole, and a line over 998 octets is refused (500)."""
+    lines = [
+        "Subject: blocks",
+        "",
+        ".a line that starts with a dot",
+        "..two dots",
+        "Thanks.",
+        ".",  # a lone dot inside the message, stuffed by the client
+        *(f"line {n} " + "x" * 70 for n in range(200)),
+        "the end.",
+    ]
+    body = "\r\n".join(lines) + "\r\n"
+    with SmtpSink() as sink, smtplib.SMTP(sink.host, sink.port) as client:
+        client.sendmail("<shop@shop.example>", ["b+tag@customer.example"], body.encode())
+        client.sendmail("", ["c@customer.example"], b"")  # the null sender, a body of one CRLF
+        with pytest.raises(smtplib.SMTPDataError) as refused:
+            client.sendmail("shop@shop.example", ["d@customer.example"], b"x" * 1200 + b"\r\n")
+        assert refused.value.smtp_code == 500
+        client.sendmail("shop@shop.example", ["e@customer.example"], MAIL)  # the session goes on
+        first, empty, after = sink.wait_for(3)
+    assert first.raw == body.encode()
+    assert first.mail_from == "shop@shop.example"
+    assert first.rcpt_tos == ("b+tag@customer.example",)
+    assert empty.mail_from == "<>"  # as aiosmtpd reports the null sender
+    assert empty.raw == b"\r\n"  # smtplib ends every message with a CRLF
+    assert after.raw == MAIL
+    assert sink.received == 3
+
+
 def test_the_sink_rejects_fails_on_command_and_accepts_again() -> None:
     with SmtpSink() as sink, smtplib.SMTP("127.0.0.1", sink.port) as client:
         sink.reject("b@customer.example")
