@@ -22,6 +22,7 @@ from loyalnest.http.cors import cors_middleware
 from loyalnest.http.health import health, metrics_endpoint, ready
 from loyalnest.http.limits import BodyLimits
 from loyalnest.http.notifications import unsubscribe_page
+from loyalnest.http.referrals import referral_link, serve_referral_links_first
 from loyalnest.http.reviews import review_webhook
 from loyalnest.http.security_headers import SecurityHeaders
 from loyalnest.http.webhooks import serve_shopify_webhooks_first, shopify_webhook
@@ -57,8 +58,10 @@ def server_config(app: Any, *, host: str, port: int, settings: Settings | None =
 class _App(Starlette):
     def build_middleware_stack(self) -> ASGIApp:
         # Outside Starlette's ServerErrorMiddleware, so its 500 answers carry them too;
-        # Shopify webhooks skip the stack inside (http/webhooks.py says why).
-        return SecurityHeaders(serve_shopify_webhooks_first(super().build_middleware_stack()))
+        # Shopify webhooks and referral links skip the stack inside (http/webhooks.py,
+        # http/referrals.py say why).
+        inner = super().build_middleware_stack()
+        return SecurityHeaders(serve_referral_links_first(serve_shopify_webhooks_first(inner)))
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", staff_graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", staff_graphql),
             Route("/proxy/graphql", proxy_graphql, methods=["GET", "POST"]),
+            Route("/proxy/r/{code}", referral_link, methods=["GET"]),
             Route("/webhooks/shopify", shopify_webhook, methods=["POST"]),
             Route("/webhooks/reviews/{provider}", review_webhook, methods=["POST"]),
             Route("/notifications/unsubscribe", unsubscribe_page, methods=["GET", "POST"]),

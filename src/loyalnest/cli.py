@@ -62,17 +62,37 @@ async def install_shop(
     currency: str = "USD",
     plan: str = "free",
     access_token: str | None = None,
+    referred_by: str | None = None,
 ) -> None:
     from loyalnest.contexts.merchants import api as merchants
+    from loyalnest.platform.errors import DomainError
     from loyalnest.platform.uow import unit_of_work
 
-    async with unit_of_work() as uow:
-        merchant = await merchants.install_shop(
-            uow, shop_domain=domain, name=name or domain.split(".")[0].title(), currency=currency, plan=plan
-        )
-        if access_token is not None:
-            await merchants.set_access_token(uow, merchant.id, access_token)
+    try:
+        async with unit_of_work() as uow:
+            merchant = await merchants.install_shop(
+                uow,
+                shop_domain=domain,
+                name=name or domain.split(".")[0].title(),
+                currency=currency,
+                plan=plan,
+                referred_by=referred_by,
+            )
+            if access_token is not None:
+                await merchants.set_access_token(uow, merchant.id, access_token)
+    except DomainError as exc:
+        # an unknown code or the shop's own: nothing was installed (the transaction rolled back)
+        raise typer.BadParameter(exc.message, param_hint="'--referred-by'") from None
     typer.echo(f"shop {merchant.shop_domain} installed (merchant id {merchant.id})")
+    if referred_by is not None:
+        referral = await merchants.get_referral_of(merchant.id)
+        if referral is None:
+            typer.echo(
+                "merchant referral not recorded: the shop was installed before"
+                " (only a shop's first install is referred)"
+            )
+        else:
+            typer.echo(f"merchant referral: referred by {referral.referrer_shop_domain} ({referral.status})")
 
 
 async def seed_demo_rewards(domain: str) -> None:
@@ -340,6 +360,13 @@ def seed(
             " `loyalnest run` starts accepts any token from a shop it has not seen"
         ),
     ] = None,
+    referred_by: Annotated[
+        str | None,
+        typer.Option(
+            help="another shop's merchant referral code: records the merchant referral (on the"
+            " shop's first install); an unknown code or the shop's own installs nothing"
+        ),
+    ] = None,
 ) -> None:
     """Install a shop (idempotent), to try several tenants."""
     from loyalnest.contexts.merchants import api as merchants
@@ -350,13 +377,19 @@ def seed(
         shop = merchants.normalise_shop_domain(shop)
         plan = merchants.normalise_plan(plan)
         currency = merchants.normalise_currency(currency)
+        if referred_by is not None:
+            referred_by = merchants.normalise_referral_code(referred_by)
     except DomainError as exc:
         raise typer.BadParameter(exc.message) from None
     settings = get_settings()
     with servers(settings) as (database_url, redis_url):
         configure(settings, database_url, redis_url)
         _migrate(database_url)
-        asyncio.run(install_shop(shop, currency=currency, plan=plan, access_token=access_token))
+        asyncio.run(
+            install_shop(
+                shop, currency=currency, plan=plan, access_token=access_token, referred_by=referred_by
+            )
+        )
 
 
 @app.command()

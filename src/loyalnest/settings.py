@@ -132,6 +132,13 @@ class Settings(BaseSettings):
     # a shop without an email provider sends through this SMTP server when set
     # ("host:port", plain: the development sink of `make run`)
     notifications_dev_smtp: str | None = None
+    # --- referrals ---
+    # the app proxy's subpath as configured in the Partner Dashboard: referral links read
+    # https://<shop>/apps/<subpath>/r/<CODE>
+    app_proxy_subpath: str = Field(default="loyalnest", pattern=r"^[a-z0-9-]{1,30}$")
+    # clicks one visitor may add to one referral link per minute; more are still
+    # redirected but not counted (a reload loop or a bot must not inflate the figures)
+    referral_click_limit_per_minute: int = Field(default=30, ge=1)
     db_pool_size: int = 10
     worker_processes: int = 1
     worker_threads: int = 8

@@ -308,6 +308,7 @@ def test_node_refuses_exactly_what_each_types_own_field_refuses():
     from loyalnest.graphql.campaigns.queries import CampaignsQuery
     from loyalnest.graphql.core.node import node_kinds
     from loyalnest.graphql.customers.queries import CustomersQuery
+    from loyalnest.graphql.referrals.queries import ReferralsQuery
     from loyalnest.graphql.rewards.queries import RewardsQuery
     from loyalnest.graphql.tiers.queries import TiersQuery
 
@@ -316,11 +317,20 @@ def test_node_refuses_exactly_what_each_types_own_field_refuses():
         return list(found.permission_classes)
 
     kinds = node_kinds()
-    assert sorted(kinds) == ["Campaign", "Customer", "PointsTransaction", "Redemption", "Reward", "Tier"]
+    assert sorted(kinds) == [
+        "Campaign",
+        "Customer",
+        "PointsTransaction",
+        "Redemption",
+        "Referral",
+        "Reward",
+        "Tier",
+    ]
     assert list(kinds["Customer"].permission_classes) == permissions(CustomersQuery, "customer")
     assert list(kinds["Reward"].permission_classes) == permissions(RewardsQuery, "reward")
     assert list(kinds["Tier"].permission_classes) == permissions(TiersQuery, "tier")
     assert list(kinds["Campaign"].permission_classes) == permissions(CampaignsQuery, "campaign")
+    assert list(kinds["Referral"].permission_classes) == permissions(ReferralsQuery, "referral")
     # ledger rows and redemptions are read where their customer is
     for name in ("PointsTransaction", "Redemption"):
         assert list(kinds[name].permission_classes) == permissions(CustomersQuery, "customer")

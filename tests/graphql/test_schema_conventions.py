@@ -139,7 +139,15 @@ def test_every_list_is_a_connection_with_both_paging_directions(schema):
 def test_types_with_global_ids_implement_node(schema):
     node = schema.type_map["Node"]
     implementing = sorted(t.name for t in schema.get_possible_types(node))  # type: ignore[arg-type]
-    assert implementing == ["Campaign", "Customer", "PointsTransaction", "Redemption", "Reward", "Tier"]
+    assert implementing == [
+        "Campaign",
+        "Customer",
+        "PointsTransaction",
+        "Redemption",
+        "Referral",
+        "Reward",
+        "Tier",
+    ]
     query = schema.query_type
     assert query is not None
     assert str(query.fields["node"].type) == "Node"

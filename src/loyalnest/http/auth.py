@@ -305,7 +305,27 @@ _APP_PROXY_PARAMS = frozenset(APP_PROXY_SHOPIFY_PARAMS + APP_PROXY_GRAPHQL_PARAM
 _SIGNED_NAME_MARKS = tuple(f"{name}=" for name in sorted(_APP_PROXY_PARAMS - {"signature"}))
 
 
-def _refuse_resplit_app_proxy_params(params: Mapping[str, Sequence[str]]) -> None:
+# Other parameters a storefront link may carry (``fbclid``, ``utm_source``...), allowed on
+# routes that take them (referral links): plain lower-case names only (see
+# ``_extra_param_ok``).
+_EXTRA_PARAM_NAME = re.compile(r"[a-z0-9_]{1,64}")
+
+
+def _extra_param_ok(name: str, values: Sequence[str]) -> bool:
+    """A parameter Shopify does not add but a shared link may carry, which cannot move
+    a parameter boundary in the signed string: its name neither ends with a known name
+    nor is the end of one (either would let ``<known name>=`` appear where no parameter
+    starts), and no value holds ``<known name>=``."""
+    if _EXTRA_PARAM_NAME.fullmatch(name) is None:
+        return False
+    if any(known.endswith(name) or name.endswith(known) for known in _APP_PROXY_PARAMS):
+        return False
+    return not any(mark in value for value in values for mark in _SIGNED_NAME_MARKS)
+
+
+def _refuse_resplit_app_proxy_params(
+    params: Mapping[str, Sequence[str]], *, allow_extra: bool = False
+) -> None:
     """Shopify's app-proxy signature joins ``name=value`` pairs with nothing between
     them, so one signed string can be cut into parameters in several ways, and a cut
     Shopify never signed (another ``logged_in_customer_id``, another ``shop``) would
@@ -319,6 +339,8 @@ def _refuse_resplit_app_proxy_params(params: Mapping[str, Sequence[str]]) -> Non
     ones Shopify signed."""
     for name, values in params.items():
         shown = name[:40]
+        if name not in _APP_PROXY_PARAMS and allow_extra and _extra_param_ok(name, values):
+            continue
         if name not in _APP_PROXY_PARAMS:
             raise AuthError(
                 f"app proxy request has a parameter Shopify does not send: {shown!r}", BAD_REQUEST
@@ -351,11 +373,18 @@ _APP_PROXY_VALUE_SHAPES = {
 
 
 def verify_app_proxy_request(
-    params: Mapping[str, Sequence[str]], settings: Settings, *, now: float | None = None
+    params: Mapping[str, Sequence[str]],
+    settings: Settings,
+    *,
+    now: float | None = None,
+    allow_extra: bool = False,
 ) -> None:
     """That Shopify's app proxy sent this request, recently: its signature and
-    timestamp. Raises AuthError (BAD_REQUEST for parameters Shopify never sends)."""
-    _refuse_resplit_app_proxy_params(params)
+    timestamp. Raises AuthError (BAD_REQUEST for parameters Shopify never sends).
+    ``allow_extra``: the storefront URL's own parameters are accepted too (signed by
+    Shopify with the rest): a referral link shared on Facebook comes back with
+    ``fbclid``, one in a newsletter with ``utm_*``."""
+    _refuse_resplit_app_proxy_params(params, allow_extra=allow_extra)
     if not webhooks.verify_app_proxy_signature(params, app_secrets(settings)):
         raise AuthError("app proxy signature is invalid")
     try:
@@ -371,6 +400,52 @@ async def authenticate_app_proxy(
 ) -> Customer:
     verify_app_proxy_request(params, settings, now=now)
     return await app_proxy_customer(params)
+
+
+@dataclass(frozen=True, slots=True)
+class StorefrontVisitor:
+    """Someone on the shop's storefront who is not signed in, on a request Shopify's app
+    proxy signed (so the shop is genuine). Deliberately not a ``Principal``: it reads
+    nothing and changes nothing of a customer; the one field that accepts it is
+    ``claimReferral`` (a referred friend usually has no account yet)."""
+
+    merchant_id: int
+    shop_domain: str
+    # a keyed hash of the visitor's network address, never the address itself: it tells
+    # visitors apart for rate limits without recording who they are
+    visitor_key: str
+
+
+def client_address(forwarded_for: str | None, peer: str | None) -> str:
+    """The storefront visitor's address: the first entry of ``X-Forwarded-For`` (Shopify's
+    app proxy sends the client's address there, per its documentation; a load balancer
+    in front of us appends its own after it), else the peer. Unsigned, so only good for rate limits
+    and signals, never for a decision on its own."""
+    if forwarded_for:
+        first = forwarded_for.split(",", 1)[0].strip()
+        if first:
+            return first[:64]
+    return peer or "unknown"
+
+
+def visitor_key(settings: Settings, shop_domain: str, address: str) -> str:
+    """HMAC of the shop and the visitor's address, with a key derived from the app secret
+    (so a leaked Redis key or log line does not give the address away)."""
+    secret = hmac.new(settings.shopify_api_secret.encode(), b"loyalnest-visitor", hashlib.sha256).digest()
+    return hmac.new(secret, f"{shop_domain}|{address}".encode(), hashlib.sha256).hexdigest()
+
+
+async def app_proxy_visitor(
+    params: Mapping[str, Sequence[str]], settings: Settings, *, address: str
+) -> StorefrontVisitor:
+    """The anonymous visitor of a verified app-proxy request; AuthError when the shop is
+    not one of ours."""
+    merchant = await _installed_merchant((params.get("shop") or [""])[0].lower())
+    return StorefrontVisitor(
+        merchant_id=merchant.id,
+        shop_domain=merchant.shop_domain,
+        visitor_key=visitor_key(settings, merchant.shop_domain, address),
+    )
 
 
 async def app_proxy_customer(params: Mapping[str, Sequence[str]]) -> Customer:

@@ -40,6 +40,14 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     ],
     "birthday": [{"points": 0}, {"points": 1}],
     "import_finished": [{"errors": 0}],
+    # a guest (no name, no balance: how invites and welcome codes are sent), no advocate name
+    "referral_invite": [{"advocate_first_name": "", "customer_first_name": "", "points_balance": 0}],
+    "referral_friend_code": [{"customer_first_name": "", "points_balance": 0, "unsubscribe_url": ""}],
+    "referral_rewarded": [
+        {"points": 0, "reward_title": "$10 off your next order"},
+        {"friend_first_name": ""},
+        {"points": 1},
+    ],
 }
 
 # SMS bound: one GSM-7 segment (160 septets; the extension characters count two) when
@@ -111,7 +119,11 @@ def test_every_type_channel_and_locale_has_a_complete_default(
         assert "<html" not in d.html.lower()
         assert "<body" not in d.html.lower()
         url = "shop_url" if registry.get(type_name).audience == "customer" else "dashboard_url"
+        phrases = defaults.phrases(locale)
+        assert phrases is not None
+        url = phrases["types"][type_name].get("button_url", url)  # an invite's button is its link
         assert f'href="{{{{ {url} }}}}"' in d.html  # the button
+        assert f": {{{{ {url} }}}}" in d.text
         if "code" in {v.name for v in registry.get(type_name).variables}:
             assert "{{ code }}" in d.html
             assert "{{ code }}" in d.text
@@ -221,8 +233,9 @@ def leaves(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from leaves(item)
+        for name, item in value.items():
+            if name != "button_url":  # a variable's name, not words
+                yield from leaves(item)
     elif isinstance(value, tuple):  # (condition variable, paragraph)
         yield from leaves(value[1])
     elif isinstance(value, list):
@@ -307,6 +320,70 @@ def test_points_render_in_the_right_plural_form(locale: str, n: int, expected: s
     samples = rendering.sample_variables(registry.get("points_earned"))
     out = render("points_earned", "sms", locale, {**samples, "points": n})
     assert expected in out.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "n", "expected"),
+    [
+        ("pl", 1, "1 punkt"),
+        ("pl", 3, "3 punkty"),
+        ("pl", 12, "12 punktów"),
+        ("pl", 22, "22 punkty"),
+        ("pl", 25, "25 punktów"),
+        ("ru", 1, "1 балл"),
+        ("ru", 4, "4 балла"),
+        ("ru", 11, "11 баллов"),
+        ("ru", 21, "21 балл"),
+        ("ru", 500, "500 баллов"),
+        ("ar", 2, "نقطتان"),
+        ("ar", 3, "3 نقاط"),
+        ("ar", 11, "11 نقطة"),
+        ("ar", 100, "100 نقطة"),
+    ],
+)
+def test_referral_rewards_count_points_in_the_right_plural_form(locale: str, n: int, expected: str) -> None:
+    samples = rendering.sample_variables(registry.get("referral_rewarded"))
+    for channel in ("email", "sms"):
+        out = render("referral_rewarded", channel, locale, {**samples, "points": n})
+        assert expected in out.text, (channel, out.text)
+        if channel == "email":
+            assert out.subject is not None
+            assert expected in out.subject
+            assert out.html is not None
+            assert f"{expected}</strong>" in out.html
+
+
+def test_referral_messages_take_their_branches() -> None:
+    invite = rendering.sample_variables(registry.get("referral_invite"))
+    rewarded = rendering.sample_variables(registry.get("referral_rewarded"))
+    for locale in LOCALES:
+        named = render("referral_invite", "email", locale, invite)
+        anonymous = render("referral_invite", "email", locale, {**invite, "advocate_first_name": ""})
+        assert "Sam" in named.subject, locale
+        assert "Sam" not in anonymous.text, locale
+        assert named.subject != anonymous.subject, locale
+        points = render("referral_rewarded", "sms", locale, rewarded)
+        reward = render(
+            "referral_rewarded", "sms", locale, {**rewarded, "points": 0, "reward_title": "Tote bag"}
+        )
+        assert "500" in points.text, locale
+        assert "Tote bag" in reward.text, locale
+        assert "Tote bag" not in points.text, locale
+        no_friend = render("referral_rewarded", "email", locale, {**rewarded, "friend_first_name": ""})
+        assert "Sam" in render("referral_rewarded", "email", locale, rewarded).text, locale
+        assert "Sam" not in no_friend.text, locale
+
+
+def test_guest_footers_are_translated() -> None:
+    for locale in LOCALES:
+        line = defaults.guest_footer(locale)
+        assert line.strip()
+        assert "{" not in line
+        assert "<" not in line
+        assert line != defaults.footer(locale)
+        if locale != "en":
+            assert line != defaults.guest_footer("en"), locale
+    assert defaults.guest_footer("xx") == defaults.guest_footer("en")
 
 
 def test_points_name_of_unknown_locale_falls_back() -> None:

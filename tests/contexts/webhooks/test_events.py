@@ -1,7 +1,7 @@
 """What processing publishes: one event per row (a batch of ``OrderPlaced`` for a run of
 orders), with its customer resolved, and the outcome of the topics whose event nobody
-handles yet (compliance topics "deferred" with their payload kept, app/uninstalled
-"ignored"). Handlers registered here for the test only are removed afterwards."""
+handles yet (compliance topics "deferred" with their payload kept). Handlers registered
+here for the test only are removed afterwards."""
 
 from __future__ import annotations
 
@@ -67,15 +67,15 @@ async def test_a_run_of_orders_is_one_batch_of_order_placed_with_our_customer_id
     assert batch[0].discount_codes == ("X1",)
 
 
-async def test_unhandled_uninstall_is_ignored_and_handled_one_is_published(shop, drain):
-    ignored = await _stored(shop, "app/uninstalled", {"id": 1, "myshopify_domain": shop.domain})
-    assert await webhooks.process_webhook(shop.id, ignored) == 1
+async def test_an_uninstall_is_published_to_its_handlers(shop, drain):
+    """app/uninstalled has a handler now (merchants: a young merchant referral is
+    cancelled): the row is processed and the event published once."""
     with recording(ShopUninstalled) as seen:
         handled = await _stored(shop, "app/uninstalled", {"id": 1, "myshopify_domain": shop.domain})
         assert await webhooks.process_webhook(shop.id, handled) == 1
     assert seen == [[ShopUninstalled(merchant_id=shop.id, shop_domain=shop.domain)]]
     outcomes = {r["id"]: (r["outcome"], r["payload_enc"]) for r in await inbox_rows(shop.id)}
-    assert outcomes == {ignored: ("ignored", None), handled: ("processed", None)}
+    assert outcomes == {handled: ("processed", None)}
 
 
 async def test_compliance_requests_are_published_once_a_handler_exists(shop, drain):

@@ -73,6 +73,7 @@ __all__ = [
     "award_custom",
     "award_newsletter",
     "award_orders",
+    "award_referral",
     "award_review",
     "award_shop_birthdays",
     "award_signup",
@@ -164,6 +165,9 @@ normalise_lines = estimates.normalise_lines
 award_signup = commands.award_signup
 award_newsletter = commands.award_newsletter
 award_custom = commands.award_custom
+# Referral rewards and milestone bonuses (ledger kind "referral"), once per key; the
+# tier step runs only with ``tier_multiplier_applies``.
+award_referral = commands.award_referral
 award_review = flows.award_review
 award_shop_birthdays = flows.award_shop_birthdays
 send_birthday_awards = flows.send_birthday_awards

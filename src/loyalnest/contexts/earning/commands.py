@@ -7,6 +7,8 @@ makes the trigger safe to replay:
 - birthday     ``birthday:<customer>:<year>``      once per year
 - review       ``review:<customer>:<product>``     once per product
 - custom       ``custom:<staff user>:<caller's key>``
+- referral     the referrals context's keys (``referral:<id>:advocate``,
+               ``referral:milestone:<advocate>:<count>``)
 
 A shop's rules are created at install (``ShopInstalled``), by the migration for the
 shops that existed before, and with the defaults the first time they are needed by a
@@ -35,6 +37,10 @@ from loyalnest.contexts.points import api as points
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.errors import DomainError, ValidationFailed
 from loyalnest.platform.uow import CacheKey, UnitOfWork
+
+# The rule (ledger source) of referral rewards; not one of the shop's earning rules:
+# the referral program configures it.
+REFERRAL = "referral"
 
 # Rules read once per unit of work: a batch of webhooks handled in one transaction
 # earns under one set of rules, with one read.
@@ -253,6 +259,41 @@ async def award_custom(
             details={"rule": rules.CUSTOM, "points": amount, "entry_id": entry.id},
         )
     return result
+
+
+async def award_referral(
+    uow: UnitOfWork,
+    *,
+    merchant_id: int,
+    customer_id: int,
+    points: int,
+    idempotency_key: str,
+    source_ref: str | None,
+    reason: str | None,
+    tier_multiplier_applies: bool = False,
+) -> points.PostingResult | None:
+    """A referral reward or milestone bonus (ledger kind ``referral``, rule "referral"),
+    once per key. The referrals context decides the amount; the pipeline's steps (tier
+    multiplier) run only when the program says multipliers apply, and then the tier
+    step still multiplies only if the shop's tiers list "referral" among their triggers.
+    None when there is nothing to award (0 points)."""
+    if points <= 0:
+        return None
+    rules.validate_points(points)
+    return await pipeline.award_one(
+        uow,
+        merchant_id,
+        pipeline.Award(
+            customer_id=customer_id,
+            points=points,
+            rule=REFERRAL,
+            idempotency_key=idempotency_key,
+            source_ref=source_ref,
+            reason=reason,
+            kind="referral",
+            run_steps=tier_multiplier_applies,
+        ),
+    )
 
 
 # --- review webhook secret -------------------------------------------------------------------

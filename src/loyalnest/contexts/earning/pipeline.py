@@ -56,6 +56,11 @@ class Award:
     order: OrderContext | None = None
     # when the trigger happened (an order's placement; now for the others)
     occurred_at: datetime | None = None
+    # the ledger kind of the base posting: "earn", or "referral" for a referral reward
+    kind: str = "earn"
+    # False keeps the award out of the steps (no tier multiplier, no campaign): a
+    # referral reward, unless the shop's referral program says multipliers apply
+    run_steps: bool = True
 
 
 @dataclass(frozen=True)
@@ -131,8 +136,10 @@ async def plan(
     earnings = [Earning(award) for award in awards]
     if not earnings:
         return earnings
-    for step in steps():
-        await step(uow, merchant_id, earnings, dry_run)
+    stepped = [earning for earning in earnings if earning.award.run_steps]
+    if stepped:
+        for step in steps():
+            await step(uow, merchant_id, stepped, dry_run)
     for earning in earnings:
         earning.parts = [part for part in earning.parts if part.points > 0]
     return earnings
@@ -142,7 +149,7 @@ def _base_posting(award: Award) -> points.Posting:
     return points.Posting(
         customer_id=award.customer_id,
         delta=award.points,
-        kind="earn",
+        kind=award.kind,
         source=award.rule,
         source_ref=award.source_ref,
         idempotency_key=award.idempotency_key,

@@ -31,3 +31,66 @@ class AdminCredentials(NamedTuple):
         return (
             f"AdminCredentials(shop_domain={self.shop_domain!r}, plan={self.plan!r}, access_token=<redacted>)"
         )
+
+
+# --- merchant referral program ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MerchantReferralProgramDTO:
+    """A shop's side of the merchant referral program: its code and the link to share."""
+
+    merchant_id: int
+    code: str
+    link: str
+
+
+@dataclass(frozen=True)
+class MerchantReferralDTO:
+    """A shop installed with another shop's code. ``status``: pending, qualified or
+    cancelled."""
+
+    id: int
+    referrer_merchant_id: int
+    referrer_shop_domain: str
+    referred_merchant_id: int
+    referred_shop_domain: str
+    status: str
+    created_at: datetime
+    qualified_at: datetime | None
+    credited_at: datetime | None
+    cancelled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MerchantReferralPage:
+    items: list[MerchantReferralDTO]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+@dataclass(frozen=True)
+class MerchantCreditDTO:
+    """A row of the shop's credit ledger: ``months`` of LoyalNest (positive: credited)."""
+
+    id: int
+    months: int
+    kind: str
+    source_ref: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MerchantCreditPage:
+    items: list[MerchantCreditDTO]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+@dataclass(frozen=True)
+class CreditSweepReport:
+    """What one pass of ``credit_referrals`` did."""
+
+    qualified: int
+    credited: int
+    cancelled: int

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import time
 
-from loyalnest.contexts.merchants import repository
-from loyalnest.contexts.merchants.dto import AdminCredentials, MerchantDTO
+from loyalnest.contexts.merchants import repository, rules
+from loyalnest.contexts.merchants.dto import (
+    AdminCredentials,
+    MerchantCreditDTO,
+    MerchantCreditPage,
+    MerchantDTO,
+    MerchantReferralDTO,
+    MerchantReferralPage,
+    MerchantReferralProgramDTO,
+)
 from loyalnest.contexts.merchants.models import ACCESS_TOKEN_CONTEXT, Merchant
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
+from loyalnest.platform.paging import window
 from loyalnest.platform.uow import UnitOfWork
 
 # Shops are looked up on every webhook and every request; a short per-process cache
@@ -91,3 +100,113 @@ async def get_admin_credentials(merchant_id: int) -> AdminCredentials | None:
         return None
     token = get_keyring().decrypt(token_enc, context=ACCESS_TOKEN_CONTEXT)
     return AdminCredentials(shop_domain=shop_domain, plan=plan, access_token=token)
+
+
+# --- merchant referral program ----------------------------------------------------------
+
+
+async def get_referral_program(merchant_id: int) -> MerchantReferralProgramDTO | None:
+    """The shop's merchant referral code and the install link to share; None for an
+    unknown shop. The link is on the app's public base URL (``LOYALNEST_PUBLIC_BASE_URL``)."""
+    from loyalnest.settings import get_settings
+
+    async with read_session() as session:
+        code = await repository.get_referral_code(session, merchant_id)
+    if code is None:
+        return None
+    return MerchantReferralProgramDTO(
+        merchant_id=merchant_id, code=code, link=rules.referral_link(get_settings().public_base_url, code)
+    )
+
+
+def _referral_dto(row: repository.ReferralRow) -> MerchantReferralDTO:
+    return MerchantReferralDTO(
+        id=row.id,
+        referrer_merchant_id=row.merchant_id,
+        referrer_shop_domain=row.referrer_shop_domain,
+        referred_merchant_id=row.referred_merchant_id,
+        referred_shop_domain=row.referred_shop_domain,
+        status=row.status,
+        created_at=row.created_at,
+        qualified_at=row.qualified_at,
+        credited_at=row.credited_at,
+        cancelled_at=row.cancelled_at,
+    )
+
+
+async def list_merchant_referrals(
+    merchant_id: int,
+    *,
+    first: int = 20,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    backward: bool = False,
+) -> MerchantReferralPage:
+    """The shops ``merchant_id`` referred, newest first (keyset pages on the id)."""
+    async with read_session() as session:
+        rows = await repository.list_referrals(
+            session, merchant_id, after_id=after_id, before_id=before_id, backward=backward, limit=first + 1
+        )
+    page = window(
+        rows, first, backward=backward, after_given=after_id is not None, before_given=before_id is not None
+    )
+    return MerchantReferralPage(
+        items=[_referral_dto(row) for row in page.items],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+    )
+
+
+async def count_merchant_referrals(merchant_id: int) -> int:
+    async with read_session() as session:
+        return await repository.count_referrals(session, merchant_id)
+
+
+async def get_referral_of(merchant_id: int) -> MerchantReferralDTO | None:
+    """How the shop itself was referred, if it was."""
+    async with read_session() as session:
+        row = await repository.get_referral_of(session, merchant_id)
+    return None if row is None else _referral_dto(row)
+
+
+async def list_merchant_credits(
+    merchant_id: int,
+    *,
+    first: int = 20,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    backward: bool = False,
+) -> MerchantCreditPage:
+    """The shop's credit ledger, newest first (keyset pages on the id)."""
+    async with read_session() as session:
+        rows = await repository.list_credits(
+            session, merchant_id, after_id=after_id, before_id=before_id, backward=backward, limit=first + 1
+        )
+    page = window(
+        rows, first, backward=backward, after_given=after_id is not None, before_given=before_id is not None
+    )
+    return MerchantCreditPage(
+        items=[
+            MerchantCreditDTO(
+                id=row.id,
+                months=row.months,
+                kind=row.kind,
+                source_ref=row.source_ref,
+                created_at=row.created_at,
+            )
+            for row in page.items
+        ],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+    )
+
+
+async def count_merchant_credits(merchant_id: int) -> int:
+    async with read_session() as session:
+        return await repository.count_credits(session, merchant_id)
+
+
+async def get_credit_months(merchant_id: int) -> int:
+    """The months of credit the shop holds: the sum of its ledger."""
+    async with read_session() as session:
+        return await repository.sum_credit_months(session, merchant_id)

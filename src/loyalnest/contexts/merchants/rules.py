@@ -1,8 +1,11 @@
-"""Pure rules of the merchants context: what a shop domain and an access token look like."""
+"""Pure rules of the merchants context: what a shop domain and an access token look
+like, and the merchant referral program's codes, links and numbers."""
 
 from __future__ import annotations
 
 import re
+import secrets
+from urllib.parse import urlencode
 
 from loyalnest.platform.errors import ValidationFailed
 
@@ -59,3 +62,46 @@ def normalise_currency(currency: str) -> str:
             f"currency must be an ISO 4217 code such as USD or EUR; got {currency[:20]!r}", field="currency"
         )
     return value
+
+
+# --- merchant referral program ----------------------------------------------------------
+
+# No 0/O, 1/I/L: a code read aloud or copied from a screenshot is typed right.
+REFERRAL_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERRAL_CODE_LENGTH = 8
+# A referred shop qualifies after this many days installed (and not uninstalled).
+QUALIFYING_DAYS = 30
+# What a qualified referral earns the referring shop.
+CREDIT_MONTHS_PER_REFERRAL = 1
+CREDIT_KIND_REFERRAL = "referral"
+
+
+def new_referral_code() -> str:
+    """A random code (31^8, about 8.5e11 of them: collisions are rare, and the unique
+    constraint catches the rare one)."""
+    return "".join(secrets.choice(REFERRAL_CODE_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))
+
+
+def normalise_referral_code(code: str) -> str:
+    """The code as stored: upper case, surrounding spaces dropped. Anything that cannot
+    be a code is refused here, before any lookup (the message does not echo the value
+    beyond its first characters)."""
+    value = code.strip().upper()
+    if len(value) != REFERRAL_CODE_LENGTH or any(c not in REFERRAL_CODE_ALPHABET for c in value):
+        raise ValidationFailed(
+            f"a merchant referral code is {REFERRAL_CODE_LENGTH} characters from "
+            f"{REFERRAL_CODE_ALPHABET}; got {code[:20]!r}",
+            field="referredBy",
+        )
+    return value
+
+
+def referral_link(public_base_url: str, code: str) -> str:
+    """Where a referred merchant installs from: the app's install entry point with the
+    code in ``ref`` (the OAuth install reads it and passes it to ``install_shop``)."""
+    return f"{public_base_url.rstrip('/')}/install?{urlencode({'ref': code})}"
+
+
+def referral_credit_key(referral_id: int) -> str:
+    """The credit's idempotency key: one credit per referral, however often the sweep runs."""
+    return f"merchant_referral:{referral_id}"

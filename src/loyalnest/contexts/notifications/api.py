@@ -4,7 +4,10 @@ fallback, the delivery log, customers' preferences and the one-click unsubscribe
 
 Messages are owed by this context's handlers of other contexts' events (nobody calls in
 to send); later issues with their own causes use ``queue_messages`` in their
-transaction (``Outgoing(type, cause, customer_id, variables, sealed)``)."""
+transaction (``Outgoing(type, cause, customer_id, variables, sealed)``). A message to
+someone who is not a customer yet (a referral invite, a friend's welcome code) passes
+``customer_id=None`` with ``recipient`` (an email or a phone, encrypted at once) and
+``locale``; ``delivery``'s docstring says what protects such an address."""
 
 from __future__ import annotations
 

@@ -13,6 +13,19 @@
    hours are decided now (so an unsubscribe or a type turned off is respected at once),
    the template is rendered in the customer's locale, and the primary provider is tried
    with retries, then the fallback.
+
+A **guest** is someone who is not a customer yet (a friend invited by an advocate, a
+friend who claimed a referral code): the cause gives the address (``Outgoing.recipient``,
+encrypted into ``recipient_enc`` at once, never logged) and the locale to write in. The
+row has no customer, so there is no name, no balance and no unsubscribe link (the
+one-click token names a customer); the footer says why the message came instead. What
+keeps a guest who does not want these messages from getting them: the referrals context
+sends an invite only when an advocate asks, to the one address typed, at most 20 a day
+per advocate, and never to an address of the shop's customers; and at send time an
+email address that belongs to a customer who unsubscribed from the type is skipped
+(``opted_out``), found through the customers' blind index. A guest with no customer
+record cannot unsubscribe: there is no store of such addresses yet (a suppression list
+by blind index would need its own table).
 4. **Mark** each row right after its send, in its own short transaction, only while
    the claim is still ours (``status = 'sending' AND claimed_at = <claim>``). Emails
    through SMTP go in chunks of up to ``EMAIL_CHUNK`` over one connection, and a chunk's
@@ -43,16 +56,17 @@ import logging
 import time as clock
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 
 from loyalnest.contexts.customers import api as customers
-from loyalnest.contexts.notifications import registry, repository, rules, tokens
-from loyalnest.contexts.notifications.models import SEALED_CONTEXT
+from loyalnest.contexts.notifications import defaults, layout, locales, registry, repository, rules, tokens
+from loyalnest.contexts.notifications.models import RECIPIENT_CONTEXT, SEALED_CONTEXT
 from loyalnest.contexts.notifications.registry import Money
+from loyalnest.contexts.notifications.rendering import Branding
 from loyalnest.contexts.notifications.repository import (
     DeliveryRow,
     NewDelivery,
@@ -101,13 +115,20 @@ class Outgoing:
     """A message owed: its type, its cause (unique within the type: a redemption id, a
     reminder id...), who receives it (None: the shop's staff), the facts its template
     needs that are not PII (points, titles, dates) and the ones that are (``sealed``:
-    a discount code), stored encrypted."""
+    a discount code), stored encrypted.
+
+    ``recipient`` (with ``customer_id`` None, customer types only): a guest's address,
+    an email for the email channel or a phone for SMS; a channel the address does not
+    suit writes a ``skipped`` row saying so. ``locale``: the guest's language (BCP 47;
+    unknown or None: the shop's default, then English)."""
 
     type: str
     cause: str
     customer_id: int | None
     variables: Mapping[str, Any] = field(default_factory=dict)
     sealed: Mapping[str, Any] | None = None
+    recipient: str | None = field(default=None, repr=False)
+    locale: str | None = None
 
 
 async def shop_settings(uow: UnitOfWork, merchant_id: int) -> SettingsRow:
@@ -119,7 +140,9 @@ async def shop_settings(uow: UnitOfWork, merchant_id: int) -> SettingsRow:
 
 async def queue_messages(uow: UnitOfWork, merchant_id: int, items: Sequence[Outgoing]) -> int:
     """Write the delivery rows of ``items`` for every channel their type is on at this
-    shop; returns how many rows are new. One statement for the whole batch."""
+    shop; returns how many new rows wait to be sent (a guest's channel that its address
+    cannot take is recorded ``skipped`` and not counted: zero means nothing will go out).
+    One statement for the whole batch."""
     if not items:
         return 0
     settings = await shop_settings(uow, merchant_id)
@@ -127,11 +150,24 @@ async def queue_messages(uow: UnitOfWork, merchant_id: int, items: Sequence[Outg
     rows: list[NewDelivery] = []
     for item in items:
         mt = registry.get(item.type)
+        guest = _guest_address(item, mt)
         channels = rules.enabled_channels(settings.enabled, mt)
         if not channels:
             continue  # a type off writes no row: the log holds what was owed, not noise
         variables = rules.encode_variables(item.variables)
         for channel in channels:
+            key = rules.idempotency_key(item.type, item.cause, channel)
+            if item.recipient is not None:
+                mismatch = rules.recipient_mismatch(channel, guest)
+                if mismatch is not None:
+                    # recorded, not raised: the cause's transaction must not fail because
+                    # the shop also turned SMS on for a type an email was given for
+                    rows.append(
+                        NewDelivery(
+                            item.type, channel, None, key, variables, status="skipped", reason=mismatch
+                        )
+                    )
+                    continue
             sealed = None
             if item.sealed:
                 sealed = keyring.encrypt(
@@ -142,15 +178,33 @@ async def queue_messages(uow: UnitOfWork, merchant_id: int, items: Sequence[Outg
                     type=item.type,
                     channel=channel,
                     customer_id=item.customer_id,
-                    idempotency_key=rules.idempotency_key(item.type, item.cause, channel),
+                    idempotency_key=key,
                     variables=variables,
                     sealed_enc=sealed,
+                    recipient_enc=None
+                    if guest is None
+                    else keyring.encrypt(guest[1], context=RECIPIENT_CONTEXT),
+                    locale=locales.normalize(item.locale) if item.recipient is not None else None,
                 )
             )
     inserted = await repository.insert_deliveries(uow.session, merchant_id, rows)
-    if inserted:
+    waiting = sum(1 for _, status in inserted if status == "queued")
+    if waiting:
         await request_delivery(uow, merchant_id)
-    return len(inserted)
+    return waiting
+
+
+def _guest_address(item: Outgoing, mt: registry.MessageType) -> tuple[rules.AddressKind, str] | None:
+    """The guest's address, normalized (None: not a guest, or not an address at all:
+    the rows record ``invalid_recipient``). A recipient beside a customer, or on a staff
+    message, is a caller's mistake, refused before anything is written."""
+    if item.recipient is None:
+        return None
+    if item.customer_id is not None:
+        raise ValueError("an Outgoing goes to a customer or to a recipient, not both")
+    if mt.audience != "customer":
+        raise ValueError(f"{mt.name} goes to the shop's staff: it takes no recipient")
+    return rules.address_kind(item.recipient)
 
 
 async def request_delivery(uow: UnitOfWork, merchant_id: int) -> None:
@@ -167,6 +221,15 @@ async def request_delivery(uow: UnitOfWork, merchant_id: int) -> None:
 # --- 2-4. claim, prepare, send, mark ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Guest:
+    """A guest row's address (decrypted for the send only) and the customer it belongs
+    to, if the shop has one with that email (their opt-outs apply)."""
+
+    address: str = field(repr=False)
+    customer_id: int | None = None
+
+
 @dataclass
 class Facts:
     """What a claimed batch needs from other contexts, read once per batch."""
@@ -175,10 +238,38 @@ class Facts:
     balances: dict[int, int]
     opted_out: set[tuple[int, str, str]]
     tiers: dict[int, tiers.TierDTO]
+    # by delivery row id
+    guests: dict[int, Guest] = field(default_factory=dict)
+
+
+def is_guest_row(row: DeliveryRow, mt: registry.MessageType) -> bool:
+    """A customer message queued with a recipient instead of a customer. (A staff row may
+    carry ``recipient_enc`` too, once a send recorded the staff address.)"""
+    return mt.audience == "customer" and row.customer_id is None and row.recipient_enc is not None
+
+
+async def load_guests(merchant_id: int, rows: Sequence[DeliveryRow]) -> dict[int, Guest]:
+    """Guest addresses of the batch; an email is looked up among the shop's customers
+    (blind index, one read per address: guests are a handful per batch, an advocate
+    invites at most 20 a day)."""
+    keyring = get_keyring()
+    found: dict[int, Guest] = {}
+    owners: dict[str, int | None] = {}
+    for row in rows:
+        mt = registry.TYPES.get(row.type)
+        if mt is None or row.recipient_enc is None or not is_guest_row(row, mt):
+            continue
+        address = keyring.decrypt(row.recipient_enc, context=RECIPIENT_CONTEXT)
+        if row.channel == "email" and address not in owners:
+            owners[address] = await customers.customer_id_by_email(merchant_id, address)
+        found[row.id] = Guest(address, owners.get(address))
+    return found
 
 
 async def load_facts(shop: Shop, rows: Sequence[DeliveryRow]) -> Facts:
+    guests = await load_guests(shop.merchant_id, rows)
     ids = sorted({r.customer_id for r in rows if r.customer_id is not None})
+    owners = sorted({g.customer_id for g in guests.values() if g.customer_id is not None} - set(ids))
     tier_ids = sorted(
         {
             int(r.variables[name])
@@ -192,13 +283,16 @@ async def load_facts(shop: Shop, rows: Sequence[DeliveryRow]) -> Facts:
     accounts = await points.get_accounts(shop.merchant_id, ids) if ids else {}
     async with read_session() as session:
         prefs = (
-            await repository.preferences(session, shop.merchant_id, ids, transactional=False) if ids else []
+            await repository.preferences(session, shop.merchant_id, ids + owners, transactional=False)
+            if ids or owners
+            else []
         )
     return Facts(
         customers=found,
         balances={cid: a.balance for cid, a in accounts.items()},
         opted_out={(p.customer_id, p.type, p.channel) for p in prefs if not p.subscribed},
         tiers=await tiers.get_tiers(shop.merchant_id, tier_ids) if tier_ids else {},
+        guests=guests,
     )
 
 
@@ -246,7 +340,8 @@ def variables_for(
             "shop_name": shop.name,
             "shop_url": shop.shop_url,
             "customer_first_name": (customer.first_name if customer else None) or "",
-            "points_balance": facts.balances.get(row.customer_id or 0, 0),
+            # a guest's row has no customer: 0 (the guest templates do not show it)
+            "points_balance": facts.balances.get(row.customer_id, 0) if row.customer_id else 0,
             "unsubscribe_url": unsubscribe_url or "",
         }
     else:
@@ -264,7 +359,19 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
         return Outcome(row.id, "skipped", "disabled")
     customer = None
     unsubscribe = None
-    if mt.audience == "customer":
+    branding: Branding | None = None
+    recipient: str | None
+    guest = facts.guests.get(row.id)
+    if is_guest_row(row, mt):
+        if guest is None:
+            return Outcome(row.id, "skipped", "no_recipient")
+        if guest.customer_id is not None and (guest.customer_id, mt.name, row.channel) in facts.opted_out:
+            return Outcome(row.id, "skipped", "opted_out")
+        if mt.category == "marketing":
+            return Outcome(row.id, "skipped", "no_consent")  # a guest never gave any
+        recipient = guest.address
+        customer_locale = row.locale
+    elif mt.audience == "customer":
         customer = facts.customers.get(row.customer_id or 0)
         if customer is None:
             return Outcome(row.id, "skipped", "no_recipient")
@@ -288,6 +395,8 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
     if chosen is None:
         return Outcome(row.id, "failed", "no_template")
     locale, draft = chosen
+    if guest is not None and row.channel == "email":
+        branding = guest_branding(shop, locale)
     return Prepared(
         row=row,
         mt=mt,
@@ -297,7 +406,20 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
         variables=variables_for(shop, row, mt, locale, facts, customer, unsubscribe),
         customer_id=row.customer_id,
         unsubscribe_url=unsubscribe,
+        branding=branding,
     )
+
+
+def guest_branding(shop: Shop, locale: str) -> Branding:
+    """The shop's branding with a footer that is true for a guest: the shipped members'
+    line ("you are a member of the rewards program") gives way to why a guest got the
+    message; a footer the merchant wrote (it may hold the postal address the law asks
+    for) stays, after it."""
+    own = layout.footer_text(shop.branding, locale, shop.name)
+    text = defaults.guest_footer(locale)
+    if own != layout.footer_text(replace(shop.branding, footer={}), locale, shop.name):
+        text = f"{text}\n{own}"
+    return replace(shop.branding, footer={locale: text})
 
 
 async def _mark(merchant_id: int, outcomes: Sequence[Outcome], *, claimed_at: datetime) -> int:

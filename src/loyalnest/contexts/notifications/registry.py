@@ -5,8 +5,14 @@ a sample value (what the live preview shows, and what ``render`` checks template
 against). A template may use only the variables its type declares, plus the common ones
 every message of its audience gets.
 
-Adding a type (later issues: referral invites and rewards, RFM nudges, privacy request
-updates) is one entry here and its default templates under ``defaults/``.
+Adding a type (later issues: RFM nudges, privacy request updates) is one entry here and
+its default templates under ``defaults/``.
+
+The referral types are the first customer messages that may go to someone who is not a
+customer yet: ``referral_invite`` (an advocate's friend) and ``referral_friend_code``
+(a friend who claimed with an email) are queued with an ``Outgoing.recipient`` and
+rendered with the common customer variables empty (no name, a zero balance, no
+unsubscribe link), so their templates never rely on them.
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ def _v(name: str, type_: VariableType, description: str, sample: Any) -> Variabl
 
 
 _SAMPLE_AT = datetime(2026, 12, 24, 18, 30, tzinfo=UTC)
+_SAMPLE_LINK = "https://mapleandmoss.com/apps/loyalnest/r/7QK4M2X"
 
 # Every customer message gets these (branding and the customer's account).
 CUSTOMER_COMMON: tuple[Variable, ...] = (
@@ -178,6 +185,55 @@ _TYPES: tuple[MessageType, ...] = (
         "A birthday greeting, with the birthday points if the shop gives some.",
         (_v("points", "int", "Birthday points (0: none)", 200),),
         topic="birthday greetings",
+    ),
+    MessageType(
+        "referral_invite",
+        "customer",
+        # sent only at the advocate's explicit request, to the one address they typed:
+        # a message asked for, not a campaign (the referrals context refuses addresses of
+        # the shop's customers and caps invites per advocate and day)
+        "transactional",
+        "An advocate invites a friend (not a customer yet) with their referral link and the friend's offer.",
+        (
+            _v(
+                "advocate_first_name",
+                "string",
+                "The first name of the customer inviting (may be empty)",
+                "Sam",
+            ),
+            _v(
+                "offer",
+                "string",
+                "The friend's welcome offer, as the shop words it",
+                "$10 off your first order",
+            ),
+            _v("link", "url", "The advocate's referral link (applies the offer)", _SAMPLE_LINK),
+        ),
+        topic="invitations from your friends",
+    ),
+    MessageType(
+        "referral_friend_code",
+        "customer",
+        "transactional",
+        "A friend who claimed a referral gets their single-use welcome code.",
+        (
+            _v("code", "string", "The friend's single-use discount code", "FRIEND-7QK4M2XD"),
+            _v("offer", "string", "What the code gives, as the shop words it", "$10 off your first order"),
+            _v("expires_at", "datetime", "When the code ends", _SAMPLE_AT),
+        ),
+        topic="your welcome code",
+    ),
+    MessageType(
+        "referral_rewarded",
+        "customer",
+        "transactional",
+        "A friend's first order counted: the advocate's reward (points or a catalog reward) is posted.",
+        (
+            _v("friend_first_name", "string", "The referred friend's first name (may be empty)", "Sam"),
+            _v("points", "int", "Points earned (0: the reward is a catalog reward)", 500),
+            _v("reward_title", "string", "The catalog reward earned (empty: points)", ""),
+        ),
+        topic="rewards for referring friends",
     ),
     MessageType(
         "rate_limit_alert",

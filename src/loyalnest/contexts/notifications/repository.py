@@ -324,6 +324,8 @@ class NewDelivery:
     status: str = "queued"
     reason: str | None = None
     recipient_enc: str | None = None
+    # the locale asked for at queue time (a guest's: no customer profile holds it)
+    locale: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,10 +365,10 @@ def _delivery(record: Any) -> DeliveryRow:
 _INSERT_DELIVERIES = """
 INSERT INTO notification_deliveries
     (merchant_id, type, channel, customer_id, idempotency_key, variables, sealed_enc, status, reason,
-     recipient_enc)
-SELECT $1, t, c, cu, k, v::jsonb, s, st, r, re
+     recipient_enc, locale)
+SELECT $1, t, c, cu, k, v::jsonb, s, st, r, re, lo
 FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
-            $9::text[], $10::text[]) AS x(t, c, cu, k, v, s, st, r, re)
+            $9::text[], $10::text[], $11::text[]) AS x(t, c, cu, k, v, s, st, r, re, lo)
 ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
 RETURNING id, status
 """
@@ -391,6 +393,7 @@ async def insert_deliveries(
         [r.status for r in rows],
         [r.reason for r in rows],
         [r.recipient_enc for r in rows],
+        [r.locale for r in rows],
     )
     return [(r[0], r[1]) for r in records]
 

@@ -1,6 +1,7 @@
 """Pure rules of the notifications context (no I/O): which channels a type goes out on,
 idempotency keys, quiet hours, how a cause's facts are stored in a delivery row and
-read back for the template, and how a recipient is shown masked."""
+read back for the template, which channel an address given for a non-customer suits,
+and how a recipient is shown masked."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -22,6 +23,14 @@ KINDS_BY_CHANNEL: dict[str, tuple[str, ...]] = {"email": ("smtp", "klaviyo"), "s
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_KEY_LENGTH = 255
+# a phone as SMS providers take it: an optional +, then 7 to 15 digits (E.164 allows 15);
+# spaces, dots, dashes and brackets people type are dropped first
+_PHONE_NOISE = re.compile(r"[\s().\-]")
+_PHONE = re.compile(r"^\+?[0-9]{7,15}$")
+
+AddressKind = Literal["email", "phone"]
+# the kind of address each channel delivers to
+ADDRESS_KIND: dict[str, AddressKind] = {"email": "email", "sms": "phone"}
 
 
 def message_type(type_name: str, *, field: str = "type") -> registry.MessageType:
@@ -60,6 +69,26 @@ def check_email(value: str, *, field: str) -> str:
     if len(value) > 320 or not _EMAIL.match(value):
         raise ValidationFailed(f"{value!r} is not an email address", field=field)
     return value
+
+
+def address_kind(value: str) -> tuple[AddressKind, str] | None:
+    """What an address given for someone who is not a customer is, normalized: an email
+    (trimmed) or a phone (digits and a leading +); None when it is neither."""
+    value = value.strip()
+    if "@" in value:
+        return ("email", value) if len(value) <= 320 and _EMAIL.match(value) else None
+    digits = _PHONE_NOISE.sub("", value)
+    return ("phone", digits) if _PHONE.match(digits) else None
+
+
+def recipient_mismatch(channel: str, found: tuple[AddressKind, str] | None) -> str | None:
+    """Why a guest's address cannot take ``channel`` (the delivery row's reason), or None
+    when it can: an invite typed as an email is never texted, and the reverse."""
+    if found is None:
+        return "invalid_recipient"
+    if found[0] != ADDRESS_KIND[channel]:
+        return f"recipient_mismatch: {found[0]} address for {channel}"
+    return None
 
 
 def default_channels(mt: registry.MessageType) -> tuple[str, ...]:

@@ -279,6 +279,8 @@ class Prepared:
     variables: dict[str, Any]
     customer_id: int | None
     unsubscribe_url: str | None
+    # None: the shop's (a guest's email carries its own footer)
+    branding: Branding | None = None
     _rendered: Rendered | None = None
 
     def rendered(self, shop: Shop) -> Rendered:
@@ -289,7 +291,7 @@ class Prepared:
                 self.draft,
                 locale=self.locale,
                 variables=self.variables,
-                branding=shop.branding,
+                branding=self.branding or shop.branding,
                 shop_name=shop.name,
                 timezone=shop.timezone,
                 timeout=DELIVERY_RENDER_TIMEOUT,

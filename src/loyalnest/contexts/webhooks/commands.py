@@ -30,6 +30,7 @@ from loyalnest.contexts.webhooks.events import (
     OrderPaid,
     OrderPlaced,
     ProductUpdated,
+    ReferralFacts,
     RefundCreated,
     RefundLine,
     ShopRedactRequested,
@@ -247,6 +248,20 @@ def _order_placed(merchant_id: int, order: payloads.ParsedOrder, customer_id: in
         cancelled=order.cancelled,
         fulfillment_status=order.fulfillment_status,
         placed_at=order.placed_at,
+        referral=None if order.referral is None else _referral_facts(order.referral),
+    )
+
+
+def _referral_facts(facts: payloads.ParsedReferralFacts) -> ReferralFacts:
+    return ReferralFacts(
+        ref_attribute=facts.ref_attribute,
+        landing_ref=facts.landing_ref,
+        client_ip=facts.client_ip,
+        shipping_address=facts.shipping_address,
+        payment_fingerprint=facts.payment_fingerprint,
+        customer_created_at=facts.customer_created_at,
+        email=facts.email,
+        phone=facts.phone,
     )
 
 

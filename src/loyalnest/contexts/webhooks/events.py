@@ -25,6 +25,31 @@ class OrderLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferralFacts:
+    """What an order tells the referrals context, present only on an order carrying a
+    referral marker (a ``REF-``/``FRIEND-`` discount code, a ``loyalnest_ref`` cart
+    attribute, or ``ref=`` in its landing URL): every other order costs referrals
+    nothing. In memory only: the referrals context stores hashes of the IP, address and
+    payment fingerprint, never these values."""
+
+    # the ``loyalnest_ref`` note attribute (cart attribute) and the landing URL's ``ref``
+    ref_attribute: str | None
+    landing_ref: str | None
+    # the buyer's IP (``browser_ip`` / ``client_details.browser_ip``)
+    client_ip: str | None
+    # (address1, address2, city, province code, zip, country code), lower-case and
+    # whitespace-collapsed; None without a shipping address
+    shipping_address: tuple[str, ...] | None
+    # card BIN + last digits + company from ``payment_details`` when Shopify sends it
+    payment_fingerprint: str | None
+    # when Shopify created the customer (their account age)
+    customer_created_at: datetime | None
+    # the buyer's contact email and phone (the order's, else the customer's)
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderPlaced(Event):
     """orders/create. ``customer_id`` is ours (None for a guest checkout)."""
 
@@ -49,6 +74,8 @@ class OrderPlaced(Event):
     fulfillment_status: str | None = None
     # when the order was placed (its ``created_at``; None when the payload has none)
     placed_at: datetime | None = None
+    # referral attribution facts; None for an order without any referral marker
+    referral: ReferralFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)

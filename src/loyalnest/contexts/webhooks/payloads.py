@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.platform.money import ZERO, parse_amount
@@ -62,6 +63,20 @@ class ParsedOrder:
     fulfillment_status: str | None = None
     # when the order was placed (``created_at``); None when the payload has none
     placed_at: datetime | None = None
+    # referral facts, only for an order carrying a referral marker (see ``referral_facts``)
+    referral: ParsedReferralFacts | None = None
+
+
+@dataclass(frozen=True)
+class ParsedReferralFacts:
+    ref_attribute: str | None
+    landing_ref: str | None
+    client_ip: str | None
+    shipping_address: tuple[str, ...] | None
+    payment_fingerprint: str | None
+    customer_created_at: datetime | None
+    email: str | None
+    phone: str | None
 
 
 @dataclass(frozen=True)
@@ -331,6 +346,97 @@ def parse_order(payload: dict[str, Any]) -> ParsedOrder:
         cancelled=payload.get("cancelled_at") not in (None, ""),
         fulfillment_status=_status_word(payload.get("fulfillment_status")),
         placed_at=_optional_time(payload.get("created_at")),
+        referral=referral_facts(payload, codes, customer_payload),
+    )
+
+
+# --- referral markers ----------------------------------------------------------------------
+
+REFERRAL_ATTRIBUTE = "loyalnest_ref"
+REFERRAL_CODE_PREFIXES = ("REF-", "FRIEND-")
+MAX_REF_LENGTH = 32
+
+
+def _ref_value(value: Any) -> str | None:
+    """A referral code as a marker carries it: short, trimmed, upper case."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip().upper()
+    return value if value and len(value) <= MAX_REF_LENGTH and value.isalnum() else None
+
+
+def _note_attribute(payload: dict[str, Any]) -> str | None:
+    attributes = payload.get("note_attributes")
+    if not isinstance(attributes, list):
+        return None
+    for item in attributes:
+        if isinstance(item, dict) and item.get("name") == REFERRAL_ATTRIBUTE:
+            return _ref_value(item.get("value"))
+    return None
+
+
+def _landing_ref(payload: dict[str, Any]) -> str | None:
+    landing = payload.get("landing_site")
+    # the substring test first: most orders have a landing URL and no ref in it
+    if not isinstance(landing, str) or "ref=" not in landing:
+        return None
+    try:
+        query = parse_qs(urlsplit(landing).query)
+    except ValueError:
+        return None
+    values = query.get("ref")
+    return _ref_value(values[0]) if values else None
+
+
+def _address(value: Any) -> tuple[str, ...] | None:
+    if not isinstance(value, dict):
+        return None
+    parts = tuple(
+        " ".join(str(value.get(key) or "").lower().split())
+        for key in ("address1", "address2", "city", "province_code", "zip", "country_code")
+    )
+    return parts if any(parts) else None
+
+
+def _payment_fingerprint(payload: dict[str, Any]) -> str | None:
+    details = payload.get("payment_details")
+    if not isinstance(details, dict):
+        return None
+    number = str(details.get("credit_card_number") or "")
+    last = "".join(ch for ch in number if ch.isdigit())[-4:]
+    bin_ = str(details.get("credit_card_bin") or "").strip()
+    if not last and not bin_:
+        return None
+    company = str(details.get("credit_card_company") or "").strip().lower()
+    return f"{bin_}|{last}|{company}"
+
+
+def referral_facts(
+    payload: dict[str, Any], codes: tuple[str, ...], customer_payload: Any
+) -> ParsedReferralFacts | None:
+    """The order's referral facts, or None when it carries no marker. Cheap for the
+    common order: a prefix test of its codes, one scan of its note attributes and a
+    substring test of its landing URL; the rest is read only for a marked order."""
+    ref_attribute = _note_attribute(payload)
+    landing_ref = _landing_ref(payload)
+    if (
+        ref_attribute is None
+        and landing_ref is None
+        and not any(code.upper().startswith(REFERRAL_CODE_PREFIXES) for code in codes)
+    ):
+        return None
+    client = payload.get("client_details")
+    ip = payload.get("browser_ip") or (client.get("browser_ip") if isinstance(client, dict) else None)
+    customer = customer_payload if isinstance(customer_payload, dict) else {}
+    return ParsedReferralFacts(
+        ref_attribute=ref_attribute,
+        landing_ref=landing_ref,
+        client_ip=_optional_str(ip),
+        shipping_address=_address(payload.get("shipping_address")),
+        payment_fingerprint=_payment_fingerprint(payload),
+        customer_created_at=_optional_time(customer.get("created_at")),
+        email=_optional_str(payload.get("email")) or _optional_str(customer.get("email")),
+        phone=_optional_str(payload.get("phone")) or _optional_str(customer.get("phone")),
     )
 
 

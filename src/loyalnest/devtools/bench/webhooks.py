@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from loyalnest.contexts.webhooks import api as webhooks
@@ -113,18 +114,35 @@ def cpu_per_order(before: cpu.CpuSnapshot, after: cpu.CpuSnapshot, orders: int) 
     return f"{', '.join(parts)}; total {1000 * total / orders:.2f} ms"
 
 
-def order_requests(catalog: Catalog, *, port: int, shop_domain: str, secret: str, count: int) -> list[bytes]:
-    """``count`` signed orders/create deliveries, each for a new customer."""
-    return [
-        webhook_request(
-            port=port,
-            shop_domain=shop_domain,
-            topic="orders/create",
-            payload=catalog.order(catalog.customer()).payload(),
-            secret=secret,
+# ``--referrals``: one order in this many carries a referral code (about 5 %)
+REFERRAL_EVERY = 20
+
+
+def order_requests(
+    catalog: Catalog,
+    *,
+    port: int,
+    shop_domain: str,
+    secret: str,
+    count: int,
+    referral_codes: Sequence[str] = (),
+) -> list[bytes]:
+    """``count`` signed orders/create deliveries, each for a new customer. With
+    ``referral_codes``, every ``REFERRAL_EVERY``-th order carries one of them in its
+    ``loyalnest_ref`` note attribute (a cart attribute set by the storefront), so the
+    referrals context attributes it: a referral row, its fraud checks, progress."""
+    requests = []
+    for index in range(count):
+        payload = catalog.order(catalog.customer()).payload()
+        if referral_codes and index % REFERRAL_EVERY == 0:
+            code = referral_codes[(index // REFERRAL_EVERY) % len(referral_codes)]
+            payload["note_attributes"] = [{"name": "loyalnest_ref", "value": code}]
+        requests.append(
+            webhook_request(
+                port=port, shop_domain=shop_domain, topic="orders/create", payload=payload, secret=secret
+            )
         )
-        for _ in range(count)
-    ]
+    return requests
 
 
 async def run_webhook_bench(
@@ -141,6 +159,7 @@ async def run_webhook_bench(
     timeout: float = 300.0,
     seed: int = 1,
     cpu_trees: dict[str, int] | None = None,
+    referral_codes: Sequence[str] = (),
 ) -> WebhookBenchReport:
     """Measure against a running API and worker at ``url`` whose database this process
     is configured for (to seed, poll the ledger and run the baseline)."""
@@ -149,12 +168,26 @@ async def run_webhook_bench(
     notes: list[str] = []
     if warmup:
         before = await earn_count(merchant_id)
-        warm = order_requests(catalog, port=port, shop_domain=shop_domain, secret=secret, count=warmup)
+        warm = order_requests(
+            catalog,
+            port=port,
+            shop_domain=shop_domain,
+            secret=secret,
+            count=warmup,
+            referral_codes=referral_codes,
+        )
         await run_load(url, warm, concurrency=concurrency, timeout=timeout)
         count, _ = await wait_for_earn_count(merchant_id, before + warmup, timeout=timeout)
         if count < before + warmup:
             notes.append(f"warm-up: only {count - before}/{warmup} awarded within {timeout:.0f} s")
-    requests = order_requests(catalog, port=port, shop_domain=shop_domain, secret=secret, count=orders)
+    requests = order_requests(
+        catalog,
+        port=port,
+        shop_domain=shop_domain,
+        secret=secret,
+        count=orders,
+        referral_codes=referral_codes,
+    )
     before = await earn_count(merchant_id)
     trees = cpu_trees or {}
     cpu_names = {"postgres": "postgres", "redis": "redis-server"}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loyalnest.graphql.core.errors import PublicError
 from loyalnest.graphql.core.loaders import RequestLoaders
 from loyalnest.platform.tenancy import Customer, Principal, Staff
 from loyalnest.settings import Settings
+
+if TYPE_CHECKING:
+    from loyalnest.http.auth import StorefrontVisitor
 
 
 @dataclass
@@ -19,6 +22,9 @@ class Context:
     # Credential problem found while building the context; raised by fields that need one.
     auth_error: str | None = None
     connection_params: dict[str, Any] | None = None
+    # an app-proxy request with nobody signed in: not a principal (``merchant_id`` and
+    # every permission still refuse it); only claimReferral accepts it
+    visitor: StorefrontVisitor | None = None
     _loaders: RequestLoaders | None = field(default=None, repr=False)
 
     @property

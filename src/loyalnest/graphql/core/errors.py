@@ -57,6 +57,44 @@ class UserErrorCode(Enum):
     NOT_ENROLLED = strawberry.enum_value(
         "NOT_ENROLLED", description="The shop has not told us about this storefront customer yet."
     )
+    RATE_LIMITED = strawberry.enum_value(
+        "RATE_LIMITED",
+        description="Too many attempts from this visitor or for this address in a short time; the "
+        "message says when to try again.",
+    )
+    UNKNOWN_CODE = strawberry.enum_value(
+        "UNKNOWN_CODE", description="No referral code of this shop is spelled so (case does not matter)."
+    )
+    PROGRAM_DISABLED = strawberry.enum_value(
+        "PROGRAM_DISABLED", description="The shop's referral program is switched off."
+    )
+    OWN_CODE = strawberry.enum_value(
+        "OWN_CODE", description="An advocate cannot claim their own referral code (nor with their own email)."
+    )
+    ALREADY_CLAIMED = strawberry.enum_value(
+        "ALREADY_CLAIMED", description="This email already claimed this advocate's offer."
+    )
+    ALREADY_CUSTOMER = strawberry.enum_value(
+        "ALREADY_CUSTOMER",
+        description="The address belongs to a customer of the shop: referral offers and invites are for "
+        "people who are not customers yet.",
+    )
+    DISPOSABLE_EMAIL = strawberry.enum_value(
+        "DISPOSABLE_EMAIL", description="The email is at a disposable-mail domain the program refuses."
+    )
+    INVITE_LIMIT_REACHED = strawberry.enum_value(
+        "INVITE_LIMIT_REACHED", description="Today's referral invites are used up (20 a day)."
+    )
+    CODE_UNAVAILABLE = strawberry.enum_value(
+        "CODE_UNAVAILABLE", description="No free referral code could be allocated; try again."
+    )
+    NOT_HELD = strawberry.enum_value(
+        "NOT_HELD", description="Only a referral held for review can be approved."
+    )
+    NOT_REJECTABLE = strawberry.enum_value(
+        "NOT_REJECTABLE",
+        description="The referral is past rejecting (already rewarded, cancelled, expired or rejected).",
+    )
     INVALID_TEMPLATE = strawberry.enum_value(
         "INVALID_TEMPLATE",
         description="A notification template does not compile, uses a variable its type does not "

@@ -3,6 +3,7 @@ graphql-transport-ws), storefront app-proxy requests on /proxy/graphql."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import orjson
@@ -25,8 +26,10 @@ from loyalnest.http.auth import (
     FORBIDDEN,
     AuthError,
     app_proxy_customer,
+    app_proxy_visitor,
     authenticate_customer_token,
     authenticate_session_token,
+    client_address,
     verify_app_proxy_request,
 )
 from loyalnest.platform.metrics import GRAPHQL_REQUESTS
@@ -217,4 +220,12 @@ class AppProxyGraphQL(_RefusingView, _StrictJson, GraphQL[Context, None]):
             # a storefront visitor who is not logged in still gets a GraphQL answer: the
             # fields that need a customer say why they refuse
             context.auth_error = exc.message
+            if not (params.get("logged_in_customer_id") or [""])[0]:
+                # nobody signed in, on a genuine request: an anonymous visitor, whom only
+                # claimReferral accepts (the principal stays None for everything else)
+                address = client_address(
+                    request.headers.get("x-forwarded-for"), request.client.host if request.client else None
+                )
+                with contextlib.suppress(AuthError):  # a shop that is not ours: nobody
+                    context.visitor = await app_proxy_visitor(params, self.settings, address=address)
         return context

@@ -12,6 +12,15 @@ from strawberry.types import Info
 from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.points import api as points
+from loyalnest.graphql.core.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    connection,
+    page_request,
+)
 
 
 @strawberry.enum(description="How fractional points are rounded to whole points.")
@@ -171,3 +180,157 @@ class Shop:
         purchase = await earning.get_purchase_rule(self.merchant_id)
         expiry = await points.get_expiry_policy(self.merchant_id)
         return ProgramSettings.compose(purchase, expiry)
+
+
+# --- merchant referral program -------------------------------------------------------------
+
+
+@strawberry.enum(description="Where a merchant referral stands.")
+class MerchantReferralStatus(Enum):
+    PENDING = strawberry.enum_value(
+        "pending",
+        description="The referred shop is installed and has not yet been installed for the "
+        "qualifying days (30).",
+    )
+    QUALIFIED = strawberry.enum_value(
+        "qualified",
+        description="The referred shop stayed installed for the qualifying days: this shop was "
+        "credited one month.",
+    )
+    CANCELLED = strawberry.enum_value(
+        "cancelled",
+        description="The referred shop uninstalled before the qualifying days passed: no credit.",
+    )
+
+
+@strawberry.enum(description="What earned (or used) a month of credit.")
+class MerchantCreditKind(Enum):
+    REFERRAL = strawberry.enum_value(
+        "referral", description="A shop this shop referred stayed installed for the qualifying days."
+    )
+
+
+@strawberry.type(description="A shop that installed LoyalNest with this shop's merchant referral code.")
+class MerchantReferral:
+    referred_shop_domain: str = strawberry.field(description="The referred shop's myshopify.com domain.")
+    status: MerchantReferralStatus = strawberry.field(description="Where the referral stands.")
+    created_at: datetime = strawberry.field(
+        description="When the referred shop installed with the code (the qualifying days count from here)."
+    )
+    qualified_at: datetime | None = strawberry.field(
+        description="When the referred shop had been installed for the qualifying days; null until then."
+    )
+    credited_at: datetime | None = strawberry.field(
+        description="When this shop's month of credit was added (the daily pass after `qualifiedAt`); "
+        "null until then."
+    )
+    cancelled_at: datetime | None = strawberry.field(
+        description="When the referral was cancelled (the referred shop uninstalled); null otherwise."
+    )
+
+    @classmethod
+    def from_dto(cls, dto: merchants.MerchantReferralDTO) -> MerchantReferral:
+        return cls(
+            referred_shop_domain=dto.referred_shop_domain,
+            status=MerchantReferralStatus(dto.status),
+            created_at=dto.created_at,
+            qualified_at=dto.qualified_at,
+            credited_at=dto.credited_at,
+            cancelled_at=dto.cancelled_at,
+        )
+
+
+@strawberry.type(
+    description="A row of the shop's credit ledger: months of LoyalNest the shop holds, applied "
+    "by billing. Rows are never changed; the balance is their sum."
+)
+class MerchantCredit:
+    months: int = strawberry.field(description="Months credited (positive) or used (negative).")
+    kind: MerchantCreditKind = strawberry.field(description="What the row is for.")
+    source_ref: str = strawberry.field(
+        description="What earned it, e.g. `merchant_referral:42` (the referral's number)."
+    )
+    created_at: datetime = strawberry.field(description="When the row was added.")
+
+    @classmethod
+    def from_dto(cls, dto: merchants.MerchantCreditDTO) -> MerchantCredit:
+        return cls(
+            months=dto.months,
+            kind=MerchantCreditKind(dto.kind),
+            source_ref=dto.source_ref,
+            created_at=dto.created_at,
+        )
+
+
+@strawberry.type(
+    description="This shop's side of the merchant referral program: a merchant who installs "
+    "LoyalNest with this shop's code is its referral, and once that shop has stayed installed "
+    "for 30 days this shop is credited one month."
+)
+class MerchantReferralProgram:
+    code: str = strawberry.field(
+        description="The shop's merchant referral code: 8 characters, unique across every shop, "
+        "never changes."
+    )
+    link: str = strawberry.field(
+        description="The install link to share: the app's install address with the code in `ref`."
+    )
+    merchant_id: strawberry.Private[int]
+
+    @classmethod
+    def from_dto(cls, dto: merchants.MerchantReferralProgramDTO) -> MerchantReferralProgram:
+        return cls(code=dto.code, link=dto.link, merchant_id=dto.merchant_id)
+
+    @strawberry.field(description="The months of credit the shop holds: the sum of `credits`.")
+    async def credit_months(self) -> int:
+        return await merchants.get_credit_months(self.merchant_id)
+
+    @strawberry.field(description="The shops that installed with this shop's code, newest first.")
+    async def referrals(
+        self, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[MerchantReferral]:
+        request = page_request(first, after, last, before)
+        merchant_id = self.merchant_id
+        page = await merchants.list_merchant_referrals(
+            merchant_id,
+            first=request.size,
+            after_id=request.after_id,
+            before_id=request.before_id,
+            backward=request.backward,
+        )
+
+        async def count() -> int:
+            return await merchants.count_merchant_referrals(merchant_id)
+
+        return connection(
+            [MerchantReferral.from_dto(dto) for dto in page.items],
+            ids=[dto.id for dto in page.items],
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            count=count,
+        )
+
+    @strawberry.field(description="The shop's credit ledger, newest first.")
+    async def credits(
+        self, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[MerchantCredit]:
+        request = page_request(first, after, last, before)
+        merchant_id = self.merchant_id
+        page = await merchants.list_merchant_credits(
+            merchant_id,
+            first=request.size,
+            after_id=request.after_id,
+            before_id=request.before_id,
+            backward=request.backward,
+        )
+
+        async def count() -> int:
+            return await merchants.count_merchant_credits(merchant_id)
+
+        return connection(
+            [MerchantCredit.from_dto(dto) for dto in page.items],
+            ids=[dto.id for dto in page.items],
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            count=count,
+        )

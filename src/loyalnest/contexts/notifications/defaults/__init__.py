@@ -2,7 +2,8 @@
 per-locale words the layout needs (the points name, the footer, the unsubscribe label).
 
 Each locale is one module (``en.py``, ``zh_cn.py``...) holding the *phrases* only: a
-subject, the body paragraphs, a button label and the SMS text per type. The HTML and
+subject, the body paragraphs, a button label (and, when the button does not lead to the
+shop, the url variable it leads to: ``button_url``) and the SMS text per type. The HTML and
 plain-text shapes (greeting, code box, perks list, button) are built here once, so the 22
 translations cannot drift apart in markup and a translator never touches a style
 attribute. What comes out is an ordinary template draft, exactly what a merchant would
@@ -31,7 +32,15 @@ from loyalnest.contexts.notifications.locales import LOCALES
 if TYPE_CHECKING:
     from loyalnest.contexts.notifications.rendering import Draft
 
-__all__ = ["default_draft", "footer", "module_name", "phrases", "points_name", "unsubscribe_label"]
+__all__ = [
+    "default_draft",
+    "footer",
+    "guest_footer",
+    "module_name",
+    "phrases",
+    "points_name",
+    "unsubscribe_label",
+]
 
 # Inline styles only: email clients drop <style> blocks. Symmetric (centered) so that the
 # same markup reads right in the RTL locales, where the layout sets dir="rtl".
@@ -93,6 +102,14 @@ def footer(locale: str) -> str:
     return str(data["footer"])
 
 
+def guest_footer(locale: str) -> str:
+    """The footer line of an email to someone who is not a member (a referral invite, a
+    friend's welcome code): why they got it, and that nothing more follows unasked.
+    Exact shipped locales, else English, as ``footer``."""
+    data = phrases(locale) or _require("en")
+    return str(data["footer_guest"])
+
+
 def unsubscribe_label(locale: str) -> str:
     """The text of the unsubscribe link the layout adds to every email."""
     data = phrases(locale) or _require("en")
@@ -127,9 +144,10 @@ def _draft_fields(type_name: str, channel: str, locale: str) -> tuple[str | None
 def _button(
     message_type: registry.MessageType, data: dict[str, Any], entry: dict[str, Any]
 ) -> tuple[str, str]:
-    """(label, url variable): customers go to the shop, staff to the dashboard."""
+    """(label, url variable): customers go to the shop (or where ``button_url`` says: an
+    invite's button is the referral link), staff to the dashboard."""
     if message_type.audience == "customer":
-        return entry.get("button", data["shop_button"]), "shop_url"
+        return entry.get("button", data["shop_button"]), entry.get("button_url", "shop_url")
     return entry.get("button", data["dashboard_button"]), "dashboard_url"
 
 

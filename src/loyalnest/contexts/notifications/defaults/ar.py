@@ -20,6 +20,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "رمز الخصم الخاص بك",
     "shop_button": "زيارة {{ shop_name }}",
     "dashboard_button": "فتح LoyalNest",
+    "footer_guest": "تصلك هذه الرسالة لأن عنوانك أُدخل في برنامج الإحالة لدى هذا المتجر. لن تصلك رسائل أخرى "
+    "إلا إذا طلبتها.",
     "types": {
         "points_earned": {
             "subject": "حصلت على {{ points|points }} من {{ shop_name }}",
@@ -142,6 +144,46 @@ PHRASES: dict[str, Any] = {
                 ],
                 "التقرير الكامل متاح في LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}دعوة من {{ advocate_first_name }} إلى {{ shop_name }}"
+            "{% else %}دعوة خاصة من {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}وصلتك دعوة من <strong>{{ advocate_first_name }}</strong> "
+                "لاكتشاف {{ shop_name }}، فالتسوق لدينا سيعجبك بلا شك.{% else %}وصلتك دعوة من أحد معارفك "
+                "لاكتشاف {{ shop_name }}، فالتسوق لدينا سيعجبك بلا شك.{% endif %}",
+                "عرض الترحيب الخاص بك: <strong>{{ offer }}</strong>.",
+                "يُطبَّق العرض تلقائيًا عند التسوق عبر الرابط أدناه.",
+            ],
+            "button": "الحصول على العرض",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}دعوة من {{ advocate_first_name }}{% else %}"
+            "دعوة خاصة لك{% endif %}. عرضك: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "رمز الترحيب الخاص بك من {{ shop_name }}",
+            "body": [
+                "أهلًا بك في {{ shop_name }}! عرضك: <strong>{{ offer }}</strong>.",
+                "@code",
+                "يمكنك إدخال هذا الرمز عند الدفع قبل {{ expires_at|datetime }}. يصلح الرمز لطلب واحد فقط.",
+            ],
+            "button": "بدء التسوق",
+            "sms": "{{ shop_name }}: رمز الترحيب {{ code }} ({{ offer }})، صالح حتى {{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}حصلت على {{ points|points }} مقابل الإحالة{% else %}مكافأة الإحالة "
+            "جاهزة{% endif %}",
+            "body": [
+                "{% if friend_first_name %}وصلنا أول طلب من <strong>{{ friend_first_name }}</strong> بفضل "
+                "دعوتك.{% else %}وصلنا أول طلب في {{ shop_name }} بفضل دعوتك.{% endif %} شكرًا لأنك تنصح "
+                "بنا!",
+                "{% if points %}أضفنا <strong>{{ points|points }}</strong> إلى رصيدك.{% else %}مكافأتك: "
+                "<strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "يمكنك مواصلة مشاركة رابطك: كل طلب أول يصل عبره يمنحك مكافأة جديدة.",
+            ],
+            "sms": "{{ shop_name }}: حصلت على {% if points %}{{ points|points }}{% else %}{{ reward_title }}"
+            "{% endif %} مقابل الإحالة. شكرًا لك!",
         },
     },
 }

@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Váš kód",
     "shop_button": "Přejít do {{ shop_name }}",
     "dashboard_button": "Otevřít LoyalNest",
+    "footer_guest": "Tento e-mail dostáváte, protože vaše adresa byla zadána do doporučovacího programu "
+    "tohoto obchodu. Další e-maily vám pošleme, jen když o ně požádáte.",
     "types": {
         "points_earned": {
             "subject": "Připsali jsme vám {{ points|points }} v obchodě {{ shop_name }}",
@@ -137,6 +139,47 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Celý přehled najdete v LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} vás zve do obchodu "
+            "{{ shop_name }}{% else %}Máte pozvánku do obchodu {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> vám doporučuje "
+                "obchod {{ shop_name }} a zve vás k nákupu.{% else %}Někdo, kdo vás zná, vám doporučuje "
+                "obchod {{ shop_name }} a zve vás k nákupu.{% endif %}",
+                "Vaše uvítací nabídka: <strong>{{ offer }}</strong>.",
+                "Uplatní se automaticky, když nakoupíte přes odkaz níže.",
+            ],
+            "button": "Získat nabídku",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} vás zve{% else %}"
+            "máte pozvánku{% endif %}. Nabídka: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Váš uvítací kód do obchodu {{ shop_name }}",
+            "body": [
+                "Vítejte v obchodě {{ shop_name }}! Vaše nabídka: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Zadejte tento kód v pokladně do {{ expires_at|datetime }}. Platí pro jednu objednávku.",
+            ],
+            "button": "Začít nakupovat",
+            "sms": "{{ shop_name }}: váš uvítací kód {{ code }} ({{ offer }}) platí do {{ expires_at|date }}"
+            ".",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Za doporučení jsme vám připsali {{ points|points }}{% else %}Vaše "
+            "odměna za doporučení je tady{% endif %}",
+            "body": [
+                "{% if friend_first_name %}Na vaše doporučení u nás poprvé nakupuje <strong>"
+                "{{ friend_first_name }}</strong>.{% else %}Na vaše doporučení přišla do obchodu "
+                "{{ shop_name }} první objednávka.{% endif %} Děkujeme, že nás doporučujete!",
+                "{% if points %}Připsali jsme vám <strong>{{ points|points }}</strong>.{% else %}Vaše "
+                "odměna: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Sdílejte svůj odkaz dál: každá první objednávka přes něj vám přinese další odměnu.",
+            ],
+            "sms": "{{ shop_name }}: za doporučení {% if points %}jsme vám připsali {{ points|points }}"
+            "{% else %}vás čeká odměna {{ reward_title }}{% endif %}. Děkujeme!",
         },
     },
 }

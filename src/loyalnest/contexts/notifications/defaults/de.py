@@ -12,6 +12,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Dein Code",
     "shop_button": "Zu {{ shop_name }}",
     "dashboard_button": "LoyalNest öffnen",
+    "footer_guest": "Du erhältst diese E-Mail, weil deine Adresse im Empfehlungsprogramm dieses Shops "
+    "angegeben wurde. Weitere E-Mails bekommst du nur, wenn du sie anforderst.",
     "types": {
         "points_earned": {
             "subject": "Du hast {{ points|points }} bei {{ shop_name }} gesammelt",
@@ -142,6 +144,50 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Den vollständigen Bericht findest du in LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} lädt dich zu {{ shop_name }} "
+            "ein{% else %}Deine Einladung zu {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> ist sicher, dass "
+                "dir {{ shop_name }} gefällt, und lädt dich ein, den Shop kennenzulernen.{% else %}Jemand, "
+                "der dich kennt, ist sicher, dass dir {{ shop_name }} gefällt, und lädt dich ein, den Shop "
+                "kennenzulernen.{% endif %}",
+                "Dein Willkommensangebot: <strong>{{ offer }}</strong>.",
+                "Es wird automatisch angewendet, wenn du über den Link unten einkaufst.",
+            ],
+            "button": "Angebot sichern",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} lädt dich ein"
+            "{% else %}Du bist eingeladen{% endif %}. Dein Angebot: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Dein Willkommenscode für {{ shop_name }}",
+            "body": [
+                "Willkommen bei {{ shop_name }}! Dein Angebot: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Gib den Code bis {{ expires_at|datetime }} an der Kasse ein. Er gilt für eine Bestellung.",
+            ],
+            "button": "Jetzt stöbern",
+            "sms": "{{ shop_name }}: Dein Willkommenscode {{ code }} ({{ offer }}) ist gültig bis "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Du hast {{ points|points }} für deine Empfehlung gesammelt{% else %}"
+            "Deine Prämie für deine Empfehlung ist da{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> hat auf deine "
+                "Empfehlung zum ersten Mal bei {{ shop_name }} bestellt.{% else %}Jemand, den du empfohlen "
+                "hast, hat zum ersten Mal bei {{ shop_name }} bestellt.{% endif %} Danke, dass du uns "
+                "weiterempfiehlst!",
+                "{% if points %}Wir haben dir <strong>{{ points|points }}</strong> gutgeschrieben.{% else %}"
+                "Deine Prämie: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Teile deinen Link weiter: Jede erste Bestellung, die darüber kommt, bringt dir eine neue "
+                "Prämie.",
+            ],
+            "sms": "{{ shop_name }}: Deine Empfehlung hat dir {% if points %}{{ points|points }}{% else %}"
+            "{{ reward_title }}{% endif %} eingebracht. Danke!",
         },
     },
 }

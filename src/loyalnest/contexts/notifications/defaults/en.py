@@ -13,6 +13,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Your code",
     "shop_button": "Visit {{ shop_name }}",
     "dashboard_button": "Open LoyalNest",
+    "footer_guest": "You are receiving this email because your address was entered in this shop's referral "
+    "program. No further emails will follow unless you ask for them.",
     "types": {
         "points_earned": {
             "subject": "You earned {{ points|points }} at {{ shop_name }}",
@@ -138,6 +140,47 @@ PHRASES: dict[str, Any] = {
                 ],
                 "See the full report in LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} invites you to {{ shop_name }}"
+            "{% else %}You're invited to {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> thinks you'll love "
+                "{{ shop_name }} and invites you to try it.{% else %}A friend thinks you'll love "
+                "{{ shop_name }} and invites you to try it.{% endif %}",
+                "Your welcome offer: <strong>{{ offer }}</strong>.",
+                "It is applied automatically when you shop through the link below.",
+            ],
+            "button": "Claim my offer",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }}{% else %}a friend"
+            "{% endif %} invites you. Your offer: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Your welcome code for {{ shop_name }}",
+            "body": [
+                "Welcome to {{ shop_name }}! Here is your offer: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Enter this code at checkout before {{ expires_at|datetime }}. It can be used once.",
+            ],
+            "button": "Start shopping",
+            "sms": "{{ shop_name }}: your welcome code {{ code }} ({{ offer }}) is valid until "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}You earned {{ points|points }} for a referral{% else %}Your referral "
+            "reward is here{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> placed a first order at "
+                "{{ shop_name }} thanks to you.{% else %}A friend you referred placed a first order at "
+                "{{ shop_name }}.{% endif %} Thank you for spreading the word!",
+                "{% if points %}We added <strong>{{ points|points }}</strong> to your balance.{% else %}"
+                "Your reward: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Keep sharing your link: every first order it brings earns you another reward.",
+            ],
+            "sms": "{{ shop_name }}: a referral's first order earned you {% if points %}{{ points|points }}"
+            "{% else %}{{ reward_title }}{% endif %}. Thank you!",
         },
     },
 }

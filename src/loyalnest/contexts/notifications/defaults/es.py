@@ -12,6 +12,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Tu código",
     "shop_button": "Visitar {{ shop_name }}",
     "dashboard_button": "Abrir LoyalNest",
+    "footer_guest": "Recibes este correo porque tu dirección se introdujo en el programa de referidos de "
+    "esta tienda. No recibirás más correos salvo que los pidas.",
     "types": {
         "points_earned": {
             "subject": "Has ganado {{ points|points }} en {{ shop_name }}",
@@ -136,6 +138,49 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Consulta el informe completo en LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} te invita a {{ shop_name }}"
+            "{% else %}Tienes una invitación de {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> cree que "
+                "{{ shop_name }} te va a encantar y te invita a descubrirla.{% else %}Alguien que te conoce "
+                "cree que {{ shop_name }} te va a encantar y te invita a descubrirla.{% endif %}",
+                "Tu oferta de bienvenida: <strong>{{ offer }}</strong>.",
+                "Se aplica automáticamente cuando compras desde el enlace de abajo.",
+            ],
+            "button": "Quiero mi oferta",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} te invita"
+            "{% else %}tienes una invitación{% endif %}. Tu oferta: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Tu código de bienvenida de {{ shop_name }}",
+            "body": [
+                "¡Te damos la bienvenida a {{ shop_name }}! Esta es tu oferta: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Introduce este código al finalizar la compra antes del {{ expires_at|datetime }}. Solo se "
+                "puede usar una vez.",
+            ],
+            "button": "Empezar a comprar",
+            "sms": "{{ shop_name }}: tu código de bienvenida {{ code }} ({{ offer }}) es válido hasta el "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Has ganado {{ points|points }} por recomendarnos{% else %}Ya tienes "
+            "tu recompensa por recomendarnos{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> ha hecho su primer "
+                "pedido en {{ shop_name }} gracias a ti.{% else %}Una persona a la que recomendaste ha "
+                "hecho su primer pedido en {{ shop_name }}.{% endif %} ¡Gracias por correr la voz!",
+                "{% if points %}Hemos añadido <strong>{{ points|points }}</strong> a tu saldo.{% else %}Tu "
+                "recompensa: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Sigue compartiendo tu enlace: cada primer pedido que llegue a través de él te da otra "
+                "recompensa.",
+            ],
+            "sms": "{{ shop_name }}: un pedido gracias a tu recomendación te ha dado {% if points %}"
+            "{{ points|points }}{% else %}{{ reward_title }}{% endif %}. ¡Gracias!",
         },
     },
 }

@@ -15,6 +15,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "کد شما",
     "shop_button": "رفتن به {{ shop_name }}",
     "dashboard_button": "باز کردن LoyalNest",
+    "footer_guest": "این ایمیل را دریافت می\u200cکنید، چون نشانی شما در برنامهٔ معرفی دوستان این فروشگاه "
+    "وارد شده است. تا خودتان نخواهید، ایمیل دیگری نمی\u200cفرستیم.",
     "types": {
         "points_earned": {
             "subject": "{{ points|points }} در {{ shop_name }} به دست آوردید",
@@ -139,6 +141,49 @@ PHRASES: dict[str, Any] = {
                 ],
                 "گزارش کامل در LoyalNest در دسترس است.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}دعوت {{ advocate_first_name }} به {{ shop_name }}"
+            "{% else %}دعوت\u200cنامه\u200cای از {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> مطمئن است از "
+                "{{ shop_name }} خوشتان می\u200cآید و شما را به آشنایی با آن دعوت کرده است.{% else %}یکی از "
+                "آشنایان شما مطمئن است از {{ shop_name }} خوشتان می\u200cآید و شما را به آشنایی با آن دعوت "
+                "کرده است.{% endif %}",
+                "پیشنهاد خوش\u200cآمدگویی شما: <strong>{{ offer }}</strong>.",
+                "اگر از پیوند زیر خرید کنید، این پیشنهاد خودکار اعمال می\u200cشود.",
+            ],
+            "button": "دریافت پیشنهاد",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} شما را دعوت کرده"
+            "{% else %}یک دعوت\u200cنامه دارید{% endif %}. پیشنهاد شما: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "کد خوش\u200cآمدگویی شما در {{ shop_name }}",
+            "body": [
+                "به {{ shop_name }} خوش آمدید! پیشنهاد شما: <strong>{{ offer }}</strong>.",
+                "@code",
+                "این کد را تا {{ expires_at|datetime }} هنگام پرداخت وارد کنید. فقط یک بار قابل استفاده است.",
+            ],
+            "button": "شروع خرید",
+            "sms": "{{ shop_name }}: کد خوش\u200cآمدگویی شما {{ code }} ({{ offer }})، معتبر تا "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}{{ points|points }} برای معرفی دوستتان به دست آوردید{% else %}جایزهٔ "
+            "معرفی شما رسید{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> با معرفی شما اولین خرید "
+                "خود را از {{ shop_name }} انجام داد.{% else %}یکی از کسانی که معرفی کردید اولین خرید خود "
+                "را از {{ shop_name }} انجام داد.{% endif %} از اینکه ما را معرفی می\u200cکنید سپاسگزاریم!",
+                "{% if points %}<strong>{{ points|points }}</strong> به موجودی شما اضافه کردیم.{% else %}"
+                "جایزهٔ شما: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "پیوندتان را باز هم به اشتراک بگذارید: هر اولین خریدی که از آن برسد، جایزهٔ تازه\u200cای "
+                "برایتان دارد.",
+            ],
+            "sms": "{{ shop_name }}: معرفی شما {% if points %}{{ points|points }}{% else %}"
+            "{{ reward_title }}{% endif %} برایتان به همراه داشت. سپاسگزاریم!",
         },
     },
 }

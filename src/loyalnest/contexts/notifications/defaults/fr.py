@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Votre code",
     "shop_button": "Aller sur {{ shop_name }}",
     "dashboard_button": "Ouvrir LoyalNest",
+    "footer_guest": "Vous recevez cet e-mail parce que votre adresse a été saisie dans le programme de "
+    "parrainage de cette boutique. Vous ne recevrez rien d'autre sans l'avoir demandé.",
     "types": {
         "points_earned": {
             "subject": "Vous avez gagné {{ points|points }} chez {{ shop_name }}",
@@ -143,6 +145,49 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Retrouvez le rapport complet dans LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} vous invite chez "
+            "{{ shop_name }}{% else %}Une invitation à découvrir {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> pense que "
+                "{{ shop_name }} va vous plaire et vous invite à la découvrir.{% else %}Un proche pense que "
+                "{{ shop_name }} va vous plaire et vous invite à la découvrir.{% endif %}",
+                "Votre offre de bienvenue : <strong>{{ offer }}</strong>.",
+                "Elle s'applique automatiquement lorsque vous passez par le lien ci-dessous.",
+            ],
+            "button": "Profiter de l'offre",
+            "button_url": "link",
+            "sms": "{{ shop_name }} : {% if advocate_first_name %}{{ advocate_first_name }} vous invite"
+            "{% else %}une invitation pour vous{% endif %}. Votre offre : {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Votre code de bienvenue chez {{ shop_name }}",
+            "body": [
+                "Bienvenue chez {{ shop_name }} ! Votre offre : <strong>{{ offer }}</strong>.",
+                "@code",
+                "Saisissez ce code lors du paiement avant le {{ expires_at|datetime }}. Il est valable pour "
+                "une seule commande.",
+            ],
+            "button": "Commencer mes achats",
+            "sms": "{{ shop_name }} : votre code de bienvenue {{ code }} ({{ offer }}) est valable jusqu'au "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Vous avez gagné {{ points|points }} grâce à votre parrainage"
+            "{% else %}Votre récompense de parrainage est arrivée{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> a passé sa première "
+                "commande chez {{ shop_name }} grâce à vous.{% else %}Une personne que vous avez parrainée "
+                "a passé sa première commande chez {{ shop_name }}.{% endif %} Merci de nous recommander !",
+                "{% if points %}Nous avons ajouté <strong>{{ points|points }}</strong> à votre solde."
+                "{% else %}Votre récompense : <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Continuez à partager votre lien : chaque première commande qu'il apporte vous vaut une "
+                "nouvelle récompense.",
+            ],
+            "sms": "{{ shop_name }} : votre parrainage vous a rapporté {% if points %}{{ points|points }}"
+            "{% else %}{{ reward_title }}{% endif %}. Merci !",
         },
     },
 }

@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "הקוד שלך",
     "shop_button": "למעבר ל-{{ shop_name }}",
     "dashboard_button": "לפתיחת LoyalNest",
+    "footer_guest": "קיבלת את המייל הזה כי הכתובת שלך הוזנה בתוכנית ההמלצות של החנות. לא יישלחו מיילים "
+    "נוספים אלא אם יתבקשו.",
     "types": {
         "points_earned": {
             "subject": "צברת {{ points|points }} ב-{{ shop_name }}",
@@ -134,6 +136,47 @@ PHRASES: dict[str, Any] = {
                 ],
                 "הדוח המלא זמין ב-LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}הזמנה מ-{{ advocate_first_name }} ל-{{ shop_name }}"
+            "{% else %}הזמנה מיוחדת ל-{{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}קיבלת הזמנה מ-<strong>{{ advocate_first_name }}</strong> להכיר "
+                "את {{ shop_name }}, כי יש סיכוי טוב שהחנות תמצא חן בעיניך.{% else %}קיבלת הזמנה ממישהו "
+                "שמכיר אותך להכיר את {{ shop_name }}, כי יש סיכוי טוב שהחנות תמצא חן בעיניך.{% endif %}",
+                "הטבת ההצטרפות שלך: <strong>{{ offer }}</strong>.",
+                "ההטבה תחול אוטומטית בקנייה דרך הקישור שלמטה.",
+            ],
+            "button": "לקבלת ההטבה",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}הזמנה מ-{{ advocate_first_name }}{% else %}"
+            "הזמנה מיוחדת{% endif %}. ההטבה: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "קוד ההצטרפות שלך ל-{{ shop_name }}",
+            "body": [
+                "ברוכים הבאים ל-{{ shop_name }}! ההטבה שלך: <strong>{{ offer }}</strong>.",
+                "@code",
+                "אפשר להזין את הקוד בקופה עד {{ expires_at|datetime }}. הקוד תקף להזמנה אחת.",
+            ],
+            "button": "להתחיל לקנות",
+            "sms": "{{ shop_name }}: קוד ההצטרפות שלך {{ code }} ({{ offer }}), בתוקף עד "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}צברת {{ points|points }} על ההמלצה שלך{% else %}ההטבה על ההמלצה שלך "
+            "כבר כאן{% endif %}",
+            "body": [
+                "{% if friend_first_name %}קיבלנו הזמנה ראשונה מ-<strong>{{ friend_first_name }}</strong> "
+                "בזכות ההמלצה שלך.{% else %}קיבלנו ב-{{ shop_name }} הזמנה ראשונה בזכות ההמלצה שלך."
+                "{% endif %} תודה שהמלצת עלינו!",
+                "{% if points %}הוספנו <strong>{{ points|points }}</strong> ליתרה שלך.{% else %}ההטבה שלך: "
+                "<strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "כדאי להמשיך לשתף את הקישור: כל הזמנה ראשונה שמגיעה דרכו מזכה בהטבה נוספת.",
+            ],
+            "sms": "{{ shop_name }}: ההמלצה שלך זיכתה אותך ב-{% if points %}{{ points|points }}{% else %}"
+            "{{ reward_title }}{% endif %}. תודה!",
         },
     },
 }

@@ -16,6 +16,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "A kódod",
     "shop_button": "Irány az üzlet",
     "dashboard_button": "LoyalNest megnyitása",
+    "footer_guest": "Azért kapod ezt az e-mailt, mert a címedet megadták az üzlet ajánlóprogramjában. Több "
+    "e-mailt csak akkor küldünk, ha kéred.",
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}: {{ points|points }} jóváírva",
@@ -140,6 +142,50 @@ PHRASES: dict[str, Any] = {
                 ],
                 "A teljes jelentést a LoyalNest felületén találod.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} meghív: {{ shop_name }}"
+            "{% else %}Meghívó: {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> szerint neked is "
+                "tetszeni fog ez az üzlet: {{ shop_name }}. Ezért meghív, hogy nézz körül.{% else %}Valaki, "
+                "aki ismer, úgy gondolja, neked is tetszeni fog ez az üzlet: {{ shop_name }}. Ezért meghív, "
+                "hogy nézz körül.{% endif %}",
+                "Az üdvözlő ajánlatod: <strong>{{ offer }}</strong>.",
+                "Automatikusan érvényesül, ha az alábbi linken keresztül vásárolsz.",
+            ],
+            "button": "Kérem az ajánlatot",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} meghív{% else %}"
+            "meghívót kaptál{% endif %}. Ajánlat: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "{{ shop_name }}: az üdvözlő kódod",
+            "body": [
+                "Üdv nálunk! Az ajánlatod: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Add meg ezt a kódot a pénztárnál. Egyszer használható. Érvényes eddig: "
+                "{{ expires_at|datetime }}",
+            ],
+            "button": "Vásárlás indítása",
+            "sms": "{{ shop_name }}: üdvözlő kódod {{ code }} ({{ offer }}), érvényes eddig: "
+            "{{ expires_at|date }}",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}{{ shop_name }}: {{ points|points }} jóváírva az ajánlásodért"
+            "{% else %}{{ shop_name }}: megérkezett az ajánlási jutalmad{% endif %}",
+            "body": [
+                "{% if friend_first_name %}Jó hír: az ajánlásodra első rendelését adta le nálunk <strong>"
+                "{{ friend_first_name }}</strong>.{% else %}Jó hír: az ajánlásodra megérkezett egy új "
+                "vásárló első rendelése.{% endif %} Köszönjük, hogy ajánlasz minket!",
+                "{% if points %}<strong>{{ points|points }}</strong> került az egyenlegedre.{% else %}A "
+                "jutalmad: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Oszd meg a linkedet továbbra is: minden első rendelés, ami rajta keresztül érkezik, újabb "
+                "jutalmat hoz.",
+            ],
+            "sms": "{{ shop_name }}: ajánlásodért {% if points %}{{ points|points }} jóváírva{% else %}"
+            "jutalmat kaptál: {{ reward_title }}{% endif %}. Köszönjük!",
         },
     },
 }

@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Kode Anda",
     "shop_button": "Kunjungi {{ shop_name }}",
     "dashboard_button": "Buka LoyalNest",
+    "footer_guest": "Anda menerima email ini karena alamat Anda dimasukkan ke program referal toko ini. "
+    "Kami tidak akan mengirim email lain kecuali Anda memintanya.",
     "types": {
         "points_earned": {
             "subject": "Anda mendapatkan {{ points|points }} di {{ shop_name }}",
@@ -144,6 +146,51 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Lihat laporan lengkapnya di LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} mengundang Anda ke "
+            "{{ shop_name }}{% else %}Anda mendapat undangan dari {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> yakin Anda akan "
+                "menyukai {{ shop_name }} dan mengundang Anda untuk mencobanya.{% else %}Seseorang yang "
+                "mengenal Anda yakin Anda akan menyukai {{ shop_name }} dan mengundang Anda untuk "
+                "mencobanya.{% endif %}",
+                "Penawaran selamat datang untuk Anda: <strong>{{ offer }}</strong>.",
+                "Penawaran ini otomatis berlaku saat Anda berbelanja melalui tautan di bawah.",
+            ],
+            "button": "Ambil penawaran",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} mengundang Anda"
+            "{% else %}Anda mendapat undangan{% endif %}. Penawaran: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Kode selamat datang Anda di {{ shop_name }}",
+            "body": [
+                "Selamat datang di {{ shop_name }}! Penawaran Anda: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Masukkan kode ini saat checkout sebelum {{ expires_at|datetime }}. Kode hanya dapat "
+                "digunakan sekali.",
+            ],
+            "button": "Mulai belanja",
+            "sms": "{{ shop_name }}: kode selamat datang Anda {{ code }} ({{ offer }}), berlaku hingga "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Anda mendapatkan {{ points|points }} dari referal{% else %}Hadiah "
+            "referal Anda sudah tiba{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong>, teman yang Anda ajak, "
+                "baru saja melakukan pesanan pertama di {{ shop_name }}.{% else %}Teman yang Anda ajak baru "
+                "saja melakukan pesanan pertama di {{ shop_name }}.{% endif %} Terima kasih telah "
+                "merekomendasikan kami!",
+                "{% if points %}Kami menambahkan <strong>{{ points|points }}</strong> ke saldo Anda."
+                "{% else %}Hadiah Anda: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Terus bagikan tautan Anda: setiap pesanan pertama melalui tautan itu memberi Anda hadiah "
+                "baru.",
+            ],
+            "sms": "{{ shop_name }}: referal Anda menghasilkan {% if points %}{{ points|points }}{% else %}"
+            "{{ reward_title }}{% endif %}. Terima kasih!",
         },
     },
 }

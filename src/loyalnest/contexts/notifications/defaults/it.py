@@ -12,6 +12,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Il tuo codice",
     "shop_button": "Vai su {{ shop_name }}",
     "dashboard_button": "Apri LoyalNest",
+    "footer_guest": 'Ricevi questa email perché il tuo indirizzo è stato inserito nel programma "Invita un '
+    'amico" di questo negozio. Non riceverai altre email se non le richiedi.',
     "types": {
         "points_earned": {
             "subject": "Hai guadagnato {{ points|points }} su {{ shop_name }}",
@@ -140,6 +142,49 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Il report completo è disponibile in LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} ti invita su {{ shop_name }}"
+            "{% else %}Hai ricevuto un invito da {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> pensa che "
+                "{{ shop_name }} ti piacerà e ti invita a scoprirlo.{% else %}Una persona che ti conosce "
+                "pensa che {{ shop_name }} ti piacerà e ti invita a scoprirlo.{% endif %}",
+                "La tua offerta di benvenuto: <strong>{{ offer }}</strong>.",
+                "Viene applicata automaticamente quando acquisti tramite il link qui sotto.",
+            ],
+            "button": "Voglio l'offerta",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} ti invita"
+            "{% else %}hai ricevuto un invito{% endif %}. La tua offerta: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Il tuo codice di benvenuto per {{ shop_name }}",
+            "body": [
+                "Benvenuto su {{ shop_name }}! Ecco la tua offerta: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Inserisci il codice al momento del pagamento entro il {{ expires_at|datetime }}. Vale per "
+                "un solo ordine.",
+            ],
+            "button": "Inizia lo shopping",
+            "sms": "{{ shop_name }}: il tuo codice di benvenuto {{ code }} ({{ offer }}) è valido fino al "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Hai guadagnato {{ points|points }} con il tuo invito{% else %}Ecco "
+            "il premio per il tuo invito{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> ha fatto il primo "
+                "ordine su {{ shop_name }} grazie a te.{% else %}Una persona che hai invitato ha fatto il "
+                "primo ordine su {{ shop_name }}.{% endif %} Grazie per il passaparola!",
+                "{% if points %}Abbiamo aggiunto <strong>{{ points|points }}</strong> al tuo saldo."
+                "{% else %}Il tuo premio: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Continua a condividere il tuo link: ogni primo ordine che porta ti fa guadagnare un nuovo "
+                "premio.",
+            ],
+            "sms": "{{ shop_name }}: il tuo invito ti ha fatto guadagnare {% if points %}{{ points|points }}"
+            "{% else %}{{ reward_title }}{% endif %}. Grazie!",
         },
     },
 }

@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "クーポンコード",
     "shop_button": "{{ shop_name }} でお買い物をする",
     "dashboard_button": "LoyalNest を開く",
+    "footer_guest": "このメールは、本ショップの紹介プログラムでこのアドレスが入力されたためお"
+    "送りしています。ご希望がない限り、今後メールをお送りすることはありません。",
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}：{{ points|points }}を獲得しました",
@@ -143,6 +145,50 @@ PHRASES: dict[str, Any] = {
                 ],
                 "詳しいレポートはLoyalNestでご覧いただけます。",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }}様から{{ shop_name }}"
+            "へのご招待が届きました{% else %}{{ shop_name }}へのご招待が届きました{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong>様が、{{ shop_name }}"
+                "をおすすめしています。{% else %}お知り合いの方が、{{ shop_name }}をおすすめしています。"
+                "{% endif %}",
+                "初回特典：<strong>{{ offer }}</strong>",
+                "下のリンクからお買い物いただくと、特典が自動で適用されます。",
+            ],
+            "button": "特典を受け取る",
+            "button_url": "link",
+            "sms": "{{ shop_name }}：{% if advocate_first_name %}{{ advocate_first_name }}様から{% endif %}"
+            "ご招待が届きました。特典：{{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "{{ shop_name }}のウェルカムコードをお届けします",
+            "body": [
+                "{{ shop_name }}へようこそ！特典：<strong>{{ offer }}</strong>",
+                "@code",
+                "{{ expires_at|datetime }}までに、ご購入手続きの際にこのコードを入力してく"
+                "ださい。ご利用は1回限りです。",
+            ],
+            "button": "お買い物を始める",
+            "sms": "{{ shop_name }}：ウェルカムコードは{{ code }}です（{{ offer }}）。有効期限："
+            "{{ expires_at|date }}",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}ご紹介の特典として{{ points|points }}を獲得しました{% else %}"
+            "ご紹介の特典をお届けします{% endif %}",
+            "body": [
+                "{% if friend_first_name %}ご紹介いただいた<strong>{{ friend_first_name }}</strong>様が、"
+                "{{ shop_name }}で初めてのご注文をされました。{% else %}ご紹介いただいた方が、"
+                "{{ shop_name }}で初めてのご注文をされました。{% endif %}ご紹介いただき、ありがと"
+                "うございます。",
+                "{% if points %}<strong>{{ points|points }}</strong>を付与いたしました。{% else %}特典："
+                "<strong>{{ reward_title }}</strong>{% endif %}",
+                "@balance",
+                "引き続きリンクをシェアしてください。リンクから初めてのご注文があるたびに"
+                "、新しい特典をお届けします。",
+            ],
+            "sms": "{{ shop_name }}：ご紹介の特典として{% if points %}{{ points|points }}{% else %}「"
+            "{{ reward_title }}」{% endif %}を獲得しました。ありがとうございます！",
         },
     },
 }

@@ -15,6 +15,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "쿠폰 코드",
     "shop_button": "{{ shop_name }} 방문하기",
     "dashboard_button": "LoyalNest 열기",
+    "footer_guest": "이 쇼핑몰의 추천 프로그램에 회원님의 주소가 입력되어 이 이메일을 받으셨습니다. "
+    "요청하지 않으시면 더 이상 이메일을 보내지 않습니다.",
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}에서 {{ points|points }}가 적립되었습니다",
@@ -138,6 +140,47 @@ PHRASES: dict[str, Any] = {
                 ],
                 "전체 보고서는 LoyalNest에서 확인하세요.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }}님이 {{ shop_name }}에 "
+            "초대했습니다{% else %}{{ shop_name }}에서 초대장이 도착했습니다{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong>님이 {{ shop_name }}"
+                "의 상품을 마음에 들어 하실 거라며 초대하셨습니다.{% else %}지인분이 {{ shop_name }}의 "
+                "상품을 마음에 들어 하실 거라며 초대하셨습니다.{% endif %}",
+                "웰컴 혜택: <strong>{{ offer }}</strong>",
+                "아래 링크로 쇼핑하시면 혜택이 자동으로 적용됩니다.",
+            ],
+            "button": "혜택 받기",
+            "button_url": "link",
+            "sms": "[{{ shop_name }}] {% if advocate_first_name %}{{ advocate_first_name }}님의 초대"
+            "{% else %}초대장 도착{% endif %}. 혜택: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "{{ shop_name }} 웰컴 코드가 도착했습니다",
+            "body": [
+                "{{ shop_name }}에 오신 것을 환영합니다! 혜택: <strong>{{ offer }}</strong>",
+                "@code",
+                "결제 시 위 코드를 입력해 주세요. 1회만 사용할 수 있습니다. 유효기간: "
+                "{{ expires_at|datetime }}까지",
+            ],
+            "button": "쇼핑하러 가기",
+            "sms": "[{{ shop_name }}] 웰컴 코드: {{ code }} ({{ offer }}, 유효기간: {{ expires_at|date }})",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}추천 보상으로 {{ points|points }}가 적립되었습니다{% else %}추천 "
+            "보상이 도착했습니다{% endif %}",
+            "body": [
+                "{% if friend_first_name %}추천해 주신 <strong>{{ friend_first_name }}</strong>님이 "
+                "{{ shop_name }}에서 첫 주문을 하셨습니다.{% else %}추천해 주신 분이 {{ shop_name }}에서 첫 "
+                "주문을 하셨습니다.{% endif %} 추천해 주셔서 감사합니다!",
+                "{% if points %}<strong>{{ points|points }}</strong>를 적립해 드렸습니다.{% else %}보상: "
+                "<strong>{{ reward_title }}</strong>{% endif %}",
+                "@balance",
+                "계속 링크를 공유해 주세요. 링크를 통한 첫 주문이 있을 때마다 새로운 보상을 드립니다.",
+            ],
+            "sms": "[{{ shop_name }}] 추천 보상: {% if points %}{{ points|points }} 적립{% else %}"
+            "{{ reward_title }}{% endif %}. 감사합니다!",
         },
     },
 }

@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Je code",
     "shop_button": "Naar {{ shop_name }}",
     "dashboard_button": "LoyalNest openen",
+    "footer_guest": "Je ontvangt deze e-mail omdat je adres is ingevuld in het doorverwijsprogramma van "
+    "deze winkel. Je krijgt geen andere e-mails, tenzij je erom vraagt.",
     "types": {
         "points_earned": {
             "subject": "Je hebt {{ points|points }} verdiend bij {{ shop_name }}",
@@ -143,6 +145,49 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Bekijk het volledige rapport in LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} nodigt je uit bij "
+            "{{ shop_name }}{% else %}Je bent uitgenodigd bij {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> denkt dat je "
+                "{{ shop_name }} geweldig vindt en nodigt je uit om een kijkje te nemen.{% else %}Iemand "
+                "die je kent denkt dat je {{ shop_name }} geweldig vindt en nodigt je uit om een kijkje te "
+                "nemen.{% endif %}",
+                "Je welkomstaanbieding: <strong>{{ offer }}</strong>.",
+                "Die wordt automatisch toegepast als je via de link hieronder winkelt.",
+            ],
+            "button": "Claim mijn aanbieding",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} nodigt je uit"
+            "{% else %}je bent uitgenodigd{% endif %}. Je aanbieding: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Je welkomstcode voor {{ shop_name }}",
+            "body": [
+                "Welkom bij {{ shop_name }}! Dit is je aanbieding: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Vul deze code vóór {{ expires_at|datetime }} in bij het afrekenen. Je kunt hem één keer "
+                "gebruiken.",
+            ],
+            "button": "Begin met shoppen",
+            "sms": "{{ shop_name }}: je welkomstcode {{ code }} ({{ offer }}) is geldig t/m "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Je hebt {{ points|points }} verdiend met je doorverwijzing{% else %}"
+            "Je beloning voor je doorverwijzing staat klaar{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> heeft dankzij jou voor "
+                "het eerst besteld bij {{ shop_name }}.{% else %}Iemand die je hebt doorverwezen heeft voor "
+                "het eerst besteld bij {{ shop_name }}.{% endif %} Bedankt dat je ons aanraadt!",
+                "{% if points %}We hebben <strong>{{ points|points }}</strong> aan je saldo toegevoegd."
+                "{% else %}Je beloning: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Blijf je link delen: elke eerste bestelling via je link levert je een nieuwe beloning op.",
+            ],
+            "sms": "{{ shop_name }}: je doorverwijzing leverde je {% if points %}{{ points|points }}"
+            "{% else %}{{ reward_title }}{% endif %} op. Bedankt!",
         },
     },
 }

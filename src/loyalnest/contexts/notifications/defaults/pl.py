@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Twój kod",
     "shop_button": "Przejdź do {{ shop_name }}",
     "dashboard_button": "Otwórz LoyalNest",
+    "footer_guest": "Otrzymujesz tę wiadomość, ponieważ Twój adres został podany w programie poleceń tego "
+    "sklepu. Kolejne wiadomości wyślemy tylko na Twoją prośbę.",
     "types": {
         "points_earned": {
             "subject": "Dopisaliśmy Ci {{ points|points }} w sklepie {{ shop_name }}",
@@ -140,6 +142,47 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Pełny raport znajdziesz w LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} zaprasza Cię do sklepu "
+            "{{ shop_name }}{% else %}Masz zaproszenie do sklepu {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> poleca Ci sklep "
+                "{{ shop_name }} i zaprasza na zakupy.{% else %}Ktoś, kto Cię zna, poleca Ci sklep "
+                "{{ shop_name }} i zaprasza na zakupy.{% endif %}",
+                "Twoja oferta powitalna: <strong>{{ offer }}</strong>.",
+                "Zostanie naliczona automatycznie, gdy zrobisz zakupy przez link poniżej.",
+            ],
+            "button": "Odbierz ofertę",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} zaprasza Cię"
+            "{% else %}masz zaproszenie{% endif %}. Oferta: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Twój kod powitalny w sklepie {{ shop_name }}",
+            "body": [
+                "Witamy w sklepie {{ shop_name }}! Twoja oferta: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Wpisz ten kod przy kasie do {{ expires_at|datetime }}. Można go użyć raz.",
+            ],
+            "button": "Zacznij zakupy",
+            "sms": "{{ shop_name }}: Twój kod powitalny {{ code }} ({{ offer }}) jest ważny do "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Dopisaliśmy Ci {{ points|points }} za polecenie{% else %}Twoja "
+            "nagroda za polecenie już czeka{% endif %}",
+            "body": [
+                "{% if friend_first_name %}Mamy pierwsze zamówienie z Twojego polecenia od osoby o imieniu "
+                "<strong>{{ friend_first_name }}</strong>.{% else %}Mamy pierwsze zamówienie z Twojego "
+                "polecenia w sklepie {{ shop_name }}.{% endif %} Dziękujemy, że nas polecasz!",
+                "{% if points %}Dopisaliśmy Ci <strong>{{ points|points }}</strong>.{% else %}Twoja "
+                "nagroda: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Udostępniaj dalej swój link: każde pierwsze zamówienie z niego to kolejna nagroda.",
+            ],
+            "sms": "{{ shop_name }}: za polecenie {% if points %}dopisaliśmy Ci {{ points|points }}"
+            "{% else %}czeka na Ciebie nagroda {{ reward_title }}{% endif %}. Dziękujemy!",
         },
     },
 }

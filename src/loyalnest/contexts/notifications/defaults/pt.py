@@ -12,6 +12,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Seu código",
     "shop_button": "Visitar {{ shop_name }}",
     "dashboard_button": "Abrir o LoyalNest",
+    "footer_guest": "Você está recebendo este e-mail porque seu endereço foi informado no programa de "
+    "indicação desta loja. Você não receberá outros e-mails a menos que peça.",
     "types": {
         "points_earned": {
             "subject": "Você ganhou {{ points|points }} na {{ shop_name }}",
@@ -135,6 +137,49 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Veja o relatório completo no LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} convida você para a "
+            "{{ shop_name }}{% else %}Você recebeu um convite da {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> acha que você vai "
+                "adorar a {{ shop_name }} e convida você para conhecer a loja.{% else %}Uma pessoa que "
+                "conhece você acha que você vai adorar a {{ shop_name }} e convida você para conhecer a "
+                "loja.{% endif %}",
+                "Sua oferta de boas-vindas: <strong>{{ offer }}</strong>.",
+                "Ela é aplicada automaticamente quando você compra pelo link abaixo.",
+            ],
+            "button": "Quero minha oferta",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} convida você"
+            "{% else %}você recebeu um convite{% endif %}. Sua oferta: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Seu código de boas-vindas da {{ shop_name }}",
+            "body": [
+                "Boas-vindas à {{ shop_name }}! Esta é a sua oferta: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Use este código no checkout até {{ expires_at|datetime }}. Ele vale para um único pedido.",
+            ],
+            "button": "Começar a comprar",
+            "sms": "{{ shop_name }}: seu código de boas-vindas {{ code }} ({{ offer }}) é válido até "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Você ganhou {{ points|points }} pela sua indicação{% else %}Chegou a "
+            "recompensa pela sua indicação{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> fez o primeiro pedido "
+                "na {{ shop_name }} por indicação sua.{% else %}Uma pessoa indicada por você fez o primeiro "
+                "pedido na {{ shop_name }}.{% endif %} Obrigado por nos indicar!",
+                "{% if points %}Adicionamos <strong>{{ points|points }}</strong> ao seu saldo.{% else %}Sua "
+                "recompensa: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Continue compartilhando seu link: cada primeiro pedido que ele trouxer rende uma nova "
+                "recompensa.",
+            ],
+            "sms": "{{ shop_name }}: sua indicação rendeu {% if points %}{{ points|points }}{% else %}"
+            "{{ reward_title }}{% endif %} para você. Obrigado!",
         },
     },
 }

@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Ваш код",
     "shop_button": "Перейти в {{ shop_name }}",
     "dashboard_button": "Открыть LoyalNest",
+    "footer_guest": "Вы получили это письмо, потому что ваш адрес указали в реферальной программе этого "
+    "магазина. Других писем не будет, если вы сами о них не попросите.",
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}: мы начислили вам {{ points|points }}",
@@ -140,6 +142,48 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Полный отчёт доступен в LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} приглашает вас в "
+            "{{ shop_name }}{% else %}Приглашение в магазин {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> советует вам "
+                "{{ shop_name }} и приглашает заглянуть к нам.{% else %}Ваш знакомый советует вам "
+                "{{ shop_name }} и приглашает заглянуть к нам.{% endif %}",
+                "Ваш приветственный подарок: <strong>{{ offer }}</strong>.",
+                "Он применится автоматически, если перейти в магазин по ссылке ниже.",
+            ],
+            "button": "Получить подарок",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} приглашает вас"
+            "{% else %}приглашение для вас{% endif %}. Подарок: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Ваш приветственный код в {{ shop_name }}",
+            "body": [
+                "Добро пожаловать в {{ shop_name }}! Ваш подарок: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Введите этот код при оформлении заказа до {{ expires_at|datetime }}. Код действует для "
+                "одного заказа.",
+            ],
+            "button": "За покупками",
+            "sms": "{{ shop_name }}: ваш приветственный код {{ code }} ({{ offer }}) действует до "
+            "{{ expires_at|date }}",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}{{ shop_name }}: мы начислили вам {{ points|points }} за рекомендацию"
+            "{% else %}{{ shop_name }}: награда за рекомендацию{% endif %}",
+            "body": [
+                "{% if friend_first_name %}По вашей рекомендации к нам пришёл первый заказ от <strong>"
+                "{{ friend_first_name }}</strong>.{% else %}По вашей рекомендации в {{ shop_name }} пришёл "
+                "первый заказ.{% endif %} Спасибо, что рассказываете о нас!",
+                "{% if points %}Мы начислили вам <strong>{{ points|points }}</strong>.{% else %}Ваша "
+                "награда: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Делитесь ссылкой и дальше: за каждый первый заказ по ней вас ждёт новая награда.",
+            ],
+            "sms": "{{ shop_name }}: за рекомендацию {% if points %}мы начислили вам {{ points|points }}"
+            "{% else %}ваша награда: {{ reward_title }}{% endif %}. Спасибо!",
         },
     },
 }

@@ -12,6 +12,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Din kod",
     "shop_button": "Besök {{ shop_name }}",
     "dashboard_button": "Öppna LoyalNest",
+    "footer_guest": "Du får det här mejlet eftersom din adress angavs i butikens värvningsprogram. Du får "
+    "inga fler mejl om du inte ber om dem.",
     "types": {
         "points_earned": {
             "subject": "Du har fått {{ points|points }} hos {{ shop_name }}",
@@ -140,6 +142,47 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Se hela rapporten i LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} bjuder in dig till "
+            "{{ shop_name }}{% else %}Du är inbjuden till {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> tror att du kommer "
+                "att gilla {{ shop_name }} och bjuder in dig att ta en titt.{% else %}Någon som känner dig "
+                "tror att du kommer att gilla {{ shop_name }} och bjuder in dig att ta en titt.{% endif %}",
+                "Ditt välkomsterbjudande: <strong>{{ offer }}</strong>.",
+                "Det dras automatiskt när du handlar via länken nedan.",
+            ],
+            "button": "Hämta mitt erbjudande",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} bjuder in dig"
+            "{% else %}du är inbjuden{% endif %}. Ditt erbjudande: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Din välkomstkod hos {{ shop_name }}",
+            "body": [
+                "Välkommen till {{ shop_name }}! Ditt erbjudande: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Ange koden i kassan före {{ expires_at|datetime }}. Den gäller för en beställning.",
+            ],
+            "button": "Börja handla",
+            "sms": "{{ shop_name }}: din välkomstkod {{ code }} ({{ offer }}) gäller till "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Du har fått {{ points|points }} för din värvning{% else %}Din "
+            "belöning för värvningen är här{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong> har gjort sin första "
+                "beställning hos {{ shop_name }} tack vare dig.{% else %}Någon du har värvat har gjort sin "
+                "första beställning hos {{ shop_name }}.{% endif %} Tack för att du rekommenderar oss!",
+                "{% if points %}Vi har lagt till <strong>{{ points|points }}</strong> på ditt saldo."
+                "{% else %}Din belöning: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Fortsätt dela din länk: varje första beställning via den ger dig en ny belöning.",
+            ],
+            "sms": "{{ shop_name }}: din värvning gav dig {% if points %}{{ points|points }}{% else %}"
+            "{{ reward_title }}{% endif %}. Tack!",
         },
     },
 }

@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Kodunuz",
     "shop_button": "{{ shop_name }} mağazasına git",
     "dashboard_button": "LoyalNest'i aç",
+    "footer_guest": "Bu e-postayı, adresiniz bu mağazanın tavsiye programına girildiği için alıyorsunuz. "
+    "Siz istemedikçe başka e-posta gönderilmeyecek.",
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }} mağazasında {{ points|points }} kazandınız",
@@ -138,6 +140,51 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Raporun tamamını LoyalNest'te görebilirsiniz.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} sizi {{ shop_name }} "
+            "mağazasına davet ediyor{% else %}{{ shop_name }} mağazasına davetlisiniz{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong>, {{ shop_name }} "
+                "mağazasını çok seveceğinizi düşünüyor ve sizi keşfetmeye davet ediyor.{% else %}Sizi "
+                "tanıyan biri, {{ shop_name }} mağazasını çok seveceğinizi düşünüyor ve sizi keşfetmeye "
+                "davet ediyor.{% endif %}",
+                "Hoş geldin teklifiniz: <strong>{{ offer }}</strong>.",
+                "Aşağıdaki bağlantıdan alışveriş yaptığınızda otomatik olarak uygulanır.",
+            ],
+            "button": "Teklifimi al",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} sizi davet ediyor"
+            "{% else %}bir davetiniz var{% endif %}. Teklifiniz: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "{{ shop_name }} hoş geldin kodunuz",
+            "body": [
+                "{{ shop_name }} mağazasına hoş geldiniz! Teklifiniz: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Bu kodu {{ expires_at|datetime }} tarihine kadar ödeme sırasında girin. Kod yalnızca bir "
+                "kez kullanılabilir.",
+            ],
+            "button": "Alışverişe başla",
+            "sms": "{{ shop_name }}: hoş geldin kodunuz {{ code }} ({{ offer }}), son geçerlilik: "
+            "{{ expires_at|date }}",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Tavsiyeniz size {{ points|points }} kazandırdı{% else %}Tavsiye "
+            "ödülünüz hazır{% endif %}",
+            "body": [
+                "{% if friend_first_name %}Davet ettiğiniz <strong>{{ friend_first_name }}</strong>, "
+                "{{ shop_name }} mağazasında ilk siparişini verdi.{% else %}Davet ettiğiniz biri, "
+                "{{ shop_name }} mağazasında ilk siparişini verdi.{% endif %} Bizi tavsiye ettiğiniz için "
+                "teşekkür ederiz!",
+                "{% if points %}Bakiyenize <strong>{{ points|points }}</strong> ekledik.{% else %}Ödülünüz: "
+                "<strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Bağlantınızı paylaşmaya devam edin: bağlantınızdan gelen her ilk sipariş size yeni bir "
+                "ödül kazandırır.",
+            ],
+            "sms": "{{ shop_name }}: tavsiyeniz size {% if points %}{{ points|points }}{% else %}"
+            "{{ reward_title }}{% endif %} kazandırdı. Teşekkürler!",
         },
     },
 }

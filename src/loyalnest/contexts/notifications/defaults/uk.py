@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Ваш код",
     "shop_button": "Перейти до {{ shop_name }}",
     "dashboard_button": "Відкрити LoyalNest",
+    "footer_guest": "Ви отримали цей лист, тому що вашу адресу вказали в реферальній програмі цього "
+    "магазину. Інших листів не буде, якщо ви самі про них не попросите.",
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}: ми нарахували вам {{ points|points }}",
@@ -138,6 +140,47 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Повний звіт доступний у LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} запрошує вас до "
+            "{{ shop_name }}{% else %}Запрошення до магазину {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> радить вам "
+                "{{ shop_name }} і запрошує зазирнути до нас.{% else %}Ваш знайомий радить вам "
+                "{{ shop_name }} і запрошує зазирнути до нас.{% endif %}",
+                "Ваш вітальний подарунок: <strong>{{ offer }}</strong>.",
+                "Він застосується автоматично, якщо перейти до магазину за посиланням нижче.",
+            ],
+            "button": "Отримати подарунок",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} запрошує вас"
+            "{% else %}запрошення для вас{% endif %}. Подарунок: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Ваш вітальний код у {{ shop_name }}",
+            "body": [
+                "Ласкаво просимо до {{ shop_name }}! Ваш подарунок: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Введіть цей код під час оформлення замовлення до {{ expires_at|datetime }}. Код діє для "
+                "одного замовлення.",
+            ],
+            "button": "До покупок",
+            "sms": "{{ shop_name }}: ваш вітальний код {{ code }} ({{ offer }}) діє до {{ expires_at|date }}",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}{{ shop_name }}: ми нарахували вам {{ points|points }} за "
+            "рекомендацію{% else %}{{ shop_name }}: винагорода за рекомендацію{% endif %}",
+            "body": [
+                "{% if friend_first_name %}За вашою рекомендацією до нас надійшло перше замовлення від "
+                "<strong>{{ friend_first_name }}</strong>.{% else %}За вашою рекомендацією до "
+                "{{ shop_name }} надійшло перше замовлення.{% endif %} Дякуємо, що розповідаєте про нас!",
+                "{% if points %}Ми нарахували вам <strong>{{ points|points }}</strong>.{% else %}Ваша "
+                "винагорода: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Діліться посиланням і далі: за кожне перше замовлення за ним на вас чекає нова винагорода.",
+            ],
+            "sms": "{{ shop_name }}: за рекомендацію {% if points %}ми нарахували вам {{ points|points }}"
+            "{% else %}ваша винагорода: {{ reward_title }}{% endif %}. Дякуємо!",
         },
     },
 }

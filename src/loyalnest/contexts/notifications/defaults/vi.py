@@ -12,6 +12,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "Mã của bạn",
     "shop_button": "Ghé {{ shop_name }}",
     "dashboard_button": "Mở LoyalNest",
+    "footer_guest": "Bạn nhận được email này vì địa chỉ của bạn đã được nhập vào chương trình giới thiệu "
+    "của cửa hàng. Bạn sẽ không nhận thêm email nào trừ khi bạn yêu cầu.",
     "types": {
         "points_earned": {
             "subject": "Bạn vừa nhận {{ points|points }} tại {{ shop_name }}",
@@ -136,6 +138,48 @@ PHRASES: dict[str, Any] = {
                 ],
                 "Xem báo cáo đầy đủ trong LoyalNest.",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} mời bạn ghé {{ shop_name }}"
+            "{% else %}Bạn có lời mời từ {{ shop_name }}{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> tin rằng bạn sẽ "
+                "thích {{ shop_name }} và mời bạn ghé thăm.{% else %}Một người quen tin rằng bạn sẽ thích "
+                "{{ shop_name }} và mời bạn ghé thăm.{% endif %}",
+                "Ưu đãi chào mừng của bạn: <strong>{{ offer }}</strong>.",
+                "Ưu đãi được áp dụng tự động khi bạn mua sắm qua liên kết bên dưới.",
+            ],
+            "button": "Nhận ưu đãi",
+            "button_url": "link",
+            "sms": "{{ shop_name }}: {% if advocate_first_name %}{{ advocate_first_name }} mời bạn{% else %}"
+            "bạn có một lời mời{% endif %}. Ưu đãi: {{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "Mã chào mừng của bạn tại {{ shop_name }}",
+            "body": [
+                "Chào mừng bạn đến với {{ shop_name }}! Ưu đãi của bạn: <strong>{{ offer }}</strong>.",
+                "@code",
+                "Hãy nhập mã này khi thanh toán trước {{ expires_at|datetime }}. Mã chỉ dùng được một lần.",
+            ],
+            "button": "Bắt đầu mua sắm",
+            "sms": "{{ shop_name }}: mã chào mừng của bạn {{ code }} ({{ offer }}), hạn dùng: "
+            "{{ expires_at|date }}.",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}Bạn vừa nhận {{ points|points }} nhờ giới thiệu bạn bè{% else %}Phần "
+            "thưởng giới thiệu của bạn đã sẵn sàng{% endif %}",
+            "body": [
+                "{% if friend_first_name %}<strong>{{ friend_first_name }}</strong>, người bạn giới thiệu, "
+                "vừa đặt đơn hàng đầu tiên tại {{ shop_name }}.{% else %}Một người bạn giới thiệu vừa đặt "
+                "đơn hàng đầu tiên tại {{ shop_name }}.{% endif %} Cảm ơn bạn đã giới thiệu chúng tôi!",
+                "{% if points %}Chúng tôi đã cộng <strong>{{ points|points }}</strong> vào số dư của bạn."
+                "{% else %}Phần thưởng của bạn: <strong>{{ reward_title }}</strong>.{% endif %}",
+                "@balance",
+                "Hãy tiếp tục chia sẻ liên kết: mỗi đơn hàng đầu tiên qua liên kết sẽ mang lại cho bạn một "
+                "phần thưởng mới.",
+            ],
+            "sms": "{{ shop_name }}: lời giới thiệu của bạn mang về {% if points %}{{ points|points }}"
+            "{% else %}{{ reward_title }}{% endif %}. Cảm ơn bạn!",
         },
     },
 }

@@ -14,6 +14,8 @@ PHRASES: dict[str, Any] = {
     "code_label": "您的优惠码",
     "shop_button": "前往 {{ shop_name }}",
     "dashboard_button": "打开 LoyalNest",
+    "footer_guest": "您收到这封邮件，是因为您的邮箱地址被填写在本店的推荐计划中。除非您主动要"
+    "求，我们不会再给您发送邮件。",
     "types": {
         "points_earned": {
             "subject": "您在 {{ shop_name }} 获得了 {{ points|points }}",
@@ -131,6 +133,47 @@ PHRASES: dict[str, Any] = {
                 ],
                 "完整报告请在 LoyalNest 中查看。",
             ],
+        },
+        "referral_invite": {
+            "subject": "{% if advocate_first_name %}{{ advocate_first_name }} 邀请您光临 {{ shop_name }}"
+            "{% else %}您收到了来自 {{ shop_name }} 的邀请{% endif %}",
+            "body": [
+                "{% if advocate_first_name %}<strong>{{ advocate_first_name }}</strong> 觉得您会喜欢 "
+                "{{ shop_name }}，特地邀请您来逛逛。{% else %}您的一位朋友觉得您会喜欢 {{ shop_name }}"
+                "，特地邀请您来逛逛。{% endif %}",
+                "您的新人礼：<strong>{{ offer }}</strong>。",
+                "通过下方链接购物时，优惠将自动生效。",
+            ],
+            "button": "领取优惠",
+            "button_url": "link",
+            "sms": "【{{ shop_name }}】{% if advocate_first_name %}{{ advocate_first_name }} 邀请您光临本店"
+            "{% else %}您收到一份邀请{% endif %}，新人礼：{{ offer }} {{ link }}",
+        },
+        "referral_friend_code": {
+            "subject": "您在 {{ shop_name }} 的新人优惠码",
+            "body": [
+                "欢迎光临 {{ shop_name }}！您的新人礼：<strong>{{ offer }}</strong>。",
+                "@code",
+                "请在 {{ expires_at|datetime }} 之前结账时输入此优惠码，仅限使用一次。",
+            ],
+            "button": "开始选购",
+            "sms": "【{{ shop_name }}】您的新人优惠码 {{ code }}（{{ offer }}），有效期至 "
+            "{{ expires_at|date }}。",
+        },
+        "referral_rewarded": {
+            "subject": "{% if points %}推荐成功，您获得了 {{ points|points }}{% else %}"
+            "推荐成功，您的奖励已送达{% endif %}",
+            "body": [
+                "{% if friend_first_name %}您推荐的好友 <strong>{{ friend_first_name }}</strong> 已在 "
+                "{{ shop_name }} 完成首单。{% else %}您推荐的好友已在 {{ shop_name }} 完成首单。{% endif %}"
+                "感谢您的推荐！",
+                "{% if points %}我们已为您送上 <strong>{{ points|points }}</strong>。{% else %}您的奖励："
+                "<strong>{{ reward_title }}</strong>。{% endif %}",
+                "@balance",
+                "继续分享您的专属链接吧：每有一位新朋友通过它完成首单，您都会再获得一份奖励。",
+            ],
+            "sms": "【{{ shop_name }}】推荐成功！您获得了{% if points %} {{ points|points }}{% else %}「"
+            "{{ reward_title }}」{% endif %}，感谢您的推荐。",
         },
     },
 }

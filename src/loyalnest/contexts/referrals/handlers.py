@@ -1,0 +1,57 @@
+"""Reactions of the referrals context to other contexts' events, in the publisher's
+transaction: orders (attribution), cancellations and refunds (the confirmation period),
+and our own progress event, turned into the live update after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from loyalnest.contexts.referrals import commands
+from loyalnest.contexts.referrals.events import ReferralProgressChanged, referral_progress_channel
+from loyalnest.contexts.webhooks.events import OrderCancelled, OrderPlaced, RefundCreated
+from loyalnest.platform.events import handles
+from loyalnest.platform.uow import UnitOfWork
+
+E = TypeVar("E", OrderPlaced, OrderCancelled, RefundCreated)
+
+
+def _by_merchant(events: Sequence[E]) -> dict[int, list[E]]:
+    grouped: dict[int, list[E]] = {}
+    for event in events:
+        grouped.setdefault(event.merchant_id, []).append(event)
+    return grouped
+
+
+@handles(OrderPlaced)
+async def attribute_orders(uow: UnitOfWork, events: Sequence[OrderPlaced]) -> None:
+    """Only orders carrying a referral marker are looked at: the filter is in memory, so
+    a batch of ordinary orders costs no statement at all (the webhooks bench)."""
+    marked = [event for event in events if event.referral is not None]
+    if not marked:
+        return
+    for merchant_id, batch in _by_merchant(marked).items():
+        await commands.attribute_orders(uow, merchant_id, batch)
+        await commands.record_advocate_orders(uow, merchant_id, batch)
+
+
+@handles(OrderCancelled)
+async def cancel_orders(uow: UnitOfWork, events: Sequence[OrderCancelled]) -> None:
+    for merchant_id, batch in _by_merchant(events).items():
+        await commands.cancel_orders(uow, merchant_id, batch)
+
+
+@handles(RefundCreated)
+async def refund_orders(uow: UnitOfWork, events: Sequence[RefundCreated]) -> None:
+    for merchant_id, batch in _by_merchant(events).items():
+        await commands.refund_orders(uow, merchant_id, batch)
+
+
+@handles(ReferralProgressChanged)
+async def publish_progress(uow: UnitOfWork, events: Sequence[ReferralProgressChanged]) -> None:
+    """The live update of ``myReferralProgress``, after commit (never for a rollback):
+    whoever publishes the event (a claim, the click flush, the sweep) gets it."""
+    for event in dict.fromkeys(events):
+        uow.publish(
+            referral_progress_channel(event.merchant_id, event.advocate_customer_id), event.to_payload()
+        )

@@ -1,0 +1,99 @@
+"""Reads of the referrals context; each opens its own read session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from loyalnest.contexts.referrals import rules
+from loyalnest.contexts.referrals.commands.common import to_program_dto, to_referral_dto
+from loyalnest.contexts.referrals.dto import STATUSES, ProgramDTO, ProgressDTO, ReferralDTO, ReferralPage
+from loyalnest.contexts.referrals.repository import invites as invite_repository
+from loyalnest.contexts.referrals.repository import programs as program_repository
+from loyalnest.contexts.referrals.repository import referrals as repository
+from loyalnest.platform.db import read_session
+from loyalnest.platform.errors import ValidationFailed
+
+MAX_PAGE = 100
+
+
+async def get_program(merchant_id: int) -> ProgramDTO:
+    """The shop's program; the defaults (disabled) when it was never configured."""
+    async with read_session() as session:
+        row = await program_repository.get_program(session, merchant_id)
+    return to_program_dto(merchant_id, row)
+
+
+async def get_progress(merchant_id: int, customer_id: int) -> ProgressDTO:
+    """An advocate's counts: ``claimed`` counts every friend who claimed (whatever became
+    of the claim), ``completed`` those whose order passed its confirmation period
+    (rewarded ones included), ``rewarded`` those paid; ``clicked`` comes from the daily
+    click counters."""
+    async with read_session() as session:
+        program = await program_repository.get_program(session, merchant_id)
+        counts = await repository.status_counts(session, merchant_id, customer_id)
+        claims = await repository.count_claims(session, merchant_id, customer_id)
+        invited = await invite_repository.count_invites(session, merchant_id, customer_id)
+        clicked = await repository.total_clicks(session, merchant_id, customer_id)
+        waiting = await repository.count_waiting_rewards(session, merchant_id, customer_id)
+    dto = to_program_dto(merchant_id, program)
+    rewarded = counts.get("rewarded", 0)
+    upcoming = rules.next_milestone(dto.milestones, rewarded)
+    return ProgressDTO(
+        invited=invited,
+        clicked=clicked,
+        claimed=claims,
+        completed=counts.get("completed", 0) + rewarded,
+        rewarded=rewarded,
+        pending_rewards=waiting * dto.advocate_points if dto.advocate_kind == "points" else 0,
+        next_milestone=upcoming,
+        to_next_milestone=None if upcoming is None else upcoming.count - rewarded,
+    )
+
+
+async def list_referrals(
+    merchant_id: int,
+    *,
+    status: str | None = None,
+    held: bool | None = None,
+    advocate_customer_id: int | None = None,
+    friend_customer_id: int | None = None,
+    first: int,
+    after: int | None = None,
+) -> ReferralPage:
+    """Newest first; ``after`` is the id of the last referral of the previous page."""
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed(f"unknown status {status!r}", field="status")
+    if not 1 <= first <= MAX_PAGE:
+        raise ValidationFailed(f"first must be between 1 and {MAX_PAGE}", field="first")
+    async with read_session() as session:
+        rows = await repository.list_referrals(
+            session,
+            merchant_id,
+            status=status,
+            held=held,
+            advocate=advocate_customer_id,
+            friend=friend_customer_id,
+            after_id=after,
+            limit=first + 1,
+        )
+        total = await repository.count_referrals(
+            session,
+            merchant_id,
+            status=status,
+            held=held,
+            advocate=advocate_customer_id,
+            friend=friend_customer_id,
+        )
+    return ReferralPage(
+        items=[to_referral_dto(row) for row in rows[:first]],
+        has_next=len(rows) > first,
+        has_previous=after is not None,
+        total=total,
+    )
+
+
+async def get_referrals(merchant_id: int, ids: Sequence[int]) -> dict[int, ReferralDTO]:
+    """By id (a DataLoader batch); unknown ids (or another shop's) are absent."""
+    async with read_session() as session:
+        rows = await repository.get_referrals(session, merchant_id, ids)
+    return {row.id: to_referral_dto(row) for row in rows}

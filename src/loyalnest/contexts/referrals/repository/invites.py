@@ -1,0 +1,37 @@
+"""SQL of ``referral_invites``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def count_invites(
+    session: AsyncSession, merchant_id: int, advocate_customer_id: int, since: datetime | None = None
+) -> int:
+    sql = "SELECT count(*) FROM referral_invites WHERE merchant_id = :m AND advocate_customer_id = :a"
+    params: dict[str, Any] = {"m": merchant_id, "a": advocate_customer_id}
+    if since is not None:
+        sql += " AND created_at >= :since"
+        params["since"] = since
+    return int((await session.execute(text(sql), params)).scalar_one())
+
+
+async def insert_invite(
+    session: AsyncSession, merchant_id: int, advocate_customer_id: int, channel: str, recipient_bidx: str
+) -> int:
+    return int(
+        (
+            await session.execute(
+                text(
+                    "INSERT INTO referral_invites"
+                    " (merchant_id, advocate_customer_id, channel, recipient_bidx)"
+                    " VALUES (:m, :a, :ch, :r) RETURNING id"
+                ),
+                {"m": merchant_id, "a": advocate_customer_id, "ch": channel, "r": recipient_bidx},
+            )
+        ).scalar_one()
+    )

@@ -1,0 +1,70 @@
+"""Live referral progress for the storefront, fed by Redis pub/sub so a change made by a
+worker (a click flush, an order, a reward) reaches the customer's widget connected to
+any API process.
+
+The context publishes a nudge on the advocate's channel after each commit that changes
+their counts; each nudge is answered with the progress read afresh, so the client never
+merges deltas and any payload shape will do. The first answer is the progress at
+subscription time, read after the subscriber is registered: the widget needs no
+separate fetch, and a reconnecting client (pub/sub is at-most-once) starts from the
+current state again."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from loyalnest.contexts.referrals import api as referrals
+from loyalnest.graphql.core.errors import PublicError
+from loyalnest.graphql.core.permissions import IsCustomer
+from loyalnest.graphql.referrals.types import ReferralProgress
+from loyalnest.platform import pubsub
+
+
+async def progress_updates(merchant_id: int, customer_id: int) -> AsyncGenerator[ReferralProgress, None]:
+    nudges = pubsub.subscribe(referrals.referral_progress_channel(merchant_id, customer_id))
+    # waiting for the next nudge starts the subscriber (it registers on its first step)
+    waiting: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(anext(nudges))
+    try:
+        await asyncio.sleep(0)  # let it register before the first read
+        yield ReferralProgress.from_dto(await referrals.get_progress(merchant_id, customer_id))
+        while True:
+            try:
+                await waiting
+            except StopAsyncIteration:
+                return  # the process is shutting its pub/sub down
+            yield ReferralProgress.from_dto(await referrals.get_progress(merchant_id, customer_id))
+            waiting = asyncio.ensure_future(anext(nudges))
+    except pubsub.SubscriberLagged:
+        raise PublicError(
+            "updates came faster than this connection read them: subscribe again",
+            code="SUBSCRIPTION_LAGGED",
+        ) from None
+    finally:
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await waiting
+        await nudges.aclose()
+
+
+@strawberry.type
+class ReferralsSubscription:
+    @strawberry.subscription(
+        permission_classes=[IsCustomer],
+        description="The signed-in storefront customer's referral progress: the current counts at "
+        "once, then again after every change (a click counted, a claim, an order, a reward, an invite).",
+    )
+    async def my_referral_progress(self, info: Info) -> AsyncGenerator[ReferralProgress, None]:
+        principal = info.context.customer
+        if principal.customer_id is None:
+            raise PublicError("this shop has no loyalty account for you yet", code="NOT_FOUND")
+        async for progress in progress_updates(principal.merchant_id, principal.customer_id):
+            yield progress
+
+
+SUBSCRIPTIONS = (ReferralsSubscription,)
