@@ -1,5 +1,6 @@
 """The staff referral list costs the same statements for 3 referrals as for 20: advocates,
-friends and the catalog reward resolve through per-request DataLoaders (counted on every
+friends, their codes, the referral that brought them and the catalog reward resolve through
+per-request DataLoaders (counted on every
 connection, as in ``test_query_counts``). A new statement here is a decision: change the
 number."""
 
@@ -15,7 +16,7 @@ from tests.graphql.referrals_support import claim, enable_program, make_customer
 REFERRALS = """
 { referrals(first: 20) { totalCount pageInfo { hasNextPage endCursor } nodes {
   id status held source friendEmail reasons { check verdict detail } claimedAt expiresAt
-  advocate { id shopifyId pointsBalance } friend { id }
+  advocate { id shopifyId pointsBalance referralCode referredBy { id } } friend { id referredBy { id } }
 } } }
 """
 
@@ -38,6 +39,10 @@ async def _referrals_list(make_shop: Any, http: Any, settings: Any, n: int) -> i
     assert len(page["nodes"]) == n
     assert all(node["advocate"]["pointsBalance"] == 0 for node in page["nodes"])
     assert len({node["advocate"]["id"] for node in page["nodes"]}) == n
+    # codes and referred-by batch across the page (the advocates were not referred; the
+    # friends of claims have no customer yet)
+    assert all(node["advocate"]["referralCode"] for node in page["nodes"])
+    assert all(node["advocate"]["referredBy"] is None for node in page["nodes"])
     return len(statements)
 
 

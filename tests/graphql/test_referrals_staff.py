@@ -58,7 +58,7 @@ query ($from: Date!, $to: Date!) { referralAnalytics(from: $from, to: $to) {
 """
 CUSTOMER = """
 query ($id: ID!) { customer(id: $id) {
-  referredBy { id } referralsAsAdvocate(first: 10) { totalCount nodes { id friendEmail } }
+  referralCode referredBy { id } referralsAsAdvocate(first: 10) { totalCount nodes { id friendEmail } }
 } }
 """
 
@@ -192,11 +192,13 @@ async def test_a_customers_referrals_as_advocate_and_as_friend(shop, http, setti
     assert (await claim(http, settings, shop, code, "pal@example.org"))["userErrors"] == []
     seen = (await shop.gql(CUSTOMER, {"id": encode_id("Customer", advocate_id)}))["data"]["customer"]
     assert seen["referredBy"] is None
+    assert seen["referralCode"] == code
     assert seen["referralsAsAdvocate"]["totalCount"] == 1
     assert seen["referralsAsAdvocate"]["nodes"][0]["friendEmail"] == "p***@example.org"
     quiet_id, _ = await make_customer(shop)
     quiet = (await shop.gql(CUSTOMER, {"id": encode_id("Customer", quiet_id)}))["data"]["customer"]
     assert quiet == {
+        "referralCode": None,  # never opened their referral: no code yet
         "referredBy": None,
         "referralsAsAdvocate": {"totalCount": 0, "nodes": []},
     }

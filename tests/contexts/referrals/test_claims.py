@@ -81,9 +81,9 @@ async def test_a_shop_without_a_program_sees_the_defaults_disabled(shop):
         ({"advocate_kind": "reward"}, "advocateRewardId"),
         ({"advocate_kind": "reward", "advocate_reward_id": 987654}, "advocateRewardId"),
         ({"checks": {"astrology": True}}, "checks"),
-        ({"min_order_subtotal": None}, "min_order_subtotal"),
+        ({"min_order_subtotal": None}, "minOrderSubtotal"),
         ({"milestones": None}, "milestones"),
-        ({"disposable_domains_extra": ["not a domain"]}, "disposable_domains_extra"),
+        ({"disposable_domains_extra": ["not a domain"]}, "disposableDomainsExtra"),
     ],
 )
 async def test_invalid_program_updates_are_refused_and_change_nothing(shop, changes, field):

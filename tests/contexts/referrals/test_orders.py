@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from loyalnest.contexts.referrals import api as referrals
+from loyalnest.contexts.tiers import api as tiers
 from loyalnest.platform.db import observe_statements
+from loyalnest.platform.uow import unit_of_work
 from tests.contexts.points.helpers import cancel, local_id, new_id, refund, send
 from tests.contexts.referrals.support import (
     DEC,
@@ -28,6 +30,7 @@ from tests.contexts.referrals.support import (
     settle,
 )
 from tests.contexts.support import rows
+from tests.contexts.tiers.support import ladder
 
 REFERRAL_TABLES = re.compile(r"\breferral(s|_programs|_codes|_invites|_clicks_daily)\b", re.IGNORECASE)
 
@@ -286,3 +289,47 @@ async def test_one_shop_never_sees_or_decides_anothers_referrals(shop, make_shop
     rest = await referrals.list_referrals(shop.id, first=1, after=page.items[0].id)
     assert (len(rest.items), rest.has_next, rest.has_previous) == (1, False, True)
     assert rest.items[0].friend_email_masked is None
+
+
+async def test_a_tier_multiplies_referral_rewards_only_when_the_tier_and_the_program_both_say_so(shop, drain):
+    """Gold (x1.50 on purchases and referrals) adds its part to the advocate's reward once
+    the program lets multipliers apply; a tier that multiplies purchases only, or the
+    program's switch off, leaves the reward as it is."""
+    (gold,) = await ladder(
+        shop,
+        drain,
+        {
+            "name": "Gold",
+            "threshold": 100_000,
+            "multiplier": DEC("1.50"),
+            "multiplied_triggers": ("order", "referral"),
+        },
+    )
+    ada = await advocate(shop, drain)
+    async with unit_of_work() as uow:
+        await tiers.assign_tier(
+            uow,
+            merchant_id=shop.id,
+            actor="staff:test",
+            customer_id=ada,
+            tier_id=gold.id,
+            until=None,
+            reason=None,
+        )
+    code = await code_of(shop, ada)
+
+    await enable(shop, tier_multiplier_applies=False)
+    await place(shop, drain, friend_order(new_id(), new_id(), discount_codes=[f"REF-{code}"]))
+    await confirmation_passes(shop, drain)
+    [first] = await referral_rows(shop)
+    assert await referral_ledger(shop, ada) == [("referral", 500, f"referral:{first['id']}:advocate")]
+
+    await enable(shop, tier_multiplier_applies=True)
+    await place(shop, drain, friend_order(new_id(), new_id(), discount_codes=[f"REF-{code}"]))
+    await confirmation_passes(shop, drain)
+    second = (await referral_rows(shop))[1]
+    assert second["status"] == "rewarded"
+    assert (await referral_ledger(shop, ada))[1:] == [
+        ("referral", 500, f"referral:{second['id']}:advocate"),
+        ("tier_bonus", 250, f"referral:{second['id']}:advocate:tier"),
+    ]

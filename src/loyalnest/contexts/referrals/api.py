@@ -70,6 +70,7 @@ __all__ = [
     "approve_referral",
     "claim_referral",
     "ensure_code",
+    "get_codes",
     "get_my_referral",
     "get_program",
     "get_progress",
@@ -78,6 +79,7 @@ __all__ = [
     "record_click",
     "referral_analytics",
     "referral_progress_channel",
+    "referrals_of_friends",
     "reject_referral",
     "resolve_link",
     "send_invite",
@@ -115,6 +117,8 @@ get_program = queries.get_program
 get_progress = queries.get_progress
 list_referrals = queries.list_referrals
 get_referrals = queries.get_referrals
+get_codes = queries.get_codes
+referrals_of_friends = queries.referrals_of_friends
 # creates the code on first read (own unit of work); asks Shopify for the link discount
 get_my_referral = flows.get_my_referral
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from loyalnest.contexts.referrals import rules
 from loyalnest.contexts.referrals.commands.common import to_program_dto, to_referral_dto
 from loyalnest.contexts.referrals.dto import STATUSES, ProgramDTO, ProgressDTO, ReferralDTO, ReferralPage
+from loyalnest.contexts.referrals.repository import codes as code_repository
 from loyalnest.contexts.referrals.repository import invites as invite_repository
 from loyalnest.contexts.referrals.repository import programs as program_repository
 from loyalnest.contexts.referrals.repository import referrals as repository
@@ -97,3 +98,21 @@ async def get_referrals(merchant_id: int, ids: Sequence[int]) -> dict[int, Refer
     async with read_session() as session:
         rows = await repository.get_referrals(session, merchant_id, ids)
     return {row.id: to_referral_dto(row) for row in rows}
+
+
+async def get_codes(merchant_id: int, customer_ids: Sequence[int]) -> dict[int, str]:
+    """Customers' referral codes, read only (a DataLoader batch): a customer who never
+    opened their referral has none yet (``get_my_referral`` creates it)."""
+    async with read_session() as session:
+        rows = await code_repository.codes_of_customers(session, merchant_id, customer_ids)
+    return {customer_id: row.code for customer_id, row in rows.items()}
+
+
+async def referrals_of_friends(merchant_id: int, customer_ids: Sequence[int]) -> dict[int, ReferralDTO]:
+    """The referral that brought each customer (as the friend; one at most per shop),
+    for a DataLoader batch; customers nobody referred are absent."""
+    async with read_session() as session:
+        rows = await repository.by_friends(session, merchant_id, customer_ids)
+    return {
+        row.friend_customer_id: to_referral_dto(row) for row in rows if row.friend_customer_id is not None
+    }

@@ -53,7 +53,9 @@ METRICS = ("points", "money", "orders")
 PERIODS = ("lifetime", "calendar_year", "rolling_12_months")
 RETENTIONS = ("never", "immediate", "end_of_next_period")
 # the earning triggers a multiplier may apply to (the earning context's rule names)
-TRIGGERS = ("order", "signup", "newsletter", "birthday", "review", "custom")
+# "referral": an advocate's referral rewards, multiplied only when the referral program
+# also says multipliers apply to them (both must agree)
+TRIGGERS = ("order", "signup", "newsletter", "birthday", "review", "custom", "referral")
 DEFAULT_TRIGGERS = ("order",)
 REASONS = ("qualified", "retention_expired", "refund", "manual", "import")
 

@@ -38,6 +38,12 @@ class EarningTrigger(Enum):
     CUSTOM = strawberry.enum_value(
         "custom", description="Awards given through awardPoints for actions of the shop's choosing."
     )
+    REFERRAL = strawberry.enum_value(
+        "referral",
+        description="An advocate's referral rewards and milestone bonuses (the referral program sets "
+        "their points; a tier multiplies them only when the program's tierMultiplierApplies is on). "
+        "Not an earning rule of its own: updateEarningRule refuses it.",
+    )
 
 
 @strawberry.type(description="How orders earn: the shop's purchase settings.")

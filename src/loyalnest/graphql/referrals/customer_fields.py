@@ -34,14 +34,21 @@ class CustomerReferrals:
     @strawberry.field(
         permission_classes=[CanReadReferrals],
         description="The referral that brought this customer, as the friend; null: none (admin:full, "
-        "admin:points or admin:support).",
+        "admin:points or admin:support). Batched across a customers list.",
     )
     async def referred_by(self, info: Info) -> Referral | None:
-        # a customer is the friend of one referral at most (unique per shop)
-        page = await referrals.list_referrals(
-            info.context.merchant_id, friend_customer_id=self.local_id, first=1
-        )
-        return Referral.from_dto(page.items[0]) if page.items else None
+        dto = await info.context.loaders.get("referrals.referred_by").load(self.local_id)
+        return None if dto is None else Referral.from_dto(dto)
+
+    @strawberry.field(
+        permission_classes=[CanReadReferrals],
+        description="The customer's referral code; null until they first open their referral in the "
+        "widget, which creates it (admin:full, admin:points or admin:support). Batched across a "
+        "customers list.",
+    )
+    async def referral_code(self, info: Info) -> str | None:
+        code: str | None = await info.context.loaders.get("referrals.code").load(self.local_id)
+        return code
 
 
 @strawberry.type

@@ -140,6 +140,12 @@ def _given(update: ProgramUpdate) -> dict[str, Any]:
     return {name: value for name, value in vars(update).items() if value is not KEEP}
 
 
+def _camel(name: str) -> str:
+    """A setting's name as the API spells it (errors name the field the caller sent)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 async def update_program(
     uow: UnitOfWork, *, merchant_id: int, actor: str, update: ProgramUpdate
 ) -> ProgramDTO:
@@ -153,13 +159,13 @@ async def update_program(
     merged: dict[str, Any] = {name: getattr(row, name) for name in program_repository.EDITABLE}
     for name, value in given.items():
         if value is None and name not in NULLABLE:
-            raise ValidationFailed(f"{name} cannot be empty", field=name)
+            raise ValidationFailed(f"{_camel(name)} cannot be empty", field=_camel(name))
         if name == "milestones":
             merged[name] = rules.validate_milestones(value)
         elif name == "checks":
             merged[name] = rules.validate_checks(row.checks, value)
         elif name in ("disposable_domains_extra", "disposable_domains_allowed"):
-            merged[name] = rules.validate_domains(value, field=name)
+            merged[name] = rules.validate_domains(value, field=_camel(name))
         else:
             merged[name] = value
     await _validate_program(merchant_id, merged, given)

@@ -151,6 +151,7 @@ async def attribute_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[O
         uow.session, merchant_id, advocate_ids, now - timedelta(days=7)
     )
     changed: set[int] = set()
+    new_rows: list[dict[str, Any]] = []
     for candidate in candidates:
         order = candidate.order
         assert order.customer_id is not None
@@ -160,8 +161,7 @@ async def attribute_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[O
         if order.customer_id in friends:
             continue  # two orders of one new friend in this batch: the first one counts
         history = histories[candidate.advocate_id]
-        row = await _attribute(
-            uow,
+        columns = _decide(
             program,
             candidate,
             order_counts.get(order.customer_id, 0),
@@ -170,21 +170,29 @@ async def attribute_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[O
             history=history,
             now=now,
         )
-        if row is not None:
-            friends.add(order.customer_id)
+        friends.add(order.customer_id)
+        # the next order of this batch sees this referral, as a later batch would
+        histories[candidate.advocate_id] = repository.AdvocateHistory(
+            history.address_hashes | ({columns["address_hash"]} if columns["address_hash"] else set()),
+            history.ip_hashes | ({columns["ip_hash"]} if columns["ip_hash"] else set()),
+            history.recent + (1 if claim is None else 0),
+        )
+        if claim is not None:
+            updated = await repository.update_referral(uow.session, merchant_id, claim.id, columns)
+            _checked(merchant_id, updated)
             changed.add(candidate.advocate_id)
-            # the next order of this batch sees this referral, as a later batch would
-            histories[candidate.advocate_id] = repository.AdvocateHistory(
-                history.address_hashes | ({row.address_hash} if row.address_hash else set()),
-                history.ip_hashes | ({row.ip_hash} if row.ip_hash else set()),
-                history.recent + (1 if claim is None else 0),
+        else:
+            new_rows.append(
+                {**columns, "advocate_customer_id": candidate.advocate_id, "source": candidate.source}
             )
+    for row in await repository.insert_referrals(uow.session, merchant_id, new_rows):
+        _checked(merchant_id, row)
+        changed.add(row.advocate_customer_id)
     if changed:
         await progress_changed(uow, merchant_id, changed)
 
 
-async def _attribute(
-    uow: UnitOfWork,
+def _decide(
     program: ProgramRow,
     candidate: _Candidate,
     recorded_orders: int,
@@ -193,8 +201,9 @@ async def _attribute(
     advocate: CustomerDTO | None,
     history: repository.AdvocateHistory,
     now: datetime,
-) -> ReferralRow | None:
-    merchant_id = program.merchant_id
+) -> dict[str, Any]:
+    """The referral's columns for a friend's order: its fraud checks run, the verdict
+    taken (rejected, held for review, or pending)."""
     order, claim, advocate_id = candidate.order, candidate.claim, candidate.advocate_id
     facts = order.referral
     assert facts is not None
@@ -251,26 +260,21 @@ async def _attribute(
         "confirm_at": placed + timedelta(days=program.confirmation_days),
         "decided_by": "fraud_check" if outcome == rules.REJECT else None,
     }
-    row: ReferralRow | None
-    if claim is not None:
-        row = await repository.update_referral(uow.session, merchant_id, claim.id, values)
-    else:
-        row = await repository.insert_referral(
-            uow.session,
-            merchant_id,
-            {**values, "advocate_customer_id": advocate_id, "source": candidate.source},
-        )
-    if row is not None and outcome is not None:
+    return values
+
+
+def _checked(merchant_id: int, row: ReferralRow) -> None:
+    """Log the verdict of a referral the checks flagged (the checks' names, no facts)."""
+    if row.status == "rejected" or row.held:
         log.info(
             "referral checked",
             extra={
                 "merchant_id": merchant_id,
                 "referral_id": row.id,
-                "verdict": outcome,
-                "checks": [r.check for r in reasons],
+                "verdict": "reject" if row.status == "rejected" else "review",
+                "checks": [reason.get("check") for reason in row.reasons],
             },
         )
-    return row
 
 
 def _not_new_reason(

@@ -85,6 +85,37 @@ async def insert_referral(
     return None if row is None else _referral(row)
 
 
+async def insert_referrals(
+    session: AsyncSession, merchant_id: int, rows: Sequence[dict[str, Any]]
+) -> list[ReferralRow]:
+    """New referrals in one statement (every row with the same columns); those a unique
+    rule refused (see ``insert_referral``) are absent from the result."""
+    if not rows:
+        return []
+    names = sorted(rows[0])
+    unknown = set(names) - _WRITABLE
+    if unknown or any(sorted(row) != names for row in rows):
+        raise ValueError(f"rows must have the same writable columns: {sorted(unknown)}")
+    params: dict[str, Any] = {"m": merchant_id}
+    tuples = []
+    for index, row in enumerate(rows):
+        cells = []
+        for name in names:
+            key = f"{name}_{index}"
+            value = row[name]
+            params[key] = orjson.dumps(value).decode() if name == "reasons" else value
+            cells.append(f"CAST(:{key} AS jsonb)" if name == "reasons" else f":{key}")
+        tuples.append(f"(:m, {', '.join(cells)})")
+    result = await session.execute(
+        text(
+            f"INSERT INTO referrals (merchant_id, {', '.join(names)}) VALUES {', '.join(tuples)}"
+            f" ON CONFLICT DO NOTHING RETURNING {_COLUMNS}"
+        ),
+        params,
+    )
+    return [_referral(row) for row in result.all()]
+
+
 async def update_referral(
     session: AsyncSession, merchant_id: int, referral_id: int, values: dict[str, Any]
 ) -> ReferralRow:
@@ -237,6 +268,22 @@ async def referred_friends(session: AsyncSession, merchant_id: int, customer_ids
         {"m": merchant_id, "ids": sorted(set(customer_ids))},
     )
     return {int(r[0]) for r in rows}
+
+
+async def by_friends(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]
+) -> list[ReferralRow]:
+    if not customer_ids:
+        return []
+    rows = (
+        await session.execute(
+            text(
+                f"SELECT {_COLUMNS} FROM referrals WHERE merchant_id = :m AND friend_customer_id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"m": merchant_id, "ids": sorted(set(customer_ids))},
+        )
+    ).all()
+    return [_referral(row) for row in rows]
 
 
 async def by_orders(
