@@ -169,10 +169,11 @@ async def test_a_claim_returns_the_friends_code_and_issues_it_on_shopify(shop, d
     )
     assert queued
     assert all(q["customer_id"] is None for q in queued)
-    # the friend orders with the code: the claim becomes the pending referral
+    # the friend orders with the code: the claim becomes the pending referral, and its source
+    # says the friend code brought the order (analytics prices that discount)
     await place(shop, drain, friend_order(new_id(), new_id(), discount_codes=[result.code], subtotal="60.00"))
     row = await one_referral(shop)
-    assert (row["status"], row["source"]) == ("pending", "claim")
+    assert (row["status"], row["source"]) == ("pending", "friend_code")  # how the order came
     assert [r["check"] for r in row["reasons"]] == []
 
 

@@ -258,6 +258,9 @@ class SmtpSink:
                 auth_required=True,
                 auth_require_tls=False,
             )
+        # aiosmtpd logs every connection and command at INFO ("Peer: ...", "EOF received"):
+        # noise in `make run`'s output, and the sink says itself what it received
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         controller = _Controller(_Handler(self), sock, **kwargs)
         controller.start()
         self._controller = controller

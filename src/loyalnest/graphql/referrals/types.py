@@ -63,7 +63,11 @@ class ReferralStatus(Enum):
 
 @strawberry.enum(description="How a friend's order was tied to the advocate.")
 class ReferralSource(Enum):
-    CLAIM = strawberry.enum_value("claim", description="The friend claimed the code with an email.")
+    CLAIM = strawberry.enum_value(
+        "claim",
+        description="The friend claimed the code with an email and has not ordered yet (once they "
+        "do, the source says how the order came: FRIEND_CODE, or a link).",
+    )
     LINK_DISCOUNT = strawberry.enum_value(
         "link_discount", description="The order used the advocate's link discount (REF-<code>)."
     )

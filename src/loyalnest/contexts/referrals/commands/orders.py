@@ -178,7 +178,11 @@ async def attribute_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[O
             history.recent + (1 if claim is None else 0),
         )
         if claim is not None:
-            updated = await repository.update_referral(uow.session, merchant_id, claim.id, columns)
+            # the source becomes how the order came (the friend code, or a link used after
+            # claiming): analytics prices the discount the order used by it
+            updated = await repository.update_referral(
+                uow.session, merchant_id, claim.id, {**columns, "source": candidate.source}
+            )
             _checked(merchant_id, updated)
             changed.add(candidate.advocate_id)
         else:
