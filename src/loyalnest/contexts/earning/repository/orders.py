@@ -129,10 +129,16 @@ async def update_orders(session: AsyncSession, merchant_id: int, rows: Sequence[
     )
 
 
+# Joined to the unnested ids rather than ``customer_id = ANY($2)``: as a prepared
+# statement's generic plan, ANY over an array parameter was estimated as many rows and
+# planned as a sequential scan of the shop's orders (seen in pg_stat_user_tables under
+# ``bench webhooks --referrals``); the join walks the customer index once per id.
 _COUNT_CUSTOMER_ORDERS = """
-SELECT customer_id, count(*) FROM order_points
-WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[]) AND spend_amount IS NOT NULL AND NOT cancelled
-GROUP BY customer_id
+SELECT o.customer_id, count(*)
+FROM unnest($2::bigint[]) AS c(id)
+JOIN order_points AS o
+    ON o.merchant_id = $1 AND o.customer_id = c.id AND o.spend_amount IS NOT NULL AND NOT o.cancelled
+GROUP BY o.customer_id
 """
 
 
