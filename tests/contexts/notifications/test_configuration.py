@@ -196,6 +196,28 @@ async def test_preview_renders_samples_or_returns_errors(shop) -> None:
     assert broken.errors
 
 
+async def test_preview_words_the_points_reason_in_its_locale(shop) -> None:
+    async def text(locale: str, overrides: dict[str, str] | None) -> str:
+        draft = notifications.Draft(None, None, "{{ reason }} | {{ trigger }}")
+        result = await notifications.preview(
+            shop.id,
+            type_name="points_earned",
+            channel="sms",
+            locale=locale,
+            draft=draft,
+            sample_overrides=overrides,
+            customer_id=None,
+        )
+        assert result.errors == ()
+        return result.text or ""
+
+    assert await text("de", None) == "Bestellung Nr. 1042 | order"
+    assert await text("pl", {"trigger": "birthday"}) == "Urodziny | birthday"
+    assert await text("ja", {"order_number": "77"}) == "ご注文番号 77 | order"
+    # a reason typed for the preview is shown as typed
+    assert await text("de", {"reason": "Sommerfest"}) == "Sommerfest |"
+
+
 async def test_preview_with_a_real_customer_is_tenant_scoped(make_shop) -> None:
     a, b = await make_shop(), await make_shop()
     customer = await make_customer(a.id, first_name="Zofia")

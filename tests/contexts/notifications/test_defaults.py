@@ -20,6 +20,8 @@ from loyalnest.contexts.notifications.rendering import Branding, Draft
 
 BRANDING = Branding(sender_name="Maple & Moss", reply_to=None, logo_url=None, primary_color="#0F766E")
 
+CUSTOMER_TYPES = [name for name, t in registry.TYPES.items() if t.audience == "customer"]
+
 COMBINATIONS = [
     (type_name, channel, locale)
     for type_name, message_type in registry.TYPES.items()
@@ -149,6 +151,50 @@ def test_every_locale_module_has_exactly_the_registry_types() -> None:
         assert set(phrases["types"]) == set(registry.TYPES), locale
 
 
+PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def test_every_locale_has_the_unsubscribe_page_topics_and_reasons() -> None:
+    for locale in LOCALES:
+        phrases = defaults.phrases(locale)
+        assert phrases is not None, locale
+        page = phrases["unsubscribe_page"]
+        assert set(page) == set(defaults.UNSUBSCRIBE_PAGE_KEYS), locale
+        # one topic per customer type (staff messages have no unsubscribe link)
+        assert set(phrases["topics"]) == set(CUSTOMER_TYPES), locale
+        assert set(phrases["reasons"]) == {*defaults.EARN_TRIGGERS, "purchase"}, locale
+        for key, words in [*page.items(), *phrases["topics"].items(), *phrases["reasons"].items()]:
+            assert isinstance(words, str), (locale, key)
+            assert words.strip() == words, (locale, key)
+            assert words, (locale, key)
+            assert "<" not in words, (locale, key)  # plain text: the page and the renderer escape
+            assert "{{" not in words, (locale, key)
+        for key in ("question", "done"):
+            assert sorted(PLACEHOLDER.findall(page[key])) == ["{channel}", "{topic}"], (locale, key)
+        for key in UNSUBSCRIBE_PLAIN_KEYS:
+            assert PLACEHOLDER.findall(page[key]) == [], (locale, key)
+        assert PLACEHOLDER.findall(phrases["reasons"]["order"]) == ["{number}"], locale
+        for trigger, words in phrases["reasons"].items():
+            if trigger != "order":
+                assert PLACEHOLDER.findall(words) == [], (locale, trigger)
+        assert all(PLACEHOLDER.findall(t) == [] for t in phrases["topics"].values()), locale
+
+
+UNSUBSCRIBE_PLAIN_KEYS = ("title", "button", "done_title", "refused_title", "refused", "email", "sms", "any")
+
+
+def test_the_unsubscribe_words_fall_back_like_the_templates() -> None:
+    assert defaults.unsubscribe_page("de-AT") == defaults.unsubscribe_page("de")
+    assert defaults.unsubscribe_page("zh-cn") == defaults.unsubscribe_page("zh-CN")
+    assert defaults.unsubscribe_page("xx") == defaults.unsubscribe_page("en")
+    assert defaults.unsubscribe_page("") == defaults.unsubscribe_page("en")
+    assert defaults.topic("pt-BR", "birthday") == defaults.topic("pt", "birthday")
+    # a staff type or an unknown one: "these messages"
+    assert defaults.topic("de", "weekly_summary") == "diese Nachrichten"
+    assert defaults.topic("de", None) == "diese Nachrichten"
+    assert defaults.topic("en", "no_such_type") == "these messages"
+
+
 # --- variables, check and render --------------------------------------------------------
 
 
@@ -270,6 +316,14 @@ def test_translations_are_not_english_copies(locale: str) -> None:
     assert copies == []
     assert defaults.footer(locale) != defaults.footer("en")
     assert defaults.unsubscribe_label(locale) != defaults.unsubscribe_label("en")
+    # the unsubscribe page's sentences and the topics (single words such as "SMS" or
+    # "Bonus" may be the same word in another language)
+    page, en_page = defaults.unsubscribe_page(locale), defaults.unsubscribe_page("en")
+    for key in ("question", "done", "done_title", "refused_title", "refused"):
+        assert page[key] != en_page[key], (locale, key)
+    for type_name in CUSTOMER_TYPES:
+        assert defaults.topic(locale, type_name) != defaults.topic("en", type_name), (locale, type_name)
+    assert defaults.earn_reason(locale, "order", "7") != defaults.earn_reason("en", "order", "7")
 
 
 def test_footer_and_unsubscribe_label() -> None:
@@ -418,3 +472,101 @@ def test_money_and_missing_value_render() -> None:
     euro = {**samples, "value": registry.Money(Decimal("10.00"), "EUR")}
     assert "10,00\xa0€" in render("reward_issued", "email", "de", euro).text
     assert "None" not in render("reward_issued", "email", "de", {**samples, "value": None}).text
+
+
+# --- points_earned's reason, worded in the message's locale -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "trigger", "number", "expected"),
+    [
+        ("en", "order", "1042", "Order #1042"),
+        ("pl", "order", "1042", "Zamówienie nr 1042"),
+        ("ja", "order", "1042", "ご注文番号 1042"),
+        ("ar", "order", "1042", "الطلب رقم 1042"),
+        ("de", "order", "", "Einkauf"),  # an order without its number
+        ("en", "birthday", "", "Birthday"),
+        ("pl", "birthday", "", "Urodziny"),
+        ("ja", "birthday", "", "お誕生日"),
+        ("ar", "birthday", "", "عيد الميلاد"),
+        ("en", "referral", "", "Referral reward"),
+        ("fr", "referral", "", "Récompense de parrainage"),
+        ("he", "review", "", "ביקורת"),
+        ("ko", "signup", "", "회원 가입"),
+        ("es", "rfm_nudge", "", "Bonificación"),  # a trigger without words of its own
+        ("pt-BR", "signup", "", "Cadastro"),  # pt's words
+    ],
+)
+def test_points_earned_words_its_reason_in_the_messages_locale(
+    locale: str, trigger: str, number: str, expected: str
+) -> None:
+    samples = rendering.sample_variables(registry.get("points_earned"))
+    variables = {**samples, "trigger": trigger, "order_number": number, "reason": "Order #999 (stored)"}
+    shipped = locale if locale in LOCALES else "pt"
+    for channel in ("email", "sms"):
+        out = rendering.render(
+            registry.get("points_earned"),
+            channel,
+            draft("points_earned", channel, shipped),
+            locale=locale,
+            variables=variables,
+            branding=BRANDING,
+            timeout=5.0,
+        )
+        assert expected in out.text, (channel, out.text)
+        assert "stored" not in out.text
+        if out.html is not None:
+            assert expected in out.html
+
+
+def test_a_merchants_own_template_reads_the_localised_reason() -> None:
+    mt = registry.get("points_earned")
+    own = Draft(
+        subject="{{ reason }}",
+        html="<p>{{ reason }} · {% if trigger == 'order' %}#{{ order_number }}{% endif %}</p>",
+        text="{{ reason }} / {{ trigger }} / {{ order_number }}",
+    )
+    assert rendering.check(mt, "email", own) == []
+    samples = rendering.sample_variables(mt)
+    out = rendering.render(mt, "email", own, locale="de", variables=samples, branding=BRANDING, timeout=5.0)
+    assert out.subject == "Bestellung Nr. 1042"
+    assert out.text.startswith("Bestellung Nr. 1042 / order / 1042")
+    assert "Bestellung Nr. 1042 · #1042" in (out.html or "")
+    # a row queued before triggers were stored: its reason as it was, trigger and number empty
+    legacy = {**samples, "reason": "Order #77"}
+    del legacy["trigger"], legacy["order_number"]
+    out = rendering.render(mt, "email", own, locale="de", variables=legacy, branding=BRANDING, timeout=5.0)
+    assert out.text.startswith("Order #77 /  /\n")
+    # the reason is a value: escaped in the HTML like any other
+    hostile = {**samples, "trigger": "order", "order_number": "<b>1</b>"}
+    out = rendering.render(mt, "email", own, locale="en", variables=hostile, branding=BRANDING, timeout=5.0)
+    assert "<b>1</b>" not in (out.html or "")
+    assert "&lt;b&gt;1&lt;/b&gt;" in (out.html or "")
+
+
+def test_the_registry_declares_what_the_handler_stores() -> None:
+    from datetime import UTC, datetime
+
+    from loyalnest.contexts.earning.events import EarnedPart, OrderContext, PointsEarned
+    from loyalnest.contexts.notifications import handlers
+
+    mt = registry.get("points_earned")
+    event = PointsEarned(
+        merchant_id=1,
+        customer_id=2,
+        rule="order",
+        source_ref="order:1042",
+        occurred_at=datetime(2026, 12, 1, tzinfo=UTC),
+        parts=(EarnedPart("order:1042", "earn", "rule", None, 425),),
+        order=OrderContext(1042, Decimal("42.50"), Decimal("42.50"), "USD"),
+    )
+    stored = handlers._earning_facts(event)
+    assert stored == {"points": 425, "trigger": "order", "order_number": "1042"}
+    declared = {v.name: v for v in mt.variables}
+    assert set(stored) <= set(declared)
+    for name in ("reason", "trigger", "order_number"):
+        assert declared[name].type == "string"
+        assert declared[name].sample
+    assert declared["trigger"].sample in defaults.EARN_TRIGGERS
+    for trigger in defaults.EARN_TRIGGERS:
+        assert f"'{trigger}'" in declared["trigger"].description

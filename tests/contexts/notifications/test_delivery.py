@@ -5,6 +5,7 @@ primary then the fallback, and the log says exactly what happened."""
 from __future__ import annotations
 
 import email.policy
+import json
 from datetime import UTC, datetime, time, timedelta
 from email import message_from_bytes
 
@@ -60,6 +61,8 @@ async def test_a_reward_code_reaches_the_inbox_once_with_unsubscribe_headers(sho
     assert mime["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert str(mime["List-Unsubscribe"]).strip().startswith("<http")
     assert "/notifications/unsubscribe?t=" in mime["List-Unsubscribe"]
+    # the page the link opens speaks the message's language
+    assert "&lang=ar>" in str(mime["List-Unsubscribe"]).replace(" ", "").replace("\n", "")
     assert row["provider_message_id"] == mime["Message-ID"]
     html = mime.get_body(("html",)).get_content()
     text = mime.get_body(("plain",)).get_content()
@@ -320,6 +323,55 @@ async def test_tier_changes_and_points_earned_speak_the_customers_language(shop,
     }
     tier_text = by_type["tier"].message.get_body(("plain",)).get_content()
     assert "Kostenloser Versand" in tier_text
+    points_text = by_type["points"].message.get_body(("plain",)).get_content()
+    assert "(Bewertung)" in points_text  # the reason in the message's words, not "Review"
+    assert "lang=de" in points_text  # the unsubscribe link, for a page in German
+
+
+async def test_points_earned_words_its_reason_when_sent(shop, sink) -> None:
+    from decimal import Decimal
+
+    from loyalnest.contexts.earning.events import OrderContext
+
+    await set_smtp(shop.id, sink)
+    await configure(shop.id, enabled={"points_earned": ("email", "sms")})
+    polish = await make_customer(shop.id, email="zofia@example.com", first_name="Zofia", locale="pl")
+    arabic = await make_customer(shop.id, email="layla@example.com", locale="ar")
+    at = datetime.now(UTC)
+
+    def earned(customer: int, rule: str, key: str, order: OrderContext | None = None) -> PointsEarned:
+        return PointsEarned(
+            merchant_id=shop.id,
+            customer_id=customer,
+            rule=rule,
+            source_ref=key,
+            occurred_at=at,
+            parts=(EarnedPart(key, "earn" if rule != "referral" else "referral", "rule", None, 120),),
+            order=order,
+        )
+
+    order = OrderContext(5123456789, Decimal("60.00"), Decimal("60.00"), "USD")
+    await publish(
+        earned(polish, "order", "order:5123456789", order),
+        earned(arabic, "signup", "signup:9"),
+        # a referral reward is the referrals context's message (referral_rewarded), not this one
+        earned(arabic, "referral", "referral:9:advocate"),
+    )
+    found = await settle(shop.id)
+    emails = [r for r in found if r["channel"] == "email"]
+    assert sorted((r["status"], r["locale"]) for r in emails) == [("sent", "ar"), ("sent", "pl")]
+    # the row stores facts, not English words
+    stored = {r["locale"]: json.loads(r["variables"]) for r in emails}
+    assert "reason" not in stored["pl"]
+    assert (stored["pl"]["trigger"], stored["pl"]["order_number"]) == ("order", "5123456789")
+    assert (stored["ar"]["trigger"], stored["ar"]["order_number"]) == ("signup", "")
+    texts = {
+        m.message["Content-Language"]: m.message.get_body(("plain",)).get_content() for m in sink.wait_for(2)
+    }
+    assert "(Zamówienie nr 5123456789)" in texts["pl"]
+    assert "Order" not in texts["pl"]
+    assert "(التسجيل)" in texts["ar"]
+    assert "Sign" not in texts["ar"]
 
 
 async def test_staff_messages_go_to_the_staff_email(shop, sink) -> None:

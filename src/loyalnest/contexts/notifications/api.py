@@ -11,7 +11,7 @@ someone who is not a customer yet (a referral invite, a friend's welcome code) p
 
 from __future__ import annotations
 
-from loyalnest.contexts.notifications import commands, delivery, flows, queries, tokens
+from loyalnest.contexts.notifications import commands, defaults, delivery, flows, locales, queries, tokens
 from loyalnest.contexts.notifications.delivery import DELIVER_BATCH_ACTOR, NOTIFICATIONS_QUEUE, Outgoing
 from loyalnest.contexts.notifications.dto import (
     Branding,
@@ -68,8 +68,10 @@ __all__ = [
     "deliver_batch",
     "get_preferences",
     "get_settings",
+    "is_rtl",
     "list_deliveries",
     "list_templates",
+    "message_topic",
     "message_types",
     "preview",
     "queue_expiring_codes",
@@ -81,9 +83,11 @@ __all__ = [
     "send_test",
     "set_preferences",
     "set_provider",
+    "shipped_locale",
     "sweep",
     "test_provider",
     "unsubscribe",
+    "unsubscribe_page_words",
     "unsubscribe_url",
     "update_settings",
     "update_template",
@@ -123,6 +127,13 @@ unsubscribe = flows.unsubscribe
 # verify only (the confirmation page): outcome "valid" or "invalid"
 read_unsubscribe_token = flows.read_unsubscribe_token
 unsubscribe_url = tokens.unsubscribe_url
+# the unsubscribe page's language and words: the shipped locale for a tag (None: none
+# speaks it), whether it is written right to left, the page's phrases (plain text) and
+# what a type's messages are about ("the points you earn"), each in that locale
+shipped_locale = locales.shipped
+is_rtl = locales.is_rtl
+unsubscribe_page_words = defaults.unsubscribe_page
+message_topic = defaults.topic
 
 # --- passes (the actors call these; tests and the bench too) ---------------------------------------
 

@@ -381,7 +381,6 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
             return Outcome(row.id, "skipped", "no_consent")
         recipient = customer.email if row.channel == "email" else customer.phone
         customer_locale = customer.locale
-        unsubscribe = tokens.unsubscribe_url(shop.merchant_id, customer.id, mt.name, row.channel)
     else:
         recipient = shop.staff_email()
         customer_locale = None
@@ -395,6 +394,11 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
     if chosen is None:
         return Outcome(row.id, "failed", "no_template")
     locale, draft = chosen
+    if customer is not None:
+        # the page the link opens speaks the message's language (``lang``)
+        unsubscribe = tokens.unsubscribe_url(
+            shop.merchant_id, customer.id, mt.name, row.channel, locale=locale
+        )
     if guest is not None and row.channel == "email":
         branding = guest_branding(shop, locale)
     return Prepared(

@@ -8,6 +8,10 @@ Causes (the middle of each idempotency key):
 - ``tier_changed``: customer, new tier and the change's time (a customer can go up and
   down and up again: each change is its own message); imports notify nobody;
 - ``reward_issued`` / ``points_returned``: the redemption id.
+
+``points_earned`` stores what earned the points as facts (``trigger``: the earning rule,
+"referral" for a referral reward; ``order_number``), and its ``reason`` is worded from
+them in the message's locale when it is rendered.
 """
 
 from __future__ import annotations
@@ -25,17 +29,6 @@ from loyalnest.platform.uow import UnitOfWork
 
 E = TypeVar("E", PointsEarned, TierChanged, RewardIssued, PointsReturned)
 
-# what earned the points, as the points_earned template's "reason" (the template
-# translates the sentence around it; these are the merchant-facing trigger names)
-_EARN_REASONS = {
-    "order": "Order",
-    "signup": "Sign-up",
-    "newsletter": "Newsletter",
-    "birthday": "Birthday",
-    "review": "Review",
-    "custom": "Bonus",
-}
-
 
 def _by_merchant(events: Sequence[E]) -> dict[int, list[E]]:
     grouped: dict[int, list[E]] = {}
@@ -44,11 +37,12 @@ def _by_merchant(events: Sequence[E]) -> dict[int, list[E]]:
     return grouped
 
 
-def _earning_reason(event: PointsEarned) -> str:
-    label = _EARN_REASONS.get(event.rule, event.rule.title())
-    if event.order is not None:
-        return f"{label} #{event.order.shopify_order_id}"
-    return label
+def _earning_facts(event: PointsEarned) -> dict[str, Any]:
+    """What earned the points, stored as facts (the trigger, the order's number): the
+    ``reason`` the templates show is worded from them in the message's locale when it
+    is rendered (``defaults.earn_reason``), never stored in English."""
+    number = str(event.order.shopify_order_id) if event.order is not None else ""
+    return {"points": event.points, "trigger": event.rule, "order_number": number}
 
 
 @handles(PointsEarned)
@@ -58,12 +52,13 @@ async def notify_points_earned(uow: UnitOfWork, events: Sequence[PointsEarned]) 
         for event in batch:
             if event.points <= 0 or not event.parts:
                 continue
+            if event.rule == "referral":
+                continue  # the referrals context tells the advocate (referral_rewarded): one message
             cause = event.parts[0].key
             if event.rule == "birthday":
                 items.append(Outgoing("birthday", cause, event.customer_id, {"points": event.points}))
             else:
-                variables = {"points": event.points, "reason": _earning_reason(event)}
-                items.append(Outgoing("points_earned", cause, event.customer_id, variables))
+                items.append(Outgoing("points_earned", cause, event.customer_id, _earning_facts(event)))
         await queue_messages(uow, merchant_id, items)
 
 

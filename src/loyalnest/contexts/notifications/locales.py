@@ -30,6 +30,21 @@ def is_shipped(locale: str) -> bool:
     return locale in LOCALES
 
 
+def shipped(tag: str | None) -> str | None:
+    """The shipped locale that speaks ``tag``: itself, else its language (``de-AT`` ->
+    ``de``, ``zh-cn`` -> ``zh-CN``); None for anything else (the caller falls back to
+    ``en``). Anything malformed is None, so what comes back is always one of LOCALES."""
+    if tag is None or len(tag) > 35:  # BCP 47 tags worth reading are short
+        return None
+    normalized = normalize(tag)
+    if normalized is None:
+        return None
+    for candidate in (normalized, language(normalized)):
+        if candidate in LOCALES:
+            return candidate
+    return None
+
+
 def is_rtl(locale: str) -> bool:
     return language(locale) in RTL
 

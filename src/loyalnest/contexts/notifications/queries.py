@@ -215,6 +215,9 @@ async def preview(
     overrides, refused = parse_overrides(mt, sample_overrides)
     if refused:  # every refused override at once, nothing rendered
         return PreviewDTO(None, None, None, tuple(refused), (clock.perf_counter() - started) * 1000)
+    if "reason" in overrides and "trigger" not in overrides and mt.variable("trigger") is not None:
+        # a reason typed for the preview is shown as typed, not worded from the sample trigger
+        variables["trigger"] = ""
     variables.update(overrides)
     rendered, errors = render_preview(
         mt,

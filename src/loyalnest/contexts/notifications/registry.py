@@ -6,7 +6,12 @@ against). A template may use only the variables its type declares, plus the comm
 every message of its audience gets.
 
 Adding a type (later issues: RFM nudges, privacy request updates) is one entry here and
-its default templates under ``defaults/``.
+its default templates under ``defaults/`` (with, for a customer type, its topic: what the
+unsubscribe page says the messages are about).
+
+A type that declares ``trigger`` (``points_earned``) gets its ``reason`` made from it at
+render time, in the message's locale (``defaults.earn_reason``): the handler stores the
+trigger and the order's number, never English words.
 
 The referral types are the first customer messages that may go to someone who is not a
 customer yet: ``referral_invite`` (an advocate's friend) and ``referral_friend_code``
@@ -57,9 +62,6 @@ class MessageType:
     variables: tuple[Variable, ...]
     channels: tuple[Channel, ...] = CHANNELS
     enabled_by_default: bool = True
-    # what the messages are about, as the person receiving them would say it ("the points
-    # you earn"): the unsubscribe page's words
-    topic: str = ""
 
     @property
     def all_variables(self) -> tuple[Variable, ...]:
@@ -108,10 +110,23 @@ _TYPES: tuple[MessageType, ...] = (
         "Points were added to the customer's balance (an order, a review, a birthday...).",
         (
             _v("points", "int", "Points earned", 425),
-            _v("reason", "string", "What earned them, in the customer's language", "Order #1042"),
+            _v(
+                "reason",
+                "string",
+                "What earned them, in the message's language (made from trigger and order_number "
+                "when the message is rendered)",
+                "Order #1042",
+            ),
+            _v(
+                "trigger",
+                "string",
+                "What earned them: 'order', 'signup', 'newsletter', 'birthday', 'review', 'referral' "
+                "or 'custom'",
+                "order",
+            ),
+            _v("order_number", "string", "The order's number when an order earned them (else empty)", "1042"),
         ),
         enabled_by_default=False,
-        topic="the points you earn",
     ),
     MessageType(
         "points_expiring",
@@ -122,7 +137,6 @@ _TYPES: tuple[MessageType, ...] = (
             _v("points", "int", "Points that will expire", 300),
             _v("expires_on", "date", "The day they expire", date(2027, 1, 15)),
         ),
-        topic="points about to expire",
     ),
     MessageType(
         "reward_issued",
@@ -136,7 +150,6 @@ _TYPES: tuple[MessageType, ...] = (
             _v("expires_at", "datetime", "When the code ends", _SAMPLE_AT),
             _v("points_spent", "int", "Points the reward cost", 500),
         ),
-        topic="your reward codes",
     ),
     MessageType(
         "reward_code_expiring",
@@ -149,7 +162,6 @@ _TYPES: tuple[MessageType, ...] = (
             _v("expires_at", "datetime", "When the code ends", _SAMPLE_AT),
             _v("points_spent", "int", "Points that come back if the code is not used", 500),
         ),
-        topic="reward codes about to end",
     ),
     MessageType(
         "points_returned",
@@ -161,7 +173,6 @@ _TYPES: tuple[MessageType, ...] = (
             _v("reward_title", "string", "The reward they were spent on", "$10 off your next order"),
             _v("reason", "string", "'unused' (the code ended unused) or 'failed'", "unused"),
         ),
-        topic="points coming back to you",
     ),
     MessageType(
         "tier_changed",
@@ -176,7 +187,6 @@ _TYPES: tuple[MessageType, ...] = (
                 "perks", "string_list", "The new tier's perks", ["Free shipping", "Double points in December"]
             ),
         ),
-        topic="changes to your VIP tier",
     ),
     MessageType(
         "birthday",
@@ -184,7 +194,6 @@ _TYPES: tuple[MessageType, ...] = (
         "marketing",
         "A birthday greeting, with the birthday points if the shop gives some.",
         (_v("points", "int", "Birthday points (0: none)", 200),),
-        topic="birthday greetings",
     ),
     MessageType(
         "referral_invite",
@@ -209,7 +218,6 @@ _TYPES: tuple[MessageType, ...] = (
             ),
             _v("link", "url", "The advocate's referral link (applies the offer)", _SAMPLE_LINK),
         ),
-        topic="invitations from your friends",
     ),
     MessageType(
         "referral_friend_code",
@@ -221,7 +229,6 @@ _TYPES: tuple[MessageType, ...] = (
             _v("offer", "string", "What the code gives, as the shop words it", "$10 off your first order"),
             _v("expires_at", "datetime", "When the code ends", _SAMPLE_AT),
         ),
-        topic="your welcome code",
     ),
     MessageType(
         "referral_rewarded",
@@ -233,7 +240,6 @@ _TYPES: tuple[MessageType, ...] = (
             _v("points", "int", "Points earned (0: the reward is a catalog reward)", 500),
             _v("reward_title", "string", "The catalog reward earned (empty: points)", ""),
         ),
-        topic="rewards for referring friends",
     ),
     MessageType(
         "rate_limit_alert",
@@ -245,7 +251,6 @@ _TYPES: tuple[MessageType, ...] = (
             _v("used_percent", "int", "How much of it is used", 92),
         ),
         channels=("email",),
-        topic="limits the shop is close to",
     ),
     MessageType(
         "import_finished",
@@ -258,7 +263,6 @@ _TYPES: tuple[MessageType, ...] = (
             _v("errors", "int", "Rows refused", 3),
         ),
         channels=("email",),
-        topic="finished imports",
     ),
     MessageType(
         "weekly_summary",
@@ -274,7 +278,6 @@ _TYPES: tuple[MessageType, ...] = (
         ),
         channels=("email",),
         enabled_by_default=False,
-        topic="the program's weekly summary",
     ),
 )
 

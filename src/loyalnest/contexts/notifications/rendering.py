@@ -708,6 +708,24 @@ def _run(name: str, compiled: _Compiled, context: Context, deadline: _Deadline, 
     return "".join(parts)
 
 
+def _with_reason(message_type: MessageType, variables: Mapping[str, Any], locale: str) -> Mapping[str, Any]:
+    """A type that declares ``trigger`` gets its ``reason`` in the message's locale, made
+    from the trigger and ``order_number`` ("Zamówienie nr 1042" in pl): the shipped
+    templates and a merchant's own ``{{ reason }}`` both read it. Without a trigger (a
+    row queued before triggers were stored, a preview that sets only ``reason``) the
+    given reason stays; ``trigger`` and ``order_number`` are then empty."""
+    if message_type.variable("trigger") is None:
+        return variables
+    trigger = variables.get("trigger") or ""
+    number = variables.get("order_number") or ""
+    values = {**variables, "trigger": str(trigger), "order_number": str(number)}
+    if trigger:
+        from loyalnest.contexts.notifications import defaults  # defaults imports rendering lazily too
+
+        values["reason"] = defaults.earn_reason(locale, str(trigger), str(number))
+    return values
+
+
 def _values(message_type: MessageType, variables: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for variable in message_type.all_variables:
@@ -788,7 +806,8 @@ def render(
     if prepared.errors:
         raise TemplateInvalid(list(prepared.errors))
     formatter = _formatter_for(branding, locale, timezone)
-    out = _render_fields(prepared, _values(message_type, variables), formatter, timeout)
+    values = _values(message_type, _with_reason(message_type, variables, locale))
+    out = _render_fields(prepared, values, formatter, timeout)
     if channel == "sms":
         return Rendered(subject=None, html=None, text=_tidy_text(out["text"]))
     subject = " ".join(out["subject"].split())  # one line: it becomes a header

@@ -6,6 +6,8 @@ Form: ``base64url(payload) "." base64url(HMAC-SHA256(key, payload))`` where the 
 (``unsubscribe_signing_key``) or, unset, is derived from the blind index key with a
 purpose label, so it is never the raw key of anything else. ``issued_at`` lets the
 unsubscribe refuse a link issued before the customer's latest re-subscribe (a replay).
+The link also carries the message's locale as ``lang``, outside the signature: it only
+chooses the language of the page.
 """
 
 from __future__ import annotations
@@ -93,9 +95,15 @@ def verify(token: str) -> UnsubscribeClaim:
         raise InvalidToken("malformed token") from exc
 
 
-def unsubscribe_url(merchant_id: int, customer_id: int, type_name: str, channel: str) -> str:
+def unsubscribe_url(
+    merchant_id: int, customer_id: int, type_name: str, channel: str, *, locale: str | None = None
+) -> str:
+    """The signed link; ``locale`` (the message's) goes beside the token as ``lang``,
+    unsigned: it only picks the page's language, and the page takes shipped locales only."""
     from loyalnest.settings import get_settings
 
     base = get_settings().public_base_url.rstrip("/")
-    token = sign(merchant_id, customer_id, type_name, channel)
-    return f"{base}/notifications/unsubscribe?{urlencode({'t': token})}"
+    query = {"t": sign(merchant_id, customer_id, type_name, channel)}
+    if locale:
+        query["lang"] = locale
+    return f"{base}/notifications/unsubscribe?{urlencode(query)}"

@@ -1,5 +1,8 @@
 """The templates LoyalNest ships for every message type, channel and locale, and the
-per-locale words the layout needs (the points name, the footer, the unsubscribe label).
+per-locale words the layout needs (the points name, the footer, the unsubscribe label),
+the one-click unsubscribe page's words (``unsubscribe_page``, and ``topics``: what each
+customer message is about) and what earned points (``reasons``: the ``points_earned``
+``reason``, made from its ``trigger`` when the message is rendered).
 
 Each locale is one module (``en.py``, ``zh_cn.py``...) holding the *phrases* only: a
 subject, the body paragraphs, a button label (and, when the button does not lead to the
@@ -26,21 +29,34 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from loyalnest.contexts.notifications import registry
+from loyalnest.contexts.notifications import locales, registry
 from loyalnest.contexts.notifications.locales import LOCALES
 
 if TYPE_CHECKING:
     from loyalnest.contexts.notifications.rendering import Draft
 
 __all__ = [
+    "EARN_TRIGGERS",
     "default_draft",
+    "earn_reason",
     "footer",
     "guest_footer",
     "module_name",
     "phrases",
     "points_name",
+    "topic",
     "unsubscribe_label",
+    "unsubscribe_page",
 ]
+
+# what can earn points (earning's rules, and referral rewards): the ``trigger`` of a
+# points_earned message; each locale's ``reasons`` words them ("order" with the order's
+# number, "purchase" for an order without one); any other trigger reads as "custom"
+EARN_TRIGGERS: tuple[str, ...] = ("order", "signup", "newsletter", "birthday", "review", "referral", "custom")
+# the words of the unsubscribe page (``question`` and ``done`` hold {channel} and {topic})
+UNSUBSCRIBE_PAGE_KEYS: tuple[str, ...] = (
+    "title", "question", "button", "done_title", "done", "refused_title", "refused", "email", "sms", "any",
+)  # fmt: skip
 
 # Inline styles only: email clients drop <style> blocks. Symmetric (centered) so that the
 # same markup reads right in the RTL locales, where the layout sets dir="rtl".
@@ -108,6 +124,41 @@ def guest_footer(locale: str) -> str:
     Exact shipped locales, else English, as ``footer``."""
     data = phrases(locale) or _require("en")
     return str(data["footer_guest"])
+
+
+def _nearest(locale: str) -> dict[str, Any]:
+    """The phrases of ``locale``, else of its language, else English (``pt-BR`` -> ``pt``,
+    ``xx`` -> ``en``)."""
+    tag = locales.normalize(locale) or locales.FALLBACK
+    for candidate in (tag, locales.language(tag)):
+        data = phrases(candidate)
+        if data is not None:
+            return data
+    return _require(locales.FALLBACK)
+
+
+def unsubscribe_page(locale: str) -> dict[str, str]:
+    """The one-click unsubscribe page's words (plain text: the page escapes them), for the
+    locale, else its language, else English."""
+    return dict(_nearest(locale)["unsubscribe_page"])
+
+
+def topic(locale: str, type_name: str | None) -> str:
+    """What messages of ``type_name`` are about, as the unsubscribe page says it ("the
+    points you earn"); the page's "these messages" for a type without a topic."""
+    data = _nearest(locale)
+    found = data["topics"].get(type_name or "")
+    return str(found or data["unsubscribe_page"]["any"])
+
+
+def earn_reason(locale: str, trigger: str, order_number: str = "") -> str:
+    """What earned points, in the locale's words (its language's, else English):
+    ``order`` with the order's number ("Order #1042"; "Purchase" without one), the
+    other ``EARN_TRIGGERS`` by name, anything else as a bonus."""
+    reasons: dict[str, str] = _nearest(locale)["reasons"]
+    if trigger == "order":
+        return reasons["order"].replace("{number}", order_number) if order_number else reasons["purchase"]
+    return reasons[trigger] if trigger in EARN_TRIGGERS else reasons["custom"]
 
 
 def unsubscribe_label(locale: str) -> str:

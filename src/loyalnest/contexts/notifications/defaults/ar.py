@@ -22,6 +22,43 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "فتح LoyalNest",
     "footer_guest": "تصلك هذه الرسالة لأن عنوانك أُدخل في برنامج الإحالة لدى هذا المتجر. لن تصلك رسائل أخرى "
     "إلا إذا طلبتها.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "إلغاء الاشتراك",
+        "question": "هل تريد التوقف عن تلقي {channel} بشأن «{topic}»؟",
+        "button": "إلغاء الاشتراك",
+        "done_title": "تم إلغاء اشتراكك",
+        "done": "لن تتلقى {channel} بشأن «{topic}» بعد الآن.",
+        "refused_title": "هذا الرابط لا يعمل",
+        "refused": "رابط إلغاء الاشتراك غير صالح (ربما تم تغييره أو استبداله برابط أحدث). "
+        "استخدم الرابط الموجود في رسالة حديثة، أو أدِر تفضيلاتك من حسابك.",
+        "email": "رسائل البريد الإلكتروني",
+        "sms": "الرسائل النصية",
+        "any": "هذه الرسائل",
+    },
+    "topics": {
+        "points_earned": "النقاط التي تكسبها",
+        "points_expiring": "النقاط التي ستنتهي صلاحيتها قريبًا",
+        "reward_issued": "رموز مكافآتك",
+        "reward_code_expiring": "رموز المكافآت التي ستنتهي قريبًا",
+        "points_returned": "النقاط المعادة إليك",
+        "tier_changed": "التغييرات في مستوى VIP الخاص بك",
+        "birthday": "تهاني عيد الميلاد",
+        "referral_invite": "دعوات أصدقائك",
+        "referral_friend_code": "رمز الترحيب الخاص بك",
+        "referral_rewarded": "مكافآت دعوة الأصدقاء",
+    },
+    "reasons": {
+        "order": "الطلب رقم {number}",
+        "purchase": "عملية شراء",
+        "signup": "التسجيل",
+        "newsletter": "الاشتراك في النشرة البريدية",
+        "birthday": "عيد الميلاد",
+        "review": "مراجعة",
+        "referral": "مكافأة دعوة صديق",
+        "custom": "مكافأة إضافية",
+    },
     "types": {
         "points_earned": {
             "subject": "حصلت على {{ points|points }} من {{ shop_name }}",

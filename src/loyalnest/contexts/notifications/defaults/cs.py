@@ -16,6 +16,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Otevřít LoyalNest",
     "footer_guest": "Tento e-mail dostáváte, protože vaše adresa byla zadána do doporučovacího programu "
     "tohoto obchodu. Další e-maily vám pošleme, jen když o ně požádáte.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Odhlášení",
+        "question": "Už nechcete dostávat {channel} na toto téma: {topic}?",
+        "button": "Odhlásit se",
+        "done_title": "Odhlášení proběhlo",
+        "done": "Už vám nebudeme posílat {channel} na toto téma: {topic}.",
+        "refused_title": "Tento odkaz nefunguje",
+        "refused": "Odkaz pro odhlášení není platný (mohl být změněn nebo nahrazen "
+        "novějším). Použijte odkaz z nedávné zprávy, nebo si nastavení upravte "
+        "ve svém účtu.",
+        "email": "e-maily",
+        "sms": "SMS",
+        "any": "tyto zprávy",
+    },
+    "topics": {
+        "points_earned": "získané body",
+        "points_expiring": "body, kterým brzy vyprší platnost",
+        "reward_issued": "kódy odměn",
+        "reward_code_expiring": "kódy odměn, které brzy vyprší",
+        "points_returned": "vrácené body",
+        "tier_changed": "změny VIP úrovně",
+        "birthday": "přání k narozeninám",
+        "referral_invite": "pozvánky od přátel",
+        "referral_friend_code": "uvítací kód",
+        "referral_rewarded": "odměny za doporučení",
+    },
+    "reasons": {
+        "order": "Objednávka č. {number}",
+        "purchase": "Nákup",
+        "signup": "Registrace",
+        "newsletter": "Přihlášení k newsletteru",
+        "birthday": "Narozeniny",
+        "review": "Recenze",
+        "referral": "Odměna za doporučení",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "Připsali jsme vám {{ points|points }} v obchodě {{ shop_name }}",

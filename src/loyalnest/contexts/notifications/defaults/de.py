@@ -14,6 +14,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "LoyalNest öffnen",
     "footer_guest": "Du erhältst diese E-Mail, weil deine Adresse im Empfehlungsprogramm dieses Shops "
     "angegeben wurde. Weitere E-Mails bekommst du nur, wenn du sie anforderst.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Abmelden",
+        "question": "Keine {channel} mehr zu diesem Thema erhalten: {topic}?",
+        "button": "Abmelden",
+        "done_title": "Du bist abgemeldet",
+        "done": "Du erhältst keine {channel} mehr zu diesem Thema: {topic}.",
+        "refused_title": "Dieser Link funktioniert nicht",
+        "refused": "Der Abmeldelink ist ungültig (er wurde vielleicht verändert oder "
+        "durch einen neueren ersetzt). Nutze den Link aus einer aktuellen "
+        "Nachricht oder verwalte deine Einstellungen in deinem Kundenkonto.",
+        "email": "E-Mails",
+        "sms": "SMS",
+        "any": "diese Nachrichten",
+    },
+    "topics": {
+        "points_earned": "deine gesammelten Punkte",
+        "points_expiring": "bald verfallende Punkte",
+        "reward_issued": "deine Prämiencodes",
+        "reward_code_expiring": "bald ablaufende Prämiencodes",
+        "points_returned": "Punkte, die du zurückbekommst",
+        "tier_changed": "Änderungen deiner VIP-Stufe",
+        "birthday": "Geburtstagsgrüße",
+        "referral_invite": "Einladungen von Freunden",
+        "referral_friend_code": "dein Willkommenscode",
+        "referral_rewarded": "Prämien für Empfehlungen",
+    },
+    "reasons": {
+        "order": "Bestellung Nr. {number}",
+        "purchase": "Einkauf",
+        "signup": "Registrierung",
+        "newsletter": "Newsletter-Anmeldung",
+        "birthday": "Geburtstag",
+        "review": "Bewertung",
+        "referral": "Empfehlungsprämie",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "Du hast {{ points|points }} bei {{ shop_name }} gesammelt",

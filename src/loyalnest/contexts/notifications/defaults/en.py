@@ -15,6 +15,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Open LoyalNest",
     "footer_guest": "You are receiving this email because your address was entered in this shop's referral "
     "program. No further emails will follow unless you ask for them.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Unsubscribe",
+        "question": "Stop receiving {channel} about {topic}?",
+        "button": "Unsubscribe",
+        "done_title": "You are unsubscribed",
+        "done": "You will not receive {channel} about {topic} any more.",
+        "refused_title": "This link does not work",
+        "refused": "The unsubscribe link is not valid (it may have been changed, or "
+        "replaced by a newer one). Use the link in a recent message, or manage "
+        "your preferences in your account.",
+        "email": "emails",
+        "sms": "text messages",
+        "any": "these messages",
+    },
+    "topics": {
+        "points_earned": "the points you earn",
+        "points_expiring": "points about to expire",
+        "reward_issued": "your reward codes",
+        "reward_code_expiring": "reward codes about to end",
+        "points_returned": "points coming back to you",
+        "tier_changed": "changes to your VIP tier",
+        "birthday": "birthday greetings",
+        "referral_invite": "invitations from your friends",
+        "referral_friend_code": "your welcome code",
+        "referral_rewarded": "rewards for referring friends",
+    },
+    "reasons": {
+        "order": "Order #{number}",
+        "purchase": "Purchase",
+        "signup": "Sign-up",
+        "newsletter": "Newsletter",
+        "birthday": "Birthday",
+        "review": "Review",
+        "referral": "Referral reward",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "You earned {{ points|points }} at {{ shop_name }}",

@@ -14,6 +14,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Abrir LoyalNest",
     "footer_guest": "Recibes este correo porque tu dirección se introdujo en el programa de referidos de "
     "esta tienda. No recibirás más correos salvo que los pidas.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Darse de baja",
+        "question": "¿Quieres dejar de recibir {channel} sobre {topic}?",
+        "button": "Darme de baja",
+        "done_title": "Te has dado de baja",
+        "done": "Ya no recibirás {channel} sobre {topic}.",
+        "refused_title": "Este enlace no funciona",
+        "refused": "El enlace para darte de baja no es válido (puede que haya cambiado o "
+        "que uno más reciente lo haya sustituido). Usa el enlace de un mensaje "
+        "reciente o gestiona tus preferencias en tu cuenta.",
+        "email": "correos",
+        "sms": "mensajes de texto",
+        "any": "estos mensajes",
+    },
+    "topics": {
+        "points_earned": "los puntos que ganas",
+        "points_expiring": "puntos a punto de caducar",
+        "reward_issued": "tus códigos de recompensa",
+        "reward_code_expiring": "códigos de recompensa a punto de vencer",
+        "points_returned": "puntos que te devolvemos",
+        "tier_changed": "cambios en tu nivel VIP",
+        "birthday": "felicitaciones de cumpleaños",
+        "referral_invite": "invitaciones de tus amigos",
+        "referral_friend_code": "tu código de bienvenida",
+        "referral_rewarded": "recompensas por recomendar a amigos",
+    },
+    "reasons": {
+        "order": "Pedido n.º {number}",
+        "purchase": "Compra",
+        "signup": "Registro",
+        "newsletter": "Boletín",
+        "birthday": "Cumpleaños",
+        "review": "Reseña",
+        "referral": "Recompensa por recomendación",
+        "custom": "Bonificación",
+    },
     "types": {
         "points_earned": {
             "subject": "Has ganado {{ points|points }} en {{ shop_name }}",

@@ -17,6 +17,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "باز کردن LoyalNest",
     "footer_guest": "این ایمیل را دریافت می\u200cکنید، چون نشانی شما در برنامهٔ معرفی دوستان این فروشگاه "
     "وارد شده است. تا خودتان نخواهید، ایمیل دیگری نمی\u200cفرستیم.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "لغو اشتراک",
+        "question": "دیگر {channel} دربارهٔ «{topic}» دریافت نکنید؟",
+        "button": "لغو اشتراک",
+        "done_title": "اشتراک شما لغو شد",
+        "done": "از این پس {channel} دربارهٔ «{topic}» دریافت نخواهید کرد.",
+        "refused_title": "این پیوند کار نمی‌کند",
+        "refused": "پیوند لغو اشتراک معتبر نیست (ممکن است تغییر کرده یا با پیوند جدیدتری "
+        "جایگزین شده باشد). از پیوند یک پیام جدید استفاده کنید یا تنظیمات خود "
+        "را در حساب کاربری‌تان تغییر دهید.",
+        "email": "ایمیل",
+        "sms": "پیامک",
+        "any": "این پیام‌ها",
+    },
+    "topics": {
+        "points_earned": "امتیازهایی که به دست می‌آورید",
+        "points_expiring": "امتیازهای رو به انقضا",
+        "reward_issued": "کدهای جایزهٔ شما",
+        "reward_code_expiring": "کدهای جایزهٔ رو به انقضا",
+        "points_returned": "امتیازهایی که به شما برمی‌گردد",
+        "tier_changed": "تغییرات سطح VIP شما",
+        "birthday": "تبریک تولد",
+        "referral_invite": "دعوت‌نامه‌های دوستانتان",
+        "referral_friend_code": "کد خوش‌آمدگویی شما",
+        "referral_rewarded": "جایزه‌های معرفی دوستان",
+    },
+    "reasons": {
+        "order": "سفارش شمارهٔ {number}",
+        "purchase": "خرید",
+        "signup": "ثبت‌نام",
+        "newsletter": "عضویت در خبرنامه",
+        "birthday": "تولد",
+        "review": "نقد و بررسی",
+        "referral": "جایزهٔ معرفی دوستان",
+        "custom": "پاداش",
+    },
     "types": {
         "points_earned": {
             "subject": "{{ points|points }} در {{ shop_name }} به دست آوردید",

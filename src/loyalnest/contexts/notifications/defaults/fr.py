@@ -16,6 +16,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Ouvrir LoyalNest",
     "footer_guest": "Vous recevez cet e-mail parce que votre adresse a été saisie dans le programme de "
     "parrainage de cette boutique. Vous ne recevrez rien d'autre sans l'avoir demandé.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Se désabonner",
+        "question": "Ne plus recevoir {channel} à ce sujet : {topic} ?",
+        "button": "Me désabonner",
+        "done_title": "Désabonnement confirmé",
+        "done": "Vous ne recevrez plus {channel} à ce sujet : {topic}.",
+        "refused_title": "Ce lien ne fonctionne pas",
+        "refused": "Le lien de désabonnement n'est pas valide (il a peut-être été modifié "
+        "ou remplacé par un plus récent). Utilisez le lien d'un message récent "
+        "ou gérez vos préférences dans votre compte.",
+        "email": "d'e-mails",
+        "sms": "de SMS",
+        "any": "ces messages",
+    },
+    "topics": {
+        "points_earned": "les points que vous gagnez",
+        "points_expiring": "les points qui vont expirer",
+        "reward_issued": "vos codes de récompense",
+        "reward_code_expiring": "les codes de récompense qui vont expirer",
+        "points_returned": "les points qui vous sont rendus",
+        "tier_changed": "les changements de votre statut VIP",
+        "birthday": "les vœux d'anniversaire",
+        "referral_invite": "les invitations de vos amis",
+        "referral_friend_code": "votre code de bienvenue",
+        "referral_rewarded": "les récompenses de parrainage",
+    },
+    "reasons": {
+        "order": "Commande nº {number}",
+        "purchase": "Achat",
+        "signup": "Inscription",
+        "newsletter": "Newsletter",
+        "birthday": "Anniversaire",
+        "review": "Avis",
+        "referral": "Récompense de parrainage",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "Vous avez gagné {{ points|points }} chez {{ shop_name }}",

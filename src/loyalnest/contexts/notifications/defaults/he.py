@@ -16,6 +16,43 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "לפתיחת LoyalNest",
     "footer_guest": "קיבלת את המייל הזה כי הכתובת שלך הוזנה בתוכנית ההמלצות של החנות. לא יישלחו מיילים "
     "נוספים אלא אם יתבקשו.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "הסרה מרשימת התפוצה",
+        "question": "להפסיק לקבל {channel} בנושא „{topic}”?",
+        "button": "להסיר אותי",
+        "done_title": "הוסרת מרשימת התפוצה",
+        "done": "לא יישלחו אליך עוד {channel} בנושא „{topic}”.",
+        "refused_title": "הקישור הזה לא עובד",
+        "refused": "קישור ההסרה אינו תקף (ייתכן ששונה או שהוחלף בקישור חדש יותר). אפשר "
+        "להשתמש בקישור שבהודעה עדכנית, או לנהל את ההעדפות בחשבון.",
+        "email": "הודעות דוא״ל",
+        "sms": "הודעות SMS",
+        "any": "ההודעות האלה",
+    },
+    "topics": {
+        "points_earned": "הנקודות שצברת",
+        "points_expiring": "נקודות שתוקפן עומד לפוג",
+        "reward_issued": "קודי ההטבה שלך",
+        "reward_code_expiring": "קודי הטבה שתוקפם עומד לפוג",
+        "points_returned": "נקודות שמוחזרות אליך",
+        "tier_changed": "שינויים בדרגת ה-VIP שלך",
+        "birthday": "ברכות ליום ההולדת",
+        "referral_invite": "הזמנות מחברים",
+        "referral_friend_code": "קוד הפתיחה שלך",
+        "referral_rewarded": "הטבות על הפניית חברים",
+    },
+    "reasons": {
+        "order": "הזמנה מספר {number}",
+        "purchase": "רכישה",
+        "signup": "הרשמה",
+        "newsletter": "הרשמה לניוזלטר",
+        "birthday": "יום הולדת",
+        "review": "ביקורת",
+        "referral": "הטבה על הפניית חבר",
+        "custom": "בונוס",
+    },
     "types": {
         "points_earned": {
             "subject": "צברת {{ points|points }} ב-{{ shop_name }}",

@@ -18,6 +18,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "LoyalNest megnyitása",
     "footer_guest": "Azért kapod ezt az e-mailt, mert a címedet megadták az üzlet ajánlóprogramjában. Több "
     "e-mailt csak akkor küldünk, ha kéred.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Leiratkozás",
+        "question": "Nem szeretnél több {channel} kapni ebben a témában: {topic}?",
+        "button": "Leiratkozom",
+        "done_title": "Leiratkoztál",
+        "done": "Nem kapsz több {channel} ebben a témában: {topic}.",
+        "refused_title": "Ez a link nem működik",
+        "refused": "A leiratkozási link nem érvényes (lehet, hogy módosították, vagy egy "
+        "újabb váltotta fel). Használd egy friss üzenet linkjét, vagy "
+        "módosítsd a beállításaidat a fiókodban.",
+        "email": "e-mailt",
+        "sms": "SMS-t",
+        "any": "ezek az üzenetek",
+    },
+    "topics": {
+        "points_earned": "a gyűjtött pontjaid",
+        "points_expiring": "hamarosan lejáró pontok",
+        "reward_issued": "a jutalomkódjaid",
+        "reward_code_expiring": "hamarosan lejáró jutalomkódok",
+        "points_returned": "visszakapott pontok",
+        "tier_changed": "a VIP-szinted változásai",
+        "birthday": "születésnapi köszöntések",
+        "referral_invite": "a barátaid meghívásai",
+        "referral_friend_code": "az üdvözlő kódod",
+        "referral_rewarded": "jutalmak barátok ajánlásáért",
+    },
+    "reasons": {
+        "order": "{number} számú rendelés",
+        "purchase": "Vásárlás",
+        "signup": "Regisztráció",
+        "newsletter": "Hírlevél-feliratkozás",
+        "birthday": "Születésnap",
+        "review": "Értékelés",
+        "referral": "Ajánlási jutalom",
+        "custom": "Bónusz",
+    },
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}: {{ points|points }} jóváírva",

@@ -16,6 +16,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Buka LoyalNest",
     "footer_guest": "Anda menerima email ini karena alamat Anda dimasukkan ke program referal toko ini. "
     "Kami tidak akan mengirim email lain kecuali Anda memintanya.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Berhenti berlangganan",
+        "question": "Berhenti menerima {channel} tentang {topic}?",
+        "button": "Berhenti berlangganan",
+        "done_title": "Anda sudah berhenti berlangganan",
+        "done": "Anda tidak akan menerima {channel} tentang {topic} lagi.",
+        "refused_title": "Tautan ini tidak berfungsi",
+        "refused": "Tautan berhenti berlangganan tidak valid (mungkin sudah diubah, atau "
+        "diganti dengan yang lebih baru). Gunakan tautan di pesan terbaru, "
+        "atau atur preferensi Anda di akun Anda.",
+        "email": "email",
+        "sms": "SMS",
+        "any": "pesan-pesan ini",
+    },
+    "topics": {
+        "points_earned": "poin yang Anda kumpulkan",
+        "points_expiring": "poin yang akan kedaluwarsa",
+        "reward_issued": "kode hadiah Anda",
+        "reward_code_expiring": "kode hadiah yang akan berakhir",
+        "points_returned": "poin yang dikembalikan kepada Anda",
+        "tier_changed": "perubahan tingkat VIP Anda",
+        "birthday": "ucapan ulang tahun",
+        "referral_invite": "undangan dari teman Anda",
+        "referral_friend_code": "kode sambutan Anda",
+        "referral_rewarded": "hadiah karena mengajak teman",
+    },
+    "reasons": {
+        "order": "Pesanan no. {number}",
+        "purchase": "Pembelian",
+        "signup": "Pendaftaran",
+        "newsletter": "Langganan buletin",
+        "birthday": "Ulang tahun",
+        "review": "Ulasan",
+        "referral": "Hadiah referal",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "Anda mendapatkan {{ points|points }} di {{ shop_name }}",

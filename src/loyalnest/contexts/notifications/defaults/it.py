@@ -14,6 +14,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Apri LoyalNest",
     "footer_guest": 'Ricevi questa email perché il tuo indirizzo è stato inserito nel programma "Invita un '
     'amico" di questo negozio. Non riceverai altre email se non le richiedi.',
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Annulla iscrizione",
+        "question": "Non vuoi più ricevere {channel} su questo argomento: {topic}?",
+        "button": "Annulla iscrizione",
+        "done_title": "Iscrizione annullata",
+        "done": "Non riceverai più {channel} su questo argomento: {topic}.",
+        "refused_title": "Questo link non funziona",
+        "refused": "Il link per annullare l'iscrizione non è valido (potrebbe essere "
+        "stato modificato o sostituito da uno più recente). Usa il link di un "
+        "messaggio recente o gestisci le tue preferenze nel tuo account.",
+        "email": "email",
+        "sms": "SMS",
+        "any": "questi messaggi",
+    },
+    "topics": {
+        "points_earned": "i punti che guadagni",
+        "points_expiring": "i punti in scadenza",
+        "reward_issued": "i tuoi codici premio",
+        "reward_code_expiring": "i codici premio in scadenza",
+        "points_returned": "i punti che ti restituiamo",
+        "tier_changed": "i cambi del tuo livello VIP",
+        "birthday": "gli auguri di compleanno",
+        "referral_invite": "gli inviti dei tuoi amici",
+        "referral_friend_code": "il tuo codice di benvenuto",
+        "referral_rewarded": "i premi per gli amici invitati",
+    },
+    "reasons": {
+        "order": "Ordine n. {number}",
+        "purchase": "Acquisto",
+        "signup": "Registrazione",
+        "newsletter": "Newsletter",
+        "birthday": "Compleanno",
+        "review": "Recensione",
+        "referral": "Premio per l'invito",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "Hai guadagnato {{ points|points }} su {{ shop_name }}",

@@ -16,6 +16,43 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "LoyalNest を開く",
     "footer_guest": "このメールは、本ショップの紹介プログラムでこのアドレスが入力されたためお"
     "送りしています。ご希望がない限り、今後メールをお送りすることはありません。",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "配信停止",
+        "question": "{topic}に関する{channel}の受信を停止しますか？",
+        "button": "配信を停止する",
+        "done_title": "配信を停止しました",
+        "done": "今後、{topic}に関する{channel}は届きません。",
+        "refused_title": "このリンクは無効です",
+        "refused": "配信停止リンクが無効です（変更されたか、新しいリンクに置き換えられた可能性があります）。"
+        "最近のメッセージ内のリンクを使うか、アカウントで配信設定を変更してください。",
+        "email": "メール",
+        "sms": "SMS",
+        "any": "これらのメッセージ",
+    },
+    "topics": {
+        "points_earned": "獲得ポイント",
+        "points_expiring": "まもなく失効するポイント",
+        "reward_issued": "特典コード",
+        "reward_code_expiring": "まもなく期限切れになる特典コード",
+        "points_returned": "返還されるポイント",
+        "tier_changed": "VIPランクの変更",
+        "birthday": "お誕生日のお祝い",
+        "referral_invite": "お友達からの招待",
+        "referral_friend_code": "ウェルカムコード",
+        "referral_rewarded": "お友達紹介の特典",
+    },
+    "reasons": {
+        "order": "ご注文番号 {number}",
+        "purchase": "お買い物",
+        "signup": "会員登録",
+        "newsletter": "ニュースレター登録",
+        "birthday": "お誕生日",
+        "review": "レビュー投稿",
+        "referral": "お友達紹介特典",
+        "custom": "ボーナス",
+    },
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}：{{ points|points }}を獲得しました",

@@ -17,6 +17,43 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "LoyalNest 열기",
     "footer_guest": "이 쇼핑몰의 추천 프로그램에 회원님의 주소가 입력되어 이 이메일을 받으셨습니다. "
     "요청하지 않으시면 더 이상 이메일을 보내지 않습니다.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "수신 거부",
+        "question": "{topic}에 관한 {channel} 수신을 중단할까요?",
+        "button": "수신 거부",
+        "done_title": "수신 거부가 완료되었습니다",
+        "done": "앞으로 {topic}에 관한 {channel}을(를) 받지 않습니다.",
+        "refused_title": "이 링크는 사용할 수 없습니다",
+        "refused": "수신 거부 링크가 유효하지 않습니다(변경되었거나 더 최근 링크로 대체되었을 수 있습니다). 최근 메시지의 링크를 사용하거나 "
+        "계정에서 알림 설정을 관리해 주세요.",
+        "email": "이메일",
+        "sms": "문자 메시지",
+        "any": "이 메시지",
+    },
+    "topics": {
+        "points_earned": "적립 포인트",
+        "points_expiring": "곧 소멸되는 포인트",
+        "reward_issued": "리워드 코드",
+        "reward_code_expiring": "곧 만료되는 리워드 코드",
+        "points_returned": "반환되는 포인트",
+        "tier_changed": "VIP 등급 변경",
+        "birthday": "생일 축하 메시지",
+        "referral_invite": "친구의 초대",
+        "referral_friend_code": "웰컴 코드",
+        "referral_rewarded": "친구 추천 리워드",
+    },
+    "reasons": {
+        "order": "주문 번호 {number}",
+        "purchase": "구매",
+        "signup": "회원 가입",
+        "newsletter": "뉴스레터 구독",
+        "birthday": "생일",
+        "review": "리뷰 작성",
+        "referral": "친구 추천 리워드",
+        "custom": "보너스",
+    },
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}에서 {{ points|points }}가 적립되었습니다",

@@ -16,6 +16,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "LoyalNest openen",
     "footer_guest": "Je ontvangt deze e-mail omdat je adres is ingevuld in het doorverwijsprogramma van "
     "deze winkel. Je krijgt geen andere e-mails, tenzij je erom vraagt.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Afmelden",
+        "question": "Wil je geen {channel} meer ontvangen over {topic}?",
+        "button": "Afmelden",
+        "done_title": "Je bent afgemeld",
+        "done": "Je ontvangt geen {channel} meer over {topic}.",
+        "refused_title": "Deze link werkt niet",
+        "refused": "De afmeldlink is niet geldig (misschien is hij gewijzigd of vervangen "
+        "door een nieuwere). Gebruik de link in een recent bericht of beheer "
+        "je voorkeuren in je account.",
+        "email": "e-mails",
+        "sms": "sms'jes",
+        "any": "deze berichten",
+    },
+    "topics": {
+        "points_earned": "de punten die je verdient",
+        "points_expiring": "punten die bijna verlopen",
+        "reward_issued": "je beloningscodes",
+        "reward_code_expiring": "beloningscodes die bijna verlopen",
+        "points_returned": "punten die je terugkrijgt",
+        "tier_changed": "wijzigingen in je VIP-niveau",
+        "birthday": "verjaardagswensen",
+        "referral_invite": "uitnodigingen van je vrienden",
+        "referral_friend_code": "je welkomstcode",
+        "referral_rewarded": "beloningen voor het doorverwijzen van vrienden",
+    },
+    "reasons": {
+        "order": "Bestelling nr. {number}",
+        "purchase": "Aankoop",
+        "signup": "Aanmelding",
+        "newsletter": "Nieuwsbrief",
+        "birthday": "Verjaardag",
+        "review": "Review",
+        "referral": "Beloning voor doorverwijzing",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "Je hebt {{ points|points }} verdiend bij {{ shop_name }}",

@@ -16,6 +16,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Otwórz LoyalNest",
     "footer_guest": "Otrzymujesz tę wiadomość, ponieważ Twój adres został podany w programie poleceń tego "
     "sklepu. Kolejne wiadomości wyślemy tylko na Twoją prośbę.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Wypisz się",
+        "question": "Nie chcesz już dostawać {channel} na ten temat: {topic}?",
+        "button": "Wypisz mnie",
+        "done_title": "Wypisano Cię",
+        "done": "Nie będziesz już dostawać {channel} na ten temat: {topic}.",
+        "refused_title": "Ten link nie działa",
+        "refused": "Link do wypisania się jest nieprawidłowy (mógł zostać zmieniony lub "
+        "zastąpiony nowszym). Użyj linku z niedawnej wiadomości albo zmień "
+        "ustawienia na swoim koncie.",
+        "email": "e-maili",
+        "sms": "SMS-ów",
+        "any": "te wiadomości",
+    },
+    "topics": {
+        "points_earned": "zdobyte punkty",
+        "points_expiring": "wygasające punkty",
+        "reward_issued": "kody nagród",
+        "reward_code_expiring": "wygasające kody nagród",
+        "points_returned": "zwracane punkty",
+        "tier_changed": "zmiany poziomu VIP",
+        "birthday": "życzenia urodzinowe",
+        "referral_invite": "zaproszenia od znajomych",
+        "referral_friend_code": "kod powitalny",
+        "referral_rewarded": "nagrody za polecenia",
+    },
+    "reasons": {
+        "order": "Zamówienie nr {number}",
+        "purchase": "Zakupy",
+        "signup": "Rejestracja",
+        "newsletter": "Zapis do newslettera",
+        "birthday": "Urodziny",
+        "review": "Opinia",
+        "referral": "Nagroda za polecenie",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "Dopisaliśmy Ci {{ points|points }} w sklepie {{ shop_name }}",

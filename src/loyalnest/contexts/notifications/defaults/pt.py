@@ -14,6 +14,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Abrir o LoyalNest",
     "footer_guest": "Você está recebendo este e-mail porque seu endereço foi informado no programa de "
     "indicação desta loja. Você não receberá outros e-mails a menos que peça.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Cancelar inscrição",
+        "question": "Deixar de receber {channel} sobre {topic}?",
+        "button": "Cancelar inscrição",
+        "done_title": "Sua inscrição foi cancelada",
+        "done": "Você não vai mais receber {channel} sobre {topic}.",
+        "refused_title": "Este link não funciona",
+        "refused": "O link de cancelamento não é válido (ele pode ter sido alterado ou "
+        "substituído por um mais recente). Use o link de uma mensagem recente "
+        "ou gerencie suas preferências na sua conta.",
+        "email": "e-mails",
+        "sms": "mensagens de texto",
+        "any": "estas mensagens",
+    },
+    "topics": {
+        "points_earned": "os pontos que você ganha",
+        "points_expiring": "pontos prestes a expirar",
+        "reward_issued": "seus códigos de recompensa",
+        "reward_code_expiring": "códigos de recompensa prestes a vencer",
+        "points_returned": "pontos devolvidos a você",
+        "tier_changed": "mudanças no seu nível VIP",
+        "birthday": "mensagens de aniversário",
+        "referral_invite": "convites dos seus amigos",
+        "referral_friend_code": "seu código de boas-vindas",
+        "referral_rewarded": "recompensas por indicar amigos",
+    },
+    "reasons": {
+        "order": "Pedido nº {number}",
+        "purchase": "Compra",
+        "signup": "Cadastro",
+        "newsletter": "Newsletter",
+        "birthday": "Aniversário",
+        "review": "Avaliação",
+        "referral": "Recompensa por indicação",
+        "custom": "Bônus",
+    },
     "types": {
         "points_earned": {
             "subject": "Você ganhou {{ points|points }} na {{ shop_name }}",

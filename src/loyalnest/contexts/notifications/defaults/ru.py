@@ -16,6 +16,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Открыть LoyalNest",
     "footer_guest": "Вы получили это письмо, потому что ваш адрес указали в реферальной программе этого "
     "магазина. Других писем не будет, если вы сами о них не попросите.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Отписка",
+        "question": "Больше не получать {channel} на тему «{topic}»?",
+        "button": "Отписаться",
+        "done_title": "Вы отписались",
+        "done": "Вы больше не будете получать {channel} на тему «{topic}».",
+        "refused_title": "Эта ссылка не работает",
+        "refused": "Ссылка для отписки недействительна (возможно, её изменили или "
+        "заменили более новой). Воспользуйтесь ссылкой из недавнего сообщения "
+        "или измените настройки в своём аккаунте.",
+        "email": "письма",
+        "sms": "SMS",
+        "any": "эти сообщения",
+    },
+    "topics": {
+        "points_earned": "начисленные баллы",
+        "points_expiring": "сгорающие баллы",
+        "reward_issued": "коды наград",
+        "reward_code_expiring": "истекающие коды наград",
+        "points_returned": "возвращённые баллы",
+        "tier_changed": "изменения VIP-уровня",
+        "birthday": "поздравления с днём рождения",
+        "referral_invite": "приглашения от друзей",
+        "referral_friend_code": "приветственный код",
+        "referral_rewarded": "награды за приглашённых друзей",
+    },
+    "reasons": {
+        "order": "Заказ № {number}",
+        "purchase": "Покупка",
+        "signup": "Регистрация",
+        "newsletter": "Подписка на рассылку",
+        "birthday": "День рождения",
+        "review": "Отзыв",
+        "referral": "Награда за приглашение",
+        "custom": "Бонус",
+    },
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}: мы начислили вам {{ points|points }}",

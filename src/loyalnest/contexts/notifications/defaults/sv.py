@@ -14,6 +14,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Öppna LoyalNest",
     "footer_guest": "Du får det här mejlet eftersom din adress angavs i butikens värvningsprogram. Du får "
     "inga fler mejl om du inte ber om dem.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Avsluta prenumeration",
+        "question": "Sluta få {channel} om {topic}?",
+        "button": "Avsluta prenumerationen",
+        "done_title": "Du har avslutat prenumerationen",
+        "done": "Du får inte längre {channel} om {topic}.",
+        "refused_title": "Den här länken fungerar inte",
+        "refused": "Länken för att avsluta prenumerationen är inte giltig (den kan ha "
+        "ändrats eller ersatts av en nyare). Använd länken i ett nyare "
+        "meddelande, eller hantera dina inställningar i ditt konto.",
+        "email": "mejl",
+        "sms": "sms",
+        "any": "de här meddelandena",
+    },
+    "topics": {
+        "points_earned": "poängen du tjänar",
+        "points_expiring": "poäng som snart går ut",
+        "reward_issued": "dina belöningskoder",
+        "reward_code_expiring": "belöningskoder som snart går ut",
+        "points_returned": "poäng som kommer tillbaka till dig",
+        "tier_changed": "ändringar av din VIP-nivå",
+        "birthday": "födelsedagshälsningar",
+        "referral_invite": "inbjudningar från dina vänner",
+        "referral_friend_code": "din välkomstkod",
+        "referral_rewarded": "belöningar för att värva vänner",
+    },
+    "reasons": {
+        "order": "Order nr {number}",
+        "purchase": "Köp",
+        "signup": "Registrering",
+        "newsletter": "Nyhetsbrev",
+        "birthday": "Födelsedag",
+        "review": "Recension",
+        "referral": "Värvningsbelöning",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "Du har fått {{ points|points }} hos {{ shop_name }}",

@@ -16,6 +16,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "LoyalNest'i aç",
     "footer_guest": "Bu e-postayı, adresiniz bu mağazanın tavsiye programına girildiği için alıyorsunuz. "
     "Siz istemedikçe başka e-posta gönderilmeyecek.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Abonelikten çık",
+        "question": "{topic} hakkında {channel} almayı bırakmak istiyor musunuz?",
+        "button": "Abonelikten çık",
+        "done_title": "Abonelikten çıktınız",
+        "done": "Artık {topic} hakkında {channel} almayacaksınız.",
+        "refused_title": "Bu bağlantı çalışmıyor",
+        "refused": "Abonelikten çıkma bağlantısı geçerli değil (değiştirilmiş ya da daha "
+        "yenisiyle değiştirilmiş olabilir). Yakın tarihli bir mesajdaki "
+        "bağlantıyı kullanın veya tercihlerinizi hesabınızdan yönetin.",
+        "email": "e-posta",
+        "sms": "SMS",
+        "any": "bu mesajlar",
+    },
+    "topics": {
+        "points_earned": "kazandığınız puanlar",
+        "points_expiring": "süresi dolmak üzere olan puanlar",
+        "reward_issued": "ödül kodlarınız",
+        "reward_code_expiring": "süresi dolmak üzere olan ödül kodları",
+        "points_returned": "size iade edilen puanlar",
+        "tier_changed": "VIP seviyenizdeki değişiklikler",
+        "birthday": "doğum günü kutlamaları",
+        "referral_invite": "arkadaşlarınızdan gelen davetler",
+        "referral_friend_code": "hoş geldin kodunuz",
+        "referral_rewarded": "arkadaş tavsiye ödülleri",
+    },
+    "reasons": {
+        "order": "Sipariş no. {number}",
+        "purchase": "Alışveriş",
+        "signup": "Üyelik",
+        "newsletter": "Bülten aboneliği",
+        "birthday": "Doğum günü",
+        "review": "Değerlendirme",
+        "referral": "Tavsiye ödülü",
+        "custom": "Bonus",
+    },
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }} mağazasında {{ points|points }} kazandınız",

@@ -16,6 +16,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Відкрити LoyalNest",
     "footer_guest": "Ви отримали цей лист, тому що вашу адресу вказали в реферальній програмі цього "
     "магазину. Інших листів не буде, якщо ви самі про них не попросите.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Відписка",
+        "question": "Більше не отримувати {channel} на тему «{topic}»?",
+        "button": "Відписатися",
+        "done_title": "Ви відписалися",
+        "done": "Ви більше не отримуватимете {channel} на тему «{topic}».",
+        "refused_title": "Це посилання не працює",
+        "refused": "Посилання для відписки недійсне (можливо, його змінили або замінили "
+        "новішим). Скористайтеся посиланням з нещодавнього повідомлення або "
+        "змініть налаштування у своєму обліковому записі.",
+        "email": "листи",
+        "sms": "SMS",
+        "any": "ці повідомлення",
+    },
+    "topics": {
+        "points_earned": "нараховані бали",
+        "points_expiring": "бали, що згорають",
+        "reward_issued": "коди винагород",
+        "reward_code_expiring": "коди винагород, що спливають",
+        "points_returned": "повернені бали",
+        "tier_changed": "зміни VIP-рівня",
+        "birthday": "привітання з днем народження",
+        "referral_invite": "запрошення від друзів",
+        "referral_friend_code": "вітальний код",
+        "referral_rewarded": "винагороди за запрошених друзів",
+    },
+    "reasons": {
+        "order": "Замовлення № {number}",
+        "purchase": "Покупка",
+        "signup": "Реєстрація",
+        "newsletter": "Підписка на розсилку",
+        "birthday": "День народження",
+        "review": "Відгук",
+        "referral": "Винагорода за запрошення",
+        "custom": "Бонус",
+    },
     "types": {
         "points_earned": {
             "subject": "{{ shop_name }}: ми нарахували вам {{ points|points }}",

@@ -14,6 +14,44 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "Mở LoyalNest",
     "footer_guest": "Bạn nhận được email này vì địa chỉ của bạn đã được nhập vào chương trình giới thiệu "
     "của cửa hàng. Bạn sẽ không nhận thêm email nào trừ khi bạn yêu cầu.",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "Hủy đăng ký",
+        "question": "Ngừng nhận {channel} về {topic}?",
+        "button": "Hủy đăng ký",
+        "done_title": "Bạn đã hủy đăng ký",
+        "done": "Bạn sẽ không nhận {channel} về {topic} nữa.",
+        "refused_title": "Liên kết này không hoạt động",
+        "refused": "Liên kết hủy đăng ký không hợp lệ (có thể đã bị thay đổi hoặc đã được "
+        "thay bằng liên kết mới hơn). Hãy dùng liên kết trong một tin nhắn gần "
+        "đây, hoặc quản lý tùy chọn trong tài khoản của bạn.",
+        "email": "email",
+        "sms": "tin nhắn SMS",
+        "any": "các tin nhắn này",
+    },
+    "topics": {
+        "points_earned": "điểm bạn tích được",
+        "points_expiring": "điểm sắp hết hạn",
+        "reward_issued": "mã phần thưởng của bạn",
+        "reward_code_expiring": "mã phần thưởng sắp hết hạn",
+        "points_returned": "điểm được hoàn lại cho bạn",
+        "tier_changed": "thay đổi hạng VIP của bạn",
+        "birthday": "lời chúc sinh nhật",
+        "referral_invite": "lời mời từ bạn bè",
+        "referral_friend_code": "mã chào mừng của bạn",
+        "referral_rewarded": "phần thưởng giới thiệu bạn bè",
+    },
+    "reasons": {
+        "order": "Đơn hàng số {number}",
+        "purchase": "Mua sắm",
+        "signup": "Đăng ký tài khoản",
+        "newsletter": "Đăng ký bản tin",
+        "birthday": "Sinh nhật",
+        "review": "Đánh giá",
+        "referral": "Thưởng giới thiệu",
+        "custom": "Điểm thưởng",
+    },
     "types": {
         "points_earned": {
             "subject": "Bạn vừa nhận {{ points|points }} tại {{ shop_name }}",

@@ -16,6 +16,42 @@ PHRASES: dict[str, Any] = {
     "dashboard_button": "打开 LoyalNest",
     "footer_guest": "您收到这封邮件，是因为您的邮箱地址被填写在本店的推荐计划中。除非您主动要"
     "求，我们不会再给您发送邮件。",
+    # the unsubscribe page ({channel} / {topic} are filled by the page), what each customer
+    # message is about (the page's {topic}), what earned points (points_earned's reason)
+    "unsubscribe_page": {
+        "title": "退订",
+        "question": "不再接收有关“{topic}”的{channel}？",
+        "button": "退订",
+        "done_title": "您已退订",
+        "done": "您将不再收到有关“{topic}”的{channel}。",
+        "refused_title": "此链接无效",
+        "refused": "退订链接无效（可能已被修改，或已被更新的链接取代）。请使用最近一条消息中的链接，或在您的账户中管理通知偏好。",
+        "email": "邮件",
+        "sms": "短信",
+        "any": "这些消息",
+    },
+    "topics": {
+        "points_earned": "您获得的积分",
+        "points_expiring": "即将过期的积分",
+        "reward_issued": "您的奖励码",
+        "reward_code_expiring": "即将到期的奖励码",
+        "points_returned": "退回给您的积分",
+        "tier_changed": "VIP 等级变动",
+        "birthday": "生日祝福",
+        "referral_invite": "好友的邀请",
+        "referral_friend_code": "您的欢迎码",
+        "referral_rewarded": "推荐好友奖励",
+    },
+    "reasons": {
+        "order": "订单号 {number}",
+        "purchase": "购物",
+        "signup": "注册",
+        "newsletter": "订阅电子报",
+        "birthday": "生日",
+        "review": "评价",
+        "referral": "推荐奖励",
+        "custom": "额外奖励",
+    },
     "types": {
         "points_earned": {
             "subject": "您在 {{ shop_name }} 获得了 {{ points|points }}",
