@@ -99,8 +99,9 @@ def smtp_sink(
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with contextlib.suppress(KeyboardInterrupt):
+        # short timed waits: Ctrl-C interrupts a timed wait, not an untimed one
         while not stopped.wait(0.5):
-            pass
+            continue
     sink.stop()
     typer.echo(f"received {sink.received}")
 
