@@ -119,6 +119,7 @@ def upgrade() -> None:
         sa.Column("shopify_order_id", sa.BigInteger(), nullable=True),
         sa.Column("order_subtotal", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("order_refunded", sa.Numeric(precision=12, scale=2), server_default="0", nullable=False),
+        sa.Column("refund_ids", postgresql.ARRAY(sa.BigInteger()), server_default="{}", nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=True),
         sa.Column("ip_hash", sa.String(length=64), nullable=True),
         sa.Column("address_hash", sa.String(length=64), nullable=True),

@@ -15,6 +15,7 @@ from loyalnest.contexts.referrals import api as referrals
 from loyalnest.contexts.tiers import api as tiers
 from loyalnest.platform.db import observe_statements
 from loyalnest.platform.uow import unit_of_work
+from tests import payloads
 from tests.contexts.points.helpers import cancel, local_id, new_id, refund, send
 from tests.contexts.referrals.support import (
     DEC,
@@ -196,13 +197,17 @@ async def test_a_cancellation_or_full_refund_in_the_period_cancels(shop, drain):
     await cancel(shop, drain, cancelled_order, cancelled_friend)
     await refund(shop, drain, refunded_order, "50.00")
     await refund(shop, drain, refunded_order, "30.00")
-    await refund(shop, drain, partial_order, "10.00")
+    # one partial refund that Shopify delivers three times, each under a new event id (the
+    # inbox dedupes by event id only): counted once, so the referral still stands
+    partial_refund = payloads.refund(new_id(), partial_order, subtotal="50.00")
+    for _ in range(3):
+        await send(shop, drain, "refunds/create", partial_refund)
     await confirmation_passes(shop, drain)
     statuses = [(r["shopify_order_id"], r["status"], r["order_refunded"]) for r in await referral_rows(shop)]
     assert statuses == [
         (cancelled_order, "cancelled", DEC("0.00")),
         (refunded_order, "cancelled", DEC("80.00")),
-        (partial_order, "rewarded", DEC("10.00")),
+        (partial_order, "rewarded", DEC("50.00")),
     ]
     assert len(await referral_ledger(shop, ada)) == 1
 

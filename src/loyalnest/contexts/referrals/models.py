@@ -35,7 +35,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from loyalnest.platform.columns import merchant_key_column
@@ -222,6 +222,11 @@ class Referral(SQLModel, table=True):
     order_subtotal: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2), nullable=True))
     order_refunded: Decimal = Field(
         default=Decimal("0"), sa_column=Column(Numeric(12, 2), nullable=False, server_default="0")
+    )
+    # the Shopify refunds already added to ``order_refunded``: a refund Shopify delivers
+    # again under a new event id (which the inbox does not dedupe) counts once
+    refund_ids: list[int] = Field(
+        default_factory=list, sa_column=Column(ARRAY(BigInteger), nullable=False, server_default="{}")
     )
     currency: str | None = Field(default=None, sa_column=Column(String(3), nullable=True))
     # hashes (shop salt) of the friend's order facts: household / shared-IP signals

@@ -331,19 +331,29 @@ async def cancel_orders(uow: UnitOfWork, merchant_id: int, events: Sequence[Orde
 
 
 async def refund_orders(uow: UnitOfWork, merchant_id: int, events: Sequence[RefundCreated]) -> None:
-    """Refunds add up per order; once the order's subtotal is refunded in full the
-    referral is cancelled (or its paid reward reversed). Partial refunds only count."""
-    by_order: dict[int, Decimal] = {}
+    """Refunds add up per order, each Shopify refund once (its id is kept on the referral:
+    a refund delivered again under a new event id adds nothing); once the order's subtotal
+    is refunded in full the referral is cancelled (or its paid reward reversed). Partial
+    refunds only count."""
+    by_order: dict[int, dict[int, Decimal]] = {}
     for event in events:
-        by_order[event.shopify_order_id] = (
-            by_order.get(event.shopify_order_id, Decimal("0")) + event.line_subtotal
-        )
+        by_order.setdefault(event.shopify_order_id, {})[event.shopify_refund_id] = event.line_subtotal
     rows = await repository.by_orders(uow.session, merchant_id, list(by_order))
     changed: list[int] = []
     for row in rows:
         assert row.shopify_order_id is not None
-        refunded = row.order_refunded + by_order[row.shopify_order_id]
-        row = await repository.update_referral(uow.session, merchant_id, row.id, {"order_refunded": refunded})
+        new = {
+            rid: amount for rid, amount in by_order[row.shopify_order_id].items() if rid not in row.refund_ids
+        }
+        if not new:
+            continue
+        refunded = row.order_refunded + sum(new.values(), Decimal("0"))
+        row = await repository.update_referral(
+            uow.session,
+            merchant_id,
+            row.id,
+            {"order_refunded": refunded, "refund_ids": sorted({*row.refund_ids, *new})},
+        )
         if row.order_subtotal is not None and refunded >= row.order_subtotal:
             advocate = await _cancel(uow, merchant_id, row, "order fully refunded")
             if advocate is not None:

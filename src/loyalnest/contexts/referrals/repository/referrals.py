@@ -36,6 +36,7 @@ class ReferralRow:
     shopify_order_id: int | None
     order_subtotal: Decimal | None
     order_refunded: Decimal
+    refund_ids: list[int]
     currency: str | None
     ip_hash: str | None
     address_hash: str | None
