@@ -31,21 +31,19 @@ async def get_progress(merchant_id: int, customer_id: int) -> ProgressDTO:
     click counters."""
     async with read_session() as session:
         program = await program_repository.get_program(session, merchant_id)
-        counts = await repository.status_counts(session, merchant_id, customer_id)
-        claims = await repository.count_claims(session, merchant_id, customer_id)
+        found = await repository.advocate_counts(session, merchant_id, customer_id)
         invited = await invite_repository.count_invites(session, merchant_id, customer_id)
         clicked = await repository.total_clicks(session, merchant_id, customer_id)
-        waiting = await repository.count_waiting_rewards(session, merchant_id, customer_id)
     dto = to_program_dto(merchant_id, program)
-    rewarded = counts.get("rewarded", 0)
+    rewarded = found.by_status.get("rewarded", 0)
     upcoming = rules.next_milestone(dto.milestones, rewarded)
     return ProgressDTO(
         invited=invited,
         clicked=clicked,
-        claimed=claims,
-        completed=counts.get("completed", 0) + rewarded,
+        claimed=found.claims,
+        completed=found.by_status.get("completed", 0) + rewarded,
         rewarded=rewarded,
-        pending_rewards=waiting * dto.advocate_points if dto.advocate_kind == "points" else 0,
+        pending_rewards=found.waiting * dto.advocate_points if dto.advocate_kind == "points" else 0,
         next_milestone=upcoming,
         to_next_milestone=None if upcoming is None else upcoming.count - rewarded,
     )

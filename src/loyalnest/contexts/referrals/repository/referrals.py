@@ -458,15 +458,37 @@ async def count_referrals(
     )
 
 
-async def status_counts(session: AsyncSession, merchant_id: int, advocate_customer_id: int) -> dict[str, int]:
-    rows = await session.execute(
-        text(
-            "SELECT status, count(*) FROM referrals WHERE merchant_id = :m AND advocate_customer_id = :a"
-            " GROUP BY status"
-        ),
-        {"m": merchant_id, "a": advocate_customer_id},
+@dataclass(frozen=True, slots=True)
+class AdvocateCounts:
+    by_status: dict[str, int]
+    # friends who claimed the advocate's offer by email, whatever became of it
+    claims: int
+    # rewards still to come: pending, or completed and not yet paid (capped ones, marked
+    # with 0 reward points, are not waiting)
+    waiting: int
+
+
+async def advocate_counts(
+    session: AsyncSession, merchant_id: int, advocate_customer_id: int
+) -> AdvocateCounts:
+    """An advocate's referral counts in one statement (their progress, read on every
+    live update)."""
+    rows = (
+        await session.execute(
+            text(
+                "SELECT status, count(*), count(*) FILTER (WHERE claimed_at IS NOT NULL),"
+                " count(*) FILTER (WHERE status = 'pending'"
+                " OR (status = 'completed' AND reward_points IS NULL))"
+                " FROM referrals WHERE merchant_id = :m AND advocate_customer_id = :a GROUP BY status"
+            ),
+            {"m": merchant_id, "a": advocate_customer_id},
+        )
+    ).all()
+    return AdvocateCounts(
+        by_status={str(r[0]): int(r[1]) for r in rows},
+        claims=sum(int(r[2]) for r in rows),
+        waiting=sum(int(r[3]) for r in rows),
     )
-    return {str(r[0]): int(r[1]) for r in rows}
 
 
 async def total_clicks(session: AsyncSession, merchant_id: int, advocate_customer_id: int) -> int:
@@ -476,37 +498,6 @@ async def total_clicks(session: AsyncSession, merchant_id: int, advocate_custome
                 text(
                     "SELECT COALESCE(sum(clicks), 0) FROM referral_clicks_daily"
                     " WHERE merchant_id = :m AND advocate_customer_id = :a"
-                ),
-                {"m": merchant_id, "a": advocate_customer_id},
-            )
-        ).scalar_one()
-    )
-
-
-async def count_claims(session: AsyncSession, merchant_id: int, advocate_customer_id: int) -> int:
-    """Friends who claimed the advocate's offer by email, whatever became of it."""
-    return int(
-        (
-            await session.execute(
-                text(
-                    "SELECT count(*) FROM referrals WHERE merchant_id = :m AND advocate_customer_id = :a"
-                    " AND claimed_at IS NOT NULL"
-                ),
-                {"m": merchant_id, "a": advocate_customer_id},
-            )
-        ).scalar_one()
-    )
-
-
-async def count_waiting_rewards(session: AsyncSession, merchant_id: int, advocate_customer_id: int) -> int:
-    """Referrals whose reward is still to come: pending, or completed and not yet paid
-    (capped ones, marked with 0 reward points, are not waiting)."""
-    return int(
-        (
-            await session.execute(
-                text(
-                    "SELECT count(*) FROM referrals WHERE merchant_id = :m AND advocate_customer_id = :a"
-                    " AND (status = 'pending' OR (status = 'completed' AND reward_points IS NULL))"
                 ),
                 {"m": merchant_id, "a": advocate_customer_id},
             )
