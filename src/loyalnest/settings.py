@@ -139,6 +139,15 @@ class Settings(BaseSettings):
     # clicks one visitor may add to one referral link per minute; more are still
     # redirected but not counted (a reload loop or a bot must not inflate the figures)
     referral_click_limit_per_minute: int = Field(default=30, ge=1)
+    # --- analytics ---
+    # Keep each customer's RFM summary, scores and segment in the transaction that
+    # processes their order (off: the daily recompute alone keeps them; for measuring
+    # what the real-time update costs, and for an emergency).
+    analytics_realtime: bool = True
+    # storefront nudge events (view, click, dismiss) one customer may record per minute
+    nudge_event_limit_per_minute: int = Field(default=60, ge=1)
+    # how long a segment export's signed download link works
+    export_link_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
     db_pool_size: int = 10
     worker_processes: int = 1
     worker_threads: int = 8

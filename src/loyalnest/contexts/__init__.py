@@ -30,6 +30,7 @@ CONTEXTS: tuple[str, ...] = (
     "campaigns",
     "notifications",
     "referrals",
+    "analytics",
     "webhooks",
 )
 

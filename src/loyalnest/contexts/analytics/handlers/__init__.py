@@ -1,0 +1,7 @@
+"""Reactions of the analytics context to other contexts' events, in the publisher's
+transaction. Import order is handler order: the RFM summaries first (nudges read the
+segment an order leaves the customer in)."""
+
+from loyalnest.contexts.analytics.handlers import rfm, segments, program, nudges  # noqa: I001
+
+__all__ = ["nudges", "program", "rfm", "segments"]

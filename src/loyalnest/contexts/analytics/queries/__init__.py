@@ -1,0 +1,3 @@
+"""The analytics context's queries, one module per concern: ``rfm`` (scores, segments,
+custom segments), ``program`` (rollups, charts), ``nudges``, ``products``
+(product RFM, segment exports)."""
