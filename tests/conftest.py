@@ -31,6 +31,7 @@ import orjson
 import pytest
 import redis as sync_redis
 import uvicorn
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -41,6 +42,13 @@ ROOT = Path(__file__).resolve().parents[1]
 RUN_ID = f"{os.getpid()}"
 TEST_DATABASE = f"loyalnest_test_{RUN_ID}"
 TEST_NAMESPACE = f"loyalnest-test-{RUN_ID}"
+TEST_DB_POOL_SIZE = 4
+
+# Property tests check correctness, not speed: with one test process per core (and
+# the worker, API and databases on the same two cores) an example sometimes takes longer
+# than Hypothesis's default 200 ms deadline, which it then reports as a flaky failure.
+hypothesis_settings.register_profile("loyalnest", deadline=None)
+hypothesis_settings.load_profile("loyalnest")
 
 os.environ.setdefault("LOYALNEST_ENV", "test")
 os.environ.setdefault("LOYALNEST_LOG_FORMAT", "console")
@@ -149,6 +157,10 @@ def settings(service_urls: tuple[str, str]) -> Any:
         log_level="WARNING",
         shopify_api_secret_previous="loyalnest-previous-secret-for-rotation-tests",
         worker_metrics_port=0,
+        # Per event loop (a test process has two: the tests' and its worker's); with a
+        # test process per core and the API/worker processes some tests start, the
+        # default 10 (20 + 10 connections per loop) overran PostgreSQL's 100.
+        db_pool_size=TEST_DB_POOL_SIZE,
     )
 
 
@@ -172,6 +184,7 @@ def broker(settings: Any, migrated: str) -> Any:
         redis_namespace=settings.redis_namespace,
         log_level="WARNING",
         log_format="console",
+        pool_size=settings.db_pool_size,
     )
     broker = configure_broker(settings.redis_url, namespace=settings.redis_namespace)
     import workers.actors  # noqa: F401  (declares the actors on this broker)

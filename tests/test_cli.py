@@ -32,6 +32,7 @@ def cli_env(settings) -> dict[str, str]:
         "LOYALNEST_REDIS_NAMESPACE": settings.redis_namespace,
         "LOYALNEST_LOG_LEVEL": "WARNING",
         "LOYALNEST_WORKER_METRICS_PORT": "0",
+        "LOYALNEST_DB_POOL_SIZE": str(settings.db_pool_size),
     }
 
 

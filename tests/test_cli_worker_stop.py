@@ -12,6 +12,7 @@ import sys
 import time
 
 import pytest
+import redis
 
 from tests.test_cli import cli_env
 
@@ -49,6 +50,26 @@ async def _fleet_of(wrapper: subprocess.Popen[bytes]) -> tuple[int, list[int]]:
     raise AssertionError("the fleet never started")
 
 
+def _consumers(settings) -> set[bytes]:
+    """Dramatiq's consumer ids that have fetched from the broker (each worker process's
+    broker records one in the heartbeats set as its consumers poll)."""
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        return set(client.zrange(f"{settings.redis_namespace}:dramatiq:__heartbeats__", 0, -1))
+    finally:
+        client.close()
+
+
+async def _consuming(settings, before: set[bytes]) -> None:
+    """Until a new worker process is consuming: booted (every context imported, the
+    actors declared), not merely forked."""
+    deadline = time.monotonic() + 60
+    while not _consumers(settings) - before:
+        if time.monotonic() > deadline:
+            raise AssertionError("the fleet never consumed")
+        await asyncio.sleep(0.2)
+
+
 def _start(settings) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "loyalnest", "worker", "--no-scheduler"],
@@ -60,10 +81,14 @@ def _start(settings) -> subprocess.Popen[bytes]:
 
 
 async def test_an_idle_worker_stops_in_a_few_seconds_and_leaves_nothing(settings):
+    before = _consumers(settings)
     wrapper = _start(settings)
     try:
         main, _ = await _fleet_of(wrapper)
-        await asyncio.sleep(2)  # idle, consumers waiting on the queues
+        # booted and idle, consumers waiting on the queues: a worker still importing the
+        # contexts (several seconds on a busy machine) finishes that before it stops
+        await _consuming(settings, before)
+        await asyncio.sleep(1)
         started = time.monotonic()
         wrapper.send_signal(signal.SIGTERM)
         await asyncio.to_thread(wrapper.wait, 30)

@@ -17,6 +17,7 @@ from loyalnest import contexts
 from loyalnest.graphql.core.view import AppProxyGraphQL, StaffGraphQL
 from loyalnest.graphql.graphiql.assets import graphiql_routes
 from loyalnest.graphql.schema import build_schema
+from loyalnest.http.analytics import segment_export_download_route
 from loyalnest.http.connection import guarded_http_protocol
 from loyalnest.http.cors import cors_middleware
 from loyalnest.http.health import health, metrics_endpoint, ready
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/webhooks/shopify", shopify_webhook, methods=["POST"]),
             Route("/webhooks/reviews/{provider}", review_webhook, methods=["POST"]),
             Route("/notifications/unsubscribe", unsubscribe_page, methods=["GET", "POST"]),
+            segment_export_download_route,
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics_endpoint),

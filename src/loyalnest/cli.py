@@ -224,6 +224,11 @@ def run(
             token = DEV_ACCESS_TOKEN if fake is not None else None
             asyncio.run(install_shop(DEMO_SHOP, name="Demo Shop", access_token=token))
             asyncio.run(seed_demo_rewards(DEMO_SHOP))
+            # a small order history (once), so the analytics have something to show
+            from loyalnest.devtools.simulate_rfm import seed_demo_history
+
+            if asyncio.run(seed_demo_history(DEMO_SHOP)):
+                typer.echo(f"demo order history created for {DEMO_SHOP} (RFM segments, product RFM)")
         worker = subprocess.Popen(
             [sys.executable, "-m", "loyalnest", "worker"], env=env, preexec_fn=_die_with_parent
         )

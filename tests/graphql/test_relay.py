@@ -305,6 +305,8 @@ async def test_nodes_takes_at_most_100_ids(shop):
 
 
 def test_node_refuses_exactly_what_each_types_own_field_refuses():
+    from loyalnest.graphql.analytics.nudges.queries import NudgesQuery
+    from loyalnest.graphql.analytics.segments.queries import SegmentsQuery
     from loyalnest.graphql.campaigns.queries import CampaignsQuery
     from loyalnest.graphql.core.node import node_kinds
     from loyalnest.graphql.customers.queries import CustomersQuery
@@ -319,7 +321,9 @@ def test_node_refuses_exactly_what_each_types_own_field_refuses():
     kinds = node_kinds()
     assert sorted(kinds) == [
         "Campaign",
+        "CustomSegment",
         "Customer",
+        "Nudge",
         "PointsTransaction",
         "Redemption",
         "Referral",
@@ -331,6 +335,8 @@ def test_node_refuses_exactly_what_each_types_own_field_refuses():
     assert list(kinds["Tier"].permission_classes) == permissions(TiersQuery, "tier")
     assert list(kinds["Campaign"].permission_classes) == permissions(CampaignsQuery, "campaign")
     assert list(kinds["Referral"].permission_classes) == permissions(ReferralsQuery, "referral")
+    assert list(kinds["Nudge"].permission_classes) == permissions(NudgesQuery, "nudge")
+    assert list(kinds["CustomSegment"].permission_classes) == permissions(SegmentsQuery, "custom_segment")
     # ledger rows and redemptions are read where their customer is
     for name in ("PointsTransaction", "Redemption"):
         assert list(kinds[name].permission_classes) == permissions(CustomersQuery, "customer")

@@ -141,7 +141,9 @@ def test_types_with_global_ids_implement_node(schema):
     implementing = sorted(t.name for t in schema.get_possible_types(node))  # type: ignore[arg-type]
     assert implementing == [
         "Campaign",
+        "CustomSegment",
         "Customer",
+        "Nudge",
         "PointsTransaction",
         "Redemption",
         "Referral",

@@ -36,6 +36,7 @@ def _run(main: Callable[[], Awaitable[T]]) -> T:
 
 
 def simulate(
+    ctx: typer.Context,
     shop: Annotated[str, typer.Option(help="myshopify.com domain the webhooks are for")] = DEMO_SHOP,
     orders: Annotated[int, typer.Option(min=1, help="orders to create")] = 1000,
     customers: Annotated[int | None, typer.Option(min=1, help="customers (default: orders / 3)")] = None,
@@ -50,7 +51,10 @@ def simulate(
     """Send realistic signed Shopify webhooks to a running server.
 
     Customers, their orders, cancellations (some arriving before their order), partial
-    refunds and duplicate deliveries; prints sent, accepted, duplicates and errors."""
+    refunds and duplicate deliveries; prints sent, accepted, duplicates and errors.
+    `loyalnest simulate rfm` writes an order history straight into a shop instead."""
+    if ctx.invoked_subcommand is not None:
+        return  # a subcommand (rfm) runs on its own
     from loyalnest.devtools.loadgen import LoadError, loopback_address
     from loyalnest.devtools.simulate import simulate as run_simulation
 
@@ -442,11 +446,18 @@ def bench_redeem(
 
 def register(app: typer.Typer) -> None:
     """Add the developer-tool commands to ``app``."""
-    from loyalnest.devtools.bench import notifications, referrals, tiers
+    from loyalnest.devtools import simulate_rfm
+    from loyalnest.devtools.bench import analytics, notifications, referrals, rfm, tiers
 
-    app.command("simulate")(simulate)
+    # `simulate` sends webhooks; `simulate rfm` writes an order history directly
+    simulate_app = typer.Typer(help="Fill a shop with life.")
+    simulate_app.callback(invoke_without_command=True)(simulate)
+    simulate_rfm.register(simulate_app)
+    app.add_typer(simulate_app, name="simulate")
     tiers.register(bench_app)
     notifications.register(bench_app)
     referrals.register(bench_app)
+    rfm.register(bench_app)
+    analytics.register(bench_app)
     app.add_typer(bench_app, name="bench")
     register_fake(app)

@@ -5,7 +5,7 @@ a sample value (what the live preview shows, and what ``render`` checks template
 against). A template may use only the variables its type declares, plus the common ones
 every message of its audience gets.
 
-Adding a type (later issues: RFM nudges, privacy request updates) is one entry here and
+Adding a type (``nudge``: analytics' email nudges; later, privacy request updates) is one entry here and
 its default templates under ``defaults/`` (with, for a customer type, its topic: what the
 unsubscribe page says the messages are about).
 
@@ -240,6 +240,31 @@ _TYPES: tuple[MessageType, ...] = (
             _v("points", "int", "Points earned (0: the reward is a catalog reward)", 500),
             _v("reward_title", "string", "The catalog reward earned (empty: points)", ""),
         ),
+    ),
+    MessageType(
+        "nudge",
+        "customer",
+        # a campaign the merchant sends to a segment: only to customers who accept marketing
+        "marketing",
+        "A nudge emailed to a segment (analytics): the merchant's own title, text and call to action, in "
+        "the customer's language and A/B variant.",
+        (
+            _v("title", "string", "The nudge's title", "We miss you!"),
+            _v(
+                "body",
+                "string",
+                "The nudge's text",
+                "Come back this week and get double points on every order.",
+            ),
+            _v("cta_label", "string", "The call to action's label", "Shop now"),
+            _v(
+                "cta_url",
+                "url",
+                "Where the call to action leads",
+                "https://maple-and-moss.myshopify.com/collections/new",
+            ),
+        ),
+        channels=("email",),
     ),
     MessageType(
         "rate_limit_alert",

@@ -10,6 +10,9 @@ from loyalnest.contexts.points.dto import (
     ExpiringPointsDTO,
     ExpiryPolicyDTO,
     ExpiryReport,
+    LedgerDayBucket,
+    LedgerDays,
+    LedgerDayStats,
     LedgerEntryDTO,
     LedgerMismatch,
     LedgerPage,
@@ -35,6 +38,9 @@ __all__ = [
     "ExpiryPolicyChange",
     "ExpiryPolicyDTO",
     "ExpiryReport",
+    "LedgerDayBucket",
+    "LedgerDayStats",
+    "LedgerDays",
     "LedgerEntryDTO",
     "LedgerMismatch",
     "LedgerPage",
@@ -42,12 +48,15 @@ __all__ = [
     "PointsBalanceChanged",
     "Posting",
     "PostingResult",
+    "active_customers_by_day",
     "adjust_points",
+    "aggregate_ledger_days",
     "award_points",
     "balance_channel",
     "change_expiry_policy",
     "claim_due_reminders",
     "count_transactions",
+    "customers_with_accounts",
     "existing_entries",
     "expire_lots",
     "get_accounts",
@@ -55,6 +64,7 @@ __all__ = [
     "get_expiry_policy",
     "get_expiry_policy_in",
     "get_transactions",
+    "ledger_heads",
     "list_transactions",
     "post_many",
     "recent_transactions_for_customers",
@@ -106,6 +116,13 @@ count_transactions = queries.count_transactions
 get_transactions = queries.get_transactions
 recent_transactions_for_customers = queries.recent_transactions_for_customers
 get_expiring_points = queries.get_expiring_points
+
+# --- aggregates (analytics' daily rollups scan by id range, never the whole ledger per request)
+
+aggregate_ledger_days = queries.aggregate_ledger_days
+active_customers_by_day = queries.active_customers_by_day
+ledger_heads = queries.ledger_heads
+customers_with_accounts = queries.customers_with_accounts
 
 # --- passes and checks ----------------------------------------------------------------------
 

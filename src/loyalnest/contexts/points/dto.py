@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -124,3 +124,42 @@ class ExpiryReport:
     reminders_recorded: int
     reminders_cancelled: int
     failed_shops: tuple[int, ...]
+
+
+# --- ledger aggregates (analytics' daily rollups read them; see ``repository.aggregates``)
+
+
+@dataclass(frozen=True)
+class LedgerDayBucket:
+    """The entries of one shop-local day with the same kind, source and sign."""
+
+    day: date
+    kind: str
+    source: str
+    positive: bool
+    points: int
+    entries: int
+
+
+@dataclass(frozen=True)
+class LedgerDayStats:
+    """One shop-local day of a ledger range: its lowest entry id, net points, the
+    customers with their own activity that day (``rules.is_activity``) and the customers
+    whose very first ledger entry fell on it (they joined the program that day)."""
+
+    day: date
+    first_id: int
+    net_points: int
+    active_customers: int
+    new_customers: int
+
+
+@dataclass(frozen=True)
+class LedgerDays:
+    """What ``aggregate_ledger_days`` read: buckets and per-day figures of the entries
+    with id >= the caller's lower bound, on or after its first day, and the shop's
+    highest entry id read before them (None: no entry at all)."""
+
+    buckets: tuple[LedgerDayBucket, ...]
+    days: tuple[LedgerDayStats, ...]
+    max_id: int | None

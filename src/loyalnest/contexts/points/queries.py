@@ -3,18 +3,20 @@ connection (GraphQL resolves sibling fields concurrently)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from loyalnest.contexts.points import repository
 from loyalnest.contexts.points.dto import (
     AccountDTO,
     ExpiringPointsDTO,
     ExpiryPolicyDTO,
+    LedgerDays,
     LedgerEntryDTO,
     LedgerPage,
 )
 from loyalnest.contexts.points.ledger.policy import to_dto as policy_dto
 from loyalnest.contexts.points.ledger.posting import to_entry_dto
+from loyalnest.contexts.points.repository import aggregates
 from loyalnest.platform.db import plain_connection, read_session
 from loyalnest.platform.paging import window
 from loyalnest.platform.timeutil import utcnow
@@ -121,3 +123,55 @@ async def get_expiry_policy(merchant_id: int) -> ExpiryPolicyDTO:
     if row is None:
         raise LookupError(f"merchant {merchant_id} has no expiry policy")
     return policy_dto(row)
+
+
+# --- aggregates for analytics' daily rollups (``repository.aggregates``) ------------------
+
+
+async def aggregate_ledger_days(
+    merchant_id: int, *, timezone: str, from_id: int, first_day: date | None
+) -> LedgerDays:
+    """The shop's entries with id >= ``from_id`` and local day >= ``first_day`` (None:
+    all), summed by shop-local day: by kind, source and sign, and per day."""
+    async with read_session() as session:
+        # the head first: every entry committed before the scans below is counted in them
+        max_id = await aggregates.head_id(session, merchant_id)
+        buckets = await aggregates.day_buckets(
+            session, merchant_id, timezone=timezone, from_id=from_id, first_day=first_day
+        )
+        days = await aggregates.day_stats(
+            session, merchant_id, timezone=timezone, from_id=from_id, first_day=first_day
+        )
+    return LedgerDays(tuple(buckets), tuple(days), max_id)
+
+
+async def active_customers_by_day(
+    merchant_id: int, *, timezone: str, from_id: int, first_day: date, last_day: date, window_days: int
+) -> dict[date, int]:
+    """For each shop-local day of ``first_day``..``last_day``: the customers with their
+    own activity (an earning or a spend) in the ``window_days`` days ending that day,
+    counting entries with id >= ``from_id`` only (the caller bounds the scan)."""
+    async with read_session() as session:
+        return await aggregates.active_by_day(
+            session,
+            merchant_id,
+            timezone=timezone,
+            from_id=from_id,
+            first_day=first_day,
+            last_day=last_day,
+            window_days=window_days,
+        )
+
+
+async def ledger_heads() -> dict[int, int]:
+    """{merchant id: highest ledger entry id} of every shop that has a ledger."""
+    async with read_session() as session:
+        return await aggregates.ledger_heads(session)
+
+
+async def customers_with_accounts(merchant_id: int, customer_ids: list[int]) -> set[int]:
+    """Those of ``customer_ids`` who have a points account (ever had an entry)."""
+    if not customer_ids:
+        return set()
+    async with read_session() as session:
+        return await aggregates.customers_with_accounts(session, merchant_id, sorted(set(customer_ids)))

@@ -44,6 +44,8 @@ from loyalnest.contexts.rewards.queries import (
     list_available_rewards,
     list_redemptions,
     list_rewards,
+    orders_using_codes,
+    point_value,
     recent_redemptions_for_customers,
     redemption_counts,
 )
@@ -92,6 +94,8 @@ __all__ = [
     "list_redemptions",
     "list_rewards",
     "mark_codes_used",
+    "orders_using_codes",
+    "point_value",
     "recent_redemptions_for_customers",
     "redeem_reward",
     "redemption_counts",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from loyalnest.contexts.rewards import repository, rules
 from loyalnest.contexts.rewards.dto import (
@@ -224,3 +225,23 @@ async def recent_redemptions_for_customers(
         cid: RedemptionPage(items=items[:first], has_next_page=len(items) > first)
         for cid, items in grouped.items()
     }
+
+
+# --- analytics ----------------------------------------------------------------------------
+
+
+async def orders_using_codes(merchant_id: int, shopify_order_ids: Sequence[int]) -> set[int]:
+    """Those of the orders that used one of the shop's LoyalNest codes (a fulfilled
+    redemption names its order)."""
+    if not shopify_order_ids:
+        return set()
+    async with read_session() as session:
+        return await repository.orders_using_codes(session, merchant_id, sorted(set(shopify_order_ids)))
+
+
+async def point_value(merchant_id: int) -> Decimal | None:
+    """What one point is worth in shop currency: the best value per point among the
+    shop's live (not archived, inside their window) fixed-amount rewards, the rate a
+    customer gets when spending well. None when the shop has no such reward."""
+    async with read_session() as session:
+        return await repository.point_value(session, merchant_id, utcnow())

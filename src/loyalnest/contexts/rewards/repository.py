@@ -549,3 +549,31 @@ async def list_redemptions_for_customers(
         _REDEMPTIONS_FOR_CUSTOMERS, merchant_id, sorted(set(customer_ids)), limit
     )
     return [_redemption(r) for r in records]
+
+
+# --- analytics reads ----------------------------------------------------------------------
+
+_ORDERS_USING_CODES = """
+SELECT DISTINCT shopify_order_id FROM reward_redemptions
+WHERE merchant_id = $1 AND status = 'fulfilled' AND shopify_order_id = ANY($2::bigint[])
+"""
+
+# the best money per point among the shop's live fixed-amount rewards
+_POINT_VALUE = """
+SELECT max(value / points_cost) FROM rewards
+WHERE merchant_id = $1 AND kind = 'fixed_amount' AND archived_at IS NULL AND value IS NOT NULL
+  AND (starts_at IS NULL OR starts_at <= $2) AND (ends_at IS NULL OR ends_at > $2)
+"""
+
+
+async def orders_using_codes(
+    session: AsyncSession, merchant_id: int, shopify_order_ids: list[int]
+) -> set[int]:
+    conn = await driver_connection(session, transactional=False)
+    return {int(r[0]) for r in await conn.fetch(_ORDERS_USING_CODES, merchant_id, shopify_order_ids)}
+
+
+async def point_value(session: AsyncSession, merchant_id: int, now: datetime) -> Decimal | None:
+    conn = await driver_connection(session, transactional=False)
+    value = await conn.fetchval(_POINT_VALUE, merchant_id, now)
+    return None if value is None else Decimal(value)

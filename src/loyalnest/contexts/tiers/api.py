@@ -65,6 +65,7 @@ __all__ = [
     "retier_shop",
     "tier_channel",
     "tier_ids_of",
+    "tier_member_counts",
     "update_settings",
     "update_tier",
 ]
@@ -114,6 +115,7 @@ first_history_pages = queries.first_history_pages
 count_histories = queries.count_histories
 latest_retier = queries.latest_retier
 get_retier = queries.get_retier
+tier_member_counts = queries.tier_member_counts
 
 # --- passes (the actors call these; tests and the bench too) ------------------------------------
 

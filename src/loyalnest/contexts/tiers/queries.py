@@ -197,3 +197,9 @@ async def get_retier(merchant_id: int, run_id: int) -> RetierRunDTO | None:
     async with read_session() as session:
         row = await repository.get_run(session, merchant_id, run_id, transactional=False)
     return None if row is None else to_run_dto(row)
+
+
+async def tier_member_counts(merchant_id: int) -> dict[int, int]:
+    """{tier id: customers standing in it now} (analytics' tier distribution)."""
+    async with read_session() as session:
+        return await repository.tier_member_counts(session, merchant_id)

@@ -758,3 +758,15 @@ async def finish_run(session: AsyncSession, merchant_id: int, run_id: int) -> Ru
     connection = await driver_connection(session, transactional=False)
     record = await connection.fetchrow(_FINISH_RUN, merchant_id, run_id)
     return None if record is None else RunRow(*record)
+
+
+# --- analytics reads ------------------------------------------------------------------------
+
+_TIER_COUNTS = """
+SELECT tier_id, count(*) FROM customer_tiers WHERE merchant_id = $1 AND tier_id IS NOT NULL GROUP BY tier_id
+"""
+
+
+async def tier_member_counts(session: AsyncSession, merchant_id: int) -> dict[int, int]:
+    connection = await driver_connection(session, transactional=False)
+    return {int(r[0]): int(r[1]) for r in await connection.fetch(_TIER_COUNTS, merchant_id)}

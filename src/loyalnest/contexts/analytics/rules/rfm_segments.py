@@ -66,3 +66,15 @@ def segment_for(r: int, f: int, m: int) -> str:
         if rule.matches(r, f, m):
             return rule.slug
     return OTHER
+
+
+def segment_case_sql(r: str, f: str, m: str) -> str:
+    """A SQL ``CASE`` naming the segment of the score expressions ``r``, ``f``, ``m``,
+    generated from ``SEGMENT_RULES`` (same order, first match wins)."""
+    whens = " ".join(
+        f"WHEN {r} BETWEEN {rule.recency[0]} AND {rule.recency[1]}"
+        f" AND {f} BETWEEN {rule.frequency[0]} AND {rule.frequency[1]}"
+        f" AND {m} BETWEEN {rule.monetary[0]} AND {rule.monetary[1]} THEN '{rule.slug}'"
+        for rule in SEGMENT_RULES
+    )
+    return f"CASE {whens} ELSE '{OTHER}' END"

@@ -38,6 +38,7 @@ PHRASES: dict[str, Any] = {
         "any": "هذه الرسائل",
     },
     "topics": {
+        "nudge": "أخبار وعروض المتجر",
         "points_earned": "النقاط التي تكسبها",
         "points_expiring": "النقاط التي ستنتهي صلاحيتها قريبًا",
         "reward_issued": "رموز مكافآتك",
@@ -60,6 +61,13 @@ PHRASES: dict[str, Any] = {
         "custom": "مكافأة إضافية",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — من {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "حصلت على {{ points|points }} من {{ shop_name }}",
             "body": [

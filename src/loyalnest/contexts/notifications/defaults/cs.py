@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "tyto zprávy",
     },
     "topics": {
+        "nudge": "novinky a nabídky obchodu",
         "points_earned": "získané body",
         "points_expiring": "body, kterým brzy vyprší platnost",
         "reward_issued": "kódy odměn",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — od {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Připsali jsme vám {{ points|points }} v obchodě {{ shop_name }}",
             "body": [

@@ -31,6 +31,7 @@ PHRASES: dict[str, Any] = {
         "any": "diese Nachrichten",
     },
     "topics": {
+        "nudge": "Neuigkeiten und Angebote des Shops",
         "points_earned": "deine gesammelten Punkte",
         "points_expiring": "bald verfallende Punkte",
         "reward_issued": "deine Prämiencodes",
@@ -53,6 +54,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — von {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Du hast {{ points|points }} bei {{ shop_name }} gesammelt",
             "body": [

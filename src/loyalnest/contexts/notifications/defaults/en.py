@@ -32,6 +32,7 @@ PHRASES: dict[str, Any] = {
         "any": "these messages",
     },
     "topics": {
+        "nudge": "news and offers from the shop",
         "points_earned": "the points you earn",
         "points_expiring": "points about to expire",
         "reward_issued": "your reward codes",
@@ -54,6 +55,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — from {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "You earned {{ points|points }} at {{ shop_name }}",
             "body": [

@@ -31,6 +31,7 @@ PHRASES: dict[str, Any] = {
         "any": "estos mensajes",
     },
     "topics": {
+        "nudge": "novedades y ofertas de la tienda",
         "points_earned": "los puntos que ganas",
         "points_expiring": "puntos a punto de caducar",
         "reward_issued": "tus códigos de recompensa",
@@ -53,6 +54,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonificación",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — de {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Has ganado {{ points|points }} en {{ shop_name }}",
             "body": [

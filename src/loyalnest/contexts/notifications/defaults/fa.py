@@ -34,6 +34,7 @@ PHRASES: dict[str, Any] = {
         "any": "این پیام‌ها",
     },
     "topics": {
+        "nudge": "اخبار و پیشنهادهای فروشگاه",
         "points_earned": "امتیازهایی که به دست می‌آورید",
         "points_expiring": "امتیازهای رو به انقضا",
         "reward_issued": "کدهای جایزهٔ شما",
@@ -56,6 +57,13 @@ PHRASES: dict[str, Any] = {
         "custom": "پاداش",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — از {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "{{ points|points }} در {{ shop_name }} به دست آوردید",
             "body": [

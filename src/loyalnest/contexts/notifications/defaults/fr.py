@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "ces messages",
     },
     "topics": {
+        "nudge": "les nouveautés et offres de la boutique",
         "points_earned": "les points que vous gagnez",
         "points_expiring": "les points qui vont expirer",
         "reward_issued": "vos codes de récompense",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — de la part de {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Vous avez gagné {{ points|points }} chez {{ shop_name }}",
             "body": [

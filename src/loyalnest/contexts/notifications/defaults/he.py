@@ -32,6 +32,7 @@ PHRASES: dict[str, Any] = {
         "any": "ההודעות האלה",
     },
     "topics": {
+        "nudge": "חדשות ומבצעים מהחנות",
         "points_earned": "הנקודות שצברת",
         "points_expiring": "נקודות שתוקפן עומד לפוג",
         "reward_issued": "קודי ההטבה שלך",
@@ -54,6 +55,13 @@ PHRASES: dict[str, Any] = {
         "custom": "בונוס",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — מאת {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "צברת {{ points|points }} ב-{{ shop_name }}",
             "body": [

@@ -35,6 +35,7 @@ PHRASES: dict[str, Any] = {
         "any": "ezek az üzenetek",
     },
     "topics": {
+        "nudge": "a bolt hírei és ajánlatai",
         "points_earned": "a gyűjtött pontjaid",
         "points_expiring": "hamarosan lejáró pontok",
         "reward_issued": "a jutalomkódjaid",
@@ -57,6 +58,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bónusz",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — {{ shop_name }} üzenete",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "{{ shop_name }}: {{ points|points }} jóváírva",
             "body": [

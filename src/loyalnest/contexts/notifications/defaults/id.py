@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "pesan-pesan ini",
     },
     "topics": {
+        "nudge": "berita dan penawaran dari toko",
         "points_earned": "poin yang Anda kumpulkan",
         "points_expiring": "poin yang akan kedaluwarsa",
         "reward_issued": "kode hadiah Anda",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — dari {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Anda mendapatkan {{ points|points }} di {{ shop_name }}",
             "body": [

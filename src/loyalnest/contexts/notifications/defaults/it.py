@@ -31,6 +31,7 @@ PHRASES: dict[str, Any] = {
         "any": "questi messaggi",
     },
     "topics": {
+        "nudge": "novità e offerte del negozio",
         "points_earned": "i punti che guadagni",
         "points_expiring": "i punti in scadenza",
         "reward_issued": "i tuoi codici premio",
@@ -53,6 +54,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — da {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Hai guadagnato {{ points|points }} su {{ shop_name }}",
             "body": [

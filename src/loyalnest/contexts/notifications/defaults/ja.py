@@ -32,6 +32,7 @@ PHRASES: dict[str, Any] = {
         "any": "これらのメッセージ",
     },
     "topics": {
+        "nudge": "ショップからのお知らせとおすすめ",
         "points_earned": "獲得ポイント",
         "points_expiring": "まもなく失効するポイント",
         "reward_issued": "特典コード",
@@ -54,6 +55,13 @@ PHRASES: dict[str, Any] = {
         "custom": "ボーナス",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — {{ shop_name }}より",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "{{ shop_name }}：{{ points|points }}を獲得しました",
             "body": [

@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "이 메시지",
     },
     "topics": {
+        "nudge": "스토어 소식과 혜택",
         "points_earned": "적립 포인트",
         "points_expiring": "곧 소멸되는 포인트",
         "reward_issued": "리워드 코드",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "보너스",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — {{ shop_name }}에서",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "{{ shop_name }}에서 {{ points|points }}가 적립되었습니다",
             "body": [

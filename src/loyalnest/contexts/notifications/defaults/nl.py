@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "deze berichten",
     },
     "topics": {
+        "nudge": "nieuws en aanbiedingen van de winkel",
         "points_earned": "de punten die je verdient",
         "points_expiring": "punten die bijna verlopen",
         "reward_issued": "je beloningscodes",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — van {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Je hebt {{ points|points }} verdiend bij {{ shop_name }}",
             "body": [

@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "te wiadomości",
     },
     "topics": {
+        "nudge": "nowości i oferty sklepu",
         "points_earned": "zdobyte punkty",
         "points_expiring": "wygasające punkty",
         "reward_issued": "kody nagród",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — od {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Dopisaliśmy Ci {{ points|points }} w sklepie {{ shop_name }}",
             "body": [

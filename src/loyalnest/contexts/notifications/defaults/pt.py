@@ -31,6 +31,7 @@ PHRASES: dict[str, Any] = {
         "any": "estas mensagens",
     },
     "topics": {
+        "nudge": "novidades e ofertas da loja",
         "points_earned": "os pontos que você ganha",
         "points_expiring": "pontos prestes a expirar",
         "reward_issued": "seus códigos de recompensa",
@@ -53,6 +54,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bônus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — da {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Você ganhou {{ points|points }} na {{ shop_name }}",
             "body": [

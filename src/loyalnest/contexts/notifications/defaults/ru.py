@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "эти сообщения",
     },
     "topics": {
+        "nudge": "новости и предложения магазина",
         "points_earned": "начисленные баллы",
         "points_expiring": "сгорающие баллы",
         "reward_issued": "коды наград",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Бонус",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — от {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "{{ shop_name }}: мы начислили вам {{ points|points }}",
             "body": [

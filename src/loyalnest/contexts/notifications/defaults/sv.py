@@ -31,6 +31,7 @@ PHRASES: dict[str, Any] = {
         "any": "de här meddelandena",
     },
     "topics": {
+        "nudge": "nyheter och erbjudanden från butiken",
         "points_earned": "poängen du tjänar",
         "points_expiring": "poäng som snart går ut",
         "reward_issued": "dina belöningskoder",
@@ -53,6 +54,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — från {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Du har fått {{ points|points }} hos {{ shop_name }}",
             "body": [

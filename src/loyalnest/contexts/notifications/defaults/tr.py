@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "bu mesajlar",
     },
     "topics": {
+        "nudge": "mağazanın haberleri ve teklifleri",
         "points_earned": "kazandığınız puanlar",
         "points_expiring": "süresi dolmak üzere olan puanlar",
         "reward_issued": "ödül kodlarınız",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Bonus",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — {{ shop_name }} tarafından",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "{{ shop_name }} mağazasında {{ points|points }} kazandınız",
             "body": [

@@ -33,6 +33,7 @@ PHRASES: dict[str, Any] = {
         "any": "ці повідомлення",
     },
     "topics": {
+        "nudge": "новини та пропозиції магазину",
         "points_earned": "нараховані бали",
         "points_expiring": "бали, що згорають",
         "reward_issued": "коди винагород",
@@ -55,6 +56,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Бонус",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — від {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "{{ shop_name }}: ми нарахували вам {{ points|points }}",
             "body": [

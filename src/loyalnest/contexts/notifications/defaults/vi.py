@@ -31,6 +31,7 @@ PHRASES: dict[str, Any] = {
         "any": "các tin nhắn này",
     },
     "topics": {
+        "nudge": "tin tức và ưu đãi của cửa hàng",
         "points_earned": "điểm bạn tích được",
         "points_expiring": "điểm sắp hết hạn",
         "reward_issued": "mã phần thưởng của bạn",
@@ -53,6 +54,13 @@ PHRASES: dict[str, Any] = {
         "custom": "Điểm thưởng",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — từ {{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "Bạn vừa nhận {{ points|points }} tại {{ shop_name }}",
             "body": [

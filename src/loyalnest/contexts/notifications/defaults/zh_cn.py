@@ -31,6 +31,7 @@ PHRASES: dict[str, Any] = {
         "any": "这些消息",
     },
     "topics": {
+        "nudge": "店铺的新闻和优惠",
         "points_earned": "您获得的积分",
         "points_expiring": "即将过期的积分",
         "reward_issued": "您的奖励码",
@@ -53,6 +54,13 @@ PHRASES: dict[str, Any] = {
         "custom": "额外奖励",
     },
     "types": {
+        # a merchant's nudge (analytics): their own title, text and call to action
+        "nudge": {
+            "subject": "{{ title }} — 来自{{ shop_name }}",
+            "body": ["{{ body }}", "@balance"],
+            "button": "{{ cta_label }}",
+            "button_url": "cta_url",
+        },
         "points_earned": {
             "subject": "您在 {{ shop_name }} 获得了 {{ points|points }}",
             "body": [

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-QUERIES: tuple[type, ...] = ()
-MUTATIONS: tuple[type, ...] = ()
+from loyalnest.graphql.analytics.nudges.customer_fields import ME_FIELDS as ME_FIELDS
+from loyalnest.graphql.analytics.nudges.mutations import MUTATIONS as MUTATIONS
+from loyalnest.graphql.analytics.nudges.queries import QUERIES as QUERIES
+
 SUBSCRIPTIONS: tuple[type, ...] = ()
 CUSTOMER_FIELDS: tuple[type, ...] = ()
-ME_FIELDS: tuple[type, ...] = ()

@@ -1,9 +1,14 @@
-"""GraphQL of analytics' program concern. Exports the root parts and fields it adds."""
+"""GraphQL of analytics' program concern: ``programAnalytics``, the charts (``rfmHeatmap``,
+``rfmScatter``, ``segmentSizes``, ``segmentTransitionMatrix``) and the
+``analyticsUpdated`` subscription."""
 
 from __future__ import annotations
 
-QUERIES: tuple[type, ...] = ()
+from loyalnest.graphql.analytics.program.queries import ProgramQuery
+from loyalnest.graphql.analytics.program.subscriptions import ProgramSubscription
+
+QUERIES: tuple[type, ...] = (ProgramQuery,)
 MUTATIONS: tuple[type, ...] = ()
-SUBSCRIPTIONS: tuple[type, ...] = ()
+SUBSCRIPTIONS: tuple[type, ...] = (ProgramSubscription,)
 CUSTOMER_FIELDS: tuple[type, ...] = ()
 ME_FIELDS: tuple[type, ...] = ()
