@@ -76,6 +76,7 @@ class RfmBenchReport:
     orders: int
     lines: int = 0
     seed_seconds: float = 0.0
+    first_pass_seconds: float = 0.0
     recompute_seconds: float = 0.0
     customers_scored: int = 0
     product_seconds: float = 0.0
@@ -95,21 +96,26 @@ class RfmBenchReport:
         off = self.rate(False)
         return self.rate(True) / off if off and any(r.realtime for r in self.runs) else None
 
+    @staticmethod
+    def run_line(run: RealtimeRun) -> str:
+        rate = run.awarded / run.seconds if run.seconds else 0.0
+        return (
+            f"webhooks, real-time {'on ' if run.realtime else 'off'}  {run.awarded:,} awarded in"
+            f" {run.seconds:.2f} s = {rate:,.0f} orders/s end to end"
+        )
+
     def lines_out(self) -> list[str]:
         verdict = "ok" if self.recompute_seconds < RECOMPUTE_TARGET_SECONDS else "OVER TARGET"
         out = [
             f"bench rfm: {self.customers:,} customers, {self.orders:,} orders ({self.lines:,} lines)"
             f" seeded in {self.seed_seconds:.1f} s" + (f"; {self.setup}" if self.setup else ""),
-            f"  full recompute   {self.recompute_seconds:.2f} s ({self.customers_scored:,} customers scored)"
+            f"  first full pass  {self.first_pass_seconds:.2f} s ({self.customers_scored:,} customers scored,"
+            " every row written)",
+            f"  full recompute   {self.recompute_seconds:.2f} s (the daily pass over the same orders)"
             f" - target < {RECOMPUTE_TARGET_SECONDS:.0f} s: {verdict}",
             f"  product stats    {self.product_seconds:.2f} s ({self.products:,} products)",
         ]
-        for run in self.runs:
-            rate = run.awarded / run.seconds if run.seconds else 0.0
-            out.append(
-                f"  webhooks, real-time {'on ' if run.realtime else 'off'}  {run.awarded:,} awarded in"
-                f" {run.seconds:.2f} s = {rate:,.0f} orders/s end to end"
-            )
+        out += [f"  {self.run_line(run)}" for run in self.runs]
         if self.ratio is not None:
             verdict = "ok" if self.ratio >= REALTIME_TARGET_RATIO else "UNDER TARGET"
             out.append(
@@ -153,14 +159,20 @@ async def seed_history(merchant_id: int, *, customers: int, orders: int) -> tupl
     return lines, time.perf_counter() - started
 
 
-async def run_recompute_bench(merchant_id: int, *, customers: int, orders: int) -> RfmBenchReport:
-    """Seed the shop, then time the full recompute and the product stats after it."""
-    report = RfmBenchReport(customers=customers, orders=orders)
-    report.lines, report.seed_seconds = await seed_history(merchant_id, customers=customers, orders=orders)
+async def run_recompute_bench(report: RfmBenchReport, merchant_id: int) -> RfmBenchReport:
+    """Seed the shop, then time the full recompute twice (the first pass scores everyone;
+    the second is the daily pass, which rewrites only what changed) and the product stats
+    after it."""
+    report.lines, report.seed_seconds = await seed_history(
+        merchant_id, customers=report.customers, orders=report.orders
+    )
     started = time.perf_counter()
     scored = await analytics.recompute_rfm(merchant_id)
-    report.recompute_seconds = time.perf_counter() - started
+    report.first_pass_seconds = time.perf_counter() - started
     report.customers_scored = scored.customers_scored
+    started = time.perf_counter()
+    await analytics.recompute_rfm(merchant_id)
+    report.recompute_seconds = time.perf_counter() - started
     started = time.perf_counter()
     async with unit_of_work() as uow:
         refreshed = await analytics.refresh_product_stats(uow, merchant_id)
@@ -195,40 +207,47 @@ def bench_rfm(
         async def main() -> RfmBenchReport:
             shop = await bench.seed_shop()
             shops = [shop.id]
+            report = RfmBenchReport(customers=customers, orders=orders)
             try:
-                report = await run_recompute_bench(shop.id, customers=customers, orders=orders)
+                # The webhook comparison first, on tables without the big shop: the full
+                # pass queues the product stats' refresh, which a worker would otherwise
+                # run (for a minute, on the same cores) in the middle of a timed run.
+                if webhook_orders:
+                    report.webhook_orders = webhook_orders
+                    api_url = bench.start_api(stack, bench.free_port())
+                    await bench.wait_until_serving(
+                        api_url, "/health", timeout=60, process=stack.processes[-1]
+                    )
+                    for _ in range(rounds):
+                        for realtime in (False, True):
+                            await vacuum_analyze(stack.database_url)
+                            run_shop = await bench.seed_shop()
+                            shops.append(run_shop.id)
+                            worker_env = {**stack.env, "LOYALNEST_ANALYTICS_REALTIME": str(realtime).lower()}
+                            worker = bench.spawn([*_WORKER_COMMAND], worker_env)
+                            stack.processes.append(worker)
+                            try:
+                                run = await bench.run_webhook_bench(
+                                    api_url,
+                                    merchant_id=run_shop.id,
+                                    shop_domain=run_shop.shop_domain,
+                                    secret=settings.shopify_api_secret,
+                                    orders=webhook_orders,
+                                    concurrency=concurrency,
+                                    warmup=warmup,
+                                    timeout=timeout,
+                                )
+                            finally:
+                                bench.stop(worker)
+                                stack.processes.remove(worker)
+                            report.runs.append(RealtimeRun(realtime, run.awarded, run.e2e_seconds))
+                            typer.echo(f"  {report.run_line(report.runs[-1])}", err=True)
+                            report.notes += [
+                                f"real-time {'on' if realtime else 'off'}: {n}" for n in run.notes
+                            ]
+                await run_recompute_bench(report, shop.id)
                 # each phase as it ends (a long run shows where it is); the summary follows
-                typer.echo("\n".join(report.lines_out()[1:3]), err=True)
-                if not webhook_orders:
-                    return report
-                report.webhook_orders = webhook_orders
-                api_url = bench.start_api(stack, bench.free_port())
-                await bench.wait_until_serving(api_url, "/health", timeout=60, process=stack.processes[-1])
-                for _ in range(rounds):
-                    for realtime in (False, True):
-                        await vacuum_analyze(stack.database_url)
-                        run_shop = await bench.seed_shop()
-                        shops.append(run_shop.id)
-                        worker_env = {**stack.env, "LOYALNEST_ANALYTICS_REALTIME": str(realtime).lower()}
-                        worker = bench.spawn([*_WORKER_COMMAND], worker_env)
-                        stack.processes.append(worker)
-                        try:
-                            run = await bench.run_webhook_bench(
-                                api_url,
-                                merchant_id=run_shop.id,
-                                shop_domain=run_shop.shop_domain,
-                                secret=settings.shopify_api_secret,
-                                orders=webhook_orders,
-                                concurrency=concurrency,
-                                warmup=warmup,
-                                timeout=timeout,
-                            )
-                        finally:
-                            bench.stop(worker)
-                            stack.processes.remove(worker)
-                        report.runs.append(RealtimeRun(realtime, run.awarded, run.e2e_seconds))
-                        typer.echo(report.lines_out()[3 + len(report.runs) - 1], err=True)
-                        report.notes += [f"real-time {'on' if realtime else 'off'}: {n}" for n in run.notes]
+                typer.echo("\n".join(report.lines_out()[1:4]), err=True)
                 return report
             finally:
                 if not keep_shop:
