@@ -130,14 +130,18 @@ async def test_who_gets_nothing_and_why(shop, sink) -> None:
             parts=(EarnedPart(f"birthday:{customer}:2026", "earn", "rule", None, 200),),
         )
 
-    await publish(
-        reward_issued(shop.id, no_email, redemption_id=1),
-        birthday(no_consent),
-        birthday(consenting),
-        PointsReturned(shop.id, opted_out, 9, "$10 off", 500, "unused"),
-    )
-    # the customer unsubscribes after the row was written: respected at once
+    # the customer unsubscribes after the row was written: respected at once. (In the same
+    # transaction: the delivery job leaves at its commit, and a worker that ran it before a
+    # second transaction changed the preference would rightly send.)
     async with unit_of_work() as uow:
+        await uow.publish_events(
+            [
+                reward_issued(shop.id, no_email, redemption_id=1),
+                birthday(no_consent),
+                birthday(consenting),
+                PointsReturned(shop.id, opted_out, 9, "$10 off", 500, "unused"),
+            ]
+        )
         await notifications.set_preferences(
             uow,
             merchant_id=shop.id,
