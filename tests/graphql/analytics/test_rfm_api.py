@@ -113,7 +113,9 @@ async def test_configuration_validation_preview_and_background_recompute(shop, d
     for subtotals in (("20.00",), ("30.00", "35.00"), ("250.00", "90.00", "70.00"), ("15.00",)):
         await buyer(shop, drain, *subtotals)
     config = (await shop.gql(CONFIG))["data"]["rfmConfig"]
-    assert (config["mode"], config["lookbackDays"], config["lastRecomputedAt"]) == ("QUINTILES", 365, None)
+    # the shop's first orders queued its first full pass (the drain ran it)
+    assert (config["mode"], config["lookbackDays"]) == ("QUINTILES", 365)
+    assert config["lastRecomputedAt"] is not None
     assert config["thresholds"]["recencyDays"] == [7, 30, 60, 90]
 
     refused = (await shop.gql(UPDATE, {"input": {"recencyDays": [7, 30, 30, 90]}}))["data"]["updateRfmConfig"]
@@ -162,6 +164,24 @@ async def test_configuration_validation_preview_and_background_recompute(shop, d
     assert sum(r["customers"] for r in daily) == 4
 
 
+async def test_first_orders_store_the_fallback_aov_and_queue_the_first_full_pass(shop, drain):
+    settings = (
+        "select average_order_value, recompute_requested_at, boundaries_computed_at"
+        " from analytics_rfm_settings where merchant_id = :m"
+    )
+    assert await rows(settings, m=shop.id) == []
+    # the first batch: no AOV yet (no stored order); the first pass asked for, and run
+    await buyer(shop, drain, "20.00")
+    first = (await rows(settings, m=shop.id))[0]
+    assert first["recompute_requested_at"] is not None
+    assert first["boundaries_computed_at"] is not None
+    assert first["average_order_value"] == Decimal("20.00")
+    # later batches read the stored AOV and ask for nothing more (the daily pass moves it)
+    await buyer(shop, drain, "80.00")
+    assert (await rows(settings, m=shop.id))[0] == first
+    assert (await shop.gql(CONFIG))["data"]["rfmConfig"]["recomputePending"] is False
+
+
 async def test_withdrawn_tracking_removes_the_score_until_restored(shop, drain):
     ada, _ = await buyer(shop, drain, "40.00")
     gid = encode_id("Customer", ada)
@@ -205,8 +225,9 @@ async def test_roles_and_tenancy(make_shop, drain):
     assert (await a.gql(CONFIG))["data"]["rfmConfig"]["mode"] == "QUINTILES"
     preview = (await b.gql(PREVIEW, {"config": {}}))["data"]["previewRfmConfig"]
     assert preview["total"] == 0
+    before = (await a.gql(CONFIG))["data"]["rfmConfig"]["lastRecomputedAt"]
     recompute = (await b.gql(RECOMPUTE))["data"]["recomputeRfm"]
     assert recompute["userErrors"] == []
     await drain()
-    assert (await a.gql(CONFIG))["data"]["rfmConfig"]["lastRecomputedAt"] is None
+    assert (await a.gql(CONFIG))["data"]["rfmConfig"]["lastRecomputedAt"] == before
     assert (await rfm_of(a, ada))["orderCount"] == 1

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.devtools import cpu
 from loyalnest.devtools.bench.latency import Latency
-from loyalnest.devtools.bench.seeding import earn_count, measure_award_baseline, wait_for_earn_count
+from loyalnest.devtools.bench.seeding import analyze, earn_count, measure_award_baseline, wait_for_earn_count
 from loyalnest.devtools.loadgen import loopback_address, run_load
 from loyalnest.devtools.shopify_data import Catalog, webhook_request
+from loyalnest.platform.db import database_url
 
 
 @dataclass
@@ -180,6 +181,8 @@ async def run_webhook_bench(
         count, _ = await wait_for_earn_count(merchant_id, before + warmup, timeout=timeout)
         if count < before + warmup:
             notes.append(f"warm-up: only {count - before}/{warmup} awarded within {timeout:.0f} s")
+        # the planner's statistics now know the shop (see ``seeding.analyze``)
+        await analyze(database_url())
     requests = order_requests(
         catalog,
         port=port,

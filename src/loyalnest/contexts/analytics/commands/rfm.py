@@ -115,8 +115,10 @@ async def record_cancellations(
 async def _rescore(uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int], now: datetime) -> None:
     if not customer_ids:
         return
-    changes = await repository.rescore_customers(uow.session, merchant_id, customer_ids, now)
-    await _announce(uow, merchant_id, changes, now)
+    rescored = await repository.rescore_customers(uow.session, merchant_id, customer_ids, now)
+    if rescored.first_pass_requested:
+        uow.enqueue(RECOMPUTE_RFM_ACTOR, queue_name=ANALYTICS_QUEUE, merchant_id=merchant_id)
+    await _announce(uow, merchant_id, rescored.changes, now)
 
 
 async def _announce(

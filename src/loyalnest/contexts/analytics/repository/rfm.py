@@ -176,15 +176,25 @@ def _changes(rows: Any) -> list[Change]:
     return [Change(int(r[0]), r[1], r[2]) for r in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Rescored:
+    changes: list[Change]
+    # the shop had never had a full pass nor asked for one: this asked (queue it)
+    first_pass_requested: bool
+
+
 async def rescore_customers(
     session: AsyncSession, merchant_id: int, customer_ids: Sequence[int], now: datetime
-) -> list[Change]:
+) -> Rescored:
     """Summaries of these customers rebuilt from their orders, scored with the shop's
     stored boundaries, segments and history written: one statement."""
-    result = await session.execute(
-        text(rfm_scoring.REALTIME_MERGE), {"m": merchant_id, "ids": list(customer_ids), "now": now}
-    )
-    return _changes(result)
+    rows = (
+        await session.execute(
+            text(rfm_scoring.REALTIME_MERGE), {"m": merchant_id, "ids": list(customer_ids), "now": now}
+        )
+    ).all()
+    changes = [row for row in rows if row[0] is not None]
+    return Rescored(_changes(changes), first_pass_requested=len(changes) < len(rows))
 
 
 async def full_pass(

@@ -64,7 +64,9 @@ def _with_derived(base: str) -> str:
 
 
 def stored_cfg() -> str:
-    """The shop's stored configuration and boundaries (defaults without a row)."""
+    """The shop's stored configuration and boundaries (defaults without a row), and what
+    the real-time statement keeps: ``aov_missing`` (no stored AOV: the fallback scanned
+    the shop's orders) and ``first_pass_due`` (no full pass ever ran or was asked for)."""
     d = _DEFAULTS
     lookback = f"coalesce(st.lookback_days, {d['lookback']})"
     base = (
@@ -72,7 +74,9 @@ def stored_cfg() -> str:
         f" coalesce(st.frequency_max, {d['fm']}) AS fm, coalesce(st.monetary_ratios, {d['mr']}) AS mr,"
         f" {lookback} AS lookback, coalesce(st.time_weighting, {d['tw']}) AS tw,"
         f" coalesce(st.half_life_days, {d['hl']}) AS hl, st.r_cuts, st.f_cuts, st.m_cuts,"
-        f" coalesce(st.average_order_value, {_AOV_FALLBACK.format(lookback=lookback)}) AS aov"
+        f" coalesce(st.average_order_value, {_AOV_FALLBACK.format(lookback=lookback)}) AS aov,"
+        " st.average_order_value IS NULL AS aov_missing,"
+        " (st.boundaries_computed_at IS NULL AND st.recompute_requested_at IS NULL) AS first_pass_due"
         " FROM (SELECT 1) AS one LEFT JOIN analytics_rfm_settings st ON st.merchant_id = :m"
     )
     return _with_derived(base)
@@ -98,21 +102,23 @@ def proposed_settings() -> str:
     )
 
 
+_EXPONENT = (
+    f"({_LN2} * (date_part('epoch', o.placed_at) - {_EPOCH_S}) / CAST(86400 AS float8) / c.hl - c.a_now)"
+)
+_NET = "(o.amount - o.refunded)"
+
+
 def summ_from_orders(*, scoped: bool, cfg: str = "cfg", weighted: bool | None = None) -> str:
     """Per-customer summaries from ``analytics_orders`` (``scoped``: only ``:ids``).
     ``weighted`` known in advance (the full pass) leaves the unused sums out (an exp per
     order is a sixth of the aggregate's cost); None decides per row from ``cfg``."""
-    exponent = (
-        f"({_LN2} * (date_part('epoch', o.placed_at) - {_EPOCH_S}) / CAST(86400 AS float8) / c.hl - c.a_now)"
-    )
-    net = "(o.amount - o.refunded)"
     scope = " AND o.customer_id = ANY(CAST(:ids AS bigint[]))" if scoped else " AND o.customer_id IS NOT NULL"
     return (
         "SELECT o.customer_id, min(o.placed_at) AS first_order_at, max(o.placed_at) AS last_order_at,"
-        f" count(*)::int AS order_count, sum({net}) AS net_spend,"
+        f" count(*)::int AS order_count, sum({_NET}) AS net_spend,"
         + (
-            f" CASE WHEN c.tw THEN c.a_now + ln(sum(exp({exponent}))) END AS weighted_frequency,"
-            f" CASE WHEN c.tw THEN c.a_now + ln(sum({net}::float8 * exp({exponent}))) END AS"
+            f" CASE WHEN c.tw THEN c.a_now + ln(sum(exp({_EXPONENT}))) END AS weighted_frequency,"
+            f" CASE WHEN c.tw THEN c.a_now + ln(sum({_NET}::float8 * exp({_EXPONENT}))) END AS"
             " weighted_monetary"
             if weighted is not False
             else " CAST(NULL AS float8) AS weighted_frequency, CAST(NULL AS float8) AS weighted_monetary"
@@ -240,12 +246,12 @@ def _changed(column: str, new_alias: str = "EXCLUDED") -> str:
     return f"{old} IS DISTINCT FROM {new}"
 
 
-def merge_statement(summ: str, *, scoped: bool) -> str:
-    """Write ``scored`` into ``analytics_customer_rfm`` (only rows whose values changed),
-    delete the rows of customers no longer scored (``scoped``: among ``:ids``; else the
-    whole shop), record every segment change in the history, and return the changes
-    (customer_id, from_segment, to_segment)."""
-    scope = " AND t.customer_id = ANY(CAST(:ids AS bigint[]))" if scoped else ""
+def realtime_merge_statement() -> str:
+    """Rescore the batch's customers (``:ids``): write ``scored`` into
+    ``analytics_customer_rfm`` (only rows whose values changed), delete the rows of those
+    no longer scored, record every segment change in the history, and return the
+    changes (customer_id, from_segment, to_segment), then a row of NULLs when this
+    asked for the shop's first full pass."""
     columns = ", ".join(_SUMMARY_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _SUMMARY_COLUMNS if not c.startswith("weighted_"))
     # a float within tolerance keeps its stored value
@@ -256,11 +262,17 @@ def merge_statement(summ: str, *, scoped: bool) -> str:
     )
     distinct = " OR ".join(_changed(c) for c in _SUMMARY_COLUMNS)
     return (
-        f"WITH cfg AS MATERIALIZED ({stored_cfg()}), summ AS ({summ}), scored AS ({SCORED}),"
-        " old AS (SELECT t.customer_id, t.segment FROM analytics_customer_rfm t"
-        f" WHERE t.merchant_id = :m{scope}),"
+        f"WITH cfg AS MATERIALIZED ({stored_cfg()}), summ AS ({summ_from_orders(scoped=True)}),"
+        f" scored AS ({SCORED}),"
+        # MATERIALIZED: read once. Inlined into the join with ``up`` below, it was planned
+        # as a nested loop probing the shop's rows once per customer of the batch
+        # whenever the statistics still called the shop small (a young shop, or the
+        # bench's fresh tables): 36 ms per batch at 1,500 customers, 166 ms at 5,000.
+        " old AS MATERIALIZED (SELECT t.customer_id, t.segment FROM analytics_customer_rfm t"
+        " WHERE t.merchant_id = :m AND t.customer_id = ANY(CAST(:ids AS bigint[]))),"
         " gone AS (DELETE FROM analytics_customer_rfm t WHERE t.merchant_id = :m"
-        f"{scope} AND NOT EXISTS (SELECT 1 FROM scored s WHERE s.customer_id = t.customer_id)"
+        " AND t.customer_id = ANY(CAST(:ids AS bigint[]))"
+        " AND NOT EXISTS (SELECT 1 FROM scored s WHERE s.customer_id = t.customer_id)"
         " RETURNING t.customer_id, t.segment),"
         f" up AS (INSERT INTO analytics_customer_rfm AS t (merchant_id, customer_id, {columns},"
         f" segment_since, updated_at) SELECT :m, customer_id, {columns}, {_NOW}, {_NOW} FROM scored"
@@ -273,13 +285,25 @@ def merge_statement(summ: str, *, scoped: bool) -> str:
         " DISTINCT FROM u.segment"
         " UNION ALL SELECT g.customer_id, g.segment, 'other' FROM gone g WHERE g.segment <> 'other'),"
         " hist AS (INSERT INTO analytics_segment_history (merchant_id, customer_id, from_segment, to_segment,"
-        f" changed_at) SELECT :m, customer_id, from_segment, to_segment, {_NOW} FROM changes)"
+        f" changed_at) SELECT :m, customer_id, from_segment, to_segment, {_NOW} FROM changes),"
+        # A shop's first orders: the fallback AOV is stored (the next batches read it
+        # instead of scanning every order of the shop again; the full pass replaces it)
+        # and the first full pass is asked for, marked by one row of NULLs at the end
+        # (the caller queues it): quintiles and the real AOV within minutes of the first
+        # orders, not at the next daily run.
+        " seed AS (INSERT INTO analytics_rfm_settings AS st (merchant_id, average_order_value,"
+        f" recompute_requested_at, updated_at) SELECT :m, c.aov, CASE WHEN c.first_pass_due THEN {_NOW}"
+        f" END, {_NOW} FROM cfg c WHERE (c.aov_missing AND c.aov IS NOT NULL) OR c.first_pass_due"
+        " ON CONFLICT (merchant_id) DO UPDATE SET average_order_value = coalesce(st.average_order_value,"
+        " EXCLUDED.average_order_value), recompute_requested_at = coalesce(st.recompute_requested_at,"
+        " EXCLUDED.recompute_requested_at))"
         " SELECT customer_id, from_segment, to_segment FROM changes"
+        " UNION ALL SELECT NULL, NULL, NULL FROM cfg WHERE cfg.first_pass_due"
     )
 
 
 def full_merge_statement() -> str:
-    """The full pass's merge: like ``merge_statement`` over the whole shop, but as plain
+    """The full pass's merge: like ``realtime_merge_statement`` over the whole shop, but as plain
     UPDATE / INSERT / DELETE driven by one diff (a single hash join of the scored set
     with the stored rows). ``ON CONFLICT DO UPDATE`` locks every conflicting row even
     when its WHERE then skips it, which for a million unchanged customers costs a write
@@ -322,7 +346,7 @@ def full_merge_statement() -> str:
     )
 
 
-REALTIME_MERGE = merge_statement(summ_from_orders(scoped=True), scoped=True)
+REALTIME_MERGE = realtime_merge_statement()
 FULL_MERGE = full_merge_statement()
 
 
