@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from loyalnest.cli import app
 from loyalnest.devtools.bench.rfm import RealtimeRun, RfmBenchReport, run_recompute_bench
+from loyalnest.devtools.bench.rfm_preview import PROPOSALS, run_preview_bench
 from tests.contexts.support import scalar
 
 
@@ -58,5 +59,22 @@ def test_the_report_compares_real_time_on_and_off() -> None:
 def test_bench_rfm_is_a_loyalnest_bench_command() -> None:
     result = CliRunner().invoke(app, ["bench", "rfm", "--help"])
     assert result.exit_code == 0, result.output
-    for option in ("--customers", "--orders", "--webhook-orders", "--rounds"):
+    for option in ("--customers", "--orders", "--webhook-orders", "--rounds", "--preview-customers"):
         assert option in result.output
+
+
+async def test_the_preview_bench_times_every_proposal_through_the_api(shop, server, settings) -> None:
+    report = await run_preview_bench(
+        url=server, settings=settings, merchant_id=shop.id, shop_domain=shop.domain, customers=300, requests=2
+    )
+    assert [run.label for run in report.runs] == [label for label, _ in PROPOSALS]
+    assert all(run.errors == 0 and run.latency.max_ms > 0 for run in report.runs)
+    assert report.orders == 1500
+    assert await scalar("SELECT count(*) FROM analytics_customer_rfm WHERE merchant_id = :m", m=shop.id) > 0
+    text = "\n".join(report.lines())
+    assert "previewRfmConfig over 300 customers" in text
+    assert "lookback 180 days (from the orders)" in text
+    assert "target < 1000 ms" in text
+    # the bench report carries it
+    bench = RfmBenchReport(customers=10, orders=20, preview=report)
+    assert "previewRfmConfig over 300 customers" in "\n".join(bench.lines_out())

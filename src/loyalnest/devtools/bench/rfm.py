@@ -11,6 +11,7 @@
    restarted for each run, off and on alternating (off, on, off, on, ...: neither side
    gets the emptier tables or the warmer caches), each run on a fresh shop with its
    own warm-up (which also absorbs the worker's start). Target: on >= 0.9 x off.
+3. ``previewRfmConfig`` through the API for a shop of --preview-customers (``rfm_preview``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import typer
 from sqlalchemy import text
 
 from loyalnest.contexts.analytics import api as analytics
+from loyalnest.devtools.bench.rfm_preview import PreviewBenchReport, run_preview_bench
 from loyalnest.platform.uow import unit_of_work
 
 RECOMPUTE_TARGET_SECONDS = 20.0
@@ -83,6 +85,7 @@ class RfmBenchReport:
     products: int = 0
     runs: list[RealtimeRun] = field(default_factory=list)
     webhook_orders: int = 0
+    preview: PreviewBenchReport | None = None
     setup: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -123,6 +126,8 @@ class RfmBenchReport:
                 f" {self.ratio:.2f} x the {self.rate(False):,.0f} orders/s without"
                 f" (target >= {REALTIME_TARGET_RATIO:.1f}: {verdict})"
             )
+        if self.preview is not None:
+            out += self.preview.lines()
         out += [f"  note: {note}" for note in self.notes]
         return out
 
@@ -187,15 +192,19 @@ def bench_rfm(
     webhook_orders: Annotated[
         int, typer.Option(min=0, help="orders/create per webhook run (0: skip the real-time comparison)")
     ] = 5000,
-    rounds: Annotated[int, typer.Option(min=1, max=10, help="off/on pairs of webhook runs, alternating")] = 2,
+    rounds: Annotated[int, typer.Option(min=1, max=10, help="off/on pairs of webhook runs, alternating")] = 3,
     concurrency: Annotated[int, typer.Option(min=1, max=1024, help="webhook requests in flight")] = 64,
     warmup: Annotated[int, typer.Option(min=0, help="orders sent (and awarded) before each timed run")] = 300,
     timeout: Annotated[float, typer.Option(min=1, help="seconds allowed for each phase")] = 600,
+    preview_customers: Annotated[
+        int, typer.Option(min=0, help="customers of the previewRfmConfig shop (0: skip the preview timing)")
+    ] = 100_000,
     keep_shop: Annotated[bool, typer.Option(help="keep the bench shops' data afterwards")] = False,
 ) -> None:
-    """The full RFM recompute of a shop of --customers / --orders (target < 20 s), and the
+    """The full RFM recompute of a shop of --customers / --orders (target < 20 s), the
     webhooks' end-to-end award rate with analytics real-time on vs off in the same
-    invocation (target >= 0.9 x)."""
+    invocation (target >= 0.9 x), and previewRfmConfig through the API for a shop of
+    --preview-customers (target < 1 s)."""
     from loyalnest.devtools import bench
     from loyalnest.devtools.bench.seeding import vacuum_analyze
     from loyalnest.devtools.cli import _run
@@ -212,12 +221,15 @@ def bench_rfm(
                 # The webhook comparison first, on tables without the big shop: the full
                 # pass queues the product stats' refresh, which a worker would otherwise
                 # run (for a minute, on the same cores) in the middle of a timed run.
-                if webhook_orders:
-                    report.webhook_orders = webhook_orders
+                api_url = None
+                if webhook_orders or preview_customers:
                     api_url = bench.start_api(stack, bench.free_port())
                     await bench.wait_until_serving(
                         api_url, "/health", timeout=60, process=stack.processes[-1]
                     )
+                if webhook_orders:
+                    assert api_url is not None
+                    report.webhook_orders = webhook_orders
                     for _ in range(rounds):
                         for realtime in (False, True):
                             await vacuum_analyze(stack.database_url)
@@ -245,6 +257,19 @@ def bench_rfm(
                             report.notes += [
                                 f"real-time {'on' if realtime else 'off'}: {n}" for n in run.notes
                             ]
+                if preview_customers:
+                    assert api_url is not None
+                    preview_shop = await bench.seed_shop()
+                    shops.append(preview_shop.id)
+                    report.preview = await run_preview_bench(
+                        url=api_url,
+                        settings=settings,
+                        merchant_id=preview_shop.id,
+                        shop_domain=preview_shop.shop_domain,
+                        customers=preview_customers,
+                        timeout=timeout,
+                    )
+                    typer.echo("\n".join(report.preview.lines()), err=True)
                 await run_recompute_bench(report, shop.id)
                 # each phase as it ends (a long run shows where it is); the summary follows
                 typer.echo("\n".join(report.lines_out()[1:4]), err=True)

@@ -123,8 +123,10 @@ class AnalyticsOrder(SQLModel, table=True):
 
 
 class AnalyticsOrderLine(SQLModel, table=True):
+    # No index beyond the key: every read goes through an order (the refunds' line
+    # lookup) or the whole shop (the product stats' pass); a product index cost a write
+    # per line on the webhook path and served nothing.
     __tablename__ = "analytics_order_lines"
-    __table_args__ = (Index("ix_analytics_order_lines_product", "merchant_id", "product_id"),)
 
     merchant_id: int = Field(sa_column=merchant_key_column())
     shopify_order_id: int = _key()
