@@ -14,7 +14,7 @@ The history (deterministic for a seed) has the shapes real shops have:
 
 Customers go into the customers table by COPY (their email and names encrypted and
 blind-indexed as the customers context stores them; devtools may write any table),
-orders into ``analytics_orders`` / ``analytics_order_lines`` by COPY: 100,000 customers
+orders (their lines in arrays) into ``analytics_orders`` by COPY: 100,000 customers
 take seconds, not the hours their webhooks would.
 """
 
@@ -317,7 +317,7 @@ async def write_customers(merchant_id: int, people: list[SimCustomer], *, with_p
 
 
 async def write_orders(merchant_id: int, orders: list[SimOrder], customer_ids: list[int]) -> None:
-    """COPY the orders and their lines into the analytics tables, as the RFM handler
+    """COPY the orders with their lines into ``analytics_orders``, as the RFM handler
     would have written them from the webhooks."""
     order_records = [
         (
@@ -328,21 +328,12 @@ async def write_orders(merchant_id: int, orders: list[SimOrder], customer_ids: l
             o.amount,
             o.refunded,
             o.cancelled,
+            [line.product_id for line in o.lines],
+            [line.quantity for line in o.lines],
+            [line.revenue for line in o.lines],
+            [line.refunded for line in o.lines],
         )
         for o in orders
-    ]
-    line_records = [
-        (
-            merchant_id,
-            o.shopify_order_id,
-            line_no,
-            line.product_id,
-            line.quantity,
-            line.revenue,
-            line.refunded,
-        )
-        for o in orders
-        for line_no, line in enumerate(o.lines, start=1)
     ]
     async with unit_of_work() as uow:
         conn = await driver_connection(uow.session)
@@ -357,19 +348,10 @@ async def write_orders(merchant_id: int, orders: list[SimOrder], customer_ids: l
                 "amount",
                 "refunded",
                 "cancelled",
-            ],
-        )
-        await conn.copy_records_to_table(
-            "analytics_order_lines",
-            records=line_records,
-            columns=[
-                "merchant_id",
-                "shopify_order_id",
-                "line_no",
-                "product_id",
-                "quantity",
-                "revenue",
-                "refunded",
+                "line_products",
+                "line_quantities",
+                "line_revenues",
+                "line_refunds",
             ],
         )
 

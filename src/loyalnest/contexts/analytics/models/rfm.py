@@ -2,8 +2,8 @@
 
 - ``analytics_rfm_settings``: a shop's scoring configuration and the boundaries the
   last full pass computed (quintile cut points, average order value). No row = defaults.
-- ``analytics_orders`` / ``analytics_order_lines``: the compact copy of the orders the
-  product saw (test orders never stored; guest orders kept for program analytics).
+- ``analytics_orders``: the compact copy of the orders the product saw, their lines in
+  arrays (test orders never stored; guest orders kept for program analytics).
 - ``analytics_customer_rfm``: one row per scored customer (an order in the lookback
   window and tracking not withdrawn); everyone else has no row and counts as ``other``.
 - ``analytics_segment_history``: every segment change (from, to, when).
@@ -99,6 +99,10 @@ class RfmSettings(SQLModel, table=True):
     updated_at: datetime = _now_column()
 
 
+def _lines(item: Any) -> Any:
+    return Field(default_factory=list, sa_column=Column(ARRAY(item), nullable=False, server_default="{}"))
+
+
 class AnalyticsOrder(SQLModel, table=True):
     __tablename__ = "analytics_orders"
     __table_args__ = (Index("ix_analytics_orders_customer", "merchant_id", "customer_id", "placed_at"),)
@@ -120,23 +124,16 @@ class AnalyticsOrder(SQLModel, table=True):
     refund_ids: list[int] = Field(
         default_factory=list, sa_column=Column(ARRAY(BigInteger), nullable=False, server_default="{}")
     )
-
-
-class AnalyticsOrderLine(SQLModel, table=True):
-    # No index beyond the key: every read goes through an order (the refunds' line
-    # lookup) or the whole shop (the product stats' pass); a product index cost a write
-    # per line on the webhook path and served nothing.
-    __tablename__ = "analytics_order_lines"
-
-    merchant_id: int = Field(sa_column=merchant_key_column())
-    shopify_order_id: int = _key()
-    line_no: int = _key(Integer)
-    product_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    quantity: int = Field(sa_column=Column(Integer, nullable=False))
-    revenue: Decimal = Field(sa_column=Column(Numeric(14, 2), nullable=False))
-    refunded: Decimal = Field(
-        default=Decimal(0), sa_column=Column(Numeric(14, 2), nullable=False, server_default="0")
-    )
+    # The order's lines, one array element per line in Shopify's order: the product
+    # (null for a custom line), units, revenue (price x quantity - discount) and what
+    # refunds took back. Arrays in the order's row, not a row per line: the webhook path
+    # writes one row per order instead of three (each with its key and foreign key
+    # check), and the product pass reads the lines with their order's customer and date
+    # without a join.
+    line_products: list[int | None] = _lines(BigInteger)
+    line_quantities: list[int] = _lines(Integer)
+    line_revenues: list[Decimal] = _lines(Numeric(14, 2))
+    line_refunds: list[Decimal] = _lines(Numeric(14, 2))
 
 
 class CustomerRfm(SQLModel, table=True):

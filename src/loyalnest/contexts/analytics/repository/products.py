@@ -1,5 +1,5 @@
 """SQL of product-level RFM: the set-based refresh of a shop's product stats from the
-order lines (H-rfm's ``analytics_orders``/``analytics_order_lines``), the customers'
+order lines (the line arrays of ``analytics_orders``), the customers'
 segments (``analytics_customer_rfm``) and recent moves (``analytics_segment_history``),
 and the index reads the staff queries make."""
 
@@ -33,29 +33,30 @@ _COLUMNS = (
 )
 
 # One pass per shop: per (product, order) first (the lines of one product in one order
-# add up; the order counts once), then per (product, buyer) (guests grouped under a NULL
-# buyer: their orders count, they are no buyer), then the product totals with every
+# add up; the order counts once), straight from the orders' line arrays, which carry
+# the buyer and the date beside them; then per (product, buyer) (guests grouped under a
+# NULL buyer: their orders count, they are no buyer), then the product totals with every
 # rank, and the buyers per segment beside them. All hash aggregates, no DISTINCT sort.
 # Cancelled orders do not count, nor an order known only from its refund or
 # cancellation (no placed_at yet); revenue is net of refunds.
 _REFRESH = """
 WITH per_order AS (
-    SELECT l.product_id, l.shopify_order_id,
+    SELECT l.product_id, o.shopify_order_id, o.customer_id, o.placed_at,
            sum(l.quantity)::int AS units, sum(l.revenue - l.refunded) AS revenue
-    FROM analytics_order_lines AS l
-    WHERE l.merchant_id = $1 AND l.product_id IS NOT NULL
-    GROUP BY l.product_id, l.shopify_order_id
+    FROM analytics_orders AS o
+    CROSS JOIN LATERAL unnest(o.line_products, o.line_quantities, o.line_revenues, o.line_refunds)
+        AS l(product_id, quantity, revenue, refunded)
+    WHERE o.merchant_id = $1 AND NOT o.cancelled AND o.placed_at IS NOT NULL AND l.product_id IS NOT NULL
+    GROUP BY l.product_id, o.shopify_order_id, o.customer_id, o.placed_at
 ),
 per_buyer AS MATERIALIZED (
-    SELECT p.product_id, o.customer_id,
+    SELECT p.product_id, p.customer_id,
            count(*)::int AS orders,
            sum(p.units)::int AS units,
            sum(p.revenue) AS revenue,
-           max(o.placed_at) AS last_at
+           max(p.placed_at) AS last_at
     FROM per_order AS p
-    JOIN analytics_orders AS o ON o.merchant_id = $1 AND o.shopify_order_id = p.shopify_order_id
-    WHERE NOT o.cancelled AND o.placed_at IS NOT NULL
-    GROUP BY p.product_id, o.customer_id
+    GROUP BY p.product_id, p.customer_id
 ),
 slipping AS (
     SELECT DISTINCT customer_id FROM analytics_segment_history

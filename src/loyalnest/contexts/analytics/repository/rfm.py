@@ -57,25 +57,36 @@ class Change:
 async def upsert_orders(
     session: AsyncSession, merchant_id: int, orders: Sequence[OrderRow], lines: Sequence[LineRow]
 ) -> None:
-    """Orders and their lines in one statement. A row an early refund or cancellation
-    created gets the order's facts and keeps what it knew (refunds, cancellation); a
-    redelivery keeps the first placement time. Order ids must be distinct."""
+    """Orders with their lines (arrays of the order's row, in line order) in one
+    statement. A row an early refund or cancellation created gets the order's facts and
+    lines and keeps what it knew (refunds, cancellation); a redelivery keeps the first
+    placement time and the first lines. Order ids must be distinct."""
     await session.execute(
         text(
             "WITH src AS (SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:customers AS bigint[]),"
             " CAST(:placed AS timestamptz[]), CAST(:amounts AS numeric[]), CAST(:cancelled AS boolean[]))"
             " AS s(shopify_order_id, customer_id, placed_at, amount, cancelled)),"
-            " lines AS (INSERT INTO analytics_order_lines"
-            " (merchant_id, shopify_order_id, line_no, product_id, quantity, revenue)"
-            " SELECT :m, * FROM unnest(CAST(:l_orders AS bigint[]), CAST(:l_nos AS int[]),"
+            " lines AS (SELECT l.shopify_order_id, array_agg(l.product_id ORDER BY l.line_no) AS products,"
+            " array_agg(l.quantity ORDER BY l.line_no) AS quantities,"
+            " array_agg(l.revenue ORDER BY l.line_no) AS revenues,"
+            " array_agg(CAST(0 AS numeric) ORDER BY l.line_no) AS refunds"
+            " FROM unnest(CAST(:l_orders AS bigint[]), CAST(:l_nos AS int[]),"
             " CAST(:l_products AS bigint[]), CAST(:l_qty AS int[]), CAST(:l_revenue AS numeric[]))"
-            " ON CONFLICT (merchant_id, shopify_order_id, line_no) DO NOTHING)"
+            " AS l(shopify_order_id, line_no, product_id, quantity, revenue) GROUP BY l.shopify_order_id)"
             " INSERT INTO analytics_orders AS t"
-            " (merchant_id, shopify_order_id, customer_id, placed_at, amount, cancelled)"
-            " SELECT :m, * FROM src ON CONFLICT (merchant_id, shopify_order_id) DO UPDATE"
+            " (merchant_id, shopify_order_id, customer_id, placed_at, amount, cancelled, line_products,"
+            " line_quantities, line_revenues, line_refunds)"
+            " SELECT :m, s.shopify_order_id, s.customer_id, s.placed_at, s.amount, s.cancelled,"
+            " coalesce(l.products, '{}'), coalesce(l.quantities, '{}'), coalesce(l.revenues, '{}'),"
+            " coalesce(l.refunds, '{}') FROM src s LEFT JOIN lines l USING (shopify_order_id)"
+            " ON CONFLICT (merchant_id, shopify_order_id) DO UPDATE"
             " SET customer_id = coalesce(EXCLUDED.customer_id, t.customer_id),"
             " placed_at = coalesce(t.placed_at, EXCLUDED.placed_at),"
-            " amount = EXCLUDED.amount, cancelled = t.cancelled OR EXCLUDED.cancelled"
+            " amount = EXCLUDED.amount, cancelled = t.cancelled OR EXCLUDED.cancelled,"
+            + ", ".join(
+                f"{c} = CASE WHEN cardinality(t.line_products) = 0 THEN EXCLUDED.{c} ELSE t.{c} END"
+                for c in ("line_products", "line_quantities", "line_revenues", "line_refunds")
+            )
         ),
         {
             "m": merchant_id,
@@ -94,10 +105,11 @@ async def upsert_orders(
 
 
 async def add_refunds(session: AsyncSession, merchant_id: int, refunds: Sequence[RefundRow]) -> list[int]:
-    """Add refunds not counted yet (by Shopify refund id) to their orders and the lines of
-    the refunded products (the order's first line of each product); a refund ahead of
-    its order creates the order's row. Returns the customers whose orders changed.
-    Refund ids must be distinct."""
+    """Add refunds not counted yet (by Shopify refund id) to their orders and to the lines
+    of the refunded products (the order's first line of each product); a refund ahead of
+    its order creates the order's row (without lines: what its lines lost is lost, as the
+    order's lines arrive after it). Returns the customers whose orders changed. Refund
+    ids must be distinct."""
     line_orders: list[int] = []
     line_refunds: list[int] = []
     line_products: list[int | None] = []
@@ -118,23 +130,28 @@ async def add_refunds(session: AsyncSession, merchant_id: int, refunds: Sequence
             " WHERE o.shopify_order_id IS NULL OR NOT s.refund_id = ANY(o.refund_ids)),"
             " per_order AS (SELECT shopify_order_id, sum(amount) AS amount, array_agg(refund_id) AS ids"
             " FROM fresh GROUP BY shopify_order_id),"
-            " line_src AS (SELECT l.* FROM unnest(CAST(:l_orders AS bigint[]), CAST(:l_refunds AS bigint[]),"
+            # each refunded product's amount onto its first line in the order
+            " added AS (SELECT l.shopify_order_id, array_position(o.line_products, l.product_id) AS n,"
+            " sum(l.amount) AS amount FROM unnest(CAST(:l_orders AS bigint[]), CAST(:l_refunds AS bigint[]),"
             " CAST(:l_products AS bigint[]), CAST(:l_amounts AS numeric[]))"
             " AS l(shopify_order_id, refund_id, product_id, amount)"
-            " JOIN fresh f ON f.refund_id = l.refund_id),"
-            " targets AS (SELECT DISTINCT ON (ls.shopify_order_id, ls.product_id) ls.shopify_order_id,"
-            " ol.line_no, sum(ls.amount) OVER (PARTITION BY ls.shopify_order_id, ls.product_id) AS amount"
-            " FROM line_src ls JOIN analytics_order_lines ol ON ol.merchant_id = :m"
-            " AND ol.shopify_order_id = ls.shopify_order_id AND ol.product_id = ls.product_id"
-            " ORDER BY ls.shopify_order_id, ls.product_id, ol.line_no),"
-            " lines AS (UPDATE analytics_order_lines ol SET refunded = ol.refunded + t.amount FROM targets t"
-            " WHERE ol.merchant_id = :m AND ol.shopify_order_id = t.shopify_order_id AND"
-            " ol.line_no = t.line_no)"
-            " INSERT INTO analytics_orders AS t (merchant_id, shopify_order_id, refunded, refund_ids)"
-            " SELECT :m, shopify_order_id, amount, ids FROM per_order"
+            " JOIN fresh f ON f.refund_id = l.refund_id"
+            " JOIN analytics_orders o ON o.merchant_id = :m AND o.shopify_order_id = l.shopify_order_id"
+            " WHERE array_position(o.line_products, l.product_id) IS NOT NULL GROUP BY 1, 2),"
+            " lines AS (SELECT o.shopify_order_id, array_agg(r.refunded + coalesce(a.amount, 0) ORDER BY r.n)"
+            " AS refunds FROM analytics_orders o"
+            " CROSS JOIN LATERAL unnest(o.line_refunds) WITH ORDINALITY AS r(refunded, n)"
+            " LEFT JOIN added a ON a.shopify_order_id = o.shopify_order_id AND a.n = r.n"
+            " WHERE o.merchant_id = :m AND o.shopify_order_id IN (SELECT shopify_order_id FROM added)"
+            " GROUP BY o.shopify_order_id)"
+            " INSERT INTO analytics_orders AS t (merchant_id, shopify_order_id, refunded, refund_ids,"
+            " line_refunds)"
+            " SELECT :m, p.shopify_order_id, p.amount, p.ids, coalesce(l.refunds, '{}') FROM per_order p"
+            " LEFT JOIN lines l USING (shopify_order_id)"
             " ON CONFLICT (merchant_id, shopify_order_id) DO UPDATE SET refunded = t.refunded +"
-            " EXCLUDED.refunded,"
-            " refund_ids = t.refund_ids || EXCLUDED.refund_ids RETURNING t.customer_id"
+            " EXCLUDED.refunded, refund_ids = t.refund_ids || EXCLUDED.refund_ids,"
+            " line_refunds = CASE WHEN cardinality(EXCLUDED.line_refunds) > 0 THEN EXCLUDED.line_refunds"
+            " ELSE t.line_refunds END RETURNING t.customer_id"
         ),
         {
             "m": merchant_id,
@@ -259,7 +276,11 @@ async def preview(
     session: AsyncSession, merchant_id: int, config: dict[str, Any], now: datetime, *, from_orders: bool
 ) -> dict[str, int]:
     result = await session.execute(
-        text(rfm_scoring.preview_statement(from_orders=from_orders, quintiles=config["mode"] == "quintiles")),
+        text(
+            rfm_scoring.preview_statement(
+                from_orders=from_orders, quintiles=config["mode"] == "quintiles", weighted=bool(config["tw"])
+            )
+        ),
         {"m": merchant_id, "now": now, **config},
     )
     return {row[0]: int(row[1]) for row in result}

@@ -370,11 +370,14 @@ STORE_BOUNDARIES = (
 )
 
 
-def preview_statement(*, from_orders: bool, quintiles: bool) -> str:
+def preview_statement(*, from_orders: bool, quintiles: bool, weighted: bool) -> str:
     """Segment sizes under a proposed configuration, nothing written: summaries (stored,
-    or recomputed from orders when the proposal changes what they are made of), fresh
-    cut points and AOV over them, scored and counted."""
-    summ = summ_from_orders(scoped=False, cfg="inputs") if from_orders else STORED_SUMMARIES
+    or recomputed from orders when the proposal changes what they are made of; the
+    weighted sums only when the proposal weights), fresh cut points and AOV over them,
+    scored and counted."""
+    summ = (
+        summ_from_orders(scoped=False, cfg="inputs", weighted=weighted) if from_orders else STORED_SUMMARIES
+    )
     inputs = proposed_settings()
     return (
         f"WITH inputs AS MATERIALIZED ({inputs}), summ AS MATERIALIZED ({summ}),"
