@@ -1,10 +1,15 @@
-"""analytics: order lines as arrays in their order's row
+"""analytics: order lines as arrays in their order's row; a covering customer index
 
 ``analytics_order_lines`` (a row per line, its key, a product index and a foreign key
 check each) made the webhook path write three rows per order for the product stats a
 daily pass reads. The lines move into four arrays of ``analytics_orders`` (product,
 units, revenue, refunded; one element per line in Shopify's order), copied over here,
 and the table goes.
+
+The customer index of ``analytics_orders`` becomes covering (amount, refunded,
+cancelled included): the summaries, in real time, in the full pass and in the preview,
+read a customer's orders from the index alone, in customer order, without a heap
+visit or a sort (a 100,000-customer preview from the orders: 800 -> 430 ms).
 
 Revision ID: 0023
 Revises: 0022
@@ -48,9 +53,20 @@ def upgrade() -> None:
         " WHERE o.merchant_id = l.merchant_id AND o.shopify_order_id = l.shopify_order_id"
     )
     op.drop_table("analytics_order_lines")
+    op.drop_index("ix_analytics_orders_customer", table_name="analytics_orders")
+    op.create_index(
+        "ix_analytics_orders_customer",
+        "analytics_orders",
+        ["merchant_id", "customer_id", "placed_at"],
+        postgresql_include=["amount", "refunded", "cancelled"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_analytics_orders_customer", table_name="analytics_orders")
+    op.create_index(
+        "ix_analytics_orders_customer", "analytics_orders", ["merchant_id", "customer_id", "placed_at"]
+    )
     op.create_table(
         "analytics_order_lines",
         sa.Column("merchant_id", sa.BigInteger(), nullable=False),
