@@ -69,6 +69,8 @@ class RealtimeRun:
     realtime: bool
     awarded: int
     seconds: float
+    # milliseconds of CPU per order by process group (``bench webhooks``' accounting)
+    cpu_per_order: str = ""
 
 
 @dataclass
@@ -104,6 +106,7 @@ class RfmBenchReport:
         return (
             f"webhooks, real-time {'on ' if run.realtime else 'off'}  {run.awarded:,} awarded in"
             f" {run.seconds:.2f} s = {rate:,.0f} orders/s end to end"
+            + (f" (CPU per order: {run.cpu_per_order})" if run.cpu_per_order else "")
         )
 
     def lines_out(self) -> list[str]:
@@ -254,11 +257,14 @@ def bench_rfm(
                                     concurrency=concurrency,
                                     warmup=warmup,
                                     timeout=timeout,
+                                    cpu_trees=stack.process_trees(),
                                 )
                             finally:
                                 bench.stop(worker)
                                 stack.processes.remove(worker)
-                            report.runs.append(RealtimeRun(realtime, run.awarded, run.e2e_seconds))
+                            report.runs.append(
+                                RealtimeRun(realtime, run.awarded, run.e2e_seconds, run.cpu_per_order)
+                            )
                             typer.echo(f"  {report.run_line(report.runs[-1])}", err=True)
                             report.notes += [
                                 f"real-time {'on' if realtime else 'off'}: {n}" for n in run.notes
