@@ -33,13 +33,23 @@ def test_a_segment_is_the_first_matching_rule_or_other(r, f, m):
 
 def test_the_issue_examples_and_the_sql_case_name_every_triple_alike():
     assert analytics.segment_for(5, 5, 5) == "champions"
-    assert analytics.segment_for(5, 1, 1) == "potential_loyalist"  # listed before new_customers
-    assert analytics.segment_for(1, 5, 5) == "at_risk"  # before cant_lose_them
+    assert analytics.segment_for(5, 1, 1) == "new_customers"  # before potential_loyalist
+    assert analytics.segment_for(3, 1, 1) == "promising"
+    assert analytics.segment_for(5, 2, 1) == "potential_loyalist"
+    assert analytics.segment_for(1, 5, 5) == "cant_lose_them"  # before at_risk
+    assert analytics.segment_for(1, 3, 3) == "at_risk"
     assert analytics.segment_for(1, 1, 1) == "lost"
     assert analytics.segment_for(1, 1, 5) == "other"
     case = segment_case_sql("r", "f", "m")
     assert case.count("WHEN") == len(SEGMENT_RULES)
     assert case.endswith("ELSE 'other' END")
+
+
+def test_every_segment_but_hibernating_can_hold_a_customer():
+    """The order makes every named segment reachable by some scores, except Hibernating,
+    whose whole range the issue's About to Sleep covers (see ``SEGMENT_RULES``)."""
+    reached = {analytics.segment_for(r, f, m) for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)}
+    assert set(analytics.SEGMENTS) - reached == {"hibernating"}
 
 
 @given(values)

@@ -25,17 +25,25 @@ class SegmentRule:
         )
 
 
-# The table, in its order: the first rule that matches names the customer.
+# The table (its ranges unchanged): the first rule that matches names the
+# customer. In the issue's own order three of its segments could never hold anyone, each
+# inside a broader rule listed before it: New Customers (R4-5 F1 M1) and Promising (R3-4
+# F1 M1) inside Potential Loyalist (R3-5 F1-3 M1-3), Can't Lose Them (R1 F4-5 M4-5)
+# inside At Risk (R1-2 F2-5 M2-5). They come before those rules here, so a first buyer
+# is a New Customer and a lapsed best customer is Can't Lose Them, as their names say.
+# Hibernating (R2 F1-2 M1-2) stays inside About to Sleep (R2-3 F1-2 M1-2): moving it
+# first would empty About to Sleep instead (its R3 part is Potential Loyalist's), and
+# the ranges are the issue's.
 SEGMENT_RULES: tuple[SegmentRule, ...] = (
     SegmentRule("champions", (4, 5), (4, 5), (4, 5)),
     SegmentRule("loyal", (2, 5), (3, 5), (3, 5)),
-    SegmentRule("potential_loyalist", (3, 5), (1, 3), (1, 3)),
     SegmentRule("new_customers", (4, 5), (1, 1), (1, 1)),
     SegmentRule("promising", (3, 4), (1, 1), (1, 1)),
+    SegmentRule("potential_loyalist", (3, 5), (1, 3), (1, 3)),
     SegmentRule("need_attention", (2, 3), (2, 3), (2, 3)),
     SegmentRule("about_to_sleep", (2, 3), (1, 2), (1, 2)),
-    SegmentRule("at_risk", (1, 2), (2, 5), (2, 5)),
     SegmentRule("cant_lose_them", (1, 1), (4, 5), (4, 5)),
+    SegmentRule("at_risk", (1, 2), (2, 5), (2, 5)),
     SegmentRule("hibernating", (2, 2), (1, 2), (1, 2)),
     SegmentRule("lost", (1, 1), (1, 2), (1, 2)),
 )

@@ -23,15 +23,15 @@ class RfmSegment(Enum):
         "champions", description="Bought recently, buy often and spend the most (R 4-5, F 4-5, M 4-5)."
     )
     LOYAL = strawberry.enum_value("loyal", description="Buy regularly and spend well (R 2-5, F 3-5, M 3-5).")
-    POTENTIAL_LOYALIST = strawberry.enum_value(
-        "potential_loyalist",
-        description="Recent customers with a few orders and average spend (R 3-5, F 1-3, M 1-3).",
-    )
     NEW_CUSTOMERS = strawberry.enum_value(
         "new_customers", description="Bought very recently, for the first time (R 4-5, F 1, M 1)."
     )
     PROMISING = strawberry.enum_value(
         "promising", description="Fairly recent one-time shoppers with low spend (R 3-4, F 1, M 1)."
+    )
+    POTENTIAL_LOYALIST = strawberry.enum_value(
+        "potential_loyalist",
+        description="Recent customers with a few orders and average spend (R 3-5, F 1-3, M 1-3).",
     )
     NEED_ATTENTION = strawberry.enum_value(
         "need_attention",
@@ -41,18 +41,20 @@ class RfmSegment(Enum):
         "about_to_sleep",
         description="Below-average recency with few orders and low spend (R 2-3, F 1-2, M 1-2).",
     )
+    CANT_LOSE_THEM = strawberry.enum_value(
+        "cant_lose_them",
+        description="Former best customers who have not come back for the longest time (R 1, F 4-5, M 4-5).",
+    )
     AT_RISK = strawberry.enum_value(
         "at_risk",
         description="Used to buy often and spend well but have not bought for a long time "
         "(R 1-2, F 2-5, M 2-5).",
     )
-    CANT_LOSE_THEM = strawberry.enum_value(
-        "cant_lose_them",
-        description="Former best customers who have not come back for the longest time (R 1, F 4-5, M 4-5).",
-    )
     HIBERNATING = strawberry.enum_value(
         "hibernating",
-        description="Last bought long ago, with few orders and low spend (R 2, F 1-2, M 1-2).",
+        description="Last bought long ago, with few orders and low spend (R 2, F 1-2, M 1-2). "
+        "ABOUT_TO_SLEEP, matched first, covers this whole range, so no scored customer is in it; "
+        "it stays for custom segments' rules and Shopify's DORMANT group.",
     )
     LOST = strawberry.enum_value(
         "lost", description="Lowest recency, frequency and spend (R 1, F 1-2, M 1-2)."

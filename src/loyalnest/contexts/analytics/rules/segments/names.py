@@ -14,7 +14,11 @@ LOCALES: tuple[str, ...] = (
 )  # fmt: skip
 FALLBACK = "en"
 
-# each locale's names, in SEGMENTS order (champions ... lost, other)
+# each locale's names, in this order (the issue's table's; the match order is SEGMENTS')
+_NAME_ORDER: tuple[str, ...] = (
+    "champions", "loyal", "potential_loyalist", "new_customers", "promising", "need_attention",
+    "about_to_sleep", "at_risk", "cant_lose_them", "hibernating", "lost", "other",
+)  # fmt: skip
 _NAMES: dict[str, tuple[str, ...]] = {
     "en": ("Champions", "Loyal", "Potential Loyalist", "New Customers", "Promising", "Need Attention",
            "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating", "Lost", "Other"),
@@ -67,8 +71,10 @@ _NAMES: dict[str, tuple[str, ...]] = {
            "עומדים להירדם", "בסיכון", "אסור לאבד אותם", "בתרדמה", "אבודים", "אחר"),
 }  # fmt: skip
 
+assert sorted(_NAME_ORDER) == sorted(SEGMENTS), "every segment has its name, once"
+
 SEGMENT_NAMES: dict[str, dict[str, str]] = {
-    locale: dict(zip(SEGMENTS, names, strict=True)) for locale, names in _NAMES.items()
+    locale: dict(zip(_NAME_ORDER, names, strict=True)) for locale, names in _NAMES.items()
 }
 
 
