@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from loyalnest.contexts.campaigns import api as campaigns
 from loyalnest.contexts.earning import api as earning
+from loyalnest.contexts.earning import pipeline
 from loyalnest.platform.db import observe_statements
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
@@ -103,6 +104,56 @@ async def test_per_customer_caps_and_a_budget_that_ends_the_campaign_by_itself(s
     assert "campaign.ended" in await support.audit_actions(shop.id)
     [ended] = (await campaigns.get_campaigns(shop.id, [budget.id])).values()
     assert ended.ended_reason == "budget"
+
+
+async def test_reach_counts_each_customer_once_without_a_row_per_customer(shop, broker):
+    await support.enable_rule(shop.id, "custom")
+    doubled = await support.make_campaign(shop.id, triggers=("custom",))
+    first, second = await support.make_customer(shop.id), await support.make_customer(shop.id)
+
+    await support.award_custom(shop.id, first, 100)
+    await support.award_custom(shop.id, first, 100)  # reached already
+    async with unit_of_work() as uow:  # one batch: the second customer twice, reached once
+        await pipeline.award(
+            uow,
+            shop.id,
+            [
+                earning.Award(customer_id=second, points=10, rule="custom", idempotency_key="custom:b1"),
+                earning.Award(customer_id=second, points=10, rule="custom", idempotency_key="custom:b2"),
+            ],
+        )
+
+    result = await support.results(shop.id, doubled.id)
+    assert (result["points_issued"], result["customers_reached"]) == (220, 2)
+    # an uncapped campaign keeps no row per customer: its reach is read from the ledger
+    assert await rows("select * from campaign_customers where merchant_id = :m", m=shop.id) == []
+
+
+async def test_caps_set_while_a_campaign_runs_count_what_it_gave_before(shop, broker):
+    await support.enable_rule(shop.id, "custom")
+    bonus = await support.make_campaign(shop.id, triggers=("custom",))
+    customer = await support.make_customer(shop.id)
+    await support.award_custom(shop.id, customer, 100)
+    await support.award_custom(shop.id, customer, 100)
+    async with unit_of_work() as uow:
+        await campaigns.update_campaign(
+            uow,
+            merchant_id=shop.id,
+            actor="staff:test",
+            campaign_id=bonus.id,
+            update=campaigns.CampaignUpdate(max_uses_per_customer=3),
+        )
+
+    await support.award_custom(shop.id, customer, 100)  # the third use
+    await support.award_custom(shop.id, customer, 100)  # over the cap: no part
+
+    assert [r["delta"] for r in await support.ledger(shop.id) if r["kind"] == "campaign"] == [100, 100, 100]
+    assert await rows(
+        "select campaign_id, customer_id, uses, points from campaign_customers where merchant_id = :m",
+        m=shop.id,
+    ) == [{"campaign_id": bonus.id, "customer_id": customer, "uses": 3, "points": 300}]
+    result = await support.results(shop.id, bonus.id)
+    assert (result["points_issued"], result["customers_reached"]) == (300, 1)
 
 
 async def test_a_paused_campaign_stops_applying_in_every_process_at_once(shop, broker):

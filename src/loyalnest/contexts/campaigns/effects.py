@@ -20,6 +20,7 @@ from loyalnest.contexts.campaigns import repository, rules
 from loyalnest.contexts.campaigns.snapshot import Snapshot, snapshot_in
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.earning import api as earning
+from loyalnest.contexts.points import api as points
 from loyalnest.contexts.tiers import api as tiers
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork
@@ -59,8 +60,8 @@ async def apply_campaign_effects(
 
 
 def _apply(earn: earning.Earning, decision: rules.Decision) -> None:
-    for index, points, multiplier in decision.lowered:
-        earn.parts[index] = dataclasses.replace(earn.parts[index], points=points, multiplier=multiplier)
+    for index, lowered, multiplier in decision.lowered:
+        earn.parts[index] = dataclasses.replace(earn.parts[index], points=lowered, multiplier=multiplier)
     for part in decision.parts:
         earn.parts.append(
             earning.Part(
@@ -176,11 +177,36 @@ async def _usage(
         usage.issued = await repository.issued_points(uow.session, merchant_id, budgeted, lock=lock)
     capped = [c.id for c in campaigns if c.has_customer_caps]
     if capped:
-        customer_ids = {facts.customer_id for facts in batch}
-        pairs = [(campaign_id, customer_id) for campaign_id in capped for customer_id in customer_ids]
-        found = await repository.customer_uses(uow.session, merchant_id, pairs, lock=lock)
+        customer_ids = sorted({facts.customer_id for facts in batch})
+        found = await customer_uses(uow, merchant_id, capped, customer_ids, lock=lock)
         usage.customers = {key: rules.CustomerUse(uses, points) for key, (uses, points) in found.items()}
     return usage
+
+
+async def customer_uses(
+    uow: UnitOfWork, merchant_id: int, campaign_ids: Sequence[int], customer_ids: Sequence[int], *, lock: bool
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """{(campaign, customer): (uses, points)} of capped campaigns, the rows locked (and
+    created where missing) with ``lock``. Only capped campaigns keep a row per customer
+    (an uncapped one's reach is read from the ledger, see ``results``), so a missing
+    row starts from what the ledger says the campaign gave the customer: its caps may
+    have been set while it ran, and count what it gave before."""
+    pairs = [(campaign_id, customer_id) for campaign_id in campaign_ids for customer_id in customer_ids]
+    found = await repository.customer_uses(uow.session, merchant_id, pairs, lock=lock)
+    missing = [pair for pair in pairs if pair not in found]
+    if not missing:
+        return found
+    before = await points.origin_totals(
+        uow,
+        merchant_id,
+        earning.ORIGIN_CAMPAIGN,
+        sorted({c for c, _ in missing}),
+        sorted({u for _, u in missing}),
+    )
+    initial = {(c, u): before.get((u, c), (0, 0)) for c, u in missing}
+    if lock:
+        initial = await repository.create_customer_uses(uow.session, merchant_id, initial)
+    return {**found, **initial}
 
 
 async def campaigns_for_customer(

@@ -423,22 +423,30 @@ async def issued_points(
     return {int(c): int(p) for c, p in records}
 
 
-_LOCK_CUSTOMERS = """
-INSERT INTO campaign_customers (merchant_id, campaign_id, customer_id)
-SELECT $1, c, u FROM unnest($2::bigint[], $3::bigint[]) AS t(c, u) ORDER BY c, u
-ON CONFLICT (merchant_id, campaign_id, customer_id) DO UPDATE SET uses = campaign_customers.uses
-RETURNING campaign_id, customer_id, uses, points
-"""
+# The counters of capped campaigns only (uncapped ones need none: their reach is read
+# from the ledger). Existing rows are read (locked for the transaction when the
+# earnings will be posted); a missing row is created with what the ledger says the
+# campaign gave the customer before (its caps may have come after those earnings).
 _READ_CUSTOMERS = """
-SELECT campaign_id, customer_id, uses, points FROM campaign_customers
-WHERE merchant_id = $1 AND (campaign_id, customer_id) IN (SELECT * FROM unnest($2::bigint[], $3::bigint[]))
+SELECT cc.campaign_id, cc.customer_id, cc.uses, cc.points
+FROM unnest($2::bigint[], $3::bigint[]) AS t(c, u)
+JOIN campaign_customers AS cc ON cc.merchant_id = $1 AND cc.campaign_id = t.c AND cc.customer_id = t.u
+ORDER BY cc.campaign_id, cc.customer_id
+"""
+_LOCK_CUSTOMERS = _READ_CUSTOMERS + "FOR UPDATE OF cc"
+_CREATE_CUSTOMERS = """
+INSERT INTO campaign_customers AS cc (merchant_id, campaign_id, customer_id, uses, points)
+SELECT $1, c, u, n, p FROM unnest($2::bigint[], $3::bigint[], $4::int[], $5::bigint[]) AS t(c, u, n, p)
+ORDER BY c, u
+ON CONFLICT (merchant_id, campaign_id, customer_id) DO UPDATE SET uses = cc.uses
+RETURNING campaign_id, customer_id, uses, points
 """
 
 
 async def customer_uses(
     session: AsyncSession, merchant_id: int, pairs: Sequence[tuple[int, int]], *, lock: bool
 ) -> dict[tuple[int, int], tuple[int, int]]:
-    """{(campaign, customer): (uses, points)} for ``pairs``."""
+    """{(campaign, customer): (uses, points)} of the ``pairs`` that have a row."""
     connection = await driver_connection(session)
     ordered = sorted(set(pairs))
     records = await connection.fetch(
@@ -446,6 +454,24 @@ async def customer_uses(
         merchant_id,
         [c for c, _ in ordered],
         [u for _, u in ordered],
+    )
+    return {(int(c), int(u)): (int(n), int(p)) for c, u, n, p in records}
+
+
+async def create_customer_uses(
+    session: AsyncSession, merchant_id: int, initial: dict[tuple[int, int], tuple[int, int]]
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Create the rows of {(campaign, customer): (uses, points)}, locked; a row created
+    meanwhile is kept as it is. Returns every row's state."""
+    connection = await driver_connection(session)
+    ordered = sorted(initial)
+    records = await connection.fetch(
+        _CREATE_CUSTOMERS,
+        merchant_id,
+        [c for c, _ in ordered],
+        [u for _, u in ordered],
+        [initial[key][0] for key in ordered],
+        [initial[key][1] for key in ordered],
     )
     return {(int(c), int(u)): (int(n), int(p)) for c, u, n, p in records}
 

@@ -28,6 +28,7 @@ from loyalnest.contexts.campaigns.commands import CAMPAIGNS_QUEUE, SYNC_DISCOUNT
 from loyalnest.contexts.campaigns.repository import OrderTouch, ResultsChange
 from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.earning.events import EarningReversed, OrderSpendChanged, PointsEarned
+from loyalnest.contexts.points import api as points
 from loyalnest.platform.uow import UnitOfWork
 
 
@@ -58,6 +59,7 @@ class _Tally:
 async def record_points_earned(uow: UnitOfWork, merchant_id: int, events: Sequence[PointsEarned]) -> None:
     tally = _Tally()
     uses: dict[tuple[int, int], list[int]] = {}
+    first_entry: dict[int, int] = {}  # each customer's first row of this batch
     for event in events:
         for part in event.parts:
             if part.origin_type != earning.ORIGIN_CAMPAIGN or part.origin_id is None:
@@ -67,15 +69,49 @@ async def record_points_earned(uow: UnitOfWork, merchant_id: int, events: Sequen
             use = uses.setdefault((campaign_id, event.customer_id), [0, 0])
             use[0] += 1
             use[1] += part.points
+            if part.entry_id is not None:
+                first_entry[event.customer_id] = min(
+                    part.entry_id, first_entry.get(event.customer_id, part.entry_id)
+                )
     if not uses:
         return
-    reached = await repository.add_customer_uses(
-        uow.session, merchant_id, [(c, u, n, p) for (c, u), (n, p) in uses.items()]
-    )
-    for campaign_id, count in reached.items():
-        tally.customers[campaign_id] += count
+    await _count_reach(uow, merchant_id, uses, first_entry, tally)
     await repository.add_results(uow.session, merchant_id, tally.changes())
     await _end_exhausted(uow, merchant_id, sorted(tally.points))
+
+
+async def _count_reach(
+    uow: UnitOfWork,
+    merchant_id: int,
+    uses: dict[tuple[int, int], list[int]],
+    first_entry: dict[int, int],
+    tally: _Tally,
+) -> None:
+    """Customers reached for the first time. Capped campaigns count each customer's
+    uses and points (their caps need them); the others keep no row per customer, which
+    a shop's campaigns times its customers would make the biggest table of all: a
+    customer is new to one when no earlier ledger row of theirs came from it."""
+    shop = await snapshot.snapshot_in(uow, merchant_id)
+    # a campaign missing from the snapshot (ended meanwhile) is counted the safe way
+    uncapped = {c.id for c in shop.campaigns if not c.has_customer_caps}
+    counted = [(c, u, n, p) for (c, u), (n, p) in uses.items() if c not in uncapped]
+    if counted:
+        for campaign_id, count in (
+            await repository.add_customer_uses(uow.session, merchant_id, counted)
+        ).items():
+            tally.customers[campaign_id] += count
+    read = {(c, u) for c, u in uses if c in uncapped and u in first_entry}
+    if read:
+        seen = await points.origins_before(
+            uow,
+            merchant_id,
+            earning.ORIGIN_CAMPAIGN,
+            sorted({c for c, _ in read}),
+            {u: first_entry[u] for _, u in read},
+        )
+        for campaign_id, customer_id in read:
+            if (customer_id, campaign_id) not in seen:
+                tally.customers[campaign_id] += 1
 
 
 async def _end_exhausted(uow: UnitOfWork, merchant_id: int, campaign_ids: list[int]) -> None:
@@ -119,9 +155,13 @@ async def record_reversals(uow: UnitOfWork, merchant_id: int, events: Sequence[E
             taken[(part.origin_id, event.customer_id)] += part.points
     if not taken:
         return
-    await repository.add_customer_uses(
-        uow.session, merchant_id, [(c, u, 0, p) for (c, u), p in taken.items()]
-    )
+    shop = await snapshot.snapshot_in(uow, merchant_id)
+    uncapped = {c.id for c in shop.campaigns if not c.has_customer_caps}
+    # only capped campaigns count points per customer (a missing row is created from
+    # the ledger, which holds this reversal already, when the campaign next applies)
+    counted = [(c, u, 0, p) for (c, u), p in taken.items() if c not in uncapped]
+    if counted:
+        await repository.add_customer_uses(uow.session, merchant_id, counted)
     await repository.add_results(uow.session, merchant_id, tally.changes())
 
 

@@ -52,6 +52,8 @@ class EarnedPart:
     origin_type: str  # "rule", "tier" or "campaign"
     origin_id: int | None
     points: int
+    # the ledger row's id (set for the rows of an earning: what came before it is older)
+    entry_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -208,6 +208,7 @@ async def post(
                 origin_type=posting.origin_type or ORIGIN_RULE,
                 origin_id=posting.origin_id,
                 points=result.entry.delta,
+                entry_id=result.entry.id,
             )
         )
     if created:

@@ -66,6 +66,8 @@ __all__ = [
     "get_transactions",
     "ledger_heads",
     "list_transactions",
+    "origin_totals",
+    "origins_before",
     "post_many",
     "recent_transactions_for_customers",
     "return_points",
@@ -93,6 +95,9 @@ post_many = posting.post_many
 # Entries already posted under some keys: a caller whose batch may hold a replay (a
 # batch with a used key is refused as a whole) leaves those out first.
 existing_entries = posting.existing_entries
+# What a customer's entries of an origin (a campaign) come to: caps and reach.
+origins_before = posting.origins_before
+origin_totals = posting.origin_totals
 # Take back an earning from its own lot first (refunds, cancellations).
 reverse_earning = reversal.reverse_earning
 adjust_points = commands.adjust_points

@@ -58,6 +58,9 @@ class PostingBatch:
         self.consumptions: list[repository.Consumption] = []
         self.active: set[int] = set()  # customers with activity in this batch
         self.returned: dict[tuple[int, str, str], int] = {}  # given back in this batch
+        # a lot's expiry depends on its customer's last activity only (the rule and the
+        # time are the batch's): an order's parts open lots of the same expiry
+        self.expiries: dict[tuple[int, datetime | None], rules.LotExpiry] = {}
 
     def add_lots(self, rows: Sequence[repository.LotRow]) -> None:
         for row in rows:
@@ -120,14 +123,19 @@ class PostingBatch:
 
     async def lot_expiry(self, customer_id: int) -> rules.LotExpiry:
         """The expiry of a lot opened now for the customer, under the shop's rule."""
-        rule = await policy.expiry_rule(self.uow, self.merchant_id)
-        return rules.lot_expiry(
-            rule.policy,
-            rule.days,
-            earned_at=self.now,
-            last_activity_at=self.accounts[customer_id].last_activity_at,
-            timezone=rule.timezone,
-        )
+        last_activity_at = self.accounts[customer_id].last_activity_at
+        expiry = self.expiries.get((customer_id, last_activity_at))
+        if expiry is None:
+            rule = await policy.expiry_rule(self.uow, self.merchant_id)
+            expiry = rules.lot_expiry(
+                rule.policy,
+                rule.days,
+                earned_at=self.now,
+                last_activity_at=last_activity_at,
+                timezone=rule.timezone,
+            )
+            self.expiries[(customer_id, last_activity_at)] = expiry
+        return expiry
 
     async def open_lot(self, key: str, customer_id: int, points: int) -> None:
         expiry = await self.lot_expiry(customer_id)

@@ -5,6 +5,7 @@ commit. A batch of postings costs a handful of statements whatever its size."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from loyalnest.contexts.points import repository, rules
 from loyalnest.contexts.points.dto import LedgerEntryDTO, Posting, PostingResult
@@ -31,6 +32,25 @@ def to_entry_dto(row: LedgerRow) -> LedgerEntryDTO:
         created_at=row.created_at,
         origin_type=row.origin_type,
         origin_id=row.origin_id,
+    )
+
+
+def _written_entry(entry: repository.NewEntry, entry_id: int, created_at: datetime) -> LedgerEntryDTO:
+    """The row as written: what was sent, with the id and time the database gave it."""
+    return LedgerEntryDTO(
+        id=entry_id,
+        customer_id=entry.customer_id,
+        delta=entry.delta,
+        kind=entry.kind,
+        source=entry.source,
+        source_ref=entry.source_ref,
+        shortfall=entry.shortfall,
+        balance_after=entry.balance_after,
+        reason=entry.reason,
+        actor=entry.actor,
+        created_at=created_at,
+        origin_type=entry.origin_type,
+        origin_id=entry.origin_id,
     )
 
 
@@ -198,26 +218,23 @@ async def _post(
     if not entries:
         return [slot for slot in slots if isinstance(slot, PostingResult)], 0
     unread_active = batch.follow_activity()
-    written = {
-        row.idempotency_key: row
-        for row in await repository.write_postings(
-            session,
-            merchant_id,
-            entries,
-            lots=[
-                repository.NewLot(n.idempotency_key, n.points, n.expires_at, n.activity_days)
-                for n in batch.new_lots
-            ],
-            consumptions=batch.merged_consumptions(),
-            lot_changes=[
-                repository.LotChange(lot.id, lot.remaining, lot.expires_at)
-                for lot in batch.lots.values()
-                if lot.changed
-            ],
-            activity_at=batch.now if unread_active else None,
-            follow_activity_of=unread_active,
-        )
-    }
+    written = await repository.write_postings(
+        session,
+        merchant_id,
+        entries,
+        lots=[
+            repository.NewLot(n.idempotency_key, n.points, n.expires_at, n.activity_days)
+            for n in batch.new_lots
+        ],
+        consumptions=batch.merged_consumptions(),
+        lot_changes=[
+            repository.LotChange(lot.id, lot.remaining, lot.expires_at)
+            for lot in batch.lots.values()
+            if lot.changed
+        ],
+        activity_at=batch.now if unread_active else None,
+        follow_activity_of=unread_active,
+    )
     if len(written) < len(entries):
         if len(entries) > 1:
             raise ConcurrentPosting("an idempotency key of this batch was already used")
@@ -228,26 +245,25 @@ async def _post(
     await repository.set_balances(
         session, merchant_id, {e.customer_id: accounts[e.customer_id] for e in entries}
     )
-    results: list[PostingResult] = []
-    announced: set[int] = set()
-    for index, entry in enumerate(entries):
-        row = written[entry.idempotency_key]
+    dtos = [_written_entry(entry, *written[entry.idempotency_key]) for entry in entries]
+    for dto, lifetime in zip(dtos, batch.lifetimes, strict=True):
         event = PointsBalanceChanged(
             merchant_id=merchant_id,
-            customer_id=row.customer_id,
-            entry_id=row.id,
-            kind=row.kind,
-            delta=row.delta,
-            balance=row.balance_after,
-            lifetime_earned=batch.lifetimes[index],
+            customer_id=dto.customer_id,
+            entry_id=dto.id,
+            kind=dto.kind,
+            delta=dto.delta,
+            balance=dto.balance_after,
+            lifetime_earned=lifetime,
         )
-        uow.publish(balance_channel(merchant_id, row.customer_id), event.to_payload())
+        uow.publish(balance_channel(merchant_id, dto.customer_id), event.to_payload())
+    results: list[PostingResult] = []
+    announced: set[int] = set()
     for slot in slots:
         if isinstance(slot, PostingResult):
             results.append(slot)
             continue
-        row = written[entries[slot].idempotency_key]
-        results.append(PostingResult(entry=to_entry_dto(row), created=slot not in announced))
+        results.append(PostingResult(entry=dtos[slot], created=slot not in announced))
         announced.add(slot)
     expired = sum(1 for entry in entries if entry.kind == "expire")
     return results, expired
@@ -261,6 +277,27 @@ async def existing_entries(
         return {}
     rows = await repository.get_entries_by_keys(uow.session, merchant_id, keys)
     return {row.idempotency_key: to_entry_dto(row) for row in rows}
+
+
+async def origins_before(
+    uow: UnitOfWork, merchant_id: int, origin_type: str, origin_ids: Sequence[int], before: dict[int, int]
+) -> set[tuple[int, int]]:
+    """{(customer, origin id)}: which of ``origin_ids`` (of ``origin_type``) the
+    customer's entries posted before entry ``before[customer]`` came from."""
+    return await repository.origins_before(uow.session, merchant_id, origin_type, origin_ids, before)
+
+
+async def origin_totals(
+    uow: UnitOfWork,
+    merchant_id: int,
+    origin_type: str,
+    origin_ids: Sequence[int],
+    customer_ids: Sequence[int],
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """{(customer, origin id): (entries that earned, net points)} of the customers'
+    entries from these origins: the earnings count once each, reversals lower the
+    points (in the caller's transaction)."""
+    return await repository.origin_totals(uow.session, merchant_id, origin_type, origin_ids, customer_ids)
 
 
 async def _existing(uow: UnitOfWork, merchant_id: int, idempotency_key: str) -> PostingResult | None:

@@ -36,6 +36,8 @@ from loyalnest.contexts.points.repository.postings import (
     get_entries_by_keys,
     get_entry_by_key,
     lock_accounts,
+    origin_totals,
+    origins_before,
     set_balances,
     write_postings,
 )
@@ -81,6 +83,8 @@ __all__ = [
     "lot_of_entry",
     "lots_of_entries",
     "open_lots",
+    "origin_totals",
+    "origins_before",
     "record_expiry_reminders",
     "redemption_lots",
     "set_balances",

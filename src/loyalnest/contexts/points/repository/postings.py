@@ -133,7 +133,9 @@ class LotChange:
 # follow the activity of customers whose lots were not read. Lot writes join the
 # inserted rows, or check that every row was inserted: a replayed key writes nothing.
 # ids follow the order of the batch (ORDER BY position), so history reads newest first.
-_WRITE_POSTINGS = f"""
+# Only what the database decides comes back (id, time): the rest is what was sent, and
+# a batch of orders with tier and campaign parts writes a thousand rows or more.
+_WRITE_POSTINGS = """
 WITH e AS (
     INSERT INTO points_ledger (
         merchant_id, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,
@@ -148,7 +150,7 @@ WITH e AS (
         reason, actor, position, origin_type, origin_id)
     ORDER BY position
     ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
-    RETURNING {LEDGER_COLUMNS}
+    RETURNING id, customer_id, idempotency_key, created_at
 ), opened AS (
     INSERT INTO points_lots (merchant_id, customer_id, entry_id, points, remaining, expires_at, activity_days)
     SELECT $1, e.customer_id, e.id, n.points, n.points, n.expires_at, n.activity_days
@@ -171,7 +173,7 @@ WITH e AS (
         AND l.remaining > 0 AND l.activity_days IS NOT NULL AND l.expires_at > $23
         AND l.id <> ALL($20::bigint[]) AND (SELECT count(*) FROM e) = $25
 )
-SELECT * FROM e
+SELECT idempotency_key, id, created_at FROM e
 """
 
 
@@ -185,9 +187,9 @@ async def write_postings(
     lot_changes: Sequence[LotChange] = (),
     activity_at: datetime | None = None,
     follow_activity_of: Sequence[int] = (),
-) -> list[LedgerRow]:
+) -> dict[str, tuple[int, datetime]]:
     """Insert ledger rows (skipping any whose idempotency key exists) with their lot
-    bookkeeping; returns the rows written, in batch order. The lots of a batch with a
+    bookkeeping; returns {idempotency key: (id, created at)} of the rows written. The lots of a batch with a
     replayed row are not touched. ``follow_activity_of``: customers whose open lots
     that follow activity move to ``activity_at`` + their days (except the lots in
     ``lot_changes``, whose state is given)."""
@@ -222,7 +224,7 @@ async def write_postings(
         [e.origin_type for e in entries],
         [e.origin_id for e in entries],
     )
-    return sorted((ledger_row(r) for r in records), key=lambda row: row.id)
+    return {key: (int(entry_id), created_at) for key, entry_id, created_at in records}
 
 
 _SET_BALANCES = """
@@ -272,3 +274,74 @@ async def get_entries_by_keys(
 ) -> list[LedgerRow]:
     connection = await driver_connection(session)
     return [ledger_row(r) for r in await connection.fetch(_ENTRIES_BY_KEYS, merchant_id, sorted(set(keys)))]
+
+
+# --- what a customer's rows of an origin add up to (the caps and reach of campaigns) ---
+#
+# Both probe each customer's rows through (merchant_id, customer_id, id), one customer
+# at a time (LATERAL): their cost follows the customers asked about, never the shop.
+
+_ORIGINS_BEFORE = """
+SELECT t.customer_id, o.origin_id
+FROM unnest($3::bigint[], $4::bigint[]) AS t(customer_id, before_id)
+CROSS JOIN LATERAL (
+    SELECT DISTINCT l.origin_id FROM points_ledger AS l
+    WHERE l.merchant_id = $1 AND l.customer_id = t.customer_id AND l.id < t.before_id
+        AND l.origin_type = $2 AND l.origin_id = ANY($5::bigint[])
+) AS o
+"""
+
+
+async def origins_before(
+    session: AsyncSession,
+    merchant_id: int,
+    origin_type: str,
+    origin_ids: Sequence[int],
+    before: dict[int, int],
+) -> set[tuple[int, int]]:
+    """{(customer, origin id)}: which of ``origin_ids`` the customer's rows posted
+    before entry ``before[customer]`` carry."""
+    if not before or not origin_ids:
+        return set()
+    connection = await driver_connection(session)
+    customers = sorted(before)
+    records = await connection.fetch(
+        _ORIGINS_BEFORE,
+        merchant_id,
+        origin_type,
+        customers,
+        [before[c] for c in customers],
+        sorted(set(origin_ids)),
+    )
+    return {(int(c), int(o)) for c, o in records}
+
+
+_ORIGIN_TOTALS = """
+SELECT t.customer_id, o.origin_id, o.earnings, o.points
+FROM unnest($3::bigint[]) AS t(customer_id)
+CROSS JOIN LATERAL (
+    SELECT l.origin_id, count(*) FILTER (WHERE l.delta > 0)::int AS earnings, sum(l.delta)::bigint AS points
+    FROM points_ledger AS l
+    WHERE l.merchant_id = $1 AND l.customer_id = t.customer_id
+        AND l.origin_type = $2 AND l.origin_id = ANY($4::bigint[])
+    GROUP BY l.origin_id
+) AS o
+"""
+
+
+async def origin_totals(
+    session: AsyncSession,
+    merchant_id: int,
+    origin_type: str,
+    origin_ids: Sequence[int],
+    customer_ids: Sequence[int],
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """{(customer, origin id): (rows that earned, net points)} of the customers' rows
+    of these origins (reversals count in the points, not in the earnings)."""
+    if not customer_ids or not origin_ids:
+        return {}
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        _ORIGIN_TOTALS, merchant_id, origin_type, sorted(set(customer_ids)), sorted(set(origin_ids))
+    )
+    return {(int(c), int(o)): (int(n), int(p)) for c, o, n, p in records}
