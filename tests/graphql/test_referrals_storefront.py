@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote_plus
 
-from loyalnest.platform.redis import get_async_redis, key
+from loyalnest.platform.redis import get_async_redis, shop_key
 from tests.graphql.conftest import error_codes, post_proxy, proxy_params
 from tests.graphql.referrals_support import (
     CLAIM,
@@ -226,7 +226,8 @@ async def test_claims_are_rate_limited_per_email_without_keeping_it(shop, http, 
     limited = await claim(http, settings, shop, "ZZZZZZZ", email.lower())
     assert [(e["field"], e["code"]) for e in limited["userErrors"]] == [(["email"], "RATE_LIMITED")]
     # the counters name hashes, never the email or the address
-    names = [name.decode() async for name in get_async_redis().scan_iter(key("ratelimit:referrals:claim:*"))]
+    pattern = shop_key(shop.id, "ratelimit:referrals:claim:*")  # the shop's own keys
+    names = [name.decode() async for name in get_async_redis().scan_iter(pattern)]
     assert names
     assert not [n for n in names if "example.org" in n or "203.0.113" in n or "198.51.100" in n]
 

@@ -31,6 +31,7 @@ CONTEXTS: tuple[str, ...] = (
     "notifications",
     "referrals",
     "analytics",
+    "privacy",
     "webhooks",
 )
 

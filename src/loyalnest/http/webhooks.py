@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from loyalnest.contexts.merchants import api as merchants
+from loyalnest.contexts.privacy import api as privacy
 from loyalnest.contexts.webhooks import api as webhooks
 from loyalnest.http.auth import app_secrets
 from loyalnest.platform.db import retry_on_disconnect
@@ -98,7 +99,10 @@ def _counter(label: str, outcome: str) -> Any:
 
 
 # The success answers, rendered once.
-_ANSWERS = {outcome: orjson.dumps({"status": outcome}) for outcome in ("accepted", "duplicate")}
+_ANSWERS = {outcome: orjson.dumps({"status": outcome}) for outcome in ("accepted", "duplicate", "done")}
+# Topics an uninstalled shop's webhooks are still taken for: Shopify's compliance topics
+# (shop/redact comes 48 hours after the uninstall) and a repeated app/uninstalled.
+_AFTER_UNINSTALL = frozenset(webhooks.COMPLIANCE_TOPICS | {"app/uninstalled"})
 
 
 # (status, body, close the connection after it) or None: nobody to answer
@@ -247,7 +251,19 @@ async def _intake(scope: Scope, receive: Receive) -> Answer:
         else None
     )
     if merchant is None or not merchant.active:
-        return _error(404, "unknown shop", label, "unknown_shop")
+        if merchant is not None and topic in _AFTER_UNINSTALL:
+            pass  # an uninstalled shop's compliance webhooks are what deletes its data
+        elif (
+            merchant is None
+            and topic in webhooks.COMPLIANCE_TOPICS
+            and await privacy.shop_redacted(shop_domain)
+        ):
+            # the shop's data is gone: Shopify resending shop/redact (or a customer
+            # request) after that is answered as done, not retried for two days
+            _counter(label, "done").inc()
+            return 200, _ANSWERS["done"], False
+        else:
+            return _error(404, "unknown shop", label, "unknown_shop")
     result = await webhooks.accept_webhook(
         merchant_id=merchant.id, event_id=dedupe_key, topic=topic, raw_body=body
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loyalnest.platform.redis import get_async_redis, key
+from loyalnest.platform.redis import get_async_redis, key, shop_key
 
 # KEYS[1]: the counter. ARGV[1]: the window in milliseconds. Returns {count, ms left}.
 _HIT = """
@@ -42,14 +42,16 @@ class RateDecision:
     retry_after: int
 
 
-async def hit(name: str, *, limit: int, window_seconds: int) -> RateDecision:
-    """Count one hit on ``name`` (inside the deployment's namespace) and say whether it
-    is within ``limit`` hits per ``window_seconds``. Hits past the limit still count, so
-    a caller who keeps hammering stays refused until the window ends."""
+async def hit(name: str, *, limit: int, window_seconds: int, merchant_id: int | None = None) -> RateDecision:
+    """Count one hit on ``name`` (inside the deployment's namespace; under the shop's
+    own keys when it is one shop's limit: ``merchant_id``) and say whether it is within
+    ``limit`` hits per ``window_seconds``. Hits past the limit still count, so a caller
+    who keeps hammering stays refused until the window ends."""
     if limit < 1 or window_seconds < 1:
         raise ValueError("a rate limit needs limit >= 1 and window_seconds >= 1")
     client = get_async_redis()
-    count, left_ms = await client.eval(_HIT, 1, key(f"ratelimit:{name}"), window_seconds * 1000)  # type: ignore[misc]
+    name = key(f"ratelimit:{name}") if merchant_id is None else shop_key(merchant_id, f"ratelimit:{name}")
+    count, left_ms = await client.eval(_HIT, 1, name, window_seconds * 1000)  # type: ignore[misc]
     count = int(count)
     allowed = count <= limit
     return RateDecision(

@@ -25,6 +25,27 @@ def key(name: str) -> str:
     return f"{_namespace}:{name}"
 
 
+def shop_key(merchant_id: int, name: str) -> str:
+    """A key holding one shop's state. Every such key lives under
+    ``<namespace>:shop:<id>:``, so the shop's deletion (privacy) finds them all with one
+    pattern, whichever context made them."""
+    return key(f"shop:{merchant_id}:{name}")
+
+
+def shop_domain_key(shop_domain: str, name: str) -> str:
+    """A key of one shop's state looked up by its domain before its id is known (a
+    storefront redirect): under ``<namespace>:shop-domain:<domain>:``, for the same
+    reason as ``shop_key``."""
+    return key(f"shop-domain:{shop_domain}:{name}")
+
+
+def shop_patterns(merchant_id: int, shop_domain: str) -> tuple[str, str]:
+    """The patterns (SCAN MATCH) of every key ``shop_key`` and ``shop_domain_key`` make
+    for the shop."""
+    escaped = "".join(f"[{c}]" if c in "*?[]\\" else c for c in shop_domain)
+    return key(f"shop:{merchant_id}:*"), key(f"shop-domain:{escaped}:*")
+
+
 def redis_url() -> str:
     if _redis_url is None:
         raise RuntimeError("redis not configured: call platform.redis.configure() first")

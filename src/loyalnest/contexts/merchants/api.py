@@ -34,6 +34,7 @@ __all__ = [
     "MerchantReferralProgramDTO",
     "count_merchant_credits",
     "count_merchant_referrals",
+    "forget_domain",
     "get_admin_credentials",
     "get_by_domain",
     "get_by_domain_cached",
@@ -51,6 +52,7 @@ __all__ = [
     "normalise_referral_code",
     "normalise_shop_domain",
     "set_access_token",
+    "uninstalled_before",
 ]
 
 normalise_shop_domain = rules.normalise_shop_domain
@@ -70,6 +72,8 @@ get_by_domain_cached = queries.get_by_domain_cached
 get_merchant = queries.get_merchant
 get_merchant_in = queries.get_merchant_in
 get_timezones = queries.get_timezones
+forget_domain = queries.forget_domain
+uninstalled_before = queries.uninstalled_before
 
 # --- merchant referral program ---
 # days a referred shop stays installed before its referrer is credited, and the credit

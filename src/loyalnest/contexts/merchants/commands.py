@@ -89,14 +89,16 @@ async def set_access_token(uow: UnitOfWork, merchant_id: int, token: str) -> Non
 
 
 async def record_uninstall(uow: UnitOfWork, *, merchant_id: int) -> None:
-    """The shop uninstalled the app (app/uninstalled): if another shop referred it less
-    than ``rules.QUALIFYING_DAYS`` ago, that referral is cancelled (it will not earn a
-    credit, even if the shop comes back). Idempotent: a repeated webhook changes nothing.
-
-    The shop itself is not marked inactive here (``uninstalled_at``): an inactive shop's
-    webhooks are refused by the webhook route, and Shopify sends the compliance topics
-    (shop/redact, 48 hours later) after the uninstall; marking it waits until the route
-    keeps accepting those."""
+    """The shop uninstalled the app (app/uninstalled): it is marked inactive at once
+    (``uninstalled_at``: the API and the webhook route refuse it, its Admin API token is
+    dropped: Shopify revoked it) and its data is kept for a reinstall until shop/redact
+    (or the privacy context's own deadline) deletes it; the route still takes its
+    compliance webhooks. If another shop referred it less than ``rules.QUALIFYING_DAYS``
+    ago, that referral is cancelled (it will not earn a credit, even if the shop comes
+    back). Idempotent: a repeated webhook changes nothing."""
+    domain = await repository.mark_uninstalled(uow.session, merchant_id)
+    if domain is not None:
+        queries.forget_domain(domain)
     cancelled = await repository.cancel_referral_of(
         uow.session, merchant_id, qualifying_days=rules.QUALIFYING_DAYS
     )

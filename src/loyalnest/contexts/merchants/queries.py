@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from loyalnest.contexts.merchants import repository, rules
 from loyalnest.contexts.merchants.dto import (
@@ -45,7 +46,8 @@ def to_merchant_dto(row: Merchant) -> MerchantDTO:
 
 
 def forget_domain(shop_domain: str) -> None:
-    """Drop a cached lookup (the shop was just installed)."""
+    """Drop this process's cached lookup of the shop (installed, uninstalled or
+    deleted just now)."""
     _domain_cache.pop(shop_domain, None)
 
 
@@ -66,6 +68,12 @@ async def get_by_domain_cached(shop_domain: str) -> MerchantDTO | None:
     else:
         _domain_cache[shop_domain] = (now + _DOMAIN_CACHE_SECONDS, merchant)
     return merchant
+
+
+async def uninstalled_before(cutoff: datetime, *, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, domain) of the shops uninstalled before ``cutoff`` that did not come back."""
+    async with read_session() as session:
+        return await repository.uninstalled_before(session, cutoff, limit=limit)
 
 
 async def get_merchant(merchant_id: int) -> MerchantDTO | None:

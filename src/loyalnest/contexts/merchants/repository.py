@@ -8,6 +8,7 @@ referrals. Everything a shop reads about itself takes its ``merchant_id``."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import select, text, update
@@ -224,6 +225,31 @@ async def get_referral_of(session: AsyncSession, referred_merchant_id: int) -> R
     )
     row = result.one_or_none()
     return None if row is None else ReferralRow(*row)
+
+
+async def mark_uninstalled(session: AsyncSession, merchant_id: int) -> str | None:
+    """Record the uninstall (the first one counts: a repeated webhook keeps its time);
+    returns the shop's domain, None if it is unknown."""
+    result = await session.execute(
+        text(
+            "UPDATE merchants SET uninstalled_at = COALESCE(uninstalled_at, now()), access_token_enc = NULL"
+            " WHERE id = :m RETURNING shop_domain"
+        ),
+        {"m": merchant_id},
+    )
+    return result.scalar_one_or_none()
+
+
+async def uninstalled_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> list[tuple[int, str]]:
+    """(id, domain) of shops uninstalled before ``cutoff`` (and not back since)."""
+    result = await session.execute(
+        text(
+            "SELECT id, shop_domain FROM merchants WHERE uninstalled_at < :cutoff"
+            " ORDER BY uninstalled_at LIMIT :limit"
+        ),
+        {"cutoff": cutoff, "limit": limit},
+    )
+    return [(int(r[0]), str(r[1])) for r in result.all()]
 
 
 async def cancel_referral_of(

@@ -34,7 +34,7 @@ from loyalnest.contexts.notifications.repository import DeliveryRow, Outcome, Pr
 from loyalnest.integrations import notify
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
-from loyalnest.platform.redis import get_async_redis, key
+from loyalnest.platform.redis import get_async_redis, key, shop_key
 from loyalnest.platform.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -224,8 +224,10 @@ class RateGate:
     budget, at most 50), so a busy sender asks Redis once per chunk, not per message;
     a worker may hold a few unused slots of a window, never more than the budget in all."""
 
-    def __init__(self, scope: str, per_second: int):
+    def __init__(self, scope: str, per_second: int, *, merchant_id: int | None = None):
         self.scope = scope
+        # a shop's gate counts under the shop's own keys (they go with its data)
+        self.merchant_id = merchant_id
         self.per_second = per_second
         self.chunk = max(1, min(per_second // 10, 50))
         self._window = -1
@@ -250,7 +252,8 @@ class RateGate:
                     await asyncio.sleep(max(window + 1 - now, 0.001))
 
     async def _reserve(self, window: int) -> int | None:
-        name = key(f"notifications:rate:{self.scope}:{window}")
+        tail = f"notifications:rate:{self.scope}:{window}"
+        name = key(tail) if self.merchant_id is None else shop_key(self.merchant_id, tail)
         try:
             pipe = get_async_redis().pipeline()
             pipe.incrby(name, self.chunk)
@@ -390,9 +393,9 @@ async def send_email_chunk(
             continue
         ready.append(job)
     for _ in ready:
-        await gate(f"shop:{shop.merchant_id}", config.notifications_rate_per_shop, gates).acquire()
+        await gate(shop.merchant_id, "shop", config.notifications_rate_per_shop, gates).acquire()
         await gate(
-            f"provider:{shop.merchant_id}:{provider.kind}", config.notifications_rate_per_provider, gates
+            shop.merchant_id, f"provider:{provider.kind}", config.notifications_rate_per_provider, gates
         ).acquire()
     results = await notify.send_emails(smtp, messages) if messages else []
     keyring = get_keyring()
@@ -418,13 +421,15 @@ async def send_email_chunk(
     return outcomes
 
 
-def gate(scope: str, per_second: int, gates: dict[str, RateGate] | None) -> RateGate:
-    """The batch's gate for ``scope`` (one per deliver_batch call, so its chunks last)."""
+def gate(merchant_id: int, scope: str, per_second: int, gates: dict[str, RateGate] | None) -> RateGate:
+    """The batch's gate for the shop's ``scope`` (one per deliver_batch call, so its
+    chunks last)."""
     if gates is None:
-        return RateGate(scope, per_second)
-    found = gates.get(scope)
+        return RateGate(scope, per_second, merchant_id=merchant_id)
+    slot = f"{merchant_id}:{scope}"
+    found = gates.get(slot)
     if found is None:
-        found = gates[scope] = RateGate(scope, per_second)
+        found = gates[slot] = RateGate(scope, per_second, merchant_id=merchant_id)
     return found
 
 
@@ -462,9 +467,9 @@ async def send_prepared(
         except (TemplateInvalid, RenderFailed) as exc:
             log.warning("notification render failed", extra={"merchant_id": shop.merchant_id, "id": row.id})
             return Outcome(row.id, "failed", f"render_failed: {type(exc).__name__}", locale=job.locale)
-        await gate(f"shop:{shop.merchant_id}", config.notifications_rate_per_shop, gates).acquire()
-        provider_scope = f"provider:{shop.merchant_id}:{provider.kind}"
-        await gate(provider_scope, config.notifications_rate_per_provider, gates).acquire()
+        await gate(shop.merchant_id, "shop", config.notifications_rate_per_shop, gates).acquire()
+        provider_scope = f"provider:{provider.kind}"
+        await gate(shop.merchant_id, provider_scope, config.notifications_rate_per_provider, gates).acquire()
         try:
             result = await notify.with_retries(send, attempts=attempts, sleep=retry_sleep)
         except notify.ProviderError as error:

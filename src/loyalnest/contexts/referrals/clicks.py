@@ -104,8 +104,11 @@ def _dirty_key() -> str:
 
 
 def _counter_keys(merchant_id: int, advocate_customer_id: int, day: str) -> tuple[str, str]:
-    tail = f"{merchant_id}:{advocate_customer_id}:{day}"
-    return platform_redis.key(f"referrals:clicks:{tail}"), platform_redis.key(f"referrals:visitors:{tail}")
+    tail = f"{advocate_customer_id}:{day}"
+    return (
+        platform_redis.shop_key(merchant_id, f"referrals:clicks:{tail}"),
+        platform_redis.shop_key(merchant_id, f"referrals:visitors:{tail}"),
+    )
 
 
 async def _run_script(client: Any, source: str, sha: str, keys: list[str], args: list[Any]) -> Any:
@@ -148,7 +151,7 @@ async def record_click(
     visitor = visitor_id(target.visitor_salt, client_ip, user_agent)
     window = int(moment.timestamp()) // _RATE_WINDOW_SECONDS
     clicks_key, visitors_key = _counter_keys(target.merchant_id, target.advocate_customer_id, day)
-    rate_key = platform_redis.key(f"referrals:rate:{target.merchant_id}:{target.code}:{visitor}:{window}")
+    rate_key = platform_redis.shop_key(target.merchant_id, f"referrals:rate:{target.code}:{visitor}:{window}")
     mark = f"{target.merchant_id}:{target.advocate_customer_id}:{day}"
     try:
         counted = await _batcher().count((rate_key, clicks_key, visitors_key), (visitor, mark))

@@ -84,7 +84,7 @@ def link_location(shop_domain: str, code: str, *, discount_created: bool) -> str
 
 
 def _shared_key(shop_domain: str, code: str) -> str:
-    return platform_redis.key(f"referrals:link:{shop_domain}:{code}")
+    return platform_redis.shop_domain_key(shop_domain, f"referrals:link:{code}")
 
 
 async def resolve_link(shop_domain: str, code: str) -> LinkTarget | None:

@@ -35,7 +35,10 @@ async def check_claim_allowed(merchant_id: int, *, visitor: str, email: str) -> 
     its limit. A visitor already over the limit does not use up the email's attempts
     (someone else's address typed by a script must not lock its owner out for a day)."""
     by_visitor = await rate_limit.hit(
-        f"referrals:claim:visitor:{merchant_id}:{visitor}", limit=VISITOR_LIMIT, window_seconds=VISITOR_WINDOW
+        f"referrals:claim:visitor:{visitor}",
+        limit=VISITOR_LIMIT,
+        window_seconds=VISITOR_WINDOW,
+        merchant_id=merchant_id,
     )
     if not by_visitor.allowed:
         raise DomainError(
@@ -44,7 +47,10 @@ async def check_claim_allowed(merchant_id: int, *, visitor: str, email: str) -> 
         )
     email_hash = get_keyring().blind_index(email, kind="referral-claim-email")
     by_email = await rate_limit.hit(
-        f"referrals:claim:email:{merchant_id}:{email_hash}", limit=EMAIL_LIMIT, window_seconds=EMAIL_WINDOW
+        f"referrals:claim:email:{email_hash}",
+        limit=EMAIL_LIMIT,
+        window_seconds=EMAIL_WINDOW,
+        merchant_id=merchant_id,
     )
     if not by_email.allowed:
         raise DomainError(

@@ -47,7 +47,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from loyalnest.platform.redis import get_async_redis, key
+from loyalnest.platform.redis import get_async_redis, shop_key
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +231,8 @@ return {tostring(a), tostring(m), tostring(r), learned}
 
 
 def _keys(merchant_id: int) -> list[str]:
-    return [key(f"shopify:admin-bucket:{merchant_id}"), key(f"shopify:admin-inflight:{merchant_id}")]
+    # the shop's own keys (``shop_key``): they go with the shop's data
+    return [shop_key(merchant_id, "shopify:admin-bucket"), shop_key(merchant_id, "shopify:admin-inflight")]
 
 
 def _ttl(limits: BucketLimits) -> int:

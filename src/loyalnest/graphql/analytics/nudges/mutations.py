@@ -343,7 +343,8 @@ async def _check_rate(merchant_id: int, customer_id: int) -> None:
     from loyalnest.settings import get_settings  # read per call, as the referrals' limits do
 
     decision = await rate_limit.hit(
-        f"nudge_events:{merchant_id}:{customer_id}",
+        f"nudge_events:{customer_id}",
+        merchant_id=merchant_id,
         limit=get_settings().nudge_event_limit_per_minute,
         window_seconds=60,
     )

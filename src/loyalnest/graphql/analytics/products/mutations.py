@@ -53,7 +53,7 @@ def context_segment(segment: str) -> str:
 
 async def _check_rate(merchant_id: int) -> None:
     decision = await rate_limit.hit(
-        f"segment_exports:{merchant_id}", limit=EXPORTS_PER_HOUR, window_seconds=3600
+        "segment_exports", limit=EXPORTS_PER_HOUR, window_seconds=3600, merchant_id=merchant_id
     )
     if not decision.allowed:
         raise DomainError(

@@ -1,0 +1,18 @@
+"""Public door of the privacy context: the request log and what the webhook route asks
+of it."""
+
+from __future__ import annotations
+
+from loyalnest.contexts.privacy import queries, rules
+from loyalnest.contexts.privacy.commands import PRIVACY_QUEUE, REDACT_SHOP_ACTOR
+
+__all__ = [
+    "PRIVACY_QUEUE",
+    "REDACT_SHOP_ACTOR",
+    "UNINSTALLED_GRACE_DAYS",
+    "shop_redacted",
+]
+
+UNINSTALLED_GRACE_DAYS = rules.UNINSTALLED_GRACE_DAYS
+# whether a shop of this domain was deleted (its compliance webhooks are answered as done)
+shop_redacted = queries.shop_redacted

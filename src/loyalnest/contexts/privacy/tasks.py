@@ -1,0 +1,28 @@
+"""Actors of the privacy context, both idempotent (see ``shop_deletion``)."""
+
+from __future__ import annotations
+
+import logging
+
+from loyalnest.contexts.privacy import shop_deletion
+from loyalnest.contexts.privacy.commands import PRIVACY_QUEUE, REDACT_SHOP_ACTOR
+from loyalnest.platform import jobs
+
+log = logging.getLogger(__name__)
+
+SWEEP_ACTOR = "privacy.sweep_requests"
+
+
+@jobs.actor(REDACT_SHOP_ACTOR, queue_name=PRIVACY_QUEUE, time_limit=6 * 60 * 60 * 1000)
+async def redact_shop(request_id: int) -> None:
+    """Delete a shop's data (its ``shop_redact`` request); nothing if it was done."""
+    await shop_deletion.redact_shop(request_id)
+
+
+@jobs.periodic(every_seconds=60 * 60)
+@jobs.actor(SWEEP_ACTOR, queue_name=PRIVACY_QUEUE)
+async def sweep_requests() -> None:
+    """Shops uninstalled a week ago whose shop/redact never came, and unfinished requests."""
+    sent = await shop_deletion.sweep()
+    if sent:
+        log.info("privacy requests sent", extra={"requests": len(sent)})
