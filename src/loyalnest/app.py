@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp
 
 from loyalnest import contexts
+from loyalnest.contexts.merchants import api as merchants
 from loyalnest.graphql.core.view import AppProxyGraphQL, StaffGraphQL
 from loyalnest.graphql.graphiql.assets import graphiql_routes
 from loyalnest.graphql.schema import build_schema
@@ -83,7 +86,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # objects, measured) from walking it, which is where the p99 spikes came from.
         gc.collect()
         gc.freeze()
+        # shops installed again, uninstalled or deleted: forgotten by this process at once
+        following = asyncio.create_task(merchants.follow_shop_changes(), name="merchants.follow_shop_changes")
         yield
+        following.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await following
         await pubsub.close()
         await close_async_redis()
         await dispose_engine()

@@ -250,27 +250,28 @@ async def _intake(scope: Scope, receive: Receive) -> Answer:
         if shop_domain
         else None
     )
-    if merchant is None or not merchant.active:
-        if merchant is not None and topic in _AFTER_UNINSTALL:
-            pass  # an uninstalled shop's compliance webhooks are what deletes its data
-        elif (
-            merchant is None
-            and topic in webhooks.COMPLIANCE_TOPICS
-            and await privacy.shop_redacted(shop_domain)
-        ):
-            # the shop's data is gone: Shopify resending shop/redact (or a customer
-            # request) after that is answered as done, not retried for two days
-            _counter(label, "done").inc()
-            return 200, _ANSWERS["done"], False
-        else:
-            return _error(404, "unknown shop", label, "unknown_shop")
+    # an uninstalled shop's compliance webhooks (what deletes its data) are still taken
+    if merchant is None or (not merchant.active and topic not in _AFTER_UNINSTALL):
+        return await _unknown_shop(shop_domain, topic, label)
     result = await webhooks.accept_webhook(
         merchant_id=merchant.id, event_id=dedupe_key, topic=topic, raw_body=body
     )
+    if result.shop_gone:  # deleted since this process looked it up
+        merchants.forget_domain(shop_domain)
+        return await _unknown_shop(shop_domain, topic, label)
     outcome = "duplicate" if result.duplicate else "accepted"
     _counter(label, outcome).inc()
     WEBHOOK_ACCEPT_SECONDS.observe(time.perf_counter() - started)
     return 200, _ANSWERS[outcome], False
+
+
+async def _unknown_shop(shop_domain: str, topic: str, label: str) -> Answer:
+    if topic in webhooks.COMPLIANCE_TOPICS and await privacy.shop_redacted(shop_domain):
+        # the shop's data is gone: Shopify resending shop/redact (or a customer request)
+        # after that is answered as done, not retried for two days
+        _counter(label, "done").inc()
+        return 200, _ANSWERS["done"], False
+    return _error(404, "unknown shop", label, "unknown_shop")
 
 
 _INTERNAL_ERROR = orjson.dumps({"error": "internal server error"})

@@ -5,6 +5,7 @@ the other shop keeps every row."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from sqlalchemy import text
 from loyalnest.contexts.privacy import repository, shop_deletion
 from loyalnest.contexts.privacy.api import PRIVACY_QUEUE
 from loyalnest.contexts.privacy.tasks import SWEEP_ACTOR
-from loyalnest.platform import queue, rate_limit
+from loyalnest.platform import pubsub, queue, rate_limit
 from loyalnest.platform.db import read_session
 from loyalnest.platform.redis import get_async_redis, key, shop_domain_key, shop_key
 from loyalnest.platform.timeutil import utcnow
@@ -254,3 +255,51 @@ async def test_an_uninstalled_shop_is_refused_at_once_and_its_data_kept_for_a_re
     assert merchant["access_token_enc"] is None  # Shopify revoked it with the uninstall
     assert (await support.shop_rows(shop.id))["customers"] == 2  # kept until shop/redact
     assert await _requests(shop.id) == []
+
+
+async def test_every_api_process_forgets_a_shop_announced_as_changed(shop, drain):
+    from loyalnest.contexts.merchants import api as merchants
+
+    query = {"query": "{ customers(first: 1) { totalCount } }"}
+    headers = {"Authorization": f"Bearer {shop.token()}"}
+    assert (await shop.http.post("/graphql", json=query, headers=headers)).status_code == 200  # cached now
+    # another process uninstalled it: this one learns it from the announcement alone
+    async with read_session() as session:
+        await session.execute(
+            text("UPDATE merchants SET uninstalled_at = now() WHERE id = :m"), {"m": shop.id}
+        )
+        await session.commit()
+    assert (await shop.http.post("/graphql", json=query, headers=headers)).status_code == 200  # still cached
+    # what the API's lifespan runs (the test server runs without one), in its loop
+    following = asyncio.create_task(merchants.follow_shop_changes())
+    try:
+        for _ in range(500):
+            if pubsub.local_subscribers(merchants.SHOP_CHANGED_CHANNEL):
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # Redis has the subscription
+        await pubsub.publish(merchants.SHOP_CHANGED_CHANNEL, {"domain": shop.domain})
+        for _ in range(100):
+            if (await shop.http.post("/graphql", json=query, headers=headers)).status_code != 200:
+                break
+            await asyncio.sleep(0.02)
+        assert (await shop.http.post("/graphql", json=query, headers=headers)).status_code in (401, 403)
+    finally:
+        following.cancel()
+
+
+async def test_a_webhook_of_a_shop_deleted_meanwhile_is_refused_without_failing_the_others(make_shop, drain):
+    gone, other = await make_shop(), await make_shop()
+    order = payloads.order(5, customer_body=payloads.customer(5))
+    assert (await gone.webhook("orders/create", order)).status_code == 200  # the route caches the shop
+    async with read_session() as session:  # deleted by another process (no announcement reached this one)
+        await session.execute(text("DELETE FROM merchants WHERE id = :m"), {"m": gone.id})
+        await session.commit()
+
+    answers = await asyncio.gather(  # sharing one group commit
+        *(gone.webhook("orders/create", payloads.order(10 + n)) for n in range(5)),
+        *(other.webhook("orders/create", payloads.order(20 + n)) for n in range(5)),
+    )
+    assert [a.status_code for a in answers] == [404] * 5 + [200] * 5
+    await drain()
+    assert len(await inbox_rows(other.id)) == 5

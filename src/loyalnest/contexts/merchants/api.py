@@ -24,6 +24,7 @@ __all__ = [
     "CREDIT_MONTHS_PER_REFERRAL",
     "PLANS",
     "QUALIFYING_DAYS",
+    "SHOP_CHANGED_CHANNEL",
     "AdminCredentials",
     "CreditSweepReport",
     "MerchantCreditDTO",
@@ -32,8 +33,10 @@ __all__ = [
     "MerchantReferralDTO",
     "MerchantReferralPage",
     "MerchantReferralProgramDTO",
+    "announce_shop_changed",
     "count_merchant_credits",
     "count_merchant_referrals",
+    "follow_shop_changes",
     "forget_domain",
     "get_admin_credentials",
     "get_by_domain",
@@ -73,6 +76,11 @@ get_merchant = queries.get_merchant
 get_merchant_in = queries.get_merchant_in
 get_timezones = queries.get_timezones
 forget_domain = queries.forget_domain
+# a shop's state changed (installed again, uninstalled, deleted): every process forgets
+# its cached lookup (``follow_shop_changes`` runs in each API process)
+SHOP_CHANGED_CHANNEL = queries.SHOP_CHANGED_CHANNEL
+announce_shop_changed = queries.announce_shop_changed
+follow_shop_changes = queries.follow_shop_changes
 uninstalled_before = queries.uninstalled_before
 
 # --- merchant referral program ---

@@ -65,6 +65,8 @@ async def install_shop(
         await set_access_token(uow, merchant.id, access_token)
     await uow.publish_events([ShopInstalled(merchant_id=merchant.id, starter_program=starter_program)])
     queries.forget_domain(merchant.shop_domain)
+    if not created:  # installed again: other processes may hold it as uninstalled
+        uow.publish(queries.SHOP_CHANGED_CHANNEL, {"domain": merchant.shop_domain})
     return merchant
 
 
@@ -99,6 +101,7 @@ async def record_uninstall(uow: UnitOfWork, *, merchant_id: int) -> None:
     domain = await repository.mark_uninstalled(uow.session, merchant_id)
     if domain is not None:
         queries.forget_domain(domain)
+        uow.publish(queries.SHOP_CHANGED_CHANNEL, {"domain": domain})
     cancelled = await repository.cancel_referral_of(
         uow.session, merchant_id, qualifying_days=rules.QUALIFYING_DAYS
     )

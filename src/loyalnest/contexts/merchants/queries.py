@@ -16,6 +16,7 @@ from loyalnest.contexts.merchants.dto import (
     MerchantReferralProgramDTO,
 )
 from loyalnest.contexts.merchants.models import ACCESS_TOKEN_CONTEXT, Merchant
+from loyalnest.platform import pubsub
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
 from loyalnest.platform.paging import window
@@ -43,6 +44,33 @@ def to_merchant_dto(row: Merchant) -> MerchantDTO:
         installed_at=row.installed_at,
         active=row.uninstalled_at is None,
     )
+
+
+# Every process caches shop lookups for ``_DOMAIN_CACHE_SECONDS``; a shop that changes
+# state (installed again, uninstalled, deleted) is announced here so every API process
+# drops its copy at once instead of serving it until it expires. Pub/sub is at-most-
+# once: a lost message leaves the expiry as the bound.
+SHOP_CHANGED_CHANNEL = "merchants:shop-changed"
+
+
+async def announce_shop_changed(shop_domain: str) -> None:
+    """Tell every process (this one included) to forget its lookup of the shop."""
+    forget_domain(shop_domain)
+    await pubsub.publish(SHOP_CHANGED_CHANNEL, {"domain": shop_domain})
+
+
+async def follow_shop_changes() -> None:
+    """Drop this process's lookup of each shop announced as changed; runs until
+    cancelled (the API's lifespan), subscribing again if it falls behind."""
+    while True:
+        try:
+            async for message in pubsub.subscribe(SHOP_CHANGED_CHANNEL):
+                domain = message.get("domain")
+                if isinstance(domain, str):
+                    forget_domain(domain)
+            return  # pub/sub shut down with the process
+        except pubsub.SubscriberLagged:
+            _domain_cache.clear()  # what was missed is unknown: forget everything
 
 
 def forget_domain(shop_domain: str) -> None:

@@ -68,7 +68,7 @@ async def _delete(merchant_id: int, shop_domain: str, *, batch_rows: int) -> dic
     keys = await redis_keys.delete_shop_keys(merchant_id, shop_domain)
     async with unit_of_work() as uow:
         rows["merchants"] = await repository.delete_merchant(uow.session, merchant_id)
-    merchants.forget_domain(shop_domain)
+    await merchants.announce_shop_changed(shop_domain)
     return {"outcome": "deleted", "rows": rows, "total_rows": sum(rows.values()), "redis_keys": keys}
 
 

@@ -37,6 +37,8 @@ INTAKE_MAX_IN_FLIGHT = 2
 class AcceptResult:
     inbox_id: int | None
     duplicate: bool
+    # the shop was deleted after the route looked it up: nothing stored
+    shop_gone: bool = False
 
 
 def enqueue_processing(merchant_id: int, inbox_id: int) -> None:
@@ -50,7 +52,7 @@ def _hand_off(written: list[tuple[NewInboxRow, int | None]]) -> None:
     Duplicates (no new id) were handed off when first stored."""
     by_merchant: dict[int, list[int]] = {}
     for row, inbox_id in written:
-        if inbox_id is not None:
+        if inbox_id is not None and inbox_id != repository.SHOP_GONE:
             by_merchant.setdefault(row.merchant_id, []).append(inbox_id)
     for merchant_id, ids in by_merchant.items():
         ids.sort()
@@ -107,4 +109,6 @@ async def accept_webhook(*, merchant_id: int, event_id: str, topic: str, raw_bod
         merchant_id=merchant_id, event_id=event_id, topic=topic, payload_enc=encrypt_payload(raw_body)
     )
     inbox_id = await _inbox_group_commit().submit(row)
+    if inbox_id == repository.SHOP_GONE:
+        return AcceptResult(inbox_id=None, duplicate=False, shop_gone=True)
     return AcceptResult(inbox_id=inbox_id, duplicate=inbox_id is None)

@@ -36,20 +36,33 @@ class NewInboxRow:
 
 # Rows are numbered by their position in the arrays, so each caller learns its own id;
 # a delivery already stored (or twice in the same batch) returns nothing for its slot.
+# A row of a shop deleted since the route looked it up (its cached lookup) is not
+# inserted but named with a null id: its foreign key would fail the whole statement,
+# and with it the other shops' deliveries sharing the group commit.
+SHOP_GONE = -1
 _INSERT_INBOX_MANY = """
-INSERT INTO shopify_webhook_inbox (merchant_id, event_id, topic, payload_enc)
-SELECT merchant_id, event_id, topic, payload_enc
-FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[])
-    AS n(merchant_id, event_id, topic, payload_enc, position)
-ORDER BY position
-ON CONFLICT (merchant_id, event_id) DO NOTHING
-RETURNING merchant_id, event_id, id
+WITH n AS (
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[])
+        AS n(merchant_id, event_id, topic, payload_enc, position)
+), inserted AS (
+    INSERT INTO shopify_webhook_inbox (merchant_id, event_id, topic, payload_enc)
+    SELECT merchant_id, event_id, topic, payload_enc FROM n
+    WHERE EXISTS (SELECT 1 FROM merchants m WHERE m.id = n.merchant_id)
+    ORDER BY position
+    ON CONFLICT (merchant_id, event_id) DO NOTHING
+    RETURNING merchant_id, event_id, id
+)
+SELECT merchant_id, event_id, id FROM inserted
+UNION ALL
+SELECT n.merchant_id, n.event_id, NULL FROM n
+WHERE NOT EXISTS (SELECT 1 FROM merchants m WHERE m.id = n.merchant_id)
 """
 
 
 async def insert_inbox_many(connection: asyncpg.Connection, rows: Sequence[NewInboxRow]) -> list[int | None]:
-    """Store several webhooks in one statement; for each, its new id or None when that
-    event was stored before (or an earlier row of this batch is the same event).
+    """Store several webhooks in one statement; for each, its new id, None when that
+    event was stored before (or an earlier row of this batch is the same event), or
+    ``SHOP_GONE`` when its shop no longer exists.
     On a connection outside any transaction (``platform.db.plain_connection``), the
     statement is its own transaction and has committed when this returns."""
     records = await connection.fetch(
@@ -60,7 +73,7 @@ async def insert_inbox_many(connection: asyncpg.Connection, rows: Sequence[NewIn
         [r.payload_enc for r in rows],
         list(range(len(rows))),
     )
-    new_ids = {(int(m), e): int(i) for m, e, i in records}
+    new_ids = {(int(m), e): SHOP_GONE if i is None else int(i) for m, e, i in records}
     result: list[int | None] = []
     for row in rows:
         # pop: a second row with the same key in this batch is a duplicate of the first
