@@ -224,6 +224,10 @@ async def close() -> None:
         await hub.close()
 
 
+# how long closing waits for the reader and writer to end (at shutdown)
+CLOSE_WAIT_SECONDS = 1.0
+
+
 class _Subscriber:
     __slots__ = ("busy", "channel", "convert", "queue", "sink")
 
@@ -339,7 +343,9 @@ class _Hub:
     async def _read(self) -> None:
         backoff = _BACKOFF_FIRST
         connection = self._connection
-        while True:
+        # closing: redis-py's timed read may hold a cancellation until its timeout, so the
+        # loop also stops on the flag ``close`` sets before it cancels and disconnects
+        while not self._closed:
             try:
                 await connection.connect()
                 backoff = _BACKOFF_FIRST
@@ -360,6 +366,8 @@ class _Hub:
             finally:
                 self._connected = False
                 await connection.disconnect(nowait=True)
+            if self._closed:
+                return
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, _BACKOFF_MAX)
 
@@ -380,6 +388,8 @@ class _Hub:
     async def _write(self) -> None:
         while True:
             await self._changed.wait()
+            if self._closed:
+                return
             self._changed.clear()
             if not self._connected:
                 continue  # the reader sets it again once connected
@@ -402,12 +412,13 @@ class _Hub:
 
     async def close(self) -> None:
         self._closed = True
+        self._changed.set()  # the writer wakes, sees it and returns
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # a read blocked in redis-py ends with its connection (a cancellation alone can
+        # wait for the read's timeout); what still runs after a moment is left behind
         await self._connection.disconnect(nowait=True)
+        await asyncio.wait(self._tasks, timeout=CLOSE_WAIT_SECONDS)
         for channel in list(self.channels):
             for subscriber in list(self.channels.get(channel, ())):
                 self.discard(subscriber)
