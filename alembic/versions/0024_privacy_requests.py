@@ -1,4 +1,4 @@
-"""privacy: the request log (shop deletions first)
+"""privacy: the request log (shop deletions and customer erasures)
 
 One row per privacy duty, with its deadline and what was done. No foreign key to
 ``merchants``: the row proves a shop's deletion after the shop is gone.
@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(32), nullable=False),
         sa.Column("source", sa.String(16), nullable=False),
         sa.Column("source_ref", sa.String(255), nullable=True),
+        sa.Column("customer_ref", sa.BigInteger(), nullable=True),
         sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
@@ -38,7 +39,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("result", postgresql.JSONB(), nullable=False, server_default="{}"),
-        sa.CheckConstraint("type IN ('shop_redact')", name="ck_privacy_requests_type"),
+        sa.CheckConstraint("type IN ('shop_redact', 'customer_redact')", name="ck_privacy_requests_type"),
         sa.CheckConstraint("source IN ('webhook', 'system')", name="ck_privacy_requests_source"),
         sa.CheckConstraint(
             "status IN ('pending', 'processing', 'completed', 'failed')", name="ck_privacy_requests_status"
@@ -50,6 +51,13 @@ def upgrade() -> None:
         ["merchant_id"],
         unique=True,
         postgresql_where=sa.text("type = 'shop_redact' AND status <> 'completed'"),
+    )
+    op.create_index(
+        "uq_privacy_requests_open_customer_redact",
+        "privacy_requests",
+        ["merchant_id", "customer_ref"],
+        unique=True,
+        postgresql_where=sa.text("type = 'customer_redact' AND status <> 'completed'"),
     )
     op.create_index(
         "ix_privacy_requests_open",

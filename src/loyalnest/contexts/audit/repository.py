@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loyalnest.contexts.audit.models import AuditEntry
@@ -22,3 +22,16 @@ async def list_recent(
         query = query.where(AuditEntry.target_type == target_type)  # type: ignore[arg-type]
     query = query.order_by(AuditEntry.id.desc()).limit(limit)  # type: ignore[union-attr]
     return (await session.execute(query)).scalars().all()
+
+
+async def erase_mentions(session: AsyncSession, merchant_id: int, fragments: Sequence[str]) -> None:
+    """Replace each JSON-escaped fragment in the shop's audit details with "[erased]"
+    (who did what stays; the person it was about is no longer named)."""
+    for fragment in fragments:
+        await session.execute(
+            text(
+                "UPDATE audit_entries SET details = replace(details::text, :f, '[erased]')::jsonb"
+                " WHERE merchant_id = :m AND strpos(details::text, :f) > 0"
+            ),
+            {"m": merchant_id, "f": fragment},
+        )

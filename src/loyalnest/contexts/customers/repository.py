@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loyalnest.contexts.customers.models import Customer
@@ -354,3 +354,20 @@ def _matching(
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# Everything that names the person goes; the row stays (the ledger's rows are its), its
+# Shopify id replaced by our own id negated: unique, and a later webhook about that
+# Shopify customer makes a new customer rather than refilling this one.
+_ERASE = text(
+    """
+UPDATE customers SET email_enc = NULL, email_bidx = NULL, first_name_enc = NULL, last_name_enc = NULL,
+    phone_enc = NULL, birthday_enc = NULL, birthday_md_bidx = NULL, birthday_set_at = NULL,
+    tags = '', locale = NULL, accepts_marketing = false, shopify_customer_id = -id, updated_at = now()
+WHERE merchant_id = :m AND id = :c
+"""
+)
+
+
+async def erase(session: AsyncSession, merchant_id: int, customer_id: int) -> None:
+    await session.execute(_ERASE, {"m": merchant_id, "c": customer_id})

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+
 from loyalnest.contexts.audit import api as audit
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.notifications import delivery, repository, rules
@@ -24,7 +26,11 @@ from loyalnest.contexts.notifications.dto import (
     TemplateInvalid,
     TemplateSlotDTO,
 )
-from loyalnest.contexts.notifications.models import PROVIDER_SECRET_CONTEXT, STAFF_EMAIL_CONTEXT
+from loyalnest.contexts.notifications.models import (
+    PROVIDER_SECRET_CONTEXT,
+    RECIPIENT_CONTEXT,
+    STAFF_EMAIL_CONTEXT,
+)
 from loyalnest.contexts.notifications.queries import (
     preferences_of,
     settings_dto,
@@ -32,7 +38,7 @@ from loyalnest.contexts.notifications.queries import (
     to_provider_dto,
 )
 from loyalnest.contexts.notifications.rendering import check
-from loyalnest.platform.crypto import get_keyring
+from loyalnest.platform.crypto import KeyringError, get_keyring
 from loyalnest.platform.errors import NotFound, ValidationFailed
 from loyalnest.platform.uow import UnitOfWork
 
@@ -317,3 +323,26 @@ async def set_preferences(
     await repository.set_preferences(uow.session, merchant_id, customer_id, cleaned)
     rows = await repository.preferences(uow.session, merchant_id, [customer_id])
     return preferences_of(rows)
+
+
+def _address(value: str) -> str:
+    return value.strip().lower()
+
+
+async def erase_deliveries_of(
+    uow: UnitOfWork, merchant_id: int, customer_id: int, known_as: Sequence[str]
+) -> None:
+    """A customer's erasure (``platform.erasure.CustomerErased``): their deliveries, and
+    the messages sent to one of their addresses before they were a customer (a
+    referral's friend): each such delivery's address is opened and compared."""
+    addresses = {_address(value) for value in known_as}
+    keyring = get_keyring()
+    also = []
+    for delivery_id, recipient_enc in await repository.addressed_without_customer(uow.session, merchant_id):
+        try:
+            recipient = keyring.decrypt(recipient_enc, context=RECIPIENT_CONTEXT)
+        except (KeyringError, InvalidTag, ValueError):
+            continue  # unreadable with every key: it names nobody we can find
+        if _address(recipient) in addresses:
+            also.append(delivery_id)
+    await repository.erase_customer(uow.session, merchant_id, customer_id, also)

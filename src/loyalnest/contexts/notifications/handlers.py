@@ -20,10 +20,12 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from loyalnest.contexts.earning.events import PointsEarned
+from loyalnest.contexts.notifications import commands
 from loyalnest.contexts.notifications.delivery import Outgoing, queue_messages
 from loyalnest.contexts.notifications.registry import Money
 from loyalnest.contexts.rewards.events import PointsReturned, RewardIssued
 from loyalnest.contexts.tiers.events import TierChanged
+from loyalnest.platform.erasure import CustomerErased
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
 
@@ -118,3 +120,11 @@ async def notify_points_returned(uow: UnitOfWork, events: Sequence[PointsReturne
             if event.points > 0
         ]
         await queue_messages(uow, merchant_id, items)
+
+
+@handles(CustomerErased)
+async def erase_deliveries(uow: UnitOfWork, events: Sequence[CustomerErased]) -> None:
+    """Who the customer's messages went to and what they said (their log stays),
+    messages to their address from before they were a customer included."""
+    for event in events:
+        await commands.erase_deliveries_of(uow, event.merchant_id, event.customer_id, event.known_as)

@@ -628,3 +628,31 @@ async def insert_test_delivery(
             locale,
         )
     )
+
+
+async def erase_customer(
+    session: AsyncSession, merchant_id: int, customer_id: int, also: Sequence[int] = ()
+) -> None:
+    """The customer's deliveries (and ``also``: messages to their address before they
+    were a customer) keep their type, status and times (what was sent when), not who
+    to or what: recipient, sealed message and variables go."""
+    connection = await driver_connection(session)
+    await connection.execute(
+        "UPDATE notification_deliveries SET recipient_enc = NULL, sealed_enc = NULL, variables = '{}'"
+        " WHERE merchant_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))",
+        merchant_id,
+        customer_id,
+        list(also),
+    )
+
+
+async def addressed_without_customer(session: AsyncSession, merchant_id: int) -> list[tuple[int, str]]:
+    """(id, recipient_enc) of the shop's deliveries to an address with no customer behind
+    it (a referral's friend, an invite): an erasure opens them to find the person's."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        "SELECT id, recipient_enc FROM notification_deliveries"
+        " WHERE merchant_id = $1 AND customer_id IS NULL AND recipient_enc IS NOT NULL",
+        merchant_id,
+    )
+    return [(int(i), str(r)) for i, r in records]

@@ -9,6 +9,7 @@ from loyalnest.platform.uow import UnitOfWork
 
 PRIVACY_QUEUE = "privacy"
 REDACT_SHOP_ACTOR = "privacy.redact_shop"
+REDACT_CUSTOMER_ACTOR = "privacy.redact_customer"
 
 
 async def request_shop_redact(
@@ -36,4 +37,38 @@ async def request_shop_redact(
             details={"source": source},
         )
     uow.enqueue(REDACT_SHOP_ACTOR, queue_name=PRIVACY_QUEUE, request_id=request_id)
+    return request_id
+
+
+async def request_customer_redact(
+    uow: UnitOfWork,
+    *,
+    merchant_id: int,
+    shop_domain: str,
+    shopify_customer_id: int | None,
+    source: str,
+    source_ref: str,
+) -> int:
+    """Log the erasure of a customer's personal data (once while one is open: Shopify's
+    repeats find it) and have it done after commit. Returns the request's id."""
+    request_id, created = await repository.open_customer_redact(
+        uow.session,
+        merchant_id=merchant_id,
+        shop_domain=shop_domain,
+        shopify_customer_id=shopify_customer_id,
+        source=source,
+        source_ref=source_ref,
+        now=utcnow(),
+    )
+    if created:
+        await audit.record(
+            uow,
+            merchant_id=merchant_id,
+            actor="shopify" if source == rules.WEBHOOK else "system",
+            action="privacy.customer_redact_requested",
+            target_type="PrivacyRequest",
+            target_id=str(request_id),
+            details={"source": source},
+        )
+    uow.enqueue(REDACT_CUSTOMER_ACTOR, queue_name=PRIVACY_QUEUE, request_id=request_id)
     return request_id

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.merchants.events import ShopInstalled
 from loyalnest.contexts.privacy import commands, repository, rules
-from loyalnest.contexts.webhooks.events import ShopRedactRequested
+from loyalnest.contexts.webhooks.events import CustomerRedactRequested, ShopRedactRequested
 from loyalnest.platform.events import handles
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork
@@ -38,4 +38,21 @@ async def keep_a_returning_shop(uow: UnitOfWork, events: Sequence[ShopInstalled]
     for event in events:
         await repository.cancel_open_shop_redact(
             uow.session, event.merchant_id, now=utcnow(), outcome="reinstalled: nothing deleted"
+        )
+
+
+@handles(CustomerRedactRequested)
+async def redact_customer(uow: UnitOfWork, events: Sequence[CustomerRedactRequested]) -> None:
+    """customers/redact: erase the customer's personal data everywhere."""
+    for event in events:
+        merchant = await merchants.get_merchant_in(uow, event.merchant_id)
+        if merchant is None:
+            continue
+        await commands.request_customer_redact(
+            uow,
+            merchant_id=event.merchant_id,
+            shop_domain=merchant.shop_domain,
+            shopify_customer_id=event.shopify_customer_id,
+            source=rules.WEBHOOK,
+            source_ref=f"inbox:{event.inbox_id}",
         )

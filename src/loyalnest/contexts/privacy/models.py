@@ -34,7 +34,7 @@ from loyalnest.platform.timeutil import utcnow
 class PrivacyRequest(SQLModel, table=True):
     __tablename__ = "privacy_requests"
     __table_args__ = (
-        CheckConstraint("type IN ('shop_redact')", name="ck_privacy_requests_type"),
+        CheckConstraint("type IN ('shop_redact', 'customer_redact')", name="ck_privacy_requests_type"),
         CheckConstraint("source IN ('webhook', 'system')", name="ck_privacy_requests_source"),
         CheckConstraint(
             "status IN ('pending', 'processing', 'completed', 'failed')", name="ck_privacy_requests_status"
@@ -48,6 +48,14 @@ class PrivacyRequest(SQLModel, table=True):
             unique=True,
             postgresql_where=text("type = 'shop_redact' AND status <> 'completed'"),
         ),
+        # one open erasure per customer: Shopify's repeats find the one under way
+        Index(
+            "uq_privacy_requests_open_customer_redact",
+            "merchant_id",
+            "customer_ref",
+            unique=True,
+            postgresql_where=text("type = 'customer_redact' AND status <> 'completed'"),
+        ),
         Index("ix_privacy_requests_open", "due_at", postgresql_where=text("status <> 'completed'")),
         Index("ix_privacy_requests_shop_domain", "shop_domain"),
     )
@@ -60,6 +68,9 @@ class PrivacyRequest(SQLModel, table=True):
     source: str = Field(sa_column=Column(String(16), nullable=False))
     # what asked: "inbox:<id>" for a webhook, "uninstalled:<date>" for our own fallback
     source_ref: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+    # the customer a customer request is about: the id Shopify knows them by (an id,
+    # not personal data; it names nobody once the erasure ran)
+    customer_ref: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     status: str = Field(
         default="pending", sa_column=Column(String(16), nullable=False, server_default="pending")
     )

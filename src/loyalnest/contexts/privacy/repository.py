@@ -31,6 +31,7 @@ class RequestRow:
     type: str
     source: str
     source_ref: str | None
+    customer_ref: int | None
     status: str
     received_at: datetime
     due_at: datetime
@@ -43,8 +44,8 @@ class RequestRow:
 
 
 _COLUMNS = (
-    "id, merchant_id, shop_domain, type, source, source_ref, status, received_at, due_at, started_at,"
-    " completed_at, retention_expires_at, attempts, last_error, result"
+    "id, merchant_id, shop_domain, type, source, source_ref, customer_ref, status, received_at, due_at,"
+    " started_at, completed_at, retention_expires_at, attempts, last_error, result"
 )
 
 
@@ -88,6 +89,50 @@ async def open_shop_redact(
                 " AND status <> 'completed'"
             ),
             {"m": merchant_id},
+        )
+    ).scalar_one()
+    return int(found), False
+
+
+_OPEN_CUSTOMER_REDACT = """
+INSERT INTO privacy_requests
+    (merchant_id, shop_domain, type, source, source_ref, customer_ref, status, received_at, due_at)
+VALUES (:m, :domain, 'customer_redact', :source, :ref, :customer, 'pending', :now, :due)
+ON CONFLICT (merchant_id, customer_ref) WHERE type = 'customer_redact' AND status <> 'completed' DO NOTHING
+RETURNING id
+"""
+
+
+async def open_customer_redact(
+    session: AsyncSession,
+    *,
+    merchant_id: int,
+    shop_domain: str,
+    shopify_customer_id: int | None,
+    source: str,
+    source_ref: str,
+    now: datetime,
+) -> tuple[int, bool]:
+    """The customer's erasure request (created unless one is open): (its id, created)."""
+    params = {
+        "m": merchant_id,
+        "domain": shop_domain,
+        "source": source,
+        "ref": source_ref,
+        "customer": shopify_customer_id,
+        "now": now,
+        "due": rules.due_at(now),
+    }
+    created = (await session.execute(text(_OPEN_CUSTOMER_REDACT), params)).scalar_one_or_none()
+    if created is not None:
+        return int(created), True
+    found = (
+        await session.execute(
+            text(
+                "SELECT id FROM privacy_requests WHERE merchant_id = :m AND type = 'customer_redact'"
+                " AND customer_ref = :customer AND status <> 'completed'"
+            ),
+            {"m": merchant_id, "customer": shopify_customer_id},
         )
     ).scalar_one()
     return int(found), False
@@ -160,16 +205,16 @@ async def cancel_open_shop_redact(
     )
 
 
-async def unfinished(session: AsyncSession, *, stale: datetime, limit: int) -> list[int]:
-    """Requests to (re)send: not completed, and not being worked on right now."""
+async def unfinished(session: AsyncSession, *, stale: datetime, limit: int) -> list[tuple[int, str]]:
+    """(id, type) of requests to (re)send: not completed, and not being worked on now."""
     result = await session.execute(
         text(
-            "SELECT id FROM privacy_requests WHERE status IN ('pending', 'failed')"
+            "SELECT id, type FROM privacy_requests WHERE status IN ('pending', 'failed')"
             " OR (status = 'processing' AND started_at < :stale) ORDER BY due_at LIMIT :limit"
         ),
         {"stale": stale, "limit": limit},
     )
-    return [int(r[0]) for r in result.all()]
+    return [(int(r[0]), str(r[1])) for r in result.all()]
 
 
 async def shop_redacted(session: AsyncSession, shop_domain: str) -> bool:

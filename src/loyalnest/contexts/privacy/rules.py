@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 SHOP_REDACT = "shop_redact"
+CUSTOMER_REDACT = "customer_redact"
 
 WEBHOOK = "webhook"
 SYSTEM = "system"

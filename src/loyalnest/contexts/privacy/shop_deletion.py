@@ -90,12 +90,18 @@ async def sweep(*, limit: int = 200) -> list[int]:
                     source_ref=f"uninstalled-before:{cutoff.date().isoformat()}",
                 )
             )
+    actors = {
+        rules.SHOP_REDACT: commands.REDACT_SHOP_ACTOR,
+        rules.CUSTOMER_REDACT: commands.REDACT_CUSTOMER_ACTOR,
+    }
     async with unit_of_work() as uow:
         again = [
-            request_id
-            for request_id in await repository.unfinished(uow.session, stale=now - STALE_AFTER, limit=limit)
+            (request_id, kind)
+            for request_id, kind in await repository.unfinished(
+                uow.session, stale=now - STALE_AFTER, limit=limit
+            )
             if request_id not in sent
         ]
-        for request_id in again:
-            uow.enqueue(commands.REDACT_SHOP_ACTOR, queue_name=commands.PRIVACY_QUEUE, request_id=request_id)
-    return sent + again
+        for request_id, kind in again:
+            uow.enqueue(actors[kind], queue_name=commands.PRIVACY_QUEUE, request_id=request_id)
+    return sent + [request_id for request_id, _ in again]

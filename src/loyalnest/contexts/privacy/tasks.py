@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from loyalnest.contexts.privacy import shop_deletion
-from loyalnest.contexts.privacy.commands import PRIVACY_QUEUE, REDACT_SHOP_ACTOR
+from loyalnest.contexts.privacy import customer_erasure, shop_deletion
+from loyalnest.contexts.privacy.commands import PRIVACY_QUEUE, REDACT_CUSTOMER_ACTOR, REDACT_SHOP_ACTOR
 from loyalnest.platform import jobs
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,12 @@ SWEEP_ACTOR = "privacy.sweep_requests"
 async def redact_shop(request_id: int) -> None:
     """Delete a shop's data (its ``shop_redact`` request); nothing if it was done."""
     await shop_deletion.redact_shop(request_id)
+
+
+@jobs.actor(REDACT_CUSTOMER_ACTOR, queue_name=PRIVACY_QUEUE)
+async def redact_customer(request_id: int) -> None:
+    """Erase a customer's personal data (its ``customer_redact`` request); nothing if done."""
+    await customer_erasure.redact_customer(request_id)
 
 
 @jobs.periodic(every_seconds=60 * 60)

@@ -10,6 +10,7 @@ from typing import TypeVar
 from loyalnest.contexts.referrals import commands
 from loyalnest.contexts.referrals.events import ReferralProgressChanged, referral_progress_channel
 from loyalnest.contexts.webhooks.events import OrderCancelled, OrderPlaced, RefundCreated
+from loyalnest.platform.erasure import CustomerErased
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
 
@@ -55,3 +56,10 @@ async def publish_progress(uow: UnitOfWork, events: Sequence[ReferralProgressCha
         uow.publish(
             referral_progress_channel(event.merchant_id, event.advocate_customer_id), event.to_payload()
         )
+
+
+@handles(CustomerErased)
+async def erase_customer(uow: UnitOfWork, events: Sequence[CustomerErased]) -> None:
+    """The customer's personal data in the referral program (see ``repository.erasure``)."""
+    for event in events:
+        await commands.erase_customer(uow, event.merchant_id, event.customer_id, event.known_as)

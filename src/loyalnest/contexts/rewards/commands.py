@@ -366,3 +366,10 @@ async def mark_codes_used(uow: UnitOfWork, merchant_id: int, uses: Sequence[Code
                 },
             )
     return len(rows)
+
+
+async def erase_codes_of(uow: UnitOfWork, merchant_id: int, customer_id: int) -> None:
+    """A customer's erasure (``platform.erasure.CustomerErased``): the texts of their
+    codes go; their redemptions (points, reward, dates) stay for the shop's accounts."""
+    erased = get_keyring().encrypt("", context=CODE_CONTEXT)
+    await repository.erase_codes_of(uow.session, merchant_id, customer_id, erased)

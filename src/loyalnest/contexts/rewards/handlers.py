@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from loyalnest.contexts.rewards import commands
 from loyalnest.contexts.rewards.dto import CodeUse
 from loyalnest.contexts.webhooks.events import OrderPlaced
+from loyalnest.platform.erasure import CustomerErased
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
 
@@ -26,3 +27,10 @@ async def mark_reward_codes_used(uow: UnitOfWork, orders: Sequence[OrderPlaced])
             )
     for merchant_id, uses in by_merchant.items():
         await commands.mark_codes_used(uow, merchant_id, uses)
+
+
+@handles(CustomerErased)
+async def erase_codes(uow: UnitOfWork, events: Sequence[CustomerErased]) -> None:
+    """The texts of the customer's discount codes."""
+    for event in events:
+        await commands.erase_codes_of(uow, event.merchant_id, event.customer_id)

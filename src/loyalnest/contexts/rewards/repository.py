@@ -577,3 +577,17 @@ async def point_value(session: AsyncSession, merchant_id: int, now: datetime) ->
     conn = await driver_connection(session, transactional=False)
     value = await conn.fetchval(_POINT_VALUE, merchant_id, now)
     return None if value is None else Decimal(value)
+
+
+async def erase_codes_of(session: AsyncSession, merchant_id: int, customer_id: int, erased_enc: str) -> None:
+    """The customer's codes' texts go (a redemption keeps its points, reward and dates):
+    each code becomes ``erased_enc`` (the empty text, encrypted) and its blind index a
+    value no code hashes to, unique per row."""
+    connection = await driver_connection(session)
+    await connection.execute(
+        "UPDATE reward_redemptions SET code_enc = $3, code_bidx = 'erased:' || id"
+        " WHERE merchant_id = $1 AND customer_id = $2 AND code_bidx NOT LIKE 'erased:%'",
+        merchant_id,
+        customer_id,
+        erased_enc,
+    )

@@ -192,3 +192,30 @@ async def stale_pending(
     connection = await driver_connection(session)
     await connection.execute(_GIVE_UP, max_attempts, max_relays)
     return [(int(m), int(i)) for m, i in await connection.fetch(_RELAY_DUE, older_than, limit)]
+
+
+# --- a customer's erasure: the payloads still held (rows waiting, or deferred) -----------
+
+
+async def held_payloads(session: AsyncSession, merchant_id: int) -> list[InboxRow]:
+    """The shop's rows that still hold their payload (waiting to be processed, or
+    deferred): a handled row's payload is already gone."""
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        "SELECT merchant_id, id, topic, payload_enc FROM shopify_webhook_inbox"
+        " WHERE merchant_id = $1 AND payload_enc IS NOT NULL ORDER BY id",
+        merchant_id,
+    )
+    return [InboxRow(int(m), int(i), t, p) for m, i, t, p in records]
+
+
+async def drop_payloads(session: AsyncSession, merchant_id: int, inbox_ids: Sequence[int]) -> None:
+    """Clear the payloads of these rows and settle them (nothing left to process)."""
+    connection = await driver_connection(session)
+    await connection.execute(
+        "UPDATE shopify_webhook_inbox SET payload_enc = NULL, processed_at = COALESCE(processed_at, now()),"
+        " outcome = 'ignored', last_error = 'customer erased'"
+        " WHERE merchant_id = $1 AND id = ANY($2::bigint[])",
+        merchant_id,
+        list(inbox_ids),
+    )

@@ -164,6 +164,18 @@ async def purge_expired(session: AsyncSession, now: datetime) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
+async def purge_shop_contents(session: AsyncSession, merchant_id: int) -> int:
+    """Drop the content of every export of the shop (a customer it lists was erased:
+    which files name them is not worth opening each to know; an export is made again
+    in seconds)."""
+    conn = await driver_connection(session)
+    status = await conn.execute(
+        "UPDATE analytics_exports SET content_enc = NULL WHERE merchant_id = $1 AND content_enc IS NOT NULL",
+        merchant_id,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
 # --- segment membership and scores (H-rfm's and H-segments' tables, read only) -----------
 
 

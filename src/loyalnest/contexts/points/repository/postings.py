@@ -345,3 +345,19 @@ async def origin_totals(
         _ORIGIN_TOTALS, merchant_id, origin_type, sorted(set(customer_ids)), sorted(set(origin_ids))
     )
     return {(int(c), int(o)): (int(n), int(p)) for c, o, n, p in records}
+
+
+async def erase_reason_mentions(
+    session: AsyncSession, merchant_id: int, customer_id: int, values: Sequence[str]
+) -> None:
+    """Replace each value in the customer's ledger reasons (a staff note may name them)
+    with "[erased]": the rows' amounts, kinds and dates stay."""
+    connection = await driver_connection(session)
+    for value in values:
+        await connection.execute(
+            "UPDATE points_ledger SET reason = replace(reason, $3, '[erased]')"
+            " WHERE merchant_id = $1 AND customer_id = $2 AND strpos(reason, $3) > 0",
+            merchant_id,
+            customer_id,
+            value,
+        )

@@ -27,6 +27,7 @@ from loyalnest.contexts.referrals.commands.common import (
     to_program_dto,
     update_program,
 )
+from loyalnest.contexts.referrals.commands.erasure import erase_customer
 from loyalnest.contexts.referrals.commands.orders import (
     attribute_orders,
     cancel_orders,
@@ -52,6 +53,7 @@ __all__ = [
     "ensure_code",
     "ensure_code_row",
     "ensure_program",
+    "erase_customer",
     "offer_in",
     "program_in",
     "progress_changed",

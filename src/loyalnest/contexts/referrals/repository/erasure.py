@@ -1,0 +1,45 @@
+"""Erasing a customer from the referral program (``platform.erasure.CustomerErased``):
+what they were known by as a friend (email, code, hashed order facts), the hashed facts
+of their own code, and the invites they sent or received. Referrals, rewards and counts
+stay: they are the shop's accounting, naming ids only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def erase_customer(
+    session: AsyncSession,
+    merchant_id: int,
+    customer_id: int,
+    received_invites: Sequence[str],
+    friend_emails: Sequence[str],
+) -> None:
+    """``friend_emails``: the blind indexes of the addresses they were known by (a claim
+    made before they were a customer names them by email only)."""
+    params = {"m": merchant_id, "c": customer_id}
+    await session.execute(
+        text(
+            "UPDATE referrals SET friend_email_enc = NULL, friend_email_bidx = NULL, friend_code_enc = NULL,"
+            " friend_code_lookup = NULL, ip_hash = NULL, address_hash = NULL"
+            " WHERE merchant_id = :m AND (friend_customer_id = :c OR friend_email_bidx = ANY(:emails))"
+        ),
+        {**params, "emails": list(friend_emails)},
+    )
+    await session.execute(
+        text(
+            "UPDATE referral_codes SET address_hash = NULL, ip_hash = NULL, payment_hash = NULL"
+            " WHERE merchant_id = :m AND customer_id = :c"
+        ),
+        params,
+    )
+    await session.execute(
+        text(
+            "DELETE FROM referral_invites WHERE merchant_id = :m"
+            " AND (advocate_customer_id = :c OR recipient_bidx = ANY(:received))"
+        ),
+        {**params, "received": list(received_invites)},
+    )
