@@ -26,18 +26,7 @@ async def request_shop_redact(
         source_ref=source_ref,
         now=utcnow(),
     )
-    if created:
-        await audit.record(
-            uow,
-            merchant_id=merchant_id,
-            actor="shopify" if source == rules.WEBHOOK else "system",
-            action="privacy.shop_redact_requested",
-            target_type="PrivacyRequest",
-            target_id=str(request_id),
-            details={"source": source},
-        )
-    uow.enqueue(REDACT_SHOP_ACTOR, queue_name=PRIVACY_QUEUE, request_id=request_id)
-    return request_id
+    return await _logged(uow, merchant_id, request_id, created, source, REDACT_SHOP_ACTOR)
 
 
 async def request_customer_redact(
@@ -60,15 +49,23 @@ async def request_customer_redact(
         source_ref=source_ref,
         now=utcnow(),
     )
+    return await _logged(uow, merchant_id, request_id, created, source, REDACT_CUSTOMER_ACTOR)
+
+
+async def _logged(
+    uow: UnitOfWork, merchant_id: int, request_id: int, created: bool, source: str, actor: str
+) -> int:
+    """A new request is audited; every request (new or found open) is sent to its actor
+    after commit (a second message finds it taken or done)."""
     if created:
         await audit.record(
             uow,
             merchant_id=merchant_id,
             actor="shopify" if source == rules.WEBHOOK else "system",
-            action="privacy.customer_redact_requested",
+            action=f"{actor}_requested",
             target_type="PrivacyRequest",
             target_id=str(request_id),
             details={"source": source},
         )
-    uow.enqueue(REDACT_CUSTOMER_ACTOR, queue_name=PRIVACY_QUEUE, request_id=request_id)
+    uow.enqueue(actor, queue_name=PRIVACY_QUEUE, request_id=request_id)
     return request_id
