@@ -18,7 +18,9 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import logging
 import os
+import re
 import socket
 import time
 import uuid
@@ -371,3 +373,56 @@ async def ledger_invariant(request: pytest.FixtureRequest) -> AsyncIterator[None
         lots = await points.verify_lots(uow)
     assert mismatches == [], f"ledger invariant broken: {mismatches}"
     assert lots == [], f"lot invariant broken: {lots}"
+
+
+# --- no personal data in any log line --------------------------------------------------
+#
+# Every record any logger of the product writes during the run (worker threads and the
+# served app run in the test process) is rendered as production renders it (the JSON
+# formatter, extras included) and searched for an email address or a phone number.
+# Loggers of the dev tools (the Shopify and provider fakes, the SMTP sink) are theirs.
+
+_PII_IN_LOGS = re.compile(r"[\w.+-]+@[\w-]+\.[a-z]{2,}|\+1555\d{7}", re.IGNORECASE)
+
+
+class _LogLeaks(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("loyalnest.devtools"):
+            return
+        from loyalnest.platform.logs import JsonFormatter
+
+        try:
+            line = JsonFormatter().format(record)
+        except Exception:  # a record that cannot be rendered is the logging tests' business
+            return
+        if _PII_IN_LOGS.search(line):
+            self.leaks.append(line[:400])
+
+
+_LEAKS = _LogLeaks()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_personal_data_in_logs() -> Iterator[None]:
+    yield
+    logging.getLogger().removeHandler(_LEAKS)
+    assert _LEAKS.leaks == [], f"log lines with personal data: {_LEAKS.leaks[:5]}"
+
+
+@pytest.fixture(autouse=True)
+def _watch_logs(no_personal_data_in_logs: None) -> None:
+    """Production logs at INFO: records of that level are checked too, while what the
+    run prints stays at WARNING (the other handlers keep that level). Re-attached before
+    every test: configuring a process (the broker fixture) replaces the root's handlers."""
+    root = logging.getLogger()
+    for other in root.handlers:
+        if other is not _LEAKS and other.level == logging.NOTSET:
+            other.setLevel(logging.WARNING)
+    if _LEAKS not in root.handlers:
+        root.addHandler(_LEAKS)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
