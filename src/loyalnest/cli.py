@@ -498,6 +498,31 @@ def rotate_keys(
         asyncio.run(_rotate())
 
 
+privacy_app = typer.Typer(no_args_is_help=True, help="Privacy duties: retention.")
+app.add_typer(privacy_app, name="privacy")
+
+
+@privacy_app.command("purge")
+def privacy_purge(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="count what would go; delete nothing")] = False,
+) -> None:
+    """Delete what is older than the retention limits (handled webhooks 30 days, the
+    delivery log 180, the audit trail 400), as the daily job does; prints each kind."""
+    settings = get_settings()
+
+    async def _purge() -> dict[str, int]:
+        from loyalnest.contexts.privacy import api as privacy
+
+        return await privacy.enforce_retention(dry_run=dry_run)
+
+    with servers(settings) as (database_url, redis_url):
+        configure(settings, database_url, redis_url)
+        done = asyncio.run(_purge())
+    verb = "would delete" if dry_run else "deleted"
+    for kind, rows in done.items():
+        typer.echo(f"{kind}: {verb} {rows}")
+
+
 @app.command("export-schema")
 def export_schema(
     output: Annotated[Path | None, typer.Option(help="write here instead of stdout")] = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from loyalnest.contexts.audit import repository
@@ -32,3 +33,12 @@ async def record(
             details=details or {},
         ),
     )
+
+
+async def purge_before(uow: UnitOfWork, cutoff: datetime, *, limit: int) -> int:
+    """Retention: delete up to ``limit`` entries created before ``cutoff``."""
+    return await repository.delete_before(uow.session, cutoff, limit=limit)
+
+
+async def count_before(uow: UnitOfWork, cutoff: datetime) -> int:
+    return await repository.count_before(uow.session, cutoff)

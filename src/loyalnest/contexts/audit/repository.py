@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,3 +36,22 @@ async def erase_mentions(session: AsyncSession, merchant_id: int, fragments: Seq
             ),
             {"m": merchant_id, "f": fragment},
         )
+
+
+async def delete_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> int:
+    """Up to ``limit`` entries created before ``cutoff`` (retention)."""
+    result = await session.execute(
+        text(
+            "DELETE FROM audit_entries WHERE ctid = ANY(ARRAY("
+            "SELECT ctid FROM audit_entries WHERE created_at < :cutoff LIMIT :limit))"
+        ),
+        {"cutoff": cutoff, "limit": limit},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def count_before(session: AsyncSession, cutoff: datetime) -> int:
+    found = await session.execute(
+        text("SELECT count(*) FROM audit_entries WHERE created_at < :c"), {"c": cutoff}
+    )
+    return int(found.scalar_one())

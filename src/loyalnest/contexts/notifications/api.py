@@ -11,7 +11,16 @@ someone who is not a customer yet (a referral invite, a friend's welcome code) p
 
 from __future__ import annotations
 
-from loyalnest.contexts.notifications import commands, defaults, delivery, flows, locales, queries, tokens
+from loyalnest.contexts.notifications import (
+    commands,
+    defaults,
+    delivery,
+    flows,
+    locales,
+    queries,
+    retention,
+    tokens,
+)
 from loyalnest.contexts.notifications.delivery import DELIVER_BATCH_ACTOR, NOTIFICATIONS_QUEUE, Outgoing
 from loyalnest.contexts.notifications.dto import (
     Branding,
@@ -64,6 +73,7 @@ __all__ = [
     "UnsubscribeResult",
     "Variable",
     "count_deliveries",
+    "count_finished_before",
     "current_draft",
     "deliver_batch",
     "get_preferences",
@@ -74,6 +84,7 @@ __all__ = [
     "message_topic",
     "message_types",
     "preview",
+    "purge_finished_before",
     "queue_expiring_codes",
     "queue_expiry_reminders",
     "queue_messages",
@@ -141,3 +152,7 @@ deliver_batch = delivery.deliver_batch
 sweep = delivery.sweep
 queue_expiry_reminders = flows.queue_expiry_reminders
 queue_expiring_codes = flows.queue_expiring_codes
+
+# retention: finished deliveries created before a date (the privacy context's pass)
+purge_finished_before = retention.purge_finished_before
+count_finished_before = retention.count_finished_before

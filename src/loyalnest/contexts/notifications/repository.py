@@ -656,3 +656,27 @@ async def addressed_without_customer(session: AsyncSession, merchant_id: int) ->
         merchant_id,
     )
     return [(int(i), str(r)) for i, r in records]
+
+
+# --- retention: the delivery log of finished messages, a bounded batch at a time ---------
+_FINISHED_BEFORE = "status IN ('sent', 'failed', 'skipped') AND created_at < $1"
+
+
+async def delete_finished_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> int:
+    connection = await driver_connection(session)
+    status = await connection.execute(
+        f"DELETE FROM notification_deliveries WHERE ctid = ANY(ARRAY("
+        f"SELECT ctid FROM notification_deliveries WHERE {_FINISHED_BEFORE} LIMIT $2))",
+        cutoff,
+        limit,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def count_finished_before(session: AsyncSession, cutoff: datetime) -> int:
+    connection = await driver_connection(session)
+    return int(
+        await connection.fetchval(
+            f"SELECT count(*) FROM notification_deliveries WHERE {_FINISHED_BEFORE}", cutoff
+        )
+    )

@@ -35,3 +35,11 @@ def retention_expires_at(completed_at: datetime) -> datetime:
 def uninstalled_cutoff(now: datetime) -> datetime:
     """Shops uninstalled before this moment are deleted even without shop/redact."""
     return now - timedelta(days=UNINSTALLED_GRACE_DAYS)
+
+
+# How long what is kept about people's activity stays (days): handled webhook rows
+# (their payloads went when handled), the delivery log of finished messages, and the
+# audit trail. Exports expire by themselves (analytics drops their contents at expiry).
+INBOX_DAYS = 30
+DELIVERY_LOG_DAYS = 180
+AUDIT_DAYS = 400

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from loyalnest.contexts.privacy import customer_erasure, shop_deletion
+from loyalnest.contexts.privacy import customer_erasure, retention, shop_deletion
 from loyalnest.contexts.privacy.commands import PRIVACY_QUEUE, REDACT_CUSTOMER_ACTOR, REDACT_SHOP_ACTOR
 from loyalnest.platform import jobs
 
 log = logging.getLogger(__name__)
 
 SWEEP_ACTOR = "privacy.sweep_requests"
+RETENTION_ACTOR = "privacy.enforce_retention"
 
 
 @jobs.actor(REDACT_SHOP_ACTOR, queue_name=PRIVACY_QUEUE, time_limit=6 * 60 * 60 * 1000)
@@ -32,3 +33,12 @@ async def sweep_requests() -> None:
     sent = await shop_deletion.sweep()
     if sent:
         log.info("privacy requests sent", extra={"requests": len(sent)})
+
+
+@jobs.periodic(every_seconds=24 * 60 * 60)
+@jobs.actor(RETENTION_ACTOR, queue_name=PRIVACY_QUEUE, time_limit=2 * 60 * 60 * 1000)
+async def enforce_retention() -> None:
+    """Delete what is older than the retention limits (``retention``)."""
+    done = await retention.enforce()
+    if any(done.values()):
+        log.info("retention enforced", extra={"rows": done})
