@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loyalnest.contexts.audit.models import AuditEntry
+from loyalnest.platform import retention
 
 
 def add(session: AsyncSession, entry: AuditEntry) -> None:
@@ -40,18 +41,8 @@ async def erase_mentions(session: AsyncSession, merchant_id: int, fragments: Seq
 
 async def delete_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> int:
     """Up to ``limit`` entries created before ``cutoff`` (retention)."""
-    result = await session.execute(
-        text(
-            "DELETE FROM audit_entries WHERE ctid = ANY(ARRAY("
-            "SELECT ctid FROM audit_entries WHERE created_at < :cutoff LIMIT :limit))"
-        ),
-        {"cutoff": cutoff, "limit": limit},
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return await retention.delete_older(session, "audit_entries", "created_at < $1", cutoff, limit=limit)
 
 
 async def count_before(session: AsyncSession, cutoff: datetime) -> int:
-    found = await session.execute(
-        text("SELECT count(*) FROM audit_entries WHERE created_at < :c"), {"c": cutoff}
-    )
-    return int(found.scalar_one())
+    return await retention.count_older(session, "audit_entries", "created_at < $1", cutoff)

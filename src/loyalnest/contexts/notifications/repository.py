@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loyalnest.platform import retention
 from loyalnest.platform.db import driver_connection
 
 
@@ -663,20 +664,10 @@ _FINISHED_BEFORE = "status IN ('sent', 'failed', 'skipped') AND created_at < $1"
 
 
 async def delete_finished_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> int:
-    connection = await driver_connection(session)
-    status = await connection.execute(
-        f"DELETE FROM notification_deliveries WHERE ctid = ANY(ARRAY("
-        f"SELECT ctid FROM notification_deliveries WHERE {_FINISHED_BEFORE} LIMIT $2))",
-        cutoff,
-        limit,
+    return await retention.delete_older(
+        session, "notification_deliveries", _FINISHED_BEFORE, cutoff, limit=limit
     )
-    return int(status.rsplit(" ", 1)[-1])
 
 
 async def count_finished_before(session: AsyncSession, cutoff: datetime) -> int:
-    connection = await driver_connection(session)
-    return int(
-        await connection.fetchval(
-            f"SELECT count(*) FROM notification_deliveries WHERE {_FINISHED_BEFORE}", cutoff
-        )
-    )
+    return await retention.count_older(session, "notification_deliveries", _FINISHED_BEFORE, cutoff)

@@ -15,6 +15,7 @@ from datetime import datetime
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loyalnest.platform import retention
 from loyalnest.platform.db import driver_connection
 
 
@@ -223,25 +224,14 @@ async def drop_payloads(session: AsyncSession, merchant_id: int, inbox_ids: Sequ
 
 # --- retention ---------------------------------------------------------------------------
 # Handled rows (their payload already gone) are kept a while for support, then deleted.
-# Batches by ctid: rows arrive in time order, so the oldest sit at the table's front.
 _HANDLED_BEFORE = "processed_at IS NOT NULL AND received_at < $1"
 
 
 async def delete_handled_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> int:
-    connection = await driver_connection(session)
-    status = await connection.execute(
-        f"DELETE FROM shopify_webhook_inbox WHERE ctid = ANY(ARRAY("
-        f"SELECT ctid FROM shopify_webhook_inbox WHERE {_HANDLED_BEFORE} LIMIT $2))",
-        cutoff,
-        limit,
+    return await retention.delete_older(
+        session, "shopify_webhook_inbox", _HANDLED_BEFORE, cutoff, limit=limit
     )
-    return int(status.rsplit(" ", 1)[-1])
 
 
 async def count_handled_before(session: AsyncSession, cutoff: datetime) -> int:
-    connection = await driver_connection(session)
-    return int(
-        await connection.fetchval(
-            f"SELECT count(*) FROM shopify_webhook_inbox WHERE {_HANDLED_BEFORE}", cutoff
-        )
-    )
+    return await retention.count_older(session, "shopify_webhook_inbox", _HANDLED_BEFORE, cutoff)
