@@ -1,6 +1,9 @@
 """Deleting old rows a bounded batch at a time (the privacy context's retention pass
 asks each context to delete its own; the statement's shape is the same everywhere).
 
+It works across every shop at once: housekeeping by age, not a tenant's read or write
+(the same limits hold for every shop until they become per-shop settings).
+
 Rows are taken by ``ctid``, the first ``limit`` matching in the table's physical order:
 append-mostly tables keep their oldest rows at the front, so each batch finds them
 early; a batch is one statement of the caller's transaction."""
