@@ -224,7 +224,9 @@ async def test_a_provider_down_holds_the_row_and_it_goes_out_later(shop, sink) -
         "update notification_deliveries set not_before = now() - interval '1 second' where merchant_id = :m",
         m=shop.id,
     )
-    assert shop.id in await notifications.sweep()
+    woken = await notifications.sweep()
+    # (a sweep of a test running beside this one, in another process, may have woken it)
+    assert shop.id in woken or (await deliveries(shop.id))[0]["status"] != "held"
     [row] = await settle(shop.id)
     assert (row["status"], row["attempts"]) == ("sent", 2)
     assert len(sink.messages) == 1
