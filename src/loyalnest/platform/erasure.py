@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
+
 from loyalnest.platform.events import Event
 
 
@@ -48,6 +50,4 @@ def searched_values(event: CustomerErased) -> list[str]:
 
 def json_fragment(value: str) -> str:
     """``value`` as it appears inside a JSON string (escaped, without its quotes)."""
-    import orjson
-
     return orjson.dumps(value).decode()[1:-1]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -138,15 +139,6 @@ async def open_customer_redact(
     return int(found), False
 
 
-async def get_request(session: AsyncSession, request_id: int) -> RequestRow | None:
-    record = (
-        await session.execute(
-            text(f"SELECT {_COLUMNS} FROM privacy_requests WHERE id = :id"), {"id": request_id}
-        )
-    ).one_or_none()
-    return None if record is None else _row(record)
-
-
 # A request is taken by one worker at a time: a second message for it (a retry, the
 # sweep) waits for the first to finish or, if the first died, takes over after
 # ``stale`` has passed since it started.
@@ -230,17 +222,7 @@ async def shop_redacted(session: AsyncSession, shop_domain: str) -> bool:
     return found.first() is not None
 
 
-async def requests_of_shop(session: AsyncSession, merchant_id: int) -> list[RequestRow]:
-    result = await session.execute(
-        text(f"SELECT {_COLUMNS} FROM privacy_requests WHERE merchant_id = :m ORDER BY id"),
-        {"m": merchant_id},
-    )
-    return [_row(r) for r in result.all()]
-
-
 def _json(value: Any) -> str:
-    import orjson
-
     return orjson.dumps(value).decode()
 
 
