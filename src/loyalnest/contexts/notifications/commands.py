@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -323,6 +324,16 @@ async def set_preferences(
     await repository.set_preferences(uow.session, merchant_id, customer_id, cleaned)
     rows = await repository.preferences(uow.session, merchant_id, [customer_id])
     return preferences_of(rows)
+
+
+async def set_marketing_consent(
+    uow: UnitOfWork, merchant_id: int, customer_id: int, *, channel: str, granted: bool, changed_at: datetime
+) -> None:
+    """The customer's marketing consent on ``channel`` as privacy recorded it (its
+    ``ConsentChanged``); a change made before the one kept changes nothing."""
+    await repository.set_marketing_consent(
+        uow.session, merchant_id, customer_id, channel, granted, changed_at
+    )
 
 
 def _address(value: str) -> str:

@@ -240,6 +240,19 @@ class Facts:
     tiers: dict[int, tiers.TierDTO]
     # by delivery row id
     guests: dict[int, Guest] = field(default_factory=dict)
+    # (customer, channel) -> marketing consent, for customers with a row (privacy's
+    # ``newsletter`` / ``sms_marketing``, see ``marketing_consented``)
+    marketing: dict[tuple[int, str], bool] = field(default_factory=dict)
+
+
+def marketing_consented(facts: Facts, customer: customers.CustomerDTO, channel: str) -> bool:
+    """Whether a marketing message may go to ``customer`` on ``channel``: their consent
+    as privacy last published it (email: ``newsletter``, SMS: ``sms_marketing``); with
+    none recorded, email follows Shopify's marketing state and SMS has no consent."""
+    found = facts.marketing.get((customer.id, channel))
+    if found is not None:
+        return found
+    return channel == "email" and customer.accepts_marketing
 
 
 def is_guest_row(row: DeliveryRow, mt: registry.MessageType) -> bool:
@@ -287,12 +300,18 @@ async def load_facts(shop: Shop, rows: Sequence[DeliveryRow]) -> Facts:
             if ids or owners
             else []
         )
+        marketing = (
+            await repository.marketing_consents(session, shop.merchant_id, ids, transactional=False)
+            if any(registry.TYPES[r.type].category == "marketing" for r in rows if r.type in registry.TYPES)
+            else {}
+        )
     return Facts(
         customers=found,
         balances={cid: a.balance for cid, a in accounts.items()},
         opted_out={(p.customer_id, p.type, p.channel) for p in prefs if not p.subscribed},
         tiers=await tiers.get_tiers(shop.merchant_id, tier_ids) if tier_ids else {},
         guests=guests,
+        marketing=marketing,
     )
 
 
@@ -377,7 +396,7 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
             return Outcome(row.id, "skipped", "no_recipient")
         if (customer.id, mt.name, row.channel) in facts.opted_out:
             return Outcome(row.id, "skipped", "opted_out")
-        if mt.category == "marketing" and not customer.accepts_marketing:
+        if mt.category == "marketing" and not marketing_consented(facts, customer, row.channel):
             return Outcome(row.id, "skipped", "no_consent")
         recipient = customer.email if row.channel == "email" else customer.phone
         customer_locale = customer.locale

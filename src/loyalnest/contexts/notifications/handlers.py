@@ -25,6 +25,7 @@ from loyalnest.contexts.notifications.delivery import Outgoing, queue_messages
 from loyalnest.contexts.notifications.registry import Money
 from loyalnest.contexts.rewards.events import PointsReturned, RewardIssued
 from loyalnest.contexts.tiers.events import TierChanged
+from loyalnest.platform.consents import NEWSLETTER, SMS_MARKETING, ConsentChanged
 from loyalnest.platform.erasure import CustomerErased
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
@@ -128,3 +129,27 @@ async def erase_deliveries(uow: UnitOfWork, events: Sequence[CustomerErased]) ->
     messages to their address from before they were a customer included."""
     for event in events:
         await commands.erase_deliveries_of(uow, event.merchant_id, event.customer_id, event.known_as)
+
+
+# Marketing consent per channel. ``ConsentChanged`` is privacy's event, declared in the
+# shared kernel: privacy depends on this context (retention), so importing it through
+# ``privacy.events`` would be an import cycle.
+_CONSENT_CHANNELS = {NEWSLETTER: "email", SMS_MARKETING: "sms"}
+
+
+@handles(ConsentChanged)
+async def keep_marketing_consent(uow: UnitOfWork, events: Sequence[ConsentChanged]) -> None:
+    """``newsletter`` / ``sms_marketing`` changed: marketing messages by email / SMS go
+    to the customer (granted) or not (revoked), from the next send on, waiting rows
+    included (consent is decided at send time)."""
+    for event in events:
+        channel = _CONSENT_CHANNELS.get(event.type)
+        if channel is not None:
+            await commands.set_marketing_consent(
+                uow,
+                event.merchant_id,
+                event.customer_id,
+                channel=channel,
+                granted=event.granted,
+                changed_at=event.occurred_at,
+            )

@@ -14,6 +14,10 @@
 - ``notification_preferences``: a customer's choice per type and channel (a row only
   once the customer changed something; ``changed_at`` refuses replayed unsubscribe
   links issued before a re-subscribe).
+- ``notification_marketing_consents``: a customer's marketing consent per channel as the
+  privacy context last published it (``ConsentChanged``: ``newsletter`` is email,
+  ``sms_marketing`` is SMS), read with the batch at send time. No row: email follows
+  Shopify's marketing state (``customers.accepts_marketing``), SMS has no consent.
 """
 
 from __future__ import annotations
@@ -209,6 +213,20 @@ class NotificationPreference(SQLModel, table=True):
     channel: str = Field(sa_column=Column(String(8), primary_key=True))
     subscribed: bool = Field(sa_column=Column(Boolean, nullable=False))
     changed_at: datetime = _now()
+
+
+class NotificationMarketingConsent(SQLModel, table=True):
+    __tablename__ = "notification_marketing_consents"
+    __table_args__ = (
+        CheckConstraint("channel IN ('email', 'sms')", name="ck_notification_marketing_consents_channel"),
+    )
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    customer_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    channel: str = Field(sa_column=Column(String(8), primary_key=True))
+    granted: bool = Field(sa_column=Column(Boolean, nullable=False))
+    # when the choice was made (a change published out of order never undoes a newer one)
+    changed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 # Encrypted columns under these AADs (for ``rotate-keys``).

@@ -274,6 +274,17 @@ ON CONFLICT (merchant_id, customer_id, type, channel) DO UPDATE SET
     changed_at = CASE WHEN notification_preferences.subscribed = EXCLUDED.subscribed
                       THEN notification_preferences.changed_at ELSE now() END
 """
+_MARKETING_CONSENTS = """
+SELECT customer_id, channel, granted FROM notification_marketing_consents
+WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[])
+"""
+_SET_MARKETING_CONSENT = """
+INSERT INTO notification_marketing_consents (merchant_id, customer_id, channel, granted, changed_at)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (merchant_id, customer_id, channel) DO UPDATE SET
+    granted = EXCLUDED.granted, changed_at = EXCLUDED.changed_at
+WHERE notification_marketing_consents.changed_at <= EXCLUDED.changed_at
+"""
 _LOCK_PREFERENCE = """
 SELECT subscribed, changed_at FROM notification_preferences
 WHERE merchant_id = $1 AND customer_id = $2 AND type = $3 AND channel = $4 FOR UPDATE
@@ -285,6 +296,27 @@ async def preferences(
 ) -> list[PreferenceRow]:
     connection = await driver_connection(session, transactional=transactional)
     return [PreferenceRow(*r) for r in await connection.fetch(_PREFERENCES, merchant_id, list(customer_ids))]
+
+
+async def marketing_consents(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int], *, transactional: bool = True
+) -> dict[tuple[int, str], bool]:
+    """{(customer, channel): granted} of the customers that have a row."""
+    connection = await driver_connection(session, transactional=transactional)
+    rows = await connection.fetch(_MARKETING_CONSENTS, merchant_id, list(customer_ids))
+    return {(int(r[0]), str(r[1])): bool(r[2]) for r in rows}
+
+
+async def set_marketing_consent(
+    session: AsyncSession,
+    merchant_id: int,
+    customer_id: int,
+    channel: str,
+    granted: bool,
+    changed_at: datetime,
+) -> None:
+    connection = await driver_connection(session)
+    await connection.execute(_SET_MARKETING_CONSENT, merchant_id, customer_id, channel, granted, changed_at)
 
 
 async def set_preferences(

@@ -56,3 +56,7 @@ async def redact_customer(uow: UnitOfWork, events: Sequence[CustomerRedactReques
             source=rules.WEBHOOK,
             source_ref=f"inbox:{event.inbox_id}",
         )
+
+
+# consents' reactions (Shopify's marketing consent in customers webhooks)
+from loyalnest.contexts.privacy.consents import handlers as _consent_handlers  # noqa: E402, F401

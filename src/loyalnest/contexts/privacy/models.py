@@ -95,3 +95,7 @@ class PrivacyRequest(SQLModel, table=True):
     result: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
     )
+
+
+# the consents history (its own module: ``privacy.consents``)
+from loyalnest.contexts.privacy.consents.models import ConsentRecord  # noqa: E402, F401

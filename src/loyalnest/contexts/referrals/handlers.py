@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+from loyalnest.contexts.privacy.events import ConsentChanged
 from loyalnest.contexts.referrals import commands
 from loyalnest.contexts.referrals.events import ReferralProgressChanged, referral_progress_channel
 from loyalnest.contexts.webhooks.events import OrderCancelled, OrderPlaced, RefundCreated
+from loyalnest.platform.consents import REFERRALS
 from loyalnest.platform.erasure import CustomerErased
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
@@ -63,3 +65,13 @@ async def erase_customer(uow: UnitOfWork, events: Sequence[CustomerErased]) -> N
     """The customer's personal data in the referral program (see ``repository.erasure``)."""
     for event in events:
         await commands.erase_customer(uow, event.merchant_id, event.customer_id, event.known_as)
+
+
+@handles(ConsentChanged)
+async def honour_referrals_consent(uow: UnitOfWork, events: Sequence[ConsentChanged]) -> None:
+    """``referrals`` revoked: no referral invite goes to the customer's addresses."""
+    for event in events:
+        if event.type == REFERRALS:
+            await commands.honour_referrals_consent(
+                uow, event.merchant_id, event.customer_id, granted=event.granted
+            )

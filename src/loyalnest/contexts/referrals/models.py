@@ -7,6 +7,9 @@
   reward (or a side exit), with the fraud checks' reasons.
 - ``referral_invites``: invites sent at an advocate's request (the daily cap counts them).
 - ``referral_clicks_daily``: link clicks per advocate per day (written by the click flush).
+- ``referral_invite_opt_outs``: the addresses (blind indexes of the email and phone, as
+  invites index them) of customers who revoked the ``referrals`` consent: no invite goes
+  to them (written when privacy publishes ``ConsentChanged``).
 
 Friend emails and friend codes are PII: encrypted, looked up by blind index. Addresses,
 IPs and payment fingerprints are never stored, only HMAC hashes under the shop's salt.
@@ -258,6 +261,17 @@ class ReferralInvite(SQLModel, table=True):
     advocate_customer_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     channel: str = Field(sa_column=Column(String(8), nullable=False))
     recipient_bidx: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _now_column()
+
+
+class ReferralInviteOptOut(SQLModel, table=True):
+    __tablename__ = "referral_invite_opt_outs"
+    __table_args__ = (Index("ix_referral_invite_opt_outs_recipient", "merchant_id", "recipient_bidx"),)
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    customer_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    # the blind index (kind ``referral_invite``) of their canonical email or phone
+    recipient_bidx: str = Field(sa_column=Column(Text, primary_key=True))
     created_at: datetime = _now_column()
 
 

@@ -60,12 +60,17 @@ async def _customer_upserted(
 ) -> CustomerUpserted:
     """customers/create (``created``) and customers/update: the profile is written here,
     the earning rules it triggers react to the event."""
-    written = await customers.record_customer_webhook(uow, row.merchant_id, payloads.parse_customer(body))
+    facts = payloads.parse_customer(body)
+    written = await customers.record_customer_webhook(uow, row.merchant_id, facts)
+    email_marketing, sms_marketing = payloads.parse_marketing_consents(body)
     return CustomerUpserted(
         merchant_id=row.merchant_id,
         customer_id=written.id,
         created=created,
         marketing_opted_in=written.marketing_opted_in,
+        email_marketing=email_marketing,
+        sms_marketing=sms_marketing,
+        updated_at=facts.shopify_updated_at,
     )
 
 

@@ -125,14 +125,31 @@ class RefundCreated(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class MarketingConsentFacts:
+    """A customer's marketing consent of one channel as the webhook carries it
+    (``email_marketing_consent`` / ``sms_marketing_consent``, or the legacy
+    ``accepts_marketing``): Shopify's ``state`` ("subscribed", "not_subscribed",
+    "unsubscribed", "pending", ...), ``opt_in_level`` and ``consent_updated_at``."""
+
+    state: str
+    opt_in_level: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CustomerUpserted(Event):
     """customers/create (``created``) and customers/update, after the profile is
-    written by the customers context."""
+    written by the customers context. ``email_marketing`` / ``sms_marketing``: the
+    payload's marketing consent per channel (None when it says nothing of it);
+    ``updated_at``: the customer's ``updated_at`` in the payload."""
 
     merchant_id: int
     customer_id: int
     created: bool
     marketing_opted_in: bool
+    email_marketing: MarketingConsentFacts | None = None
+    sms_marketing: MarketingConsentFacts | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from loyalnest.contexts.customers import api as customers
+from loyalnest.contexts.webhooks import events
 from loyalnest.platform.money import ZERO, parse_amount
 from loyalnest.platform.timeutil import parse_iso
 
@@ -199,6 +200,41 @@ def _accepts_marketing(payload: dict[str, Any]) -> bool | None:
     if payload.get("accepts_marketing") is not None:
         return bool(payload.get("accepts_marketing"))
     return None
+
+
+def _consent_facts(value: Any) -> events.MarketingConsentFacts | None:
+    if not isinstance(value, dict) or not isinstance(value.get("state"), str) or not value["state"]:
+        return None
+    raw = value.get("consent_updated_at")
+    try:
+        updated_at = parse_iso(raw) if isinstance(raw, str) else None
+    except ValueError:
+        updated_at = None  # an unreadable time dates nothing: the payload's updated_at does
+    level = value.get("opt_in_level")
+    return events.MarketingConsentFacts(
+        state=value["state"][:MAX_STATE_LENGTH].lower(),
+        opt_in_level=level[:MAX_STATE_LENGTH] if isinstance(level, str) else None,
+        updated_at=updated_at,
+    )
+
+
+def parse_marketing_consents(
+    payload: dict[str, Any],
+) -> tuple[events.MarketingConsentFacts | None, events.MarketingConsentFacts | None]:
+    """(email, sms) marketing consent of a customer payload, each None when the payload
+    says nothing of it. Email falls back to the legacy ``accepts_marketing`` (dated by
+    ``accepts_marketing_updated_at``)."""
+    email = _consent_facts(payload.get("email_marketing_consent"))
+    if email is None and isinstance(payload.get("accepts_marketing"), bool):
+        raw = payload.get("accepts_marketing_updated_at")
+        try:
+            updated_at = parse_iso(raw) if isinstance(raw, str) else None
+        except ValueError:
+            updated_at = None
+        email = events.MarketingConsentFacts(
+            state="subscribed" if payload["accepts_marketing"] else "not_subscribed", updated_at=updated_at
+        )
+    return email, _consent_facts(payload.get("sms_marketing_consent"))
 
 
 # The payload key of each plain customer fact (birthday and consent have their own rules).

@@ -3,9 +3,10 @@ of work's connection (asyncpg, inside its transaction), reads on the connection 
 
 Segment membership is read here from the RFM tables of this same context, by their
 contract columns (``analytics_customer_rfm.segment``, ``analytics_rfm_exclusions``,
-``analytics_custom_segment_members``): the storefront's ``me.nudges`` needs the
-customer's segment, custom segments, exclusion, tier drop and dismissals in one round
-trip, which the per-function readers of the RFM concern would make five.
+``analytics_profiling_exclusions``, ``analytics_custom_segment_members``): the
+storefront's ``me.nudges`` needs the customer's segment, custom segments, exclusion,
+tier drop and dismissals in one round trip, which the per-function readers of the RFM
+concern would make five.
 """
 
 from __future__ import annotations
@@ -308,13 +309,15 @@ class AudienceFacts:
 
 async def audience_facts(conn: Connection, merchant_id: int, customer_id: int) -> AudienceFacts:
     """One statement: the customer's RFM segment ('other' without a row), custom
-    segments, RFM exclusion, last tier drop and dismissals."""
+    segments, exclusion (RFM tracking or profiling revoked), last tier drop and dismissals."""
     row = await conn.fetchrow(
         "SELECT"
         " (SELECT segment FROM analytics_customer_rfm WHERE merchant_id = $1 AND customer_id = $2),"
         " ARRAY(SELECT segment_id FROM analytics_custom_segment_members"
         "       WHERE merchant_id = $1 AND customer_id = $2) AS custom,"
-        " EXISTS(SELECT 1 FROM analytics_rfm_exclusions WHERE merchant_id = $1 AND customer_id = $2),"
+        " EXISTS(SELECT 1 FROM analytics_rfm_exclusions WHERE merchant_id = $1 AND customer_id = $2)"
+        " OR EXISTS(SELECT 1 FROM analytics_profiling_exclusions"
+        "           WHERE merchant_id = $1 AND customer_id = $2),"
         " (SELECT dropped_at FROM analytics_nudge_tier_drops WHERE merchant_id = $1 AND customer_id = $2),"
         " ARRAY(SELECT nudge_id FROM analytics_nudge_dismissals"
         "       WHERE merchant_id = $1 AND customer_id = $2 ORDER BY nudge_id),"
@@ -611,9 +614,9 @@ async def audience_page(
     after: int | None,
     limit: int,
 ) -> list[int]:
-    """Customer ids of the audience after ``after``, ascending, RFM-excluded ones left
-    out: built-in ``segments``, a custom segment's members, or (``tier_dropped_since``)
-    customers whose tier dropped since then."""
+    """Customer ids of the audience after ``after``, ascending, RFM-excluded ones and
+    those who revoked ``profiling`` left out: built-in ``segments``, a custom segment's
+    members, or (``tier_dropped_since``) customers whose tier dropped since then."""
     conn = await driver_connection(session)
     source: str
     parameter: Any
@@ -640,6 +643,8 @@ async def audience_page(
         " WHERE ($2::bigint IS NULL OR a.customer_id > $2)"
         " AND NOT EXISTS (SELECT 1 FROM analytics_rfm_exclusions x"
         "                 WHERE x.merchant_id = $1 AND x.customer_id = a.customer_id)"
+        " AND NOT EXISTS (SELECT 1 FROM analytics_profiling_exclusions p"
+        "                 WHERE p.merchant_id = $1 AND p.customer_id = a.customer_id)"
         " ORDER BY a.customer_id LIMIT $3",
         merchant_id,
         after,

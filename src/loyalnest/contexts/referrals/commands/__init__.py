@@ -10,7 +10,7 @@ Ledger keys (through earning's pipeline, kind ``referral``):
 
 from __future__ import annotations
 
-from loyalnest.contexts.referrals.commands.claims import claim_referral, send_invite
+from loyalnest.contexts.referrals.commands.claims import claim_referral, honour_referrals_consent, send_invite
 from loyalnest.contexts.referrals.commands.common import (
     CREATE_LINK_DISCOUNT_ACTOR,
     ISSUE_FRIEND_CODE_ACTOR,
@@ -54,6 +54,7 @@ __all__ = [
     "ensure_code_row",
     "ensure_program",
     "erase_customer",
+    "honour_referrals_consent",
     "offer_in",
     "program_in",
     "progress_changed",

@@ -156,11 +156,17 @@ async def send_invite(
     uow: UnitOfWork, *, merchant_id: int, customer_id: int, channel: str, to: str
 ) -> InviteResult:
     """Send an invite at the advocate's request: at most ``INVITES_PER_DAY`` in 24 hours,
-    never to an address of one of the shop's customers (the advocate's own included).
+    never to an address of one of the shop's customers (the advocate's own included),
+    nor to an address whose customer revoked the ``referrals`` consent (``NO_CONSENT``,
+    whatever the address's owner is now: a number is not matched to customers otherwise).
     ``sent`` is False when the shop has the invite message switched off."""
     program = await enabled_program(uow, merchant_id)
     channel = channel.lower()
     recipient = _recipient(channel, to)
+    recipient_bidx = get_keyring().blind_index(recipient, kind=INVITE_INDEX)
+    if await invite_repository.opted_out(uow.session, merchant_id, recipient_bidx):
+        # the address's customer revoked the ``referrals`` consent (``honour_referrals_consent``)
+        raise ValidationFailed("this address does not take referral invites", field="to", code="NO_CONSENT")
     since = utcnow() - timedelta(days=1)
     used = await invite_repository.count_invites(uow.session, merchant_id, customer_id, since)
     if used >= rules.INVITES_PER_DAY:
@@ -188,7 +194,7 @@ async def send_invite(
         merchant_id,
         customer_id,
         channel,
-        get_keyring().blind_index(recipient, kind=INVITE_INDEX),
+        recipient_bidx,
     )
     offer = await offer_in(uow, program)
     queued = await notifications.queue_messages(
@@ -211,3 +217,30 @@ async def send_invite(
     )
     await progress_changed(uow, merchant_id, [customer_id])
     return InviteResult(sent=queued > 0, remaining_today=rules.INVITES_PER_DAY - used - 1)
+
+
+# --- the ``referrals`` consent ------------------------------------------------------------------
+
+
+async def honour_referrals_consent(
+    uow: UnitOfWork, merchant_id: int, customer_id: int, *, granted: bool
+) -> None:
+    """Revoked: the customer's email and phone (as they are now) take no invite; granted
+    again: they do."""
+    if granted:
+        await invite_repository.remove_opt_outs(uow.session, merchant_id, customer_id)
+        return
+    customer = await customers.get_customer(merchant_id, customer_id)
+    if customer is None:
+        return
+    keyring = get_keyring()
+    addresses = [
+        rules.canonical_email(customer.email) if customer.email else None,
+        rules.canonical_phone(customer.phone),
+    ]
+    await invite_repository.add_opt_outs(
+        uow.session,
+        merchant_id,
+        customer_id,
+        [keyring.blind_index(a, kind=INVITE_INDEX) for a in addresses if a],
+    )

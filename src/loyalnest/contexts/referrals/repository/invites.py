@@ -35,3 +35,30 @@ async def insert_invite(
             )
         ).scalar_one()
     )
+
+
+async def add_opt_outs(session: AsyncSession, merchant_id: int, customer_id: int, bidxs: list[str]) -> None:
+    if not bidxs:
+        return
+    await session.execute(
+        text(
+            "INSERT INTO referral_invite_opt_outs (merchant_id, customer_id, recipient_bidx)"
+            " SELECT :m, :c, b FROM unnest(CAST(:b AS text[])) AS b ON CONFLICT DO NOTHING"
+        ),
+        {"m": merchant_id, "c": customer_id, "b": bidxs},
+    )
+
+
+async def remove_opt_outs(session: AsyncSession, merchant_id: int, customer_id: int) -> None:
+    await session.execute(
+        text("DELETE FROM referral_invite_opt_outs WHERE merchant_id = :m AND customer_id = :c"),
+        {"m": merchant_id, "c": customer_id},
+    )
+
+
+async def opted_out(session: AsyncSession, merchant_id: int, recipient_bidx: str) -> bool:
+    found = await session.execute(
+        text("SELECT 1 FROM referral_invite_opt_outs WHERE merchant_id = :m AND recipient_bidx = :b LIMIT 1"),
+        {"m": merchant_id, "b": recipient_bidx},
+    )
+    return found.first() is not None

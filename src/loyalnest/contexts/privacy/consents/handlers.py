@@ -1,0 +1,30 @@
+"""Consents' reaction to Shopify's customers webhooks, in the webhook's transaction:
+the marketing consent they carry becomes ``newsletter`` / ``sms_marketing`` rows where
+it changes the current state (``commands.record_shopify_marketing``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from loyalnest.contexts.privacy.consents import commands
+from loyalnest.contexts.privacy.consents.dto import MarketingState
+from loyalnest.contexts.webhooks.events import CustomerUpserted, MarketingConsentFacts
+from loyalnest.platform.events import handles
+from loyalnest.platform.uow import UnitOfWork
+
+
+def _state(facts: MarketingConsentFacts | None) -> MarketingState | None:
+    return None if facts is None else MarketingState(state=facts.state, updated_at=facts.updated_at)
+
+
+@handles(CustomerUpserted)
+async def record_shopify_marketing_consent(uow: UnitOfWork, events: Sequence[CustomerUpserted]) -> None:
+    for event in events:
+        await commands.record_shopify_marketing(
+            uow,
+            merchant_id=event.merchant_id,
+            customer_id=event.customer_id,
+            email=_state(event.email_marketing),
+            sms=_state(event.sms_marketing),
+            seen_at=event.updated_at,
+        )

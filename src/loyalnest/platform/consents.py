@@ -1,0 +1,55 @@
+"""A customer's consent changed: the integration event every context that honours a
+consent reacts to (``loyalnest.contexts.privacy.events`` is its public name).
+
+The privacy context owns consents (``contexts/privacy/consents``) and publishes this
+event in the transaction that records a change. It lives in the shared kernel, as
+``platform.erasure.CustomerErased`` does, because some contexts that honour consents
+are ones privacy itself needs (it calls ``notifications`` for retention): an event
+declared inside privacy would make their handlers an import cycle. Contexts privacy
+does not depend on (analytics, referrals) import it through ``privacy.events``.
+
+Each honouring context keeps what it needs of the consent in its own tables, written
+by its handler in the publisher's transaction, so that a pass over a million customers
+filters with a join on its own table instead of asking privacy per customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from loyalnest.platform.events import Event
+
+# the consent types (what a customer may grant or revoke)
+NEWSLETTER: Final = "newsletter"
+SMS_MARKETING: Final = "sms_marketing"
+RFM_TRACKING: Final = "rfm_tracking"
+REFERRALS: Final = "referrals"
+PROFILING: Final = "profiling"
+CONSENT_TYPES: Final = (NEWSLETTER, SMS_MARKETING, RFM_TRACKING, REFERRALS, PROFILING)
+
+# who recorded a change
+SHOPIFY: Final = "shopify"
+STOREFRONT: Final = "storefront"
+STAFF: Final = "staff"
+IMPORT: Final = "import"
+CONSENT_SOURCES: Final = (SHOPIFY, STOREFRONT, STAFF, IMPORT)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentChanged(Event):
+    """The current state of one consent of one customer changed (published only on a
+    change: a repeated choice, or a redelivered webhook, publishes nothing)."""
+
+    merchant_id: int
+    customer_id: int
+    # one of CONSENT_TYPES
+    type: str
+    granted: bool
+    # one of CONSENT_SOURCES
+    source: str
+    # when the choice was made (Shopify's ``consent_updated_at``, else when recorded)
+    occurred_at: datetime
+    # who recorded it, as the audit trail names actors ("shopify", "customer:<id>", staff)
+    actor: str
