@@ -95,6 +95,14 @@ class UserErrorCode(Enum):
         "NOT_REJECTABLE",
         description="The referral is past rejecting (already rewarded, cancelled, expired or rejected).",
     )
+    NO_CONSENT = strawberry.enum_value(
+        "NO_CONSENT",
+        description="The person this is addressed to has not consented to it (a referral invite to an "
+        "address whose customer revoked the REFERRALS consent).",
+    )
+    DUPLICATE = strawberry.enum_value(
+        "DUPLICATE", description="The same item (e.g. a consent type) was given twice in one request."
+    )
     INVALID_TEMPLATE = strawberry.enum_value(
         "INVALID_TEMPLATE",
         description="A notification template does not compile, uses a variable its type does not "

@@ -65,7 +65,9 @@ class NotificationCategory(Enum):
         "transactional", description="About the customer's own account (codes, expiring points): always sent."
     )
     MARKETING = strawberry.enum_value(
-        "marketing", description="A greeting or a nudge: sent only while marketing consent is on."
+        "marketing",
+        description="A greeting or a nudge: sent only with the customer's marketing consent for the "
+        "channel (NEWSLETTER for email, SMS_MARKETING for SMS).",
     )
 
 

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from loyalnest.contexts.analytics import api as analytics
+from loyalnest.contexts.privacy import api as privacy
 from loyalnest.graphql.analytics.permissions import CanUseAnalytics
 from loyalnest.graphql.analytics.rfm.inputs import RfmConfigInput, to_update
 from loyalnest.graphql.analytics.rfm.loaders import RFM
@@ -77,8 +78,10 @@ class RfmMutation:
     @strawberry.mutation(
         permission_classes=[CanUseAnalytics],
         description="Withdraw (enabled: false) or restore a customer's RFM tracking consent (admin:full "
-        "or admin:analytics; audited). Withdrawn: the customer's score is deleted at once and they are "
-        "left out of scoring and nudges. Refusals: NOT_FOUND for an id of no customer of this shop.",
+        "or admin:analytics; audited): the customer's RFM_TRACKING consent, recorded with source STAFF "
+        "(as recordCustomerConsents does). Withdrawn: the customer's score, segment history and custom "
+        "segment memberships are deleted at once and they are left out of scoring and nudges. Refusals: "
+        "NOT_FOUND for an id of no customer of this shop.",
     )
     @mutation(SetRfmTrackingPayload, ids={"customer_id": "Customer"})
     async def set_rfm_tracking(
@@ -93,10 +96,18 @@ class RfmMutation:
         if customer is None:
             raise not_found("Customer", "customerId")
         staff = info.context.staff
-        await analytics.set_rfm_tracking(
-            write.uow, staff.merchant_id, local_id, enabled=enabled, actor=staff.actor
+        # the customer's rfm_tracking consent, recorded by staff: analytics honours it
+        # (privacy's ConsentChanged) in this transaction, so consents and scores agree
+        await privacy.record_consents(
+            write.uow,
+            merchant_id=staff.merchant_id,
+            customer_id=local_id,
+            choices=[privacy.ConsentChoice(type="rfm_tracking", granted=enabled)],
+            source="staff",
+            actor=staff.actor,
         )
         write.changed(RFM, local_id)
+        write.changed_customer(local_id)
         return SetRfmTrackingPayload(tracked=enabled, user_errors=[])
 
 
