@@ -40,7 +40,8 @@ class RecordCustomerConsentsPayload:
 
 
 def _changes_path(exc: DomainError) -> tuple[str, ...]:
-    return ("changes",) if exc.field is not None else ()
+    # the consents' refusals name a field of an item of ``changes``; others (customerId) stand alone
+    return ("changes",) if exc.field == "type" else ()
 
 
 @strawberry.type
