@@ -100,13 +100,13 @@ async def test_defaults_choices_and_the_history(shop, drain, http, settings):
         "NEWSLETTER": (True, False, "STOREFRONT"),
         "PROFILING": (False, False, "STOREFRONT"),
     }
-    # the same choices again (and a default confirmed) change nothing and add no history
+    # the same choices again change nothing and add no history
     again = await update_mine(
         http,
         settings,
         shop,
         shopify_id,
-        [{"type": "NEWSLETTER", "granted": True}, {"type": "REFERRALS", "granted": True}],
+        [{"type": "NEWSLETTER", "granted": True}, {"type": "PROFILING", "granted": False}],
     )
     assert states(again["consents"]) == states(changed["consents"])
     assert states(await mine(http, settings, shop, shopify_id)) == states(changed["consents"])
@@ -135,6 +135,10 @@ async def test_defaults_choices_and_the_history(shop, drain, http, settings):
     }
 
     # the table is append-only: the rows are the changes; the audit trail has one entry each
+    audited_before = await rows(
+        "select id from audit_entries where merchant_id = :m and action like 'consent.%'", m=shop.id
+    )
+    assert len(audited_before) == 2
     stored = await rows(
         "select type, granted, source, actor from privacy_consents where merchant_id = :m order by id",
         m=shop.id,
@@ -290,3 +294,14 @@ async def test_shop_a_neither_reads_nor_changes_shop_bs_consents(make_shop, drai
     assert await rows("select 1 from privacy_consents where merchant_id = :m", m=b.id) == []
     assert states((await b.gql(STAFF, {"id": gid}))["data"]["customer"]["consents"]) == DEFAULTS
     assert a_customer != b_customer
+
+
+async def test_an_explicit_choice_confirming_the_default_is_kept_once(shop, drain, http, settings):
+    _, shopify_id = await customer(shop, drain, marketing="not_subscribed")
+    for _ in range(2):
+        confirmed = await update_mine(
+            http, settings, shop, shopify_id, [{"type": "REFERRALS", "granted": True}]
+        )
+        assert states(confirmed["consents"])["REFERRALS"] == (True, False, "STOREFRONT")
+    stored = await rows("select type, granted from privacy_consents where merchant_id = :m", m=shop.id)
+    assert stored == [{"type": "referrals", "granted": True}]

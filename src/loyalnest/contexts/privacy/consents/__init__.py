@@ -10,8 +10,10 @@ targeted with personalised offers: nudges, segment emails).
   granted or revoked, source (``shopify``, ``storefront``, ``staff``, ``import``),
   who (the audit trail's actor), when the choice was made (``occurred_at``) and when we
   recorded it. Rows are never updated or deleted (the shop's own deletion aside). A
-  row is written only when it changes the current state, so the history is the list of
-  changes, and a repeated choice or a redelivered webhook writes nothing.
+  row is written only when it changes the current state (or, for a choice made by the
+  customer or staff, is the first of its type: an explicit choice confirming the
+  default is kept once as its proof), so the history is the list of changes, and a
+  repeated choice or a redelivered webhook writes nothing.
 - **Current state** = the latest row of the type (by id: rows are appended in order,
   see ``rules.shopify_change`` for why that order is also the order of the choices).
 - **Defaults**, when a type has no row (``rules.DEFAULTS``):

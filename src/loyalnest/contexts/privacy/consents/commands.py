@@ -33,8 +33,12 @@ async def record_consents(
     actor: str,
 ) -> list[ConsentDTO]:
     """Record the customer's (or staff's on their behalf, or an import's) choices, made
-    now. A choice equal to the current state records nothing. The caller has checked
-    that the customer is one of the shop's. Returns every type's state afterwards."""
+    now. A choice equal to the current state records nothing, except the first choice
+    of a type without a row: an explicit choice is recorded once even when it confirms
+    the default, as the proof of it, and so that every honouring context holds it
+    explicitly instead of deriving it (notifications derives email marketing from
+    Shopify's state until a row says otherwise). The caller has checked that the
+    customer is one of the shop's. Returns every type's state afterwards."""
     if source not in CONSENT_SOURCES:
         raise ValueError(f"unknown consent source {source!r}")
     for choice in choices:
@@ -48,8 +52,7 @@ async def record_consents(
     changed: list[ConsentChanged] = []
     for choice in choices:
         found = latest.get(choice.type)
-        current = rules.DEFAULTS[choice.type] if found is None else found.granted
-        if choice.granted == current:
+        if found is not None and choice.granted == found.granted:
             continue
         changed.append(
             ConsentChanged(
