@@ -171,3 +171,41 @@ async def test_the_legacy_accepts_marketing_and_a_payload_without_consent(shop, 
     silent = next(_shopify_ids)
     await send(shop, drain, "customers/create", customer_body(silent, email=None))
     assert len(await history(shop)) == 1
+
+
+async def test_the_history_outlives_the_customers_erasure(shop, drain, http, settings):
+    """customers/redact erases the person; their consents history stays (the proof of
+    consent), naming only our customer id, and so do the referral opt-outs (HMACs)."""
+    shopify_id = next(_shopify_ids)
+    body = customer_body(shopify_id, email_at="2026-10-01T09:00:00Z")
+    body["email"], body["phone"] = "erase.me@example.net", "+15555550177"
+    await send(shop, drain, "customers/create", body)
+    result = await post_proxy(
+        http,
+        proxy_params(settings, shop.domain, shopify_id),
+        UPDATE_MINE,
+        {"changes": [{"type": "REFERRALS", "granted": False}]},
+    )
+    assert result["data"]["updateMyConsents"]["userErrors"] == [], result
+    [customer] = await rows("select id from customers where merchant_id = :m", m=shop.id)
+    history_sql = (
+        "select customer_id, type, granted, source, actor from privacy_consents"
+        " where merchant_id = :m order by id"
+    )
+    before = await rows(history_sql, m=shop.id)
+    assert [(r["type"], r["granted"]) for r in before] == [("newsletter", True), ("referrals", False)]
+
+    redact = {
+        "shop_id": 1,
+        "shop_domain": shop.domain,
+        "customer": {"id": shopify_id, "email": "erase.me@example.net", "phone": "+15555550177"},
+        "orders_to_redact": [],
+    }
+    assert (await shop.webhook("customers/redact", redact)).status_code == 200
+    await drain()
+    [erased] = await rows(
+        "select email_enc, shopify_customer_id from customers where id = :c", c=customer["id"]
+    )
+    assert erased["email_enc"] is None
+    assert await rows(history_sql, m=shop.id) == before
+    assert len(await rows("select 1 from referral_invite_opt_outs where merchant_id = :m", m=shop.id)) == 2

@@ -19,7 +19,10 @@ def _state(facts: MarketingConsentFacts | None) -> MarketingState | None:
 
 @handles(CustomerUpserted)
 async def record_shopify_marketing_consent(uow: UnitOfWork, events: Sequence[CustomerUpserted]) -> None:
-    for event in events:
+    """Customers in (shop, customer) order, each customer's webhooks in delivery order:
+    two batches locking the same customers (``repository.lock_customer``) take the locks
+    in the same order, so they never wait on each other in a circle."""
+    for event in sorted(events, key=lambda e: (e.merchant_id, e.customer_id)):
         await commands.record_shopify_marketing(
             uow,
             merchant_id=event.merchant_id,
