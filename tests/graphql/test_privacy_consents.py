@@ -10,7 +10,7 @@ from typing import Any
 
 from loyalnest.graphql.core.ids import encode_id
 from tests.contexts.support import rows
-from tests.graphql.conftest import create_customers, post_proxy, proxy_params
+from tests.graphql.conftest import count_statements, create_customers, post_proxy, proxy_params
 
 _shopify_ids = itertools.count(71_000_000)
 
@@ -305,3 +305,28 @@ async def test_an_explicit_choice_confirming_the_default_is_kept_once(shop, drai
         assert states(confirmed["consents"])["REFERRALS"] == (True, False, "STOREFRONT")
     stored = await rows("select type, granted from privacy_consents where merchant_id = :m", m=shop.id)
     assert stored == [{"type": "referrals", "granted": True}]
+
+
+CUSTOMERS_CONSENTS = "{ customers(first: 20) { nodes { id consents { type granted source } } } }"
+
+
+async def _consents_list(make_shop: Any, drain: Any, n: int) -> int:
+    shop = await make_shop()
+    for i in range(n):
+        await customer(shop, drain, marketing="subscribed" if i % 2 else "not_subscribed")
+    await shop.gql("{ shop { domain } }")  # the shop is now in the per-process cache
+    with count_statements() as statements:
+        result = await shop.gql(CUSTOMERS_CONSENTS)
+    assert "errors" not in result, result
+    nodes = result["data"]["customers"]["nodes"]
+    assert len(nodes) == n
+    newsletter = [next(c for c in node["consents"] if c["type"] == "NEWSLETTER") for node in nodes]
+    assert [c["granted"] for c in newsletter] == [bool(i % 2) for i in range(n)]
+    return len(statements)
+
+
+async def test_consents_across_a_customers_list_cost_the_same_for_2_and_12(make_shop, drain):
+    """customer.consents resolves through one DataLoader batch per request."""
+    few = await _consents_list(make_shop, drain, 2)
+    many = await _consents_list(make_shop, drain, 12)
+    assert few == many
