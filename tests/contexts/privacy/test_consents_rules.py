@@ -28,14 +28,23 @@ def test_only_subscribed_is_a_consent() -> None:
 
 def test_a_shopify_state_is_recorded_when_it_changes_and_is_newer() -> None:
     # no row: against the default
-    assert shopify_change(None, granted=True, occurred_at=T, default=False)
-    assert not shopify_change(None, granted=False, occurred_at=T, default=False)
-    latest = Latest(granted=False, occurred_at=T)
+    assert shopify_change(None, granted=True, consented_at=T, default=False)
+    assert shopify_change(None, granted=True, consented_at=None, default=False)
+    assert not shopify_change(None, granted=False, consented_at=T, default=False)
+    latest = Latest(granted=False, occurred_at=T, source="shopify")
     # the same state: nothing, whatever its time
-    assert not shopify_change(latest, granted=False, occurred_at=T + timedelta(days=1), default=False)
+    assert not shopify_change(latest, granted=False, consented_at=T + timedelta(days=1), default=False)
     # a different state: only when newer than the latest row (equal: a redelivery)
-    assert shopify_change(latest, granted=True, occurred_at=T + timedelta(seconds=1), default=False)
-    assert not shopify_change(latest, granted=True, occurred_at=T, default=False)
-    assert not shopify_change(latest, granted=True, occurred_at=T - timedelta(hours=1), default=False)
-    # without any time it is the newest thing Shopify said
-    assert shopify_change(latest, granted=True, occurred_at=None, default=False)
+    assert shopify_change(latest, granted=True, consented_at=T + timedelta(seconds=1), default=False)
+    assert not shopify_change(latest, granted=True, consented_at=T, default=False)
+    assert not shopify_change(latest, granted=True, consented_at=T - timedelta(hours=1), default=False)
+    # undated, over Shopify's own row: the newest thing Shopify said
+    assert shopify_change(latest, granted=True, consented_at=None, default=False)
+
+
+def test_an_undated_shopify_state_never_overrides_a_choice_made_here() -> None:
+    for source in ("storefront", "staff", "import"):
+        chosen = Latest(granted=False, occurred_at=T, source=source)
+        assert not shopify_change(chosen, granted=True, consented_at=None, default=False)
+        # a dated consent given in Shopify afterwards does
+        assert shopify_change(chosen, granted=True, consented_at=T + timedelta(days=1), default=False)

@@ -160,17 +160,37 @@ async def test_an_older_webhook_never_overwrites_a_newer_storefront_choice(shop,
     assert (await history(shop))[-1][:3] == ("newsletter", True, "shopify")
 
 
-async def test_the_legacy_accepts_marketing_and_a_payload_without_consent(shop, drain):
+async def test_the_legacy_accepts_marketing_and_a_payload_without_consent(shop, drain, http, settings):
     legacy = next(_shopify_ids)
     body = customer_body(legacy, email=None)
     body["accepts_marketing"] = True
     body["accepts_marketing_updated_at"] = "2026-09-01T12:00:00Z"
     await send(shop, drain, "customers/create", body)
     assert await history(shop) == [("newsletter", True, "shopify", at("2026-09-01T12:00:00+00:00"))]
+    # an undated state over Shopify's own row is recorded (dated by the payload's updated_at)
+    undated = customer_body(legacy, email=None, updated_at="2026-11-05T12:00:00Z")
+    undated["accepts_marketing"] = False
+    await send(shop, drain, "customers/update", undated)
+    assert (await history(shop))[-1] == ("newsletter", False, "shopify", at("2026-11-05T12:00:00+00:00"))
+    # the customer subscribes in the widget; Shopify, which never heard of it, repeats its
+    # undated "no" on every later update: the choice made here stands
+    result = await post_proxy(
+        http,
+        proxy_params(settings, shop.domain, legacy),
+        UPDATE_MINE,
+        {"changes": [{"type": "NEWSLETTER", "granted": True}]},
+    )
+    assert result["data"]["updateMyConsents"]["userErrors"] == [], result
+    later = datetime.now(UTC) + timedelta(days=1)
+    repeated = customer_body(legacy, email=None, updated_at=later.isoformat())
+    repeated["accepts_marketing"] = False
+    await send(shop, drain, "customers/update", repeated)
+    assert [(t, g, s) for t, g, s, _ in await history(shop)][-1] == ("newsletter", True, "storefront")
     # a payload that says nothing of marketing (protected fields left out) changes nothing
+    rows_before = len(await history(shop))
     silent = next(_shopify_ids)
     await send(shop, drain, "customers/create", customer_body(silent, email=None))
-    assert len(await history(shop)) == 1
+    assert len(await history(shop)) == rows_before
 
 
 async def test_the_history_outlives_the_customers_erasure(shop, drain, http, settings):

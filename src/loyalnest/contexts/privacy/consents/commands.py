@@ -82,8 +82,8 @@ async def record_shopify_marketing(
     (``None``: the payload says nothing of that channel). Recorded only where it changes
     the current state and is newer than the latest row (``rules.shopify_change``): a
     redelivered or late webhook writes nothing. ``seen_at`` (the payload's
-    ``updated_at``) dates a state without its own ``consent_updated_at``. Returns how
-    many changes were recorded."""
+    ``updated_at``) dates the row of a state without its own ``consent_updated_at`` (it
+    is not compared: see the rule). Returns how many changes were recorded."""
     given = [(NEWSLETTER, email), (SMS_MARKETING, sms)]
     if all(state is None for _, state in given):
         return 0
@@ -94,11 +94,11 @@ async def record_shopify_marketing(
         if state is None:
             continue
         granted = rules.is_granted(state.state)
-        occurred_at = state.updated_at or seen_at
         if not rules.shopify_change(
-            latest.get(type_), granted=granted, occurred_at=occurred_at, default=rules.DEFAULTS[type_]
+            latest.get(type_), granted=granted, consented_at=state.updated_at, default=rules.DEFAULTS[type_]
         ):
             continue
+        occurred_at = state.updated_at or seen_at
         changed.append(
             ConsentChanged(
                 merchant_id=merchant_id,

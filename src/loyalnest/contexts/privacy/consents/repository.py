@@ -53,12 +53,12 @@ async def latest_of(session: AsyncSession, merchant_id: int, customer_id: int) -
     """The latest row of each type the customer has a row of (one index scan)."""
     result = await session.execute(
         text(
-            "SELECT DISTINCT ON (type) type, granted, occurred_at FROM privacy_consents"
+            "SELECT DISTINCT ON (type) type, granted, occurred_at, source FROM privacy_consents"
             " WHERE merchant_id = :m AND customer_id = :c ORDER BY type DESC, id DESC"
         ),
         {"m": merchant_id, "c": customer_id},
     )
-    return {str(r[0]): Latest(granted=bool(r[1]), occurred_at=r[2]) for r in result.all()}
+    return {str(r[0]): Latest(granted=bool(r[1]), occurred_at=r[2], source=str(r[3])) for r in result.all()}
 
 
 async def current_rows(

@@ -13,6 +13,7 @@ from loyalnest.platform.consents import (
     PROFILING,
     REFERRALS,
     RFM_TRACKING,
+    SHOPIFY,
     SMS_MARKETING,
 )
 
@@ -39,6 +40,7 @@ class Latest:
 
     granted: bool
     occurred_at: datetime
+    source: str = SHOPIFY
 
 
 def is_granted(state: str | None) -> bool:
@@ -46,18 +48,24 @@ def is_granted(state: str | None) -> bool:
 
 
 def shopify_change(
-    latest: Latest | None, *, granted: bool, occurred_at: datetime | None, default: bool
+    latest: Latest | None, *, granted: bool, consented_at: datetime | None, default: bool
 ) -> bool:
     """Whether a Shopify webhook's marketing state is a change to record.
 
     - the same state as now (the default without a row): nothing to record;
-    - a choice made (``consent_updated_at``) no later than the latest row's: older than
-      what we know (a storefront choice made since, a newer webhook seen first), so it
-      changes nothing. Equal times count as seen: the redelivery of a webhook whose row
-      was recorded is no change either way.
-    - without a time (``consent_updated_at`` and ``updated_at`` both missing) a
-      different state is recorded: it is the newest thing Shopify said."""
+    - dated (``consent_updated_at``): recorded only when later than the latest row. An
+      older one (a storefront choice made since, a newer webhook seen first) changes
+      nothing; equal times count as seen (a redelivery).
+    - undated (no ``consent_updated_at``): it may be a state Shopify kept while the
+      customer chose otherwise here (our choices are not written back to Shopify, so
+      every later customers/update repeats it), so it never overrides a choice made in
+      the storefront or by staff; over a Shopify row (or none) it is the newest thing
+      Shopify said, and is recorded."""
     current = default if latest is None else latest.granted
     if granted == current:
         return False
-    return not (latest is not None and occurred_at is not None and occurred_at <= latest.occurred_at)
+    if latest is None:
+        return True
+    if consented_at is None:
+        return latest.source == SHOPIFY
+    return consented_at > latest.occurred_at
