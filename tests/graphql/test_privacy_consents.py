@@ -134,6 +134,11 @@ async def test_defaults_choices_and_the_history(shop, drain, http, settings):
         "endCursor": older["pageInfo"]["endCursor"],
     }
 
+    backwards = await shop.gql(
+        "query ($id: ID!) { customer(id: $id) { consentHistory(last: 1) { totalCount } } }", {"id": gid}
+    )
+    assert [e["extensions"]["code"] for e in backwards["errors"]] == ["BAD_USER_INPUT"]
+
     # the table is append-only: the rows are the changes; the audit trail has one entry each
     audited_before = await rows(
         "select id from audit_entries where merchant_id = :m and action like 'consent.%'", m=shop.id
