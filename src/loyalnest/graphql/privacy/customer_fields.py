@@ -9,8 +9,8 @@ from strawberry.types import Info
 from loyalnest.contexts.privacy import api as privacy
 from loyalnest.graphql.core.errors import PublicError
 from loyalnest.graphql.core.pagination import After, Before, Connection, First, Last, page_request
-from loyalnest.graphql.privacy.permissions import CanHandleConsents
-from loyalnest.graphql.privacy.types import Consent, ConsentChange, consent_change_connection
+from loyalnest.graphql.privacy.consent_permissions import CanHandleConsents
+from loyalnest.graphql.privacy.consent_types import Consent, ConsentChange, consent_change_connection
 
 
 @strawberry.type

@@ -1,4 +1,5 @@
-"""GraphQL types of consents, built from the privacy context's DTOs."""
+"""GraphQL types of consents, built from the privacy context's DTOs (a module of its own
+beside the request log's ``types``)."""
 
 from __future__ import annotations
 
