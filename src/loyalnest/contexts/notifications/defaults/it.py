@@ -250,7 +250,7 @@ PHRASES: dict[str, Any] = {
                 "annullare.</strong>{% else %}Dopo la conferma, ti invieremo per email un link per "
                 "scaricare i tuoi dati non appena la copia sarà pronta.{% endif %}",
                 "Il link è valido fino al {{ link_expires_at|datetime }}.",
-                "Se non sei stato tu a chiederlo, puoi ignorare questa email: non succederà nulla.",
+                "Se non hai fatto tu questa richiesta, puoi ignorare questa email: non succederà nulla.",
             ],
             "button": "{% if request_type == 'customer_redact' %}Conferma la "
             "cancellazione{% else %}Conferma la richiesta{% endif %}",

@@ -237,7 +237,7 @@ PHRASES: dict[str, Any] = {
                 "개인정보를 삭제해 달라는 요청을 받았습니다.{% else %}{{ shop_name }}에서 보관 중인 "
                 "고객님의 개인정보 사본 요청을 받았습니다.{% endif %} 본인이 요청하신 것이 맞는지 "
                 "확인할 수 있도록 아래 버튼을 눌러 확인해 주세요.",
-                "{% if request_type == 'customer_redact' %}<strong>유의하세요:</strong> 확인하시면 "
+                "{% if request_type == 'customer_redact' %}<strong>유의해 주세요:</strong> 확인하시면 "
                 "리워드 프로그램 계정이 해지되고 보유 포인트({{ points_forfeited|points }})가 "
                 "소멸됩니다. <strong>이 작업은 되돌릴 수 없습니다.</strong>{% else %}확인하시면 "
                 "사본이 준비되는 대로 데이터를 다운로드할 수 있는 링크를 이메일로 보내 "

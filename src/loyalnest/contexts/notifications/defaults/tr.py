@@ -277,7 +277,7 @@ PHRASES: dict[str, Any] = {
                     "Shopify müşteri kimliği: <strong>{{ shopify_customer_id }}</strong>",
                     "Kaynak: {% if source == 'storefront' %}müşterinin kendisi, sadakat widget'ınız "
                     "üzerinden{% else %}Shopify (müşteri veri talebi){% endif %}",
-                    "Son kullanım: <strong>{{ expires_at|datetime }}</strong>",
+                    "Son indirme tarihi: <strong>{{ expires_at|datetime }}</strong>",
                 ],
                 "Bu tarihten sonra bağlantı ve dışa aktarım silinir.",
             ],
@@ -287,7 +287,7 @@ PHRASES: dict[str, Any] = {
         "privacy_request_overdue": {
             "subject": "{{ shop_name }}: {{ request_number }} numaralı gizlilik talebinin süresi geçti",
             "body": [
-                "<strong>#{{ request_number }}</strong> numaralı gizlilik talebi "
+                "<strong>{{ request_number }}</strong> numaralı gizlilik talebi "
                 "({% if request_type == 'customer_redact' %}bir müşterinin verilerinin "
                 "silinmesi{% elif request_type == 'shop_redact' %}mağazanızın verilerinin "
                 "silinmesi{% else %}bir müşterinin veri talebi{% endif %}) yasal süre içinde "
