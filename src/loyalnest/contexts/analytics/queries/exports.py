@@ -4,16 +4,14 @@ decrypted CSV behind a valid link."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import zlib
 from collections.abc import Sequence
-from functools import lru_cache
 
 from loyalnest.contexts.analytics.dto.products import ExportDownload, SegmentExportDTO
 from loyalnest.contexts.analytics.models.products import EXPORT_CONTENT
 from loyalnest.contexts.analytics.repository import exports as repository
 from loyalnest.contexts.analytics.rules.products import export_filename, sign_download, verify_download
+from loyalnest.platform import signed_tokens
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
 from loyalnest.platform.timeutil import utcnow
@@ -22,13 +20,9 @@ DOWNLOAD_PATH = "/analytics/exports/"
 _PURPOSE = b"loyalnest.analytics.export-link.v1"
 
 
-@lru_cache
 def _link_key() -> bytes:
-    """The links' HMAC key, derived from the blind index key (a secret every deployment
-    already has; one more secret to manage would buy nothing) for this purpose only."""
-    from loyalnest.settings import get_settings
-
-    return hmac.new(get_settings().blind_index_key.encode(), _PURPOSE, hashlib.sha256).digest()
+    """The links' HMAC key, for this purpose only (``platform.signed_tokens``)."""
+    return signed_tokens.purpose_key(_PURPOSE)
 
 
 async def get_segment_exports(merchant_id: int, export_ids: Sequence[int]) -> dict[int, SegmentExportDTO]:
