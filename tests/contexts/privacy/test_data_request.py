@@ -346,3 +346,30 @@ async def test_an_overdue_request_alerts_staff_once_and_shows_overdue(shop, drai
     )
     listed = (await shop.gql(_REQUESTS))["data"]["privacyRequests"]["edges"][0]["node"]["id"]
     assert (await shop.gql(_REQUEST, {"id": listed}))["data"]["privacyRequest"]["overdue"] is True
+
+
+async def test_a_forged_data_request_stores_nothing(shop, drain):
+    body = _data_request(shop, 5, "forged@example.org", 77)
+    response = await shop.webhook("customers/data_request", body, secret="not-the-app-secret")
+    assert response.status_code == 401
+    await drain()
+    assert await scalar("select count(*) from shopify_webhook_inbox where merchant_id = :m", m=shop.id) == 0
+    assert await scalar("select count(*) from privacy_requests where merchant_id = :m", m=shop.id) == 0
+
+
+async def test_a_data_request_naming_another_shops_customer_exports_nothing_of_theirs(make_shop, drain, http):
+    shop, other = await make_shop(), await make_shop()
+    person = support.person()
+    await support.customer_with_history(other, drain, person, 67_001)  # only the other shop knows them
+    await _ask(shop, 67_001, person["email"], 67)
+    await drain()
+    [request] = await rows("select id, result from privacy_requests where merchant_id = :m", m=shop.id)
+    assert request["result"]["outcome"] == "unknown customer: nothing held"
+    expires_at = await scalar("select expires_at from privacy_exports where merchant_id = :m", m=shop.id)
+    response = await http.get(_path(links.download_url(shop.id, request["id"], expires_at)))
+    assert person["email"].encode() not in response.content
+    document, files = _archive(response.content)
+    assert not any(person["email"] in text for text in files.values())
+    assert {t for t, items in document["tables"].items() if items} == {"privacy_requests"}
+    # and nothing was asked of the other shop
+    assert await scalar("select count(*) from privacy_requests where merchant_id = :m", m=other.id) == 0
