@@ -4,11 +4,8 @@ decrypted CSV behind a valid link."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import zlib
 from collections.abc import Sequence
-from functools import lru_cache
 
 from loyalnest.contexts.analytics.dto.products import ExportDownload, SegmentExportDTO
 from loyalnest.contexts.analytics.models.products import EXPORT_CONTENT
@@ -22,13 +19,12 @@ DOWNLOAD_PATH = "/analytics/exports/"
 _PURPOSE = b"loyalnest.analytics.export-link.v1"
 
 
-@lru_cache
-def _link_key() -> bytes:
-    """The links' HMAC key, derived from the blind index key (a secret every deployment
-    already has; one more secret to manage would buy nothing) for this purpose only."""
-    from loyalnest.settings import get_settings
-
-    return hmac.new(get_settings().blind_index_key.encode(), _PURPOSE, hashlib.sha256).digest()
+def _link_keys() -> list[bytes]:
+    """The links' HMAC keys, derived from the blind index keys (a secret every deployment
+    already has; one more secret to manage would buy nothing) for this purpose only: the
+    current key signs, any configured key verifies, so a link handed out before a blind
+    key rotation keeps working until its export expires (days) or its key is retired."""
+    return get_keyring().derived_keys(_PURPOSE)
 
 
 async def get_segment_exports(merchant_id: int, export_ids: Sequence[int]) -> dict[int, SegmentExportDTO]:
@@ -50,7 +46,7 @@ def export_download_url(export: SegmentExportDTO) -> str | None:
         return None
     from loyalnest.settings import get_settings
 
-    token = sign_download(_link_key(), export.merchant_id, export.id, export.expires_at)
+    token = sign_download(_link_keys()[0], export.merchant_id, export.id, export.expires_at)
     return f"{get_settings().public_base_url.rstrip('/')}{DOWNLOAD_PATH}{token}"
 
 
@@ -58,7 +54,9 @@ async def export_download(token: str) -> ExportDownload | None:
     """The CSV a link names, decrypted; None for a bad or expired link, or an export
     that is gone or not complete (the route answers 404 to all alike)."""
     now = utcnow()
-    claim = verify_download(_link_key(), token, now=now)
+    claim = next(
+        (found for key in _link_keys() if (found := verify_download(key, token, now=now)) is not None), None
+    )
     if claim is None:
         return None
     async with read_session() as session:
