@@ -515,7 +515,7 @@ def rotate_keys(
             unreadable += result.unreadable
             busy += result.busy
             if spec.source is None:
-                typer.echo(f"{name}: {result.without_value} one-way, not recomputable ({spec.note})")
+                typer.echo(f"{name}: {result.without_value} one-way, not recomputable: {spec.note}")
                 if result.without_value:
                     one_way.append(name)
                 continue

@@ -295,6 +295,6 @@ one_way_blind_index(
     "referral_invites",
     ("merchant_id", "id"),
     "recipient_bidx",
-    note="only erasure reads it (to delete invites a customer received): keep the old blind key"
-    " configured while erasure must find invites sent before the rotation",
+    note="read by erasure only, to delete the invites a customer received; keep the old blind"
+    " key configured while erasure must find invites sent before the rotation",
 )
