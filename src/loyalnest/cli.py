@@ -506,7 +506,7 @@ def rotate_keys(
         from loyalnest.platform.key_rotation import blind_index_columns, reindex_column
 
         keyring = get_keyring()
-        total = unreadable = busy = 0
+        total = unreadable = busy = conflicting = 0
         one_way: list[str] = []
         for spec in blind_index_columns():
             result = await reindex_column(keyring, spec, batch_size=batch_size)
@@ -514,6 +514,7 @@ def rotate_keys(
             total += result.reindexed
             unreadable += result.unreadable
             busy += result.busy
+            conflicting += result.conflicting
             if spec.source is None:
                 typer.echo(f"{name}: {result.without_value} one-way, not recomputable: {spec.note}")
                 if result.without_value:
@@ -522,12 +523,19 @@ def rotate_keys(
             typer.echo(
                 f"{name}: {result.reindexed} re-indexed, {result.current} already current,"
                 f" {result.unreadable} unreadable, {result.without_value} without a value, {result.busy} busy"
+                + (f", {result.conflicting} conflicting" if result.conflicting else "")
             )
         typer.echo(f"{total} indexes now under blind key {keyring.blind_kid}")
         if busy:
             typer.echo(f"{busy} rows were locked by live traffic and skipped: run this again", err=True)
         if unreadable:
             typer.echo(f"{unreadable} indexes of unreadable values: left as they were", err=True)
+        if conflicting:
+            typer.echo(
+                f"{conflicting} indexes would equal another row's (one value stored twice in a unique"
+                " column): left under their old key, which they need to be found",
+                err=True,
+            )
         if one_way and len(keyring.blind_keys) > 1:
             typer.echo(
                 f"{', '.join(one_way)} cannot be recomputed: keep the older blind keys configured"

@@ -23,6 +23,8 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from loyalnest.platform.crypto import Keyring, KeyringError
 from loyalnest.platform.db import get_sessionmaker
@@ -160,6 +162,9 @@ class ReindexResult:
     without_value: int = 0
     # rows locked by live traffic when the walk passed them: a later run covers them
     busy: int = 0
+    # the new index is another row's already (one value written twice, under two keys,
+    # where the column is unique): left under the old key, to be looked at by hand
+    conflicting: int = 0
 
 
 async def reindex_column(keyring: Keyring, spec: BlindIndexColumn, *, batch_size: int = 500) -> ReindexResult:
@@ -187,7 +192,7 @@ async def reindex_column(keyring: Keyring, spec: BlindIndexColumn, *, batch_size
     in_range = f"SELECT count(*) FROM {spec.table} WHERE {indexed} AND {source} IS NOT NULL"
     match = " AND ".join(f"{name} = :{name}" for name in spec.key_columns)
     update_row = text(f"UPDATE {spec.table} SET {spec.column} = :value WHERE {match}")
-    reindexed = current = unreadable = busy = 0
+    reindexed = current = unreadable = busy = conflicting = 0
     last: dict[str, Any] | None = None
     while True:
         async with get_sessionmaker()() as session, session.begin():
@@ -209,9 +214,9 @@ async def reindex_column(keyring: Keyring, spec: BlindIndexColumn, *, batch_size
                     current += 1
                 else:
                     updates.append({"value": value, **last})
-            if updates:
-                await session.execute(update_row, updates)
-            reindexed += len(updates)
+            written = await _write_indexes(session, update_row, updates)
+            reindexed += written
+            conflicting += len(updates) - written
             full = len(rows) == batch_size
             counted = in_range + (past if start else "")
             counted_params = {f"after_{name}": value for name, value in (start or {}).items()}
@@ -228,4 +233,26 @@ async def reindex_column(keyring: Keyring, spec: BlindIndexColumn, *, batch_size
                 text(f"SELECT count(*) FROM {spec.table} WHERE {indexed} AND {source} IS NULL")
             )
         ).scalar_one()
-    return ReindexResult(reindexed, current, unreadable, int(without_value), busy)
+    return ReindexResult(reindexed, current, unreadable, int(without_value), busy, conflicting)
+
+
+async def _write_indexes(session: AsyncSession, update_row: Any, updates: list[dict[str, Any]]) -> int:
+    """Write the batch; if a unique index refuses it, row by row, each in a savepoint,
+    skipping the rows refused (a conflict must not stop the walk). Returns rows written."""
+    if not updates:
+        return 0
+    try:
+        async with session.begin_nested():
+            await session.execute(update_row, updates)
+        return len(updates)
+    except IntegrityError:
+        pass
+    written = 0
+    for update in updates:
+        try:
+            async with session.begin_nested():
+                await session.execute(update_row, update)
+            written += 1
+        except IntegrityError:
+            continue
+    return written
