@@ -1,0 +1,2 @@
+"""The privacy context's GraphQL face: staff's request log, retry and retention limits;
+the storefront customer's own requests."""
