@@ -279,6 +279,25 @@ async def test_a_pinned_signing_key_keeps_old_unsubscribe_links_working_after_th
             get_settings.cache_clear()
 
 
+async def test_signed_links_verify_under_every_listed_blind_key_and_stop_with_their_key():
+    from loyalnest.platform import signed_tokens
+
+    purpose = b"loyalnest.test.rotation-link.v1"
+    expires = utcnow() + timedelta(hours=1)
+    link = signed_tokens.sign(signed_tokens.purpose_key(purpose), (7, 8), expires)
+    with keys(f"{NEW_BLIND},{DEV_BLIND_INDEX_KEY}", DEV_ENCRYPTION_KEYS):
+        claim = signed_tokens.verify(signed_tokens.purpose_keys(purpose), link, arity=2, now=utcnow())
+        assert claim is not None
+        assert claim[0] == (7, 8)
+        fresh = signed_tokens.sign(signed_tokens.purpose_key(purpose), (7, 9), expires)
+    with keys(NEW_BLIND, DEV_ENCRYPTION_KEYS):
+        assert signed_tokens.verify(signed_tokens.purpose_keys(purpose), link, arity=2, now=utcnow()) is None
+        assert (
+            signed_tokens.verify(signed_tokens.purpose_keys(purpose), fresh, arity=2, now=utcnow())
+            is not None
+        )
+
+
 async def test_reindexing_skips_markers_and_conflicts_counts_unreadable_values_and_runs_once(shop, fake):
     await rewards_support.connect_shop(shop, fake)
     holder = await rewards_support.customer_with_points(shop.id, 740_000, 500)
