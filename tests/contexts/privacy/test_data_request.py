@@ -25,7 +25,7 @@ from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
 from tests.contexts.notifications.support import set_smtp
 from tests.contexts.privacy import support
-from tests.contexts.support import rows, scalar
+from tests.contexts.support import execute, rows, scalar
 
 pytestmark = pytest.mark.usefixtures("broker")
 
@@ -253,9 +253,8 @@ async def test_download_links_expired_forged_or_of_another_shop_are_refused(make
         assert response.status_code == 404, path
         assert b"PK" not in response.content[:2]
     # the archive itself expired: the retention pass deletes it, the link answers 404 before that
-    await scalar(
-        "update privacy_exports set expires_at = now() - interval '1 second'"
-        " where merchant_id = :m returning 1",
+    await execute(
+        "update privacy_exports set expires_at = now() - interval '1 second' where merchant_id = :m",
         m=shop.id,
     )
     assert (await http.get(good)).status_code == 404
@@ -294,9 +293,8 @@ async def test_staff_send_a_failed_request_back_to_work(shop, drain):
     gid = (await shop.gql(_REQUESTS))["data"]["privacyRequests"]["edges"][0]["node"]["id"]
     done = await shop.gql(_PROCESS, {"id": gid})
     assert done["data"]["processPrivacyRequest"]["userErrors"][0]["code"] == "NOT_RETRYABLE"
-    await scalar(
-        "update privacy_requests set status = 'failed', last_error = 'boom'"
-        " where merchant_id = :m returning 1",
+    await execute(
+        "update privacy_requests set status = 'failed', last_error = 'boom' where merchant_id = :m",
         m=shop.id,
     )
     support_token = shop.token(roles=["admin:support"])
@@ -328,9 +326,9 @@ async def test_an_overdue_request_alerts_staff_once_and_shows_overdue(shop, drai
     await drain()
     # a worker took it a moment ago (not stale: the sweep leaves it to that worker) and
     # its deadline passed
-    await scalar(
+    await execute(
         "update privacy_requests set status = 'processing', started_at = now(),"
-        " due_at = now() - interval '1 day' where merchant_id = :m returning 1",
+        " due_at = now() - interval '1 day' where merchant_id = :m",
         m=shop.id,
     )
     for _ in range(2):  # the hourly sweep, twice: one alert

@@ -15,7 +15,7 @@ from loyalnest.platform.uow import unit_of_work
 from tests import payloads
 from tests.contexts.notifications.support import set_smtp
 from tests.contexts.privacy import support
-from tests.contexts.support import rows, scalar
+from tests.contexts.support import execute, rows, scalar
 from tests.graphql.conftest import post_proxy, proxy_params
 
 pytestmark = pytest.mark.usefixtures("broker")
@@ -162,9 +162,8 @@ async def test_a_link_never_followed_expires_and_then_refuses(shop, drain, http,
         sink.wait_for(1, timeout=10)
         [mail] = sink.messages
         path = _confirm_path(sink, mail.rcpt_tos[0])
-    await scalar(
-        "update privacy_requests set received_at = now() - interval '3 days'"
-        " where merchant_id = :m returning 1",
+    await execute(
+        "update privacy_requests set received_at = now() - interval '3 days' where merchant_id = :m",
         m=shop.id,
     )
     async with unit_of_work() as uow:
