@@ -18,7 +18,7 @@ import base64
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -38,9 +38,10 @@ class KeyringError(ValueError):
 @dataclass(frozen=True)
 class BlindKey:
     kid: str
-    secret: bytes
+    # kept out of repr: a logged keyring must not print key material
+    secret: bytes = field(repr=False)
     # the base64 text as configured: other secrets are derived from it (see derived_keys)
-    encoded: str
+    encoded: str = field(repr=False)
 
 
 def _blind_keys(config: str) -> tuple[BlindKey, ...]:
