@@ -83,7 +83,8 @@ async def confirm_request(request: Request) -> Response:
     try:
         confirmed = await privacy.confirm_link(token)
     except privacy.LinkRefused as exc:
-        return _page("This link cannot be used", exc.message, status=_STATUS[exc.reason])
+        message = exc.message[:1].upper() + exc.message[1:] + "."
+        return _page("This link cannot be used", message, status=_STATUS[exc.reason])
     log.info("privacy request confirmed", extra={"request_id": confirmed.id, "type": confirmed.type})
     done = (
         "Your data will be erased and your loyalty account closed shortly."

@@ -14,7 +14,8 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import lru_cache
+
+from loyalnest.platform.crypto import get_keyring
 
 _VERSION = "1"
 MAX_TOKEN_LENGTH = 200
@@ -28,14 +29,17 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-@lru_cache
 def purpose_key(purpose: bytes) -> bytes:
-    """The HMAC key of one purpose, derived from the blind index key (a secret every
-    deployment has; one more to manage would buy nothing)."""
-    # imported here: the kernel does not parse settings at import time
-    from loyalnest.settings import get_settings
+    """The HMAC key that signs one purpose's tokens, derived from the current blind index
+    key (a secret every deployment has; one more to manage would buy nothing)."""
+    return get_keyring().derived_keys(purpose)[0]
 
-    return hmac.new(get_settings().blind_index_key.encode(), purpose, hashlib.sha256).digest()
+
+def purpose_keys(purpose: bytes) -> list[bytes]:
+    """The keys one purpose's tokens verify under, the signing key first: one per
+    configured blind index key, so a link sent before a blind key rotation keeps working
+    until its expiry or until its key is dropped."""
+    return get_keyring().derived_keys(purpose)
 
 
 def sign(key: bytes, fields: Sequence[int], expires_at: datetime) -> str:
@@ -44,9 +48,11 @@ def sign(key: bytes, fields: Sequence[int], expires_at: datetime) -> str:
     return f"{_b64(payload)}.{_b64(hmac.new(key, payload, hashlib.sha256).digest())}"
 
 
-def verify(key: bytes, token: str, *, arity: int, now: datetime) -> tuple[tuple[int, ...], datetime] | None:
-    """(the fields, the expiry) of a well-formed token signed with ``key`` holding
-    ``arity`` fields and not expired at ``now``; None for anything else."""
+def verify(
+    keys: Sequence[bytes], token: str, *, arity: int, now: datetime
+) -> tuple[tuple[int, ...], datetime] | None:
+    """(the fields, the expiry) of a well-formed token signed with one of ``keys``
+    holding ``arity`` fields and not expired at ``now``; None for anything else."""
     if not token or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
         return None
     encoded, signature = token.split(".")
@@ -54,7 +60,7 @@ def verify(key: bytes, token: str, *, arity: int, now: datetime) -> tuple[tuple[
         payload, mac = _unb64(encoded), _unb64(signature)
     except (ValueError, TypeError):
         return None
-    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
+    if not any(hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()) for key in keys):
         return None
     parts = payload.decode(errors="replace").split("|")
     if len(parts) != arity + 2 or parts[0] != _VERSION:

@@ -67,17 +67,23 @@ def table(name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], open
     return Table(name, tuple(label for _, label, _ in shown), tuple(out))
 
 
+def _cell(value: Any) -> Any:
+    """A value as a spreadsheet cell: empty for null, JSON for a structure, true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return orjson.dumps(value).decode()
+    return value
+
+
 def _csv(t: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(t.columns)
     for row in t.rows:
-        writer.writerow(
-            [
-                "" if v is None else orjson.dumps(v).decode() if isinstance(v, dict | list) else v
-                for v in (row.get(c) for c in t.columns)
-            ]
-        )
+        writer.writerow([_cell(row.get(c)) for c in t.columns])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM: spreadsheets read UTF-8 then
 
 

@@ -42,7 +42,7 @@ def read_confirm(token: str, *, now: datetime) -> tuple[int, int] | None:
 
 
 def _read(purpose: bytes, token: str, now: datetime) -> tuple[int, int] | None:
-    claim = signed_tokens.verify(signed_tokens.purpose_key(purpose), token, arity=2, now=now)
+    claim = signed_tokens.verify(signed_tokens.purpose_keys(purpose), token, arity=2, now=now)
     if claim is None:
         return None
     merchant_id, request_id = claim[0]

@@ -91,9 +91,10 @@ def sign_download(key: bytes, merchant_id: int, export_id: int, expires_at: date
     return signed_tokens.sign(key, (merchant_id, export_id), expires_at)
 
 
-def verify_download(key: bytes, token: str, *, now: datetime) -> DownloadClaim | None:
-    """The claim of a well-formed, correctly signed, unexpired token; None otherwise."""
-    claim = signed_tokens.verify(key, token, arity=2, now=now)
+def verify_download(keys: Sequence[bytes], token: str, *, now: datetime) -> DownloadClaim | None:
+    """The claim of a well-formed, unexpired token signed with one of ``keys``; None
+    otherwise."""
+    claim = signed_tokens.verify(keys, token, arity=2, now=now)
     if claim is None:
         return None
     (merchant_id, export_id), expires_at = claim
