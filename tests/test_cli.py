@@ -296,3 +296,63 @@ async def test_rotate_keys_reencrypts_pii_under_the_new_key_and_is_resumable(set
         )
     found = await shop.gql('{ customerByShopifyId(shopifyId: "880") { email } }')
     assert found["data"]["customerByShopifyId"]["email"] == "rotate@example.com"
+
+
+async def test_rotate_keys_blind_index_reindexes_reports_one_way_indexes_and_a_second_run_is_a_no_op(
+    settings, shop, drain
+):
+    import base64
+
+    from loyalnest.platform.crypto import Keyring
+
+    await shop.webhook("customers/create", payloads.customer(881, email="Reindex@Example.com"))
+    await drain()
+    async with read_session() as session, session.begin():
+        # an invite keeps only its recipient's index: nothing to recompute it from
+        await session.execute(
+            text(
+                "INSERT INTO referral_invites (merchant_id, advocate_customer_id, channel, recipient_bidx)"
+                " SELECT merchant_id, id, 'email', 'one-way' FROM customers WHERE merchant_id = :m"
+            ),
+            {"m": shop.id},
+        )
+    new_key = "cli2:" + base64.b64encode(b"c" * 32).decode()
+    new_first = f"{new_key},{settings.blind_index_key}"
+    query = "SELECT email_bidx FROM customers WHERE merchant_id = :m"
+
+    def reindex(keys: str) -> subprocess.CompletedProcess[str]:
+        env = {**cli_env(settings), "LOYALNEST_BLIND_INDEX_KEY": keys}
+        return subprocess.run(
+            [sys.executable, "-m", "loyalnest", "rotate-keys", "--blind-index", "--batch-size", "7"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    rotated = Keyring.from_config(settings.encryption_keys, new_first)
+    try:
+        first = await asyncio.to_thread(reindex, new_first)
+        assert first.returncode == 0, first.stderr
+        assert "indexes now under blind key cli2" in first.stdout
+        assert "referral_invites.recipient_bidx:" in first.stdout
+        assert "one-way, not recomputable" in first.stdout
+        assert "keep the older blind keys configured" in first.stderr
+        assert "LOYALNEST_UNSUBSCRIBE_SIGNING_KEY" in first.stderr
+        async with read_session() as session:
+            (index,) = (await session.execute(text(query), {"m": shop.id})).one()
+        assert index == rotated.blind_index("reindex@example.com", kind="email")
+
+        again = await asyncio.to_thread(reindex, new_first)
+        assert again.returncode == 0, again.stderr
+        assert "0 indexes now under blind key cli2" in again.stdout  # nothing left to do
+        assert "customers.email_bidx: 0 re-indexed" in again.stdout
+    finally:
+        # every index of the shared test database back under the key the server uses
+        back = await asyncio.to_thread(reindex, f"{settings.blind_index_key},{new_key}")
+        assert back.returncode == 0, back.stderr
+        async with read_session() as session, session.begin():
+            await session.execute(text("DELETE FROM referral_invites WHERE merchant_id = :m"), {"m": shop.id})
+    found = await shop.gql('{ customers(search: "reindex@example.com") { nodes { id } } }')
+    assert len(found["data"]["customers"]["nodes"]) == 1

@@ -167,3 +167,27 @@ def test_introspection_defaults_to_staff_and_refuses_unknown_modes(monkeypatch):
     monkeypatch.setenv("LOYALNEST_INTROSPECTION", "everyone")
     with pytest.raises(ValidationError):
         Settings(_env_file=None)
+
+
+def test_blind_index_keys_with_ids_are_accepted_and_the_dev_key_refused_under_any_id():
+    from loyalnest.settings import DEV_BLIND_INDEX_KEY
+
+    both = f"b2:{REAL_BLIND},{DEV_BLIND_INDEX_KEY}"
+    assert Settings(blind_index_key=both).blind_index_key == both  # dev: rotating off the default
+    real = {
+        "env": "production",
+        "shopify_api_key": "key-123",
+        "shopify_api_secret": "s" * 40,
+        "encryption_keys": REAL_KEY,
+        "database_url": "postgresql://db/loyalnest",
+        "redis_url": "redis://cache:6379/0",
+        "public_base_url": "https://loyalty.example.com",
+    }
+    assert Settings(**real, blind_index_key=f"b2:{REAL_BLIND}").env == "production"
+    for dev in (both, f"renamed:{DEV_BLIND_INDEX_KEY}"):
+        with pytest.raises(ValidationError) as error:
+            Settings(**real, blind_index_key=dev)
+        assert "LOYALNEST_BLIND_INDEX_KEY" in str(error.value)
+    with pytest.raises(ValidationError) as malformed:
+        Settings(blind_index_key=f"b1:{REAL_BLIND},b1:{REAL_BLIND}")
+    assert "configured twice" in str(malformed.value)

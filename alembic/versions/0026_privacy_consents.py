@@ -13,7 +13,7 @@ customer Shopify told us accepts email marketing gets ``newsletter`` granted (so
 (``setRfmTracking``) gets ``rfm_tracking`` revoked (source ``staff``).
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0024"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

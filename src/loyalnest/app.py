@@ -26,6 +26,7 @@ from loyalnest.http.cors import cors_middleware
 from loyalnest.http.health import health, metrics_endpoint, ready
 from loyalnest.http.limits import BodyLimits
 from loyalnest.http.notifications import unsubscribe_page
+from loyalnest.http.privacy import confirm_route, export_download_route
 from loyalnest.http.referrals import referral_link, serve_referral_links_first
 from loyalnest.http.reviews import review_webhook
 from loyalnest.http.security_headers import SecurityHeaders
@@ -116,6 +117,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/webhooks/reviews/{provider}", review_webhook, methods=["POST"]),
             Route("/notifications/unsubscribe", unsubscribe_page, methods=["GET", "POST"]),
             segment_export_download_route,
+            export_download_route,
+            confirm_route,
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics_endpoint),

@@ -466,11 +466,19 @@ def verify_ledger(
 @app.command("rotate-keys")
 def rotate_keys(
     batch_size: Annotated[int, typer.Option(help="rows per transaction")] = 500,
+    blind_index: Annotated[
+        bool,
+        typer.Option(
+            "--blind-index",
+            help="recompute blind indexes under the current blind index key instead of re-encrypting",
+        ),
+    ] = False,
 ) -> None:
-    """Re-encrypt stored PII under the current key (the first of LOYALNEST_ENCRYPTION_KEYS).
+    """Re-encrypt stored PII under the current key (the first of LOYALNEST_ENCRYPTION_KEYS),
+    or with --blind-index re-index it under the first of LOYALNEST_BLIND_INDEX_KEY.
 
     Keep the old key listed after the new one until this has run; it is safe to stop
-    and re-run, and rows already under the current key are skipped."""
+    and re-run, and rows already under the current key are skipped (not rewritten)."""
     settings = get_settings()
 
     async def _rotate() -> None:
@@ -493,9 +501,57 @@ def rotate_keys(
                 f"{unreadable} values are under a key no longer configured: left as they were", err=True
             )
 
+    async def _reindex() -> None:
+        from loyalnest.platform.crypto import get_keyring
+        from loyalnest.platform.key_rotation import blind_index_columns, reindex_column
+
+        keyring = get_keyring()
+        total = unreadable = busy = conflicting = 0
+        one_way: list[str] = []
+        for spec in blind_index_columns():
+            result = await reindex_column(keyring, spec, batch_size=batch_size)
+            name = f"{spec.table}.{spec.column}"
+            total += result.reindexed
+            unreadable += result.unreadable
+            busy += result.busy
+            conflicting += result.conflicting
+            if spec.source is None:
+                typer.echo(f"{name}: {result.without_value} one-way, not recomputable: {spec.note}")
+                if result.without_value:
+                    one_way.append(name)
+                continue
+            typer.echo(
+                f"{name}: {result.reindexed} re-indexed, {result.current} already current,"
+                f" {result.unreadable} unreadable, {result.without_value} without a value, {result.busy} busy"
+                + (f", {result.conflicting} conflicting" if result.conflicting else "")
+            )
+        typer.echo(f"{total} indexes now under blind key {keyring.blind_kid}")
+        if busy:
+            typer.echo(f"{busy} rows were locked by live traffic and skipped: run this again", err=True)
+        if unreadable:
+            typer.echo(f"{unreadable} indexes of unreadable values: left as they were", err=True)
+        if conflicting:
+            typer.echo(
+                f"{conflicting} indexes would equal another row's (one value stored twice in a unique"
+                " column): left under their old key, which they need to be found",
+                err=True,
+            )
+        if one_way and len(keyring.blind_keys) > 1:
+            typer.echo(
+                f"{', '.join(one_way)} cannot be recomputed: keep the older blind keys configured"
+                " for as long as those rows must be found (see README, key rotation)",
+                err=True,
+            )
+        if len(keyring.blind_keys) > 1 and not settings.unsubscribe_signing_key:
+            typer.echo(
+                "unsubscribe links already sent are signed with the older blind keys: set"
+                " LOYALNEST_UNSUBSCRIBE_SIGNING_KEY before dropping them (see README, key rotation)",
+                err=True,
+            )
+
     with servers(settings) as (database_url, redis_url):
         configure(settings, database_url, redis_url)
-        asyncio.run(_rotate())
+        asyncio.run(_reindex() if blind_index else _rotate())
 
 
 privacy_app = typer.Typer(no_args_is_help=True, help="Privacy duties: retention.")

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
 
     # "kid:base64key[,kid:base64key...]": the first key encrypts, all keys decrypt.
     encryption_keys: str = DEV_ENCRYPTION_KEYS
+    # "kid:base64key[,kid:base64key...]": the first key indexes writes, lookups try all
+    # (during a blind index rotation). One bare base64 key, the form of earlier releases
+    # and of the dev default, stays valid: it is the key id "bare".
     blind_index_key: str = DEV_BLIND_INDEX_KEY
 
     log_level: str = "INFO"
@@ -118,7 +121,8 @@ class Settings(BaseSettings):
     # --- notifications ---
     # where customers reach this API from the internet (unsubscribe links in emails)
     public_base_url: str = "http://127.0.0.1:8000"
-    # signs unsubscribe links (HMAC-SHA256); unset: derived from the blind index key,
+    # signs unsubscribe links (HMAC-SHA256); unset: derived from the blind index keys
+    # (the current one signs, any configured one verifies: see notifications/tokens.py),
     # so links stay valid across restarts without one more secret to manage
     unsubscribe_signing_key: str | None = None
     # rows a delivery actor claims at once, and messages sent concurrently within them
@@ -197,12 +201,14 @@ class Settings(BaseSettings):
             return self
         dev_key_material = {item.partition(":")[2] for item in DEV_ENCRYPTION_KEYS.split(",")}
         configured_keys = {item.strip().partition(":")[2] for item in self.encryption_keys.split(",")}
+        # the dev key is refused under any id, listed first or as an older key
+        blind_key_material = {item.strip().rpartition(":")[2] for item in self.blind_index_key.split(",")}
         dev_values = {
             "LOYALNEST_SHOPIFY_API_KEY": self.shopify_api_key in (DEV_SHOPIFY_API_KEY, ""),
             "LOYALNEST_SHOPIFY_API_SECRET": self.shopify_api_secret in (DEV_SHOPIFY_API_SECRET, "")
             or len(self.shopify_api_secret) < 32,
             "LOYALNEST_ENCRYPTION_KEYS": bool(dev_key_material & configured_keys),
-            "LOYALNEST_BLIND_INDEX_KEY": self.blind_index_key == DEV_BLIND_INDEX_KEY,
+            "LOYALNEST_BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY in blind_key_material,
             "LOYALNEST_DATABASE_URL": not self.database_url,
             "LOYALNEST_REDIS_URL": not self.redis_url,
             # every customer email carries an unsubscribe link on this origin: the

@@ -36,6 +36,15 @@ async def scalar(sql: str, **params: Any) -> Any:
         return (await session.execute(text(sql), params)).scalar()
 
 
+async def execute(sql: str, **params: Any) -> int:
+    """A change a test makes on the raw database (a row aged, a state forced), committed;
+    returns the rows it touched."""
+    async with read_session() as session:
+        result = await session.execute(text(sql), params)
+        await session.commit()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def inbox_rows(merchant_id: int) -> list[dict[str, Any]]:
     return await rows(
         "select id, event_id, topic, payload_enc, processed_at, outcome, attempts, last_error,"

@@ -157,3 +157,54 @@ class TestBlindIndex:
             == keyring.blind_index(f"  {value.upper()}\t", kind="email")
             or value.upper().lower() != value.lower()
         )
+
+
+class TestBlindIndexKeys:
+    """Several blind keys with ids, as the encryption keys: the first indexes writes,
+    lookups match each key's index; the single bare key of earlier releases stays valid."""
+
+    def test_a_bare_key_is_the_key_id_bare_and_indexes_as_before(self, keyring):
+        assert [key.kid for key in keyring.blind_keys] == ["bare"]
+        assert keyring.blind_kid == "bare"
+        named = Keyring.from_config(OLD, f"b1:{BIDX}")
+        assert named.blind_index("x@y.z", kind="email") == keyring.blind_index("x@y.z", kind="email")
+        # one key, one candidate: a lookup costs what it did
+        assert keyring.blind_indexes("x@y.z", kind="email") == [keyring.blind_index("x@y.z", kind="email")]
+
+    def test_the_first_key_indexes_and_every_key_is_a_candidate_in_order(self, keyring):
+        rotated = Keyring.from_config(OLD, f"b2:{_key(b'c')},{BIDX}")
+        assert rotated.blind_kid == "b2"
+        new_index = rotated.blind_index(" Jane@Example.com", kind="email")
+        old_index = keyring.blind_index("jane@example.com", kind="email")
+        assert new_index != old_index
+        assert rotated.blind_indexes("JANE@example.com ", kind="email") == [new_index, old_index]
+        assert rotated.blind_index_key == base64.b64decode(_key(b"c"))
+
+    @pytest.mark.parametrize(
+        "config",
+        [
+            "",
+            " , ",
+            f"b1:{BIDX},b1:{_key(b'c')}",  # one id twice
+            f"{BIDX},{_key(b'c')}",  # two bare keys: both would be 'bare'
+            f":{BIDX}",
+            f"b1:{_key(b'c', 16)}",
+            "b1:not-base64!!",
+            f"b1:{BIDX}:x",
+        ],
+    )
+    def test_malformed_blind_key_lists_are_refused(self, config):
+        with pytest.raises(KeyringError):
+            Keyring.from_config(OLD, config)
+
+    def test_derived_keys_keep_the_single_key_derivation_and_follow_the_order(self, keyring):
+        import hashlib
+        import hmac
+
+        before = hmac.new(BIDX.encode(), b"purpose", hashlib.sha256).digest()
+        assert keyring.derived_keys(b"purpose") == [before]
+        rotated = Keyring.from_config(OLD, f"b2:{_key(b'c')},{BIDX}")
+        derived = rotated.derived_keys(b"purpose")
+        assert derived[1] == before
+        assert derived[0] != before
+        assert Keyring.from_config(OLD, f"b1:{BIDX}").derived_keys(b"purpose") == [before]

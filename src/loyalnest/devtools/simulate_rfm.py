@@ -35,7 +35,7 @@ from sqlalchemy import text
 
 from loyalnest.contexts.analytics import api as analytics
 from loyalnest.contexts.customers import models as customer_models
-from loyalnest.contexts.customers import pii
+from loyalnest.contexts.customers import rules as customer_rules
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import driver_connection, read_session
@@ -281,7 +281,7 @@ async def write_customers(merchant_id: int, people: list[SimCustomer], *, with_p
                     merchant_id,
                     person.shopify_id,
                     keyring.encrypt(person.email, context=customer_models.EMAIL),
-                    pii.email_index(keyring, person.email),
+                    customer_rules.email_index(keyring, person.email),
                     keyring.encrypt(person.first_name, context=customer_models.FIRST_NAME),
                     keyring.encrypt(person.last_name, context=customer_models.LAST_NAME),
                     now,

@@ -5,7 +5,11 @@ the first configured key encrypts, every configured key decrypts, and
 ``loyalnest rotate-keys`` re-encrypts old rows under the current key.
 
 Lookups use a blind index (HMAC-SHA256 with a separate key over the normalised value),
-so an exact-match search never needs the plaintext in the database.
+so an exact-match search never needs the plaintext in the database. Blind index keys
+rotate too, though an index carries no key id (it is compared, never opened): the first
+configured blind key indexes every write, a lookup matches the value's index under each
+configured key (``blind_indexes``), and ``loyalnest rotate-keys --blind-index``
+recomputes stored indexes under the first key, after which older keys can go.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import base64
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -22,18 +26,58 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 NONCE_BYTES = 12
 
 
+# The id of a blind index key configured bare (the single-key form of earlier releases,
+# still valid): ids only name keys in configuration and reports, no index stores one.
+BARE_BLIND_KID = "bare"
+
+
 class KeyringError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class BlindKey:
+    kid: str
+    # kept out of repr: a logged keyring must not print key material
+    secret: bytes = field(repr=False)
+    # the base64 text as configured: other secrets are derived from it (see derived_keys)
+    encoded: str = field(repr=False)
+
+
+def _blind_keys(config: str) -> tuple[BlindKey, ...]:
+    """``kid:base64[,kid:base64...]``, current first; one bare ``base64`` item is taken
+    as the key id ``bare`` (base64 has no ':', so the two forms cannot be confused)."""
+    keys: list[BlindKey] = []
+    for item in config.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        kid, sep, encoded = item.partition(":") if ":" in item else (BARE_BLIND_KID, "", item)
+        if (sep and not kid) or ":" in encoded:
+            raise KeyringError("blind index keys must look like 'kid:base64key' (or one bare base64 key)")
+        if any(key.kid == kid for key in keys):
+            raise KeyringError(f"blind index key id {kid!r} is configured twice")
+        try:
+            secret = base64.b64decode(encoded, validate=True)
+        except ValueError as exc:
+            raise KeyringError(f"blind index key {kid!r} is not valid base64") from exc
+        if len(secret) < 32:
+            raise KeyringError(f"blind index key {kid!r} must be at least 32 bytes")
+        keys.append(BlindKey(kid, secret, encoded))
+    if not keys:
+        raise KeyringError("no blind index key configured")
+    return tuple(keys)
 
 
 @dataclass(frozen=True)
 class Keyring:
     current_kid: str
     keys: dict[str, AESGCM]
-    blind_index_key: bytes
+    # current first, then the older keys still accepted by lookups
+    blind_keys: tuple[BlindKey, ...]
 
     @classmethod
-    def from_config(cls, encryption_keys: str, blind_index_key: str) -> Keyring:
+    def from_config(cls, encryption_keys: str, blind_index_keys: str) -> Keyring:
         keys: dict[str, AESGCM] = {}
         order: list[str] = []
         for item in encryption_keys.split(","):
@@ -56,13 +100,16 @@ class Keyring:
             order.append(kid)
         if not order:
             raise KeyringError("no encryption key configured")
-        try:
-            bidx = base64.b64decode(blind_index_key, validate=True)
-        except ValueError as exc:
-            raise KeyringError("blind index key is not valid base64") from exc
-        if len(bidx) < 32:
-            raise KeyringError("blind index key must be at least 32 bytes")
-        return cls(current_kid=order[0], keys=keys, blind_index_key=bidx)
+        return cls(current_kid=order[0], keys=keys, blind_keys=_blind_keys(blind_index_keys))
+
+    @property
+    def blind_index_key(self) -> bytes:
+        """The current blind index key (the one every write indexes with)."""
+        return self.blind_keys[0].secret
+
+    @property
+    def blind_kid(self) -> str:
+        return self.blind_keys[0].kid
 
     def encrypt(self, plaintext: str, *, context: bytes = b"") -> str:
         """Encrypt ``plaintext``; ``context`` (e.g. table.column) is bound as AAD so a
@@ -93,10 +140,24 @@ class Keyring:
         return token is not None and self.key_id_of(token) != self.current_kid
 
     def blind_index(self, value: str, *, kind: str) -> str:
-        """Deterministic lookup token; ``kind`` keeps e.g. emails and phones apart."""
-        normalised = value.strip().lower()
-        digest = hmac.new(self.blind_index_key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
-        return digest
+        """Deterministic lookup token under the current key: what a write stores.
+        ``kind`` keeps e.g. emails and phones apart."""
+        message = f"{kind}:{value.strip().lower()}".encode()
+        return hmac.new(self.blind_index_key, message, hashlib.sha256).hexdigest()
+
+    def blind_indexes(self, value: str, *, kind: str) -> list[str]:
+        """The tokens a stored index of ``value`` may be, current key first: what a
+        lookup matches (``= ANY(...)``), so rows not yet re-indexed by a rotation are
+        found. With one key configured it is ``[blind_index(value)]``: same cost."""
+        message = f"{kind}:{value.strip().lower()}".encode()
+        return [hmac.new(key.secret, message, hashlib.sha256).hexdigest() for key in self.blind_keys]
+
+    def derived_keys(self, purpose: bytes) -> list[bytes]:
+        """A secret for ``purpose`` (signing links) from each blind index key, current
+        first: sign with the first, accept any. HMAC-SHA256 keyed with the key's base64
+        text, as these secrets were derived when one bare key was all there was, so
+        links signed before a deployment switched to key ids still verify."""
+        return [hmac.new(key.encoded.encode(), purpose, hashlib.sha256).digest() for key in self.blind_keys]
 
 
 def encrypt_optional(keyring: Keyring, value: str | None, *, context: bytes) -> str | None:

@@ -265,9 +265,11 @@ async def test_send_test_goes_out_now_and_is_logged(shop, sink) -> None:
 async def test_preferences_of_a_customer(shop) -> None:
     customer = await make_customer(shop.id)
     before = await notifications.get_preferences(shop.id, customer)
-    customer_types = [t for t in registry.TYPES.values() if t.audience == "customer"]
+    # every customer type a customer may opt out of: not the answers to privacy requests
+    customer_types = [t for t in registry.TYPES.values() if t.audience == "customer" and t.can_opt_out]
     assert len(before) == sum(len(t.channels) for t in customer_types)
     assert all(p.subscribed for p in before)
+    assert not {p.type for p in before} & {"privacy_request_confirm", "privacy_export_ready"}
     async with unit_of_work() as uow:
         after = await notifications.set_preferences(
             uow,
@@ -285,3 +287,12 @@ async def test_preferences_of_a_customer(shop) -> None:
                 customer_id=customer,
                 changes=[notifications.PreferenceChange("weekly_summary", "email", False)],
             )
+    for privacy_type in ("privacy_request_confirm", "privacy_export_ready"):
+        async with unit_of_work() as uow:
+            with pytest.raises(ValidationFailed, match="privacy request"):
+                await notifications.set_preferences(
+                    uow,
+                    merchant_id=shop.id,
+                    customer_id=customer,
+                    changes=[notifications.PreferenceChange(privacy_type, "email", False)],
+                )

@@ -50,6 +50,14 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
         {"friend_first_name": ""},
         {"points": 1},
     ],
+    # the privacy types: a data request (no points lost), an erasure of 1 point, no name;
+    # the staff ones' other sources and request types
+    "privacy_request_confirm": [
+        {"request_type": "data_request", "points_forfeited": 0},
+        {"points_forfeited": 1, "customer_first_name": ""},
+    ],
+    "privacy_data_request_ready": [{"source": "storefront"}],
+    "privacy_request_overdue": [{"request_type": "customer_redact"}, {"request_type": "shop_redact"}],
 }
 
 # SMS bound: one GSM-7 segment (160 septets; the extension characters count two) when
@@ -426,6 +434,40 @@ def test_referral_messages_take_their_branches() -> None:
         no_friend = render("referral_rewarded", "email", locale, {**rewarded, "friend_first_name": ""})
         assert "Sam" in render("referral_rewarded", "email", locale, rewarded).text, locale
         assert "Sam" not in no_friend.text, locale
+
+
+def test_privacy_messages_take_their_branches() -> None:
+    confirm = rendering.sample_variables(registry.get("privacy_request_confirm"))
+    ready = rendering.sample_variables(registry.get("privacy_data_request_ready"))
+    overdue = rendering.sample_variables(registry.get("privacy_request_overdue"))
+    copy_request = {**confirm, "request_type": "data_request", "points_forfeited": 0}
+    for locale in LOCALES:
+        erase = render("privacy_request_confirm", "email", locale, confirm)
+        copy = render("privacy_request_confirm", "email", locale, copy_request)
+        assert erase.subject != copy.subject, locale
+        assert erase.text != copy.text, locale
+        assert erase.html is not None
+        # no unsubscribe link, even in the preview's samples: these cannot be opted out of
+        assert "https://example.com/u" not in erase.html + erase.text
+        assert 'href="https://maple-and-moss.myshopify.com/apps/loyalnest/privacy/confirm?t=7QK4M2XD"' in (
+            erase.html
+        )
+        # the points lost are said for an erasure, and only there
+        fewer = render("privacy_request_confirm", "email", locale, {**confirm, "points_forfeited": 5})
+        assert fewer.text != erase.text, locale
+        copy_with_points = render(
+            "privacy_request_confirm", "email", locale, {**copy_request, "points_forfeited": 5}
+        )
+        assert copy_with_points.text == copy.text, locale
+        webhook = render("privacy_data_request_ready", "email", locale, ready)
+        storefront = render("privacy_data_request_ready", "email", locale, {**ready, "source": "storefront"})
+        assert webhook.text != storefront.text, locale
+        assert ready["shopify_customer_id"] in webhook.text
+        kinds = {
+            render("privacy_request_overdue", "email", locale, {**overdue, "request_type": kind}).text
+            for kind in ("data_request", "customer_redact", "shop_redact")
+        }
+        assert len(kinds) == 3, locale
 
 
 def test_guest_footers_are_translated() -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from loyalnest.contexts.earning.events import EarnedPart, PointsEarned
 from loyalnest.contexts.notifications import api as notifications
+from loyalnest.contexts.notifications import registry, repository
 from loyalnest.contexts.rewards.events import PointsReturned
 from loyalnest.platform.uow import unit_of_work
 from tests.contexts.notifications.support import (
@@ -402,3 +403,68 @@ async def test_staff_messages_go_to_the_staff_email(shop, sink) -> None:
     [message] = sink.wait_for(1)
     assert message.rcpt_tos == ("owner@shop.test",)
     assert message.message["List-Unsubscribe"] is None
+
+
+async def test_privacy_answers_ignore_opt_outs_and_carry_no_unsubscribe_link(shop, sink) -> None:
+    """A privacy request's confirmation and its export are answers the law requires: they
+    reach a customer who unsubscribed from everything (a preference row for the privacy
+    type itself too, however it got there) and offer no unsubscribe link."""
+    await set_smtp(shop.id, sink)
+    customer = await make_customer(shop.id, email="nora@example.com", first_name="Nora")
+    everything_off = [
+        (t.name, channel, False)
+        for t in registry.TYPES.values()
+        if t.audience == "customer"
+        for channel in t.channels
+    ]
+    at = datetime.now(UTC) + timedelta(days=7)
+    async with unit_of_work() as uow:
+        await repository.set_preferences(uow.session, shop.id, customer, everything_off)
+        queued = await notifications.queue_messages(
+            uow,
+            shop.id,
+            [
+                notifications.Outgoing(
+                    "privacy_request_confirm",
+                    "privacy:1",
+                    customer,
+                    {
+                        "request_type": "customer_redact",
+                        "confirm_url": "https://example.com/confirm?t=abc",
+                        "points_forfeited": 1250,
+                        "link_expires_at": at,
+                    },
+                ),
+                notifications.Outgoing(
+                    "privacy_export_ready",
+                    "privacy:2",
+                    customer,
+                    {"download_url": "https://example.com/download?t=def", "expires_at": at},
+                ),
+                notifications.Outgoing(
+                    "points_returned",
+                    "privacy-test:9",
+                    customer,
+                    {"points": 500, "reward_title": "$10 off", "reason": "unused"},
+                ),
+            ],
+        )
+    assert queued == 3
+    found = {r["type"]: r for r in await settle(shop.id)}
+    assert found["points_returned"]["reason"] == "opted_out"  # an ordinary type: the opt-out holds
+    assert (found["privacy_request_confirm"]["status"], found["privacy_export_ready"]["status"]) == (
+        "sent",
+        "sent",
+    )
+    received = {m.message["Subject"]: m.message for m in sink.wait_for(2)}
+    assert len(received) == 2
+    for mime in received.values():
+        assert mime["List-Unsubscribe"] is None
+        assert mime["List-Unsubscribe-Post"] is None
+        html = mime.get_body(("html",)).get_content()
+        text = mime.get_body(("plain",)).get_content()
+        assert "/notifications/unsubscribe" not in html + text
+    confirm = next(m for s, m in received.items() if "erasure" in s)
+    text = confirm.get_body(("plain",)).get_content()
+    assert "1,250 points" in text
+    assert "https://example.com/confirm?t=abc" in text

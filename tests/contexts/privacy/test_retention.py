@@ -100,6 +100,73 @@ async def test_the_cli_dry_run_counts_and_deletes_nothing(make_shop, drain, sett
     result = await asyncio.to_thread(loyalnest, settings, "privacy", "purge", "--dry-run")
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(": would delete ") for line in result.stdout.strip().splitlines())
-    assert set(lines) == {"handled webhooks", "notification deliveries", "audit entries"}
+    assert set(lines) == {
+        "handled webhooks",
+        "notification deliveries",
+        "audit entries",
+        "data request archives",
+        "request artefacts",
+    }
     assert int(lines["audit entries"]) >= before[3]
     assert await _counts(shop.id) == before
+
+
+_SETTINGS = "{ retentionSettings { inboxDays auditDays limits { name days defaultDays minDays maxDays } } }"
+_UPDATE = """
+mutation ($input: RetentionSettingsInput!) {
+  updateRetentionSettings(input: $input) {
+    retentionSettings { inboxDays deliveryLogDays exportDays artefactDays auditDays }
+    userErrors { field code message }
+  }
+}
+"""
+
+
+async def test_a_shop_sets_its_own_limits_within_bounds_and_the_pass_keeps_to_them(make_shop, drain):
+    shop, other = await make_shop(), await make_shop()
+    defaults = (await shop.gql(_SETTINGS))["data"]["retentionSettings"]
+    assert (defaults["inboxDays"], defaults["auditDays"]) == (30, 400)
+    assert {"name": "inboxDays", "days": 30, "defaultDays": 30, "minDays": 7, "maxDays": 90} in defaults[
+        "limits"
+    ]
+
+    refused = (await shop.gql(_UPDATE, {"input": {"inboxDays": 10, "auditDays": 30}}))["data"]
+    assert refused["updateRetentionSettings"]["userErrors"] == [
+        {"field": ["input", "auditDays"], "code": "INVALID", "message": "must be between 180 and 2555 days"}
+    ]
+    assert (await shop.gql(_SETTINGS))["data"]["retentionSettings"]["inboxDays"] == 30  # nothing changed
+    analyst = shop.token(roles=["admin:analytics"])
+    assert (await shop.gql(_UPDATE, {"input": {"inboxDays": 10}}, token=analyst))["data"][
+        "updateRetentionSettings"
+    ] is None
+    changed = (await shop.gql(_UPDATE, {"input": {"inboxDays": 10}}))["data"]["updateRetentionSettings"]
+    assert changed == {
+        "retentionSettings": {
+            "inboxDays": 10,
+            "deliveryLogDays": 180,
+            "exportDays": 30,
+            "artefactDays": 90,
+            "auditDays": 400,
+        },
+        "userErrors": [],
+    }
+    assert await scalar(
+        "select details from audit_entries where merchant_id = :m and action = 'privacy.retention_changed'",
+        m=shop.id,
+    ) == {"inbox_days": {"from": 30, "to": 10}}
+    # the other shop keeps the defaults
+    assert (await other.gql(_SETTINGS))["data"]["retentionSettings"]["inboxDays"] == 30
+
+    for tenant in (shop, other):
+        await support.populate(tenant, drain, orders=2)
+        await _age(
+            "update shopify_webhook_inbox set received_at = now() - interval '15 days'"
+            " where merchant_id = :m",
+            tenant.id,
+        )
+    other_before = await _counts(other.id)
+    assert other_before[0]
+    queue.send(RETENTION_ACTOR, PRIVACY_QUEUE, {})
+    await drain()
+    assert (await _counts(shop.id))[0] == 0  # older than its 10 days
+    assert (await _counts(other.id))[0] == other_before[0]  # younger than the default 30

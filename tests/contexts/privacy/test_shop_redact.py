@@ -12,8 +12,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from loyalnest.contexts.privacy import repository, shop_deletion
+from loyalnest.contexts.privacy import shop_deletion
 from loyalnest.contexts.privacy.api import PRIVACY_QUEUE
+from loyalnest.contexts.privacy.repository import requests
 from loyalnest.contexts.privacy.tasks import SWEEP_ACTOR
 from loyalnest.platform import pubsub, queue, rate_limit
 from loyalnest.platform.db import read_session
@@ -144,14 +145,19 @@ async def test_a_shop_installed_again_before_its_deletion_ran_keeps_its_data(sho
     await _uninstall(shop)
     await drain()
     async with unit_of_work() as uow:  # shop/redact logged, its message not yet handled
-        request_id, _ = await repository.open_shop_redact(
+        request, _ = await requests.open_request(
             uow.session,
             merchant_id=shop.id,
             shop_domain=shop.domain,
+            type="shop_redact",
             source="webhook",
             source_ref="t",
+            customer_ref=None,
+            external_ref=None,
+            status="pending",
             now=utcnow(),
         )
+        request_id = request.id
     before = await support.shop_rows(shop.id)
     async with unit_of_work() as uow:  # the merchant comes back (OAuth)
         await merchants.install_shop(uow, shop_domain=shop.domain, name="Back", currency="USD")
@@ -208,14 +214,19 @@ async def test_the_actor_is_idempotent_and_resumes_a_deletion_cut_short(shop, dr
     # a first worker took the request, deleted some batches and died: the request
     # stays "processing" (its message is gone with the worker)
     async with unit_of_work() as uow:
-        request_id, _ = await repository.open_shop_redact(
+        request, _ = await requests.open_request(
             uow.session,
             merchant_id=shop.id,
             shop_domain=shop.domain,
+            type="shop_redact",
             source="system",
             source_ref=uuid.uuid4().hex,
+            customer_ref=None,
+            external_ref=None,
+            status="pending",
             now=utcnow(),
         )
+        request_id = request.id
     async with read_session() as session:
         await session.execute(
             text("UPDATE privacy_requests SET status = 'processing', started_at = now() WHERE id = :id"),

@@ -86,18 +86,18 @@ async def test_compliance_requests_are_published_once_a_handler_exists(shop, dra
         "orders_to_redact": [11, 12],
         "data_request": {"id": 9999},
     }
-    with recording(CustomerRedactRequested) as redacted:
+    with recording(CustomerRedactRequested) as redacted, recording(CustomerDataRequested) as requested:
         redact_id = await _stored(shop, "customers/redact", body)
         assert await webhooks.process_webhook(shop.id, redact_id) == 1
-    # shop/redact and customers/redact have their handlers (privacy: tests/contexts/privacy)
+        data_id = await _stored(shop, "customers/data_request", body)
+        assert await webhooks.process_webhook(shop.id, data_id) == 1
+    # all three compliance topics have their handlers (privacy: tests/contexts/privacy)
     assert events.handlers_of(ShopRedactRequested)
-    # customers/data_request has none yet: deferred, its payload kept for the handler to come
-    data_id = await _stored(shop, "customers/data_request", body)
-    assert not events.handlers_of(CustomerDataRequested)
-    assert await webhooks.process_webhook(shop.id, data_id) == 1
+    assert events.handlers_of(CustomerDataRequested)
 
     assert redacted == [[CustomerRedactRequested(shop.id, redact_id, 5, (11, 12))]]
+    assert requested == [[CustomerDataRequested(shop.id, data_id, 5, "9999")]]
     rows = {r["id"]: r for r in await inbox_rows(shop.id)}
-    assert rows[redact_id]["outcome"] == "processed"
-    assert rows[data_id]["outcome"] == "deferred"
-    assert rows[data_id]["payload_enc"] is not None
+    assert (rows[redact_id]["outcome"], rows[data_id]["outcome"]) == ("processed", "processed")
+    # handled: the payloads (they name the customer) are gone from the inbox
+    assert (rows[redact_id]["payload_enc"], rows[data_id]["payload_enc"]) == (None, None)

@@ -7,6 +7,7 @@ from typing import Any
 
 from loyalnest.contexts.audit import repository
 from loyalnest.contexts.audit.models import AuditEntry
+from loyalnest.platform import retention
 from loyalnest.platform.uow import UnitOfWork
 
 
@@ -35,10 +36,14 @@ async def record(
     )
 
 
-async def purge_before(uow: UnitOfWork, cutoff: datetime, *, limit: int) -> int:
+async def purge_before(
+    uow: UnitOfWork, cutoff: datetime, *, limit: int, shops: retention.Shops = retention.EVERY_SHOP
+) -> int:
     """Retention: delete up to ``limit`` entries created before ``cutoff``."""
-    return await repository.delete_before(uow.session, cutoff, limit=limit)
+    return await repository.delete_before(uow.session, cutoff, limit=limit, shops=shops)
 
 
-async def count_before(uow: UnitOfWork, cutoff: datetime) -> int:
-    return await repository.count_before(uow.session, cutoff)
+async def count_before(
+    uow: UnitOfWork, cutoff: datetime, *, shops: retention.Shops = retention.EVERY_SHOP
+) -> int:
+    return await repository.count_before(uow.session, cutoff, shops=shops)

@@ -39,10 +39,16 @@ async def erase_mentions(session: AsyncSession, merchant_id: int, fragments: Seq
         )
 
 
-async def delete_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> int:
+async def delete_before(
+    session: AsyncSession, cutoff: datetime, *, limit: int, shops: retention.Shops = retention.EVERY_SHOP
+) -> int:
     """Up to ``limit`` entries created before ``cutoff`` (retention)."""
-    return await retention.delete_older(session, "audit_entries", "created_at < $1", cutoff, limit=limit)
+    return await retention.delete_older(
+        session, "audit_entries", "created_at < $1", cutoff, limit=limit, shops=shops
+    )
 
 
-async def count_before(session: AsyncSession, cutoff: datetime) -> int:
-    return await retention.count_older(session, "audit_entries", "created_at < $1", cutoff)
+async def count_before(
+    session: AsyncSession, cutoff: datetime, *, shops: retention.Shops = retention.EVERY_SHOP
+) -> int:
+    return await retention.count_older(session, "audit_entries", "created_at < $1", cutoff, shops=shops)

@@ -11,7 +11,7 @@ from cryptography.exceptions import InvalidTag
 from loyalnest.contexts.audit import api as audit
 from loyalnest.contexts.customers import pii, repository, rules
 from loyalnest.contexts.customers.dto import CustomerDTO, CustomerWrite, ShopifyCustomerFacts
-from loyalnest.contexts.customers.models import BIRTHDAY
+from loyalnest.contexts.customers.models import BIRTHDAY, UNREADABLE_BIRTHDAY_INDEX
 from loyalnest.platform.crypto import KeyringError, encrypt_optional, get_keyring
 from loyalnest.platform.errors import NotFound
 from loyalnest.platform.timeutil import utcnow
@@ -54,13 +54,15 @@ async def set_birthday(
     if birthday is not None:
         rules.validate_birthday(birthday, today=now.date())
     keyring = get_keyring()
-    index = None if birthday is None else pii.birthday_index(keyring, merchant_id, rules.month_day(birthday))
+    day = None if birthday is None else rules.month_day(birthday)
+    index = None if day is None else rules.birthday_index(keyring, merchant_id, day)
     found = await repository.set_birthday(
         uow.session,
         merchant_id,
         customer_id,
         birthday_enc=encrypt_optional(keyring, birthday.isoformat() if birthday else None, context=BIRTHDAY),
         birthday_md_bidx=index,
+        birthday_md_indexes=[] if day is None else rules.birthday_indexes(keyring, merchant_id, day),
         now=now,
     )
     if not found:
@@ -79,11 +81,6 @@ async def set_birthday(
     return pii.to_dto(row, keyring)
 
 
-# The index value of a stored birthday no configured key can read: never a real index,
-# so the row is not tried again, and never matches a day.
-UNREADABLE_BIRTHDAY_INDEX = "unreadable"
-
-
 async def index_birthdays(uow: UnitOfWork, *, limit: int = 500) -> int:
     """Give birthdays stored before the month-day index existed their index (their set
     time stays unknown: they count as set long ago). Returns how many rows it handled."""
@@ -97,7 +94,7 @@ async def index_birthdays(uow: UnitOfWork, *, limit: int = 500) -> int:
             log.warning("stored birthday cannot be read", extra={"customer_id": customer_id})
             indexes.append((merchant_id, customer_id, UNREADABLE_BIRTHDAY_INDEX))
             continue
-        index = pii.birthday_index(keyring, merchant_id, rules.month_day(birthday))
+        index = rules.birthday_index(keyring, merchant_id, rules.month_day(birthday))
         indexes.append((merchant_id, customer_id, index))
     await repository.set_birthday_indexes(uow.session, indexes)
     return len(rows)

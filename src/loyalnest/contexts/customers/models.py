@@ -3,7 +3,9 @@ lookups go through blind indexes (``*_bidx``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -21,7 +23,9 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from loyalnest.platform.key_rotation import encrypted_column
+from loyalnest.contexts.customers import rules
+from loyalnest.platform.crypto import Keyring
+from loyalnest.platform.key_rotation import blind_index_column, encrypted_column
 from loyalnest.platform.timeutil import utcnow
 
 # AAD per column: a ciphertext moved into another column or table does not decrypt.
@@ -105,11 +109,30 @@ class Customer(SQLModel, table=True):
 
 
 # What `loyalnest rotate-keys` re-encrypts: every PII column and the AAD it is bound to.
+EMAIL_COLUMN = encrypted_column("customers", ("merchant_id", "id"), "email_enc", EMAIL)
 for _column, _aad in (
-    ("email_enc", EMAIL),
     ("first_name_enc", FIRST_NAME),
     ("last_name_enc", LAST_NAME),
     ("phone_enc", PHONE),
-    ("birthday_enc", BIRTHDAY),
 ):
     encrypted_column("customers", ("merchant_id", "id"), _column, _aad)
+BIRTHDAY_COLUMN = encrypted_column("customers", ("merchant_id", "id"), "birthday_enc", BIRTHDAY)
+
+# The index value of a stored birthday no configured key can read: never a real index,
+# so the row is not tried again, and never matches a day.
+UNREADABLE_BIRTHDAY_INDEX = "unreadable"
+
+
+def _birthday_reindex(keyring: Keyring, stored: str, row: Mapping[str, Any]) -> str:
+    # stored as an ISO date; the index holds the shop and the month-day, as written
+    return rules.birthday_index(keyring, row["merchant_id"], rules.month_day(date.fromisoformat(stored)))
+
+
+# What `loyalnest rotate-keys --blind-index` recomputes, from the ciphertext beside it.
+blind_index_column(EMAIL_COLUMN, "email_bidx", lambda keyring, email, _row: rules.email_index(keyring, email))
+blind_index_column(
+    BIRTHDAY_COLUMN,
+    "birthday_md_bidx",
+    _birthday_reindex,
+    marker=f"birthday_md_bidx = '{UNREADABLE_BIRTHDAY_INDEX}'",
+)

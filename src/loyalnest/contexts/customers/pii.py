@@ -21,16 +21,6 @@ def decode_tags(stored: str) -> tuple[str, ...]:
     return tuple(t for t in stored.split(",") if t)
 
 
-def email_index(keyring: Keyring, email: str) -> str:
-    return keyring.blind_index(email, kind="email")
-
-
-def birthday_index(keyring: Keyring, merchant_id: int, month_day: str) -> str:
-    """Blind index of a birthday's "MM-DD", per shop: the same day in two shops gives
-    two unrelated tokens, and without the key a token says nothing about the day."""
-    return keyring.blind_index(f"{merchant_id}:{month_day}", kind="birthday_month_day")
-
-
 _PII_CONTEXTS = {
     "email": EMAIL,
     "first_name": FIRST_NAME,
@@ -78,7 +68,7 @@ def upsert_values(
         "merchant_id": merchant_id,
         "shopify_customer_id": facts.shopify_customer_id,
         "email_enc": encrypt_optional(keyring, email, context=EMAIL),
-        "email_bidx": email_index(keyring, email) if email else None,
+        "email_bidx": rules.email_index(keyring, email) if email else None,
         "first_name_enc": encrypt_optional(keyring, facts.first_name, context=FIRST_NAME),
         "last_name_enc": encrypt_optional(keyring, facts.last_name, context=LAST_NAME),
         "phone_enc": encrypt_optional(keyring, facts.phone, context=PHONE),
@@ -86,7 +76,12 @@ def upsert_values(
             keyring, birthday.isoformat() if birthday else None, context=BIRTHDAY
         ),
         "birthday_md_bidx": (
-            birthday_index(keyring, merchant_id, rules.month_day(birthday)) if birthday else None
+            rules.birthday_index(keyring, merchant_id, rules.month_day(birthday)) if birthday else None
+        ),
+        # what the stored index of the same day may be under an older blind key: the
+        # upsert must not take an index rewritten by a key rotation for a moved birthday
+        "birthday_md_indexes": (
+            rules.birthday_indexes(keyring, merchant_id, rules.month_day(birthday)) if birthday else []
         ),
         "birthday_set_at": now if birthday else None,
         "accepts_marketing": bool(facts.accepts_marketing),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from loyalnest.contexts.customers import pii, repository
+from loyalnest.contexts.customers import pii, repository, rules
 from loyalnest.contexts.customers.dto import CustomerDTO, CustomerPage
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import plain_connection, read_session
@@ -20,7 +20,9 @@ async def customer_id_by_email(merchant_id: int, email: str) -> int | None:
     if not email:
         return None
     async with read_session() as session:
-        return await repository.id_by_email_index(session, merchant_id, pii.email_index(get_keyring(), email))
+        return await repository.id_by_email_index(
+            session, merchant_id, rules.email_indexes(get_keyring(), email)
+        )
 
 
 async def customers_with_birthday_on(
@@ -29,7 +31,7 @@ async def customers_with_birthday_on(
     """Customers whose birthday falls on one of ``month_days`` ("MM-DD") and was set
     (or last moved to another day) before ``set_before``."""
     keyring = get_keyring()
-    indexes = [pii.birthday_index(keyring, merchant_id, md) for md in month_days]
+    indexes = [index for md in month_days for index in rules.birthday_indexes(keyring, merchant_id, md)]
     async with read_session() as session:
         return await repository.ids_with_birthday_index(session, merchant_id, indexes, set_before=set_before)
 
@@ -122,7 +124,7 @@ def _search_filters(search: str | None) -> dict[str, object]:
     term = (search or "").strip()
     if term:
         if "@" in term:
-            filters["email_bidx"] = pii.email_index(get_keyring(), term)
+            filters["email_bidxes"] = rules.email_indexes(get_keyring(), term)
         elif term.isascii() and term.isdigit() and len(term) <= 18:  # fits a BIGINT id
             filters["shopify_customer_id"] = int(term)
         else:

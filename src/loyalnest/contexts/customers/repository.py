@@ -32,9 +32,13 @@ _UPSERT_FIELDS = (
 )
 # Columns an update does not simply overwrite. Both right-hand sides read the stored row.
 _UPDATE_EXPRESSIONS = {
-    # the birthday counts as set anew only when it moves to another day of the year
-    "birthday_set_at": "CASE WHEN customers.birthday_md_bidx IS DISTINCT FROM EXCLUDED.birthday_md_bidx"
-    " THEN EXCLUDED.birthday_set_at ELSE customers.birthday_set_at END",
+    # the birthday counts as set anew only when it moves to another day of the year: the
+    # stored index is compared with the day's index under every configured blind key (the
+    # parameter after the columns), since a row not yet re-indexed by a key rotation holds
+    # an older one
+    "birthday_set_at": "CASE WHEN customers.birthday_md_bidx IS NOT DISTINCT FROM EXCLUDED.birthday_md_bidx"
+    f" OR customers.birthday_md_bidx = ANY(${2 + len(_UPSERT_FIELDS) + 1}::text[])"
+    " THEN customers.birthday_set_at ELSE EXCLUDED.birthday_set_at END",
     # set once, the first time consent is seen on, and never cleared
     "marketing_opt_in_at": "COALESCE(customers.marketing_opt_in_at, EXCLUDED.marketing_opt_in_at)",
 }
@@ -81,9 +85,10 @@ async def upsert_by_shopify_id(
     Columns named in ``keep`` are only written for a new customer. Returns the customer
     id either way, and whether this write recorded the first marketing opt-in."""
     connection = await driver_connection(session)
-    record = await connection.fetchrow(
-        _upsert_sql(frozenset(keep)), *(values[name] for name in _UPSERT_COLUMNS)
-    )
+    args = [values[name] for name in _UPSERT_COLUMNS]
+    if "birthday_set_at" not in keep:  # the statement compares the stored birthday index
+        args.append(values["birthday_md_indexes"])
+    record = await connection.fetchrow(_upsert_sql(frozenset(keep)), *args)
     if record is None:  # a stale payload: nothing written
         customer_id = await connection.fetchval(
             _ID_BY_SHOPIFY_ID, values["merchant_id"], values["shopify_customer_id"]
@@ -96,7 +101,8 @@ _SET_BIRTHDAY = """
 UPDATE customers
 SET birthday_enc = $3, birthday_md_bidx = $4::varchar,
     birthday_set_at = CASE WHEN $4::varchar IS NULL THEN NULL
-        WHEN birthday_md_bidx IS DISTINCT FROM $4::varchar THEN $5 ELSE birthday_set_at END,
+        WHEN birthday_md_bidx IS NULL OR NOT birthday_md_bidx = ANY($6::text[]) THEN $5
+        ELSE birthday_set_at END,
     updated_at = $5
 WHERE merchant_id = $1 AND id = $2
 RETURNING id
@@ -110,12 +116,21 @@ async def set_birthday(
     *,
     birthday_enc: str | None,
     birthday_md_bidx: str | None,
+    birthday_md_indexes: Sequence[str],
     now: datetime,
 ) -> bool:
-    """Store a birthday (or clear it); False when the customer is not the shop's."""
+    """Store a birthday (or clear it); False when the customer is not the shop's.
+    ``birthday_md_indexes``: the day's index under every configured blind key (the
+    stored one may predate a key rotation), to tell a moved birthday from the same."""
     connection = await driver_connection(session)
     found = await connection.fetchval(
-        _SET_BIRTHDAY, merchant_id, customer_id, birthday_enc, birthday_md_bidx, now
+        _SET_BIRTHDAY,
+        merchant_id,
+        customer_id,
+        birthday_enc,
+        birthday_md_bidx,
+        now,
+        list(birthday_md_indexes),
     )
     return found is not None
 
@@ -131,8 +146,9 @@ ORDER BY id
 async def ids_with_birthday_index(
     session: AsyncSession, merchant_id: int, month_day_indexes: Sequence[str], *, set_before: datetime
 ) -> list[int]:
-    """Customers whose birthday index is one of ``month_day_indexes`` and whose birthday
-    was set before ``set_before`` (or before it was tracked)."""
+    """Customers whose birthday index is one of ``month_day_indexes`` (each day's under
+    every configured blind key) and whose birthday was set before ``set_before`` (or
+    before it was tracked)."""
     connection = await driver_connection(session, transactional=False)
     records = await connection.fetch(_BIRTHDAYS_ON, merchant_id, list(month_day_indexes), set_before)
     return [int(r[0]) for r in records]
@@ -196,12 +212,17 @@ async def set_birthday_indexes(session: AsyncSession, indexes: Sequence[tuple[in
     )
 
 
-_ID_BY_EMAIL = "SELECT id FROM customers WHERE merchant_id = $1 AND email_bidx = $2 ORDER BY id LIMIT 1"
+_ID_BY_EMAIL = (
+    "SELECT id FROM customers WHERE merchant_id = $1 AND email_bidx = ANY($2::text[]) ORDER BY id LIMIT 1"
+)
 
 
-async def id_by_email_index(session: AsyncSession, merchant_id: int, email_bidx: str) -> int | None:
+async def id_by_email_index(
+    session: AsyncSession, merchant_id: int, email_bidxes: Sequence[str]
+) -> int | None:
+    """``email_bidxes``: the address's index under each configured blind key."""
     connection = await driver_connection(session, transactional=False)
-    found = await connection.fetchval(_ID_BY_EMAIL, merchant_id, email_bidx)
+    found = await connection.fetchval(_ID_BY_EMAIL, merchant_id, list(email_bidxes))
     return None if found is None else int(found)
 
 
@@ -280,7 +301,7 @@ def _list_page_sql(shape: tuple[bool, ...]) -> str:
         for present, condition in (
             (after, "id > ${}"),
             (before, "id < ${}"),
-            (email, "email_bidx = ${}"),
+            (email, "email_bidx = ANY(${}::text[])"),
             (shopify_id, "shopify_customer_id = ${}"),
             # tags are stored ",a,b," so a tag matches whole, never as a substring of another
             (tag, "tags ILIKE ${} ESCAPE '\\'"),
@@ -302,7 +323,7 @@ async def list_page(
     limit: int,
     before_id: int | None = None,
     backward: bool = False,
-    email_bidx: str | None = None,
+    email_bidxes: list[str] | None = None,
     shopify_customer_id: int | None = None,
     tag: str | None = None,
 ) -> list[CustomerRow]:
@@ -312,7 +333,7 @@ async def list_page(
     list page spent more CPU in SQLAlchemy (checkout, BEGIN, compiling, ORM rows,
     ROLLBACK) than in everything else but GraphQL."""
     pattern = None if tag is None else f"%,{_escape_like(tag)},%"
-    values = (after_id, before_id, email_bidx, shopify_customer_id, pattern)
+    values = (after_id, before_id, email_bidxes, shopify_customer_id, pattern)
     args = [merchant_id, *(value for value in values if value is not None)]
     sql = _list_page_sql((*(value is not None for value in values), backward))
     rows = [CustomerRow(*record) for record in await connection.fetch(sql, *args, limit)]
@@ -323,7 +344,7 @@ async def count_matching(
     session: AsyncSession,
     merchant_id: int,
     *,
-    email_bidx: str | None = None,
+    email_bidxes: list[str] | None = None,
     shopify_customer_id: int | None = None,
     tag: str | None = None,
 ) -> int:
@@ -331,7 +352,7 @@ async def count_matching(
     query = _matching(
         select(func.count()).select_from(Customer),
         merchant_id,
-        email_bidx=email_bidx,
+        email_bidxes=email_bidxes,
         shopify_customer_id=shopify_customer_id,
         tag=tag,
     )
@@ -339,11 +360,16 @@ async def count_matching(
 
 
 def _matching(
-    query: Any, merchant_id: int, *, email_bidx: str | None, shopify_customer_id: int | None, tag: str | None
+    query: Any,
+    merchant_id: int,
+    *,
+    email_bidxes: list[str] | None,
+    shopify_customer_id: int | None,
+    tag: str | None,
 ) -> Any:
     query = query.where(Customer.merchant_id == merchant_id)
-    if email_bidx is not None:
-        query = query.where(Customer.email_bidx == email_bidx)
+    if email_bidxes is not None:
+        query = query.where(Customer.email_bidx.in_(email_bidxes))  # type: ignore[union-attr]
     if shopify_customer_id is not None:
         query = query.where(Customer.shopify_customer_id == shopify_customer_id)
     if tag is not None:

@@ -319,6 +319,11 @@ async def set_preferences(
         mt = rules.message_type(change.type, field="changes")
         if mt.audience != "customer":
             raise ValidationFailed(f"{mt.name} is not sent to customers", field="changes")
+        if not mt.can_opt_out:
+            # the answer to a privacy request, which the law requires: always sent
+            raise ValidationFailed(
+                f"{mt.name} answers a privacy request: it cannot be turned off", field="changes"
+            )
         rules.check_channel(mt, change.channel, field="changes")
         cleaned.append((mt.name, change.channel, bool(change.subscribed)))
     await repository.set_preferences(uow.session, merchant_id, customer_id, cleaned)

@@ -384,7 +384,11 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
     if is_guest_row(row, mt):
         if guest is None:
             return Outcome(row.id, "skipped", "no_recipient")
-        if guest.customer_id is not None and (guest.customer_id, mt.name, row.channel) in facts.opted_out:
+        if (
+            mt.can_opt_out
+            and guest.customer_id is not None
+            and (guest.customer_id, mt.name, row.channel) in facts.opted_out
+        ):
             return Outcome(row.id, "skipped", "opted_out")
         if mt.category == "marketing":
             return Outcome(row.id, "skipped", "no_consent")  # a guest never gave any
@@ -394,7 +398,9 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
         customer = facts.customers.get(row.customer_id or 0)
         if customer is None:
             return Outcome(row.id, "skipped", "no_recipient")
-        if (customer.id, mt.name, row.channel) in facts.opted_out:
+        # a type without opt-out (the answer to a privacy request, which the law requires)
+        # goes out whatever the customer unsubscribed from
+        if mt.can_opt_out and (customer.id, mt.name, row.channel) in facts.opted_out:
             return Outcome(row.id, "skipped", "opted_out")
         if mt.category == "marketing" and not marketing_consented(facts, customer, row.channel):
             return Outcome(row.id, "skipped", "no_consent")
@@ -413,8 +419,9 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
     if chosen is None:
         return Outcome(row.id, "failed", "no_template")
     locale, draft = chosen
-    if customer is not None:
-        # the page the link opens speaks the message's language (``lang``)
+    if customer is not None and mt.can_opt_out:
+        # the page the link opens speaks the message's language (``lang``); a type that
+        # cannot be opted out of gets no link (nor List-Unsubscribe) that would not work
         unsubscribe = tokens.unsubscribe_url(
             shop.merchant_id, customer.id, mt.name, row.channel, locale=locale
         )

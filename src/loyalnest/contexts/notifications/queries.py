@@ -170,7 +170,8 @@ def preferences_of(rows: Sequence[PreferenceRow]) -> list[PreferenceDTO]:
     return [
         PreferenceDTO(mt.name, channel, mt.category, chosen.get((mt.name, channel), True))
         for mt in registry.TYPES.values()
-        if mt.audience == "customer"
+        # a type without opt-out (a privacy request's answer) is no choice of the customer's
+        if mt.audience == "customer" and mt.can_opt_out
         for channel in mt.channels
     ]
 

@@ -5,9 +5,14 @@ a sample value (what the live preview shows, and what ``render`` checks template
 against). A template may use only the variables its type declares, plus the common ones
 every message of its audience gets.
 
-Adding a type (``nudge``: analytics' email nudges; later, privacy request updates) is one entry here and
-its default templates under ``defaults/`` (with, for a customer type, its topic: what the
-unsubscribe page says the messages are about).
+Adding a type (``nudge``: analytics' email nudges; the ``privacy_*`` types: privacy
+requests) is one entry here and its default templates under ``defaults/`` (with, for a
+customer type, its topic: what the unsubscribe page says the messages are about).
+
+A customer type with ``can_opt_out=False`` (``privacy_request_confirm``,
+``privacy_export_ready``) answers a request the law makes the shop answer: it goes out
+whatever the customer's opt-outs say, carries no unsubscribe link, and is not listed
+among the preferences a customer can change.
 
 A type that declares ``trigger`` (``points_earned``) gets its ``reason`` made from it at
 render time, in the message's locale (``defaults.earn_reason``): the handler stores the
@@ -62,6 +67,10 @@ class MessageType:
     variables: tuple[Variable, ...]
     channels: tuple[Channel, ...] = CHANNELS
     enabled_by_default: bool = True
+    # False: a customer cannot unsubscribe from it (the answer to a privacy request the
+    # law requires: an opt-out from "messages" must not silence it). Delivery ignores the
+    # customer's opt-outs and adds no unsubscribe link; the preferences do not list it.
+    can_opt_out: bool = True
 
     @property
     def all_variables(self) -> tuple[Variable, ...]:
@@ -73,7 +82,10 @@ class MessageType:
         return next((v for v in self.all_variables if v.name == name), None)
 
     def samples(self) -> dict[str, Any]:
-        return {v.name: v.sample for v in self.all_variables}
+        values = {v.name: v.sample for v in self.all_variables}
+        if not self.can_opt_out:
+            values["unsubscribe_url"] = ""  # such a message has no link: nor has its preview
+        return values
 
 
 def _v(name: str, type_: VariableType, description: str, sample: Any) -> Variable:
@@ -82,6 +94,7 @@ def _v(name: str, type_: VariableType, description: str, sample: Any) -> Variabl
 
 _SAMPLE_AT = datetime(2026, 12, 24, 18, 30, tzinfo=UTC)
 _SAMPLE_LINK = "https://mapleandmoss.com/apps/loyalnest/r/7QK4M2X"
+_SAMPLE_DOWNLOAD = "https://maple-and-moss.myshopify.com/apps/loyalnest/privacy/download?t=9RT2W8PX"
 
 # Every customer message gets these (branding and the customer's account).
 CUSTOMER_COMMON: tuple[Variable, ...] = (
@@ -267,6 +280,46 @@ _TYPES: tuple[MessageType, ...] = (
         channels=("email",),
     ),
     MessageType(
+        "privacy_request_confirm",
+        "customer",
+        # the confirmation a privacy request asked in the widget needs: a legally required
+        # step, so it ignores opt-outs and offers none (``can_opt_out``)
+        "transactional",
+        "A customer asked in the widget for a copy of their data or for its erasure: the link that "
+        "confirms it was them (an erasure closes their account and forfeits their points).",
+        (
+            _v(
+                "request_type",
+                "string",
+                "'data_request' (a copy of their data) or 'customer_redact' (the erasure of their data)",
+                "customer_redact",
+            ),
+            _v(
+                "confirm_url",
+                "url",
+                "The link that confirms the request",
+                "https://maple-and-moss.myshopify.com/apps/loyalnest/privacy/confirm?t=7QK4M2XD",
+            ),
+            _v("points_forfeited", "int", "For an erasure, the points that will be lost (else 0)", 1250),
+            _v("link_expires_at", "datetime", "When the link stops working", _SAMPLE_AT),
+        ),
+        channels=("email",),
+        can_opt_out=False,
+    ),
+    MessageType(
+        "privacy_export_ready",
+        "customer",
+        # the answer to the customer's own data request: legally required, no opt-out
+        "transactional",
+        "The copy of their data a customer asked for is ready to download.",
+        (
+            _v("download_url", "url", "Where the copy is downloaded", _SAMPLE_DOWNLOAD),
+            _v("expires_at", "datetime", "When the link and the copy expire", _SAMPLE_AT),
+        ),
+        channels=("email",),
+        can_opt_out=False,
+    ),
+    MessageType(
         "rate_limit_alert",
         "merchant",
         "transactional",
@@ -286,6 +339,39 @@ _TYPES: tuple[MessageType, ...] = (
             _v("customers_imported", "int", "Customers created or matched", 12840),
             _v("points_imported", "int", "Points posted", 3450210),
             _v("errors", "int", "Rows refused", 3),
+        ),
+        channels=("email",),
+    ),
+    MessageType(
+        "privacy_data_request_ready",
+        "merchant",
+        "transactional",
+        "A customer data request (Shopify's customers/data_request, or the customer in the widget) was "
+        "answered: the export is ready to download and pass on to the customer.",
+        (
+            _v("request_number", "int", "The privacy request's number", 42),
+            _v("shopify_customer_id", "string", "The customer's Shopify id", "7301234567890"),
+            _v("source", "string", "'webhook' (Shopify) or 'storefront' (the widget)", "webhook"),
+            _v("download_url", "url", "Where the export is downloaded", _SAMPLE_DOWNLOAD),
+            _v("expires_at", "datetime", "When the link and the export expire", _SAMPLE_AT),
+        ),
+        channels=("email",),
+    ),
+    MessageType(
+        "privacy_request_overdue",
+        "merchant",
+        "transactional",
+        "A privacy request was not completed within its legal deadline (30 days): staff should check "
+        "it in LoyalNest.",
+        (
+            _v("request_number", "int", "The privacy request's number", 42),
+            _v(
+                "request_type",
+                "string",
+                "'data_request', 'customer_redact' or 'shop_redact'",
+                "data_request",
+            ),
+            _v("due_at", "datetime", "When it was due", _SAMPLE_AT),
         ),
         channels=("email",),
     ),

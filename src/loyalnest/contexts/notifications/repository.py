@@ -695,11 +695,17 @@ async def addressed_without_customer(session: AsyncSession, merchant_id: int) ->
 _FINISHED_BEFORE = "status IN ('sent', 'failed', 'skipped') AND created_at < $1"
 
 
-async def delete_finished_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> int:
+async def delete_finished_before(
+    session: AsyncSession, cutoff: datetime, *, limit: int, shops: retention.Shops = retention.EVERY_SHOP
+) -> int:
     return await retention.delete_older(
-        session, "notification_deliveries", _FINISHED_BEFORE, cutoff, limit=limit
+        session, "notification_deliveries", _FINISHED_BEFORE, cutoff, limit=limit, shops=shops
     )
 
 
-async def count_finished_before(session: AsyncSession, cutoff: datetime) -> int:
-    return await retention.count_older(session, "notification_deliveries", _FINISHED_BEFORE, cutoff)
+async def count_finished_before(
+    session: AsyncSession, cutoff: datetime, *, shops: retention.Shops = retention.EVERY_SHOP
+) -> int:
+    return await retention.count_older(
+        session, "notification_deliveries", _FINISHED_BEFORE, cutoff, shops=shops
+    )

@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from loyalnest.contexts.notifications import repository
+from loyalnest.platform.retention import EVERY_SHOP, Shops
 from loyalnest.platform.uow import UnitOfWork
 
 
-async def purge_finished_before(uow: UnitOfWork, cutoff: datetime, *, limit: int) -> int:
-    return await repository.delete_finished_before(uow.session, cutoff, limit=limit)
+async def purge_finished_before(
+    uow: UnitOfWork, cutoff: datetime, *, limit: int, shops: Shops = EVERY_SHOP
+) -> int:
+    return await repository.delete_finished_before(uow.session, cutoff, limit=limit, shops=shops)
 
 
-async def count_finished_before(uow: UnitOfWork, cutoff: datetime) -> int:
-    return await repository.count_finished_before(uow.session, cutoff)
+async def count_finished_before(uow: UnitOfWork, cutoff: datetime, *, shops: Shops = EVERY_SHOP) -> int:
+    return await repository.count_finished_before(uow.session, cutoff, shops=shops)

@@ -98,6 +98,11 @@ def default_channels(mt: registry.MessageType) -> tuple[str, ...]:
 
 
 def enabled_channels(enabled: Mapping[str, Any], mt: registry.MessageType) -> tuple[str, ...]:
+    if not mt.can_opt_out:
+        # an answer the law requires (a privacy request's confirmation link, its copy of
+        # the data): neither the customer nor the shop can switch it off, or a widget
+        # request could never be confirmed
+        return mt.channels
     chosen = enabled.get(mt.name)
     if chosen is None:
         return default_channels(mt)

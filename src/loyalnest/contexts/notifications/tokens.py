@@ -4,7 +4,13 @@
 Form: ``base64url(payload) "." base64url(HMAC-SHA256(key, payload))`` where the payload is
 ``v1|merchant_id|customer_id|type|channel|issued_at_ms``. The key comes from settings
 (``unsubscribe_signing_key``) or, unset, is derived from the blind index key with a
-purpose label, so it is never the raw key of anything else. ``issued_at`` lets the
+purpose label, so it is never the raw key of anything else. While blind index keys
+rotate, the current key signs and every configured key verifies: a link already in a
+customer's mailbox keeps working as long as the key it was signed with is configured.
+No derivation could outlive that key (it is the only secret in it), so retiring a blind
+key retires the links signed with it; the README says to pin
+``LOYALNEST_UNSUBSCRIBE_SIGNING_KEY`` to the old key's base64 text first when those
+links must keep working (that pin derives exactly the same signing key). ``issued_at`` lets the
 unsubscribe refuse a link issued before the customer's latest re-subscribe (a replay).
 The link also carries the message's locale as ``lang``, outside the signature: it only
 chooses the language of the page.
@@ -17,9 +23,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from urllib.parse import urlencode
 
+from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.timeutil import utcnow
 
 _VERSION = "v1"
@@ -48,13 +54,14 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-@lru_cache
-def _key() -> bytes:
+def _keys() -> list[bytes]:
+    """The signing key first, then the others a link may have been signed with."""
     from loyalnest.settings import get_settings
 
-    settings = get_settings()
-    material = settings.unsubscribe_signing_key or settings.blind_index_key
-    return hmac.new(material.encode(), _PURPOSE, hashlib.sha256).digest()
+    pinned = get_settings().unsubscribe_signing_key
+    if pinned:
+        return [hmac.new(pinned.encode(), _PURPOSE, hashlib.sha256).digest()]
+    return get_keyring().derived_keys(_PURPOSE)
 
 
 def sign(
@@ -63,7 +70,7 @@ def sign(
     at = issued_at or utcnow()
     millis = int(at.timestamp() * 1000)
     payload = f"{_VERSION}|{merchant_id}|{customer_id}|{type_name}|{channel}|{millis}".encode()
-    mac = hmac.new(_key(), payload, hashlib.sha256).digest()
+    mac = hmac.new(_keys()[0], payload, hashlib.sha256).digest()
     return f"{_b64(payload)}.{_b64(mac)}"
 
 
@@ -77,8 +84,8 @@ def verify(token: str) -> UnsubscribeClaim:
         mac = _unb64(signature)
     except ValueError as exc:
         raise InvalidToken("malformed token") from exc
-    expected = hmac.new(_key(), payload, hashlib.sha256).digest()
-    if not hmac.compare_digest(mac, expected):
+    # each key compared in constant time; a bad signature costs one HMAC per blind key
+    if not any(hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()) for key in _keys()):
         raise InvalidToken("bad signature")
     try:
         version, merchant, customer, type_name, channel, millis = payload.decode().split("|")

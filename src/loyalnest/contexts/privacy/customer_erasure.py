@@ -1,9 +1,11 @@
-"""Erasing a customer's personal data (``customers/redact``): the customer is found by
-the id Shopify knows them by, what they were known by is read (to find it quoted in
-free text), and ``platform.erasure.CustomerErased`` is published: every context erases
-what it holds, in one transaction with the request marked completed. Accounting stays
-under our customer id, which names nobody any more (balances, totals, verify-ledger
-hold). A customer we never saw (or one erased already) completes with nothing to do.
+"""Erasing a customer's personal data (``customers/redact``, or the customer's own
+confirmed request): the customer is found by the id Shopify knows them by, what they
+were known by is read (to find it quoted in free text), their loyalty account is closed
+(the points left are forfeited by one ledger row, so shop totals stay true), and
+``platform.erasure.CustomerErased`` is published: every context erases what it holds,
+in one transaction with the request marked completed. Accounting stays under our
+customer id, which names nobody any more (balances, totals, verify-ledger hold). A
+customer we never saw (or one erased already) completes with nothing to do.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ import logging
 from datetime import timedelta
 
 from loyalnest.contexts.customers import api as customers
-from loyalnest.contexts.privacy import repository
+from loyalnest.contexts.points import api as points
+from loyalnest.contexts.privacy import rules
+from loyalnest.contexts.privacy.repository import requests as repository
+from loyalnest.contexts.privacy.repository import settings
 from loyalnest.platform.erasure import CustomerErased
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
@@ -48,6 +53,17 @@ async def redact_customer(request_id: int) -> bool:
         if customer is None:
             result = {"outcome": "unknown customer: nothing held"}
         else:
+            forfeited = (await points.get_accounts(request.merchant_id, [customer.id]))[customer.id].balance
+            if forfeited > 0:
+                await points.adjust_points(
+                    uow,
+                    merchant_id=request.merchant_id,
+                    customer_id=customer.id,
+                    delta=-forfeited,
+                    reason="Loyalty account closed: the customer's data was erased",
+                    actor="privacy",
+                    idempotency_key=f"privacy-erasure:{request_id}",
+                )
             await uow.publish_events(
                 [
                     CustomerErased(
@@ -58,7 +74,14 @@ async def redact_customer(request_id: int) -> bool:
                     )
                 ]
             )
-            result = {"outcome": "erased", "customer_id": customer.id}
-        await repository.complete(uow.session, request_id, now=utcnow(), result=result)
+            result = {"outcome": "erased", "customer_id": customer.id, "points_forfeited": forfeited}
+        limits = await settings.get(uow.session, request.merchant_id) or {}
+        await repository.complete(
+            uow.session,
+            request_id,
+            now=utcnow(),
+            result=result,
+            artefact_days=limits.get("artefact_days", rules.ARTEFACT_DAYS),
+        )
     log.info("customer erased", extra={"request_id": request_id, "outcome": result["outcome"]})
     return True

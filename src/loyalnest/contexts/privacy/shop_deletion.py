@@ -11,7 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from loyalnest.contexts.merchants import api as merchants
-from loyalnest.contexts.privacy import commands, redis_keys, repository, rules
+from loyalnest.contexts.privacy import commands, redis_keys, rules
+from loyalnest.contexts.privacy.repository import requests, shop_rows
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
 
@@ -26,17 +27,17 @@ async def redact_shop(request_id: int, *, batch_rows: int = BATCH_ROWS) -> bool:
     """Carry out a shop_redact request; False if it was done (or is being done) already."""
     now = utcnow()
     async with unit_of_work() as uow:
-        request = await repository.claim(uow.session, request_id, now=now, stale=now - STALE_AFTER)
+        request = await requests.claim(uow.session, request_id, now=now, stale=now - STALE_AFTER)
     if request is None:
         return False
     try:
         result = await _delete(request.merchant_id, request.shop_domain, batch_rows=batch_rows)
     except Exception as exc:
         async with unit_of_work() as uow:
-            await repository.fail(uow.session, request_id, error=f"{type(exc).__name__}: {exc}")
+            await requests.fail(uow.session, request_id, error=f"{type(exc).__name__}: {exc}")
         raise
     async with unit_of_work() as uow:
-        await repository.complete(uow.session, request_id, now=utcnow(), result=result)
+        await requests.complete(uow.session, request_id, now=utcnow(), result=result)
     log.info(
         "shop data deleted",
         extra={
@@ -53,12 +54,12 @@ async def _delete(merchant_id: int, shop_domain: str, *, batch_rows: int) -> dic
     # shop that looks installed here had its app/uninstalled lost: its data goes all the
     # same. A shop installed again after the request came cancelled it (``handlers``).
     async with unit_of_work() as uow:
-        tables = await repository.shop_tables(uow.session)
+        tables = await shop_rows.shop_tables(uow.session)
     rows: dict[str, int] = {}
     for table, columns in tables:
         while True:
             async with unit_of_work() as uow:
-                deleted = await repository.delete_shop_rows(
+                deleted = await shop_rows.delete_shop_rows(
                     uow.session, table, columns, merchant_id, limit=batch_rows
                 )
             if deleted:
@@ -67,7 +68,7 @@ async def _delete(merchant_id: int, shop_domain: str, *, batch_rows: int) -> dic
                 break
     keys = await redis_keys.delete_shop_keys(merchant_id, shop_domain)
     async with unit_of_work() as uow:
-        rows["merchants"] = await repository.delete_merchant(uow.session, merchant_id)
+        rows["merchants"] = await shop_rows.delete_merchant(uow.session, merchant_id)
     await merchants.announce_shop_changed(shop_domain)
     return {"outcome": "deleted", "rows": rows, "total_rows": sum(rows.values()), "redis_keys": keys}
 
@@ -90,18 +91,14 @@ async def sweep(*, limit: int = 200) -> list[int]:
                     source_ref=f"uninstalled-before:{cutoff.date().isoformat()}",
                 )
             )
-    actors = {
-        rules.SHOP_REDACT: commands.REDACT_SHOP_ACTOR,
-        rules.CUSTOMER_REDACT: commands.REDACT_CUSTOMER_ACTOR,
-    }
     async with unit_of_work() as uow:
         again = [
             (request_id, kind)
-            for request_id, kind in await repository.unfinished(
+            for request_id, kind in await requests.unfinished(
                 uow.session, stale=now - STALE_AFTER, limit=limit
             )
             if request_id not in sent
         ]
         for request_id, kind in again:
-            uow.enqueue(actors[kind], queue_name=commands.PRIVACY_QUEUE, request_id=request_id)
+            uow.enqueue(commands.ACTORS[kind], queue_name=commands.PRIVACY_QUEUE, request_id=request_id)
     return sent + [request_id for request_id, _ in again]

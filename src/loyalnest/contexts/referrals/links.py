@@ -203,7 +203,8 @@ def _salt_bytes(merchant_id: int, salt: bytes | str | None) -> bytes:
         except ValueError:
             return salt.encode()
     # a program row without a salt yet (or none at all): a per-shop key derived from
-    # the blind index key, secret all the same, so visitor ids stay unguessable
+    # the current blind index key, secret all the same, so visitor ids stay unguessable
+    # (after a blind key rotation a visitor of such a shop may count once more that day)
     return hmac.new(
         get_keyring().blind_index_key, f"referral-visitor:{merchant_id}".encode(), hashlib.sha256
     ).digest()

@@ -41,8 +41,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
+from loyalnest.contexts.referrals import rules
 from loyalnest.platform.columns import merchant_key_column
-from loyalnest.platform.key_rotation import encrypted_column
+from loyalnest.platform.key_rotation import blind_index_column, encrypted_column, one_way_blind_index
 from loyalnest.platform.timeutil import utcnow
 
 # AAD of the encrypted columns: a ciphertext moved to another column does not decrypt
@@ -291,4 +292,31 @@ FRIEND_EMAIL_COLUMN = encrypted_column(
 )
 FRIEND_CODE_COLUMN = encrypted_column(
     "referrals", ("merchant_id", "id"), "friend_code_enc", FRIEND_CODE_CONTEXT
+)
+
+# For ``loyalnest rotate-keys --blind-index``: the friend's email and code are indexed as
+# the claim writes them, recomputed from their ciphertexts. An invite keeps only its
+# recipient's index (the address is never stored), so no rotation can recompute it.
+blind_index_column(
+    FRIEND_EMAIL_COLUMN, "friend_email_bidx", lambda keyring, email, _row: rules.email_index(keyring, email)
+)
+blind_index_column(
+    FRIEND_CODE_COLUMN,
+    "friend_code_lookup",
+    lambda keyring, code, _row: rules.friend_code_index(keyring, code),
+)
+one_way_blind_index(
+    "referral_invite_opt_outs",
+    ("merchant_id", "customer_id", "recipient_bidx"),
+    "recipient_bidx",
+    note="checked under every configured blind key before an invite is sent; keep the old blind"
+    " key configured while opt-outs written before the rotation must hold (the customer's"
+    " addresses are not kept here to re-index them)",
+)
+one_way_blind_index(
+    "referral_invites",
+    ("merchant_id", "id"),
+    "recipient_bidx",
+    note="read by erasure only, to delete the invites a customer received; keep the old blind"
+    " key configured while erasure must find invites sent before the rotation",
 )

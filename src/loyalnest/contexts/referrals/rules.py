@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from loyalnest.contexts.referrals.disposable_domains import DISPOSABLE_DOMAINS
 from loyalnest.contexts.referrals.dto import CHECKS, MilestoneDTO, ReasonDTO, ShareLinksDTO
+from loyalnest.platform.crypto import Keyring
 from loyalnest.platform.errors import ValidationFailed
 
 # No 0/O, 1/I/L: a code read aloud or copied by hand is not mistaken.
@@ -115,6 +116,39 @@ def canonical_phone(phone: str | None) -> str | None:
     if digits.startswith("00"):
         digits = digits[2:]
     return digits if len(digits) >= 7 else None
+
+
+# --- blind indexes: computed here only (writes, lookups, key rotation) ----------------------
+# Kinds: a friend's canonical email, a friend code, an invite's recipient. A lookup
+# matches the ``*_indexes`` (one per configured blind key); a write stores the index.
+EMAIL_INDEX = "referral_email"
+FRIEND_CODE_INDEX = "referral_friend_code"
+INVITE_INDEX = "referral_invite"
+
+
+def email_index(keyring: Keyring, email: str) -> str:
+    return keyring.blind_index(canonical_email(email), kind=EMAIL_INDEX)
+
+
+def email_indexes(keyring: Keyring, email: str) -> list[str]:
+    return keyring.blind_indexes(canonical_email(email), kind=EMAIL_INDEX)
+
+
+def friend_code_index(keyring: Keyring, code: str) -> str:
+    return keyring.blind_index(code.upper(), kind=FRIEND_CODE_INDEX)
+
+
+def friend_code_indexes(keyring: Keyring, code: str) -> list[str]:
+    return keyring.blind_indexes(code.upper(), kind=FRIEND_CODE_INDEX)
+
+
+def invite_index(keyring: Keyring, recipient: str) -> str:
+    """``recipient``: a canonical email or phone (the invite keeps nothing else of it)."""
+    return keyring.blind_index(recipient, kind=INVITE_INDEX)
+
+
+def invite_indexes(keyring: Keyring, recipient: str) -> list[str]:
+    return keyring.blind_indexes(recipient, kind=INVITE_INDEX)
 
 
 def fact_hash(salt: str, kind: str, value: str) -> str:

@@ -348,7 +348,7 @@ async def mark_codes_used(uow: UnitOfWork, merchant_id: int, uses: Sequence[Code
     rows = await repository.mark_used(
         uow.session,
         merchant_id,
-        [(rules.code_index(keyring, use.code), use.shopify_order_id) for use in ours],
+        [(index, use.shopify_order_id) for use in ours for index in rules.code_indexes(keyring, use.code)],
     )
     for row in rows:
         if row.returned_at is not None:

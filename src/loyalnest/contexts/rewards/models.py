@@ -31,8 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from loyalnest.contexts.rewards import rules
 from loyalnest.platform.columns import merchant_key_column
-from loyalnest.platform.key_rotation import encrypted_column
+from loyalnest.platform.key_rotation import blind_index_column, encrypted_column
 from loyalnest.platform.timeutil import utcnow
 
 # AAD of the code column: a ciphertext moved elsewhere does not decrypt
@@ -177,4 +178,12 @@ class Redemption(SQLModel, table=True):
 # For ``loyalnest rotate-keys``: the discount codes.
 REDEMPTION_CODE_COLUMN = encrypted_column(
     "reward_redemptions", ("merchant_id", "id"), "code_enc", CODE_CONTEXT
+)
+# For ``loyalnest rotate-keys --blind-index``: the codes' index, recomputed from the code
+# (an erased code's index is the marker 'erased:<id>', not an index: left alone).
+blind_index_column(
+    REDEMPTION_CODE_COLUMN,
+    "code_bidx",
+    lambda keyring, code, _row: rules.code_index(keyring, code),
+    marker="code_bidx LIKE 'erased:%'",
 )

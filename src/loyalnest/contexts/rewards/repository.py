@@ -449,7 +449,8 @@ async def mark_used(
     session: AsyncSession, merchant_id: int, uses: Sequence[tuple[str, int]]
 ) -> list[RedemptionRow]:
     """Mark the redemptions whose code blind index is among ``uses`` (bidx, order id)
-    as fulfilled by that order; returns those that changed."""
+    as fulfilled by that order; returns those that changed. A code is named by its index
+    under each configured blind key (a pair each): only the stored one matches."""
     if not uses:
         return []
     connection = await driver_connection(session)

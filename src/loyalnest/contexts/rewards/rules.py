@@ -224,6 +224,11 @@ def code_index(keyring: Keyring, code: str) -> str:
     return keyring.blind_index(code, kind=CODE_INDEX_KIND)
 
 
+def code_indexes(keyring: Keyring, code: str) -> list[str]:
+    """What a stored index of ``code`` may be (one per configured blind key)."""
+    return keyring.blind_indexes(code, kind=CODE_INDEX_KIND)
+
+
 def looks_like_our_code(code: str) -> bool:
     return code.strip().upper().startswith(CODE_PREFIX)
 

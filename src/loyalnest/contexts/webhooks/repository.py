@@ -227,11 +227,15 @@ async def drop_payloads(session: AsyncSession, merchant_id: int, inbox_ids: Sequ
 _HANDLED_BEFORE = "processed_at IS NOT NULL AND received_at < $1"
 
 
-async def delete_handled_before(session: AsyncSession, cutoff: datetime, *, limit: int) -> int:
+async def delete_handled_before(
+    session: AsyncSession, cutoff: datetime, *, limit: int, shops: retention.Shops = retention.EVERY_SHOP
+) -> int:
     return await retention.delete_older(
-        session, "shopify_webhook_inbox", _HANDLED_BEFORE, cutoff, limit=limit
+        session, "shopify_webhook_inbox", _HANDLED_BEFORE, cutoff, limit=limit, shops=shops
     )
 
 
-async def count_handled_before(session: AsyncSession, cutoff: datetime) -> int:
-    return await retention.count_older(session, "shopify_webhook_inbox", _HANDLED_BEFORE, cutoff)
+async def count_handled_before(
+    session: AsyncSession, cutoff: datetime, *, shops: retention.Shops = retention.EVERY_SHOP
+) -> int:
+    return await retention.count_older(session, "shopify_webhook_inbox", _HANDLED_BEFORE, cutoff, shops=shops)

@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from loyalnest.contexts.webhooks import repository
+from loyalnest.platform.retention import EVERY_SHOP, Shops
 from loyalnest.platform.uow import UnitOfWork
 
 
-async def purge_handled_before(uow: UnitOfWork, cutoff: datetime, *, limit: int) -> int:
+async def purge_handled_before(
+    uow: UnitOfWork, cutoff: datetime, *, limit: int, shops: Shops = EVERY_SHOP
+) -> int:
     """Delete up to ``limit`` rows received before ``cutoff`` and handled; waiting rows stay."""
-    return await repository.delete_handled_before(uow.session, cutoff, limit=limit)
+    return await repository.delete_handled_before(uow.session, cutoff, limit=limit, shops=shops)
 
 
-async def count_handled_before(uow: UnitOfWork, cutoff: datetime) -> int:
-    return await repository.count_handled_before(uow.session, cutoff)
+async def count_handled_before(uow: UnitOfWork, cutoff: datetime, *, shops: Shops = EVERY_SHOP) -> int:
+    return await repository.count_handled_before(uow.session, cutoff, shops=shops)

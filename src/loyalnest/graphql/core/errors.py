@@ -95,6 +95,19 @@ class UserErrorCode(Enum):
         "NOT_REJECTABLE",
         description="The referral is past rejecting (already rewarded, cancelled, expired or rejected).",
     )
+    NO_EMAIL = strawberry.enum_value(
+        "NO_EMAIL",
+        description="No email address is on file to send the confirmation link to: the customer asks the "
+        "shop instead.",
+    )
+    NOT_RETRYABLE = strawberry.enum_value(
+        "NOT_RETRYABLE",
+        description="The privacy request is done, expired, or waits for its customer's confirmation: "
+        "there is nothing to send back to work.",
+    )
+    IN_PROGRESS = strawberry.enum_value(
+        "IN_PROGRESS", description="A worker is processing the request right now; try again in a few minutes."
+    )
     NO_CONSENT = strawberry.enum_value(
         "NO_CONSENT",
         description="The person this is addressed to has not consented to it (a referral invite to an "

@@ -45,6 +45,8 @@ async def check_claim_allowed(merchant_id: int, *, visitor: str, email: str) -> 
             f"too many claims from this browser: try again in {_wait(by_visitor.retry_after)}",
             code="RATE_LIMITED",
         )
+    # under the current blind key only: the counter lives for its window, so a key
+    # rotation at worst restarts one window per address (nothing stored is lost)
     email_hash = get_keyring().blind_index(email, kind="referral-claim-email")
     by_email = await rate_limit.hit(
         f"referrals:claim:email:{email_hash}",

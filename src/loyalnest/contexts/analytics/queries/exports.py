@@ -4,16 +4,14 @@ decrypted CSV behind a valid link."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import zlib
 from collections.abc import Sequence
-from functools import lru_cache
 
 from loyalnest.contexts.analytics.dto.products import ExportDownload, SegmentExportDTO
 from loyalnest.contexts.analytics.models.products import EXPORT_CONTENT
 from loyalnest.contexts.analytics.repository import exports as repository
 from loyalnest.contexts.analytics.rules.products import export_filename, sign_download, verify_download
+from loyalnest.platform import signed_tokens
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
 from loyalnest.platform.timeutil import utcnow
@@ -22,13 +20,11 @@ DOWNLOAD_PATH = "/analytics/exports/"
 _PURPOSE = b"loyalnest.analytics.export-link.v1"
 
 
-@lru_cache
-def _link_key() -> bytes:
-    """The links' HMAC key, derived from the blind index key (a secret every deployment
-    already has; one more secret to manage would buy nothing) for this purpose only."""
-    from loyalnest.settings import get_settings
-
-    return hmac.new(get_settings().blind_index_key.encode(), _PURPOSE, hashlib.sha256).digest()
+def _link_keys() -> list[bytes]:
+    """The links' HMAC keys, for this purpose only (``platform.signed_tokens``): the
+    current blind key's signs, any configured one's verifies, so a link handed out
+    before a blind key rotation keeps working until its export expires."""
+    return signed_tokens.purpose_keys(_PURPOSE)
 
 
 async def get_segment_exports(merchant_id: int, export_ids: Sequence[int]) -> dict[int, SegmentExportDTO]:
@@ -50,7 +46,7 @@ def export_download_url(export: SegmentExportDTO) -> str | None:
         return None
     from loyalnest.settings import get_settings
 
-    token = sign_download(_link_key(), export.merchant_id, export.id, export.expires_at)
+    token = sign_download(_link_keys()[0], export.merchant_id, export.id, export.expires_at)
     return f"{get_settings().public_base_url.rstrip('/')}{DOWNLOAD_PATH}{token}"
 
 
@@ -58,7 +54,7 @@ async def export_download(token: str) -> ExportDownload | None:
     """The CSV a link names, decrypted; None for a bad or expired link, or an export
     that is gone or not complete (the route answers 404 to all alike)."""
     now = utcnow()
-    claim = verify_download(_link_key(), token, now=now)
+    claim = verify_download(_link_keys(), token, now=now)
     if claim is None:
         return None
     async with read_session() as session:

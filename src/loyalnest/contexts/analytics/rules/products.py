@@ -3,15 +3,14 @@ injection neutralised), export names and the signed download token."""
 
 from __future__ import annotations
 
-import base64
 import csv
-import hashlib
-import hmac
 import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+
+from loyalnest.platform import signed_tokens
 
 # segments a product's buyers "slip" into (productsSlipping), and how recent a move counts
 SLIPPING_SEGMENTS = ("at_risk", "cant_lose_them")
@@ -79,9 +78,6 @@ def export_filename(segment: str, export_id: int, created_at: datetime) -> str:
 
 # --- the download token -----------------------------------------------------------------
 
-_TOKEN_VERSION = "1"
-MAX_TOKEN_LENGTH = 200
-
 
 @dataclass(frozen=True, slots=True)
 class DownloadClaim:
@@ -90,36 +86,16 @@ class DownloadClaim:
     expires_at: datetime
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def sign_download(key: bytes, merchant_id: int, export_id: int, expires_at: datetime) -> str:
     """A URL-safe token naming the export, valid until ``expires_at`` (HMAC-SHA256)."""
-    payload = f"{_TOKEN_VERSION}|{merchant_id}|{export_id}|{int(expires_at.timestamp())}".encode()
-    return f"{_b64(payload)}.{_b64(hmac.new(key, payload, hashlib.sha256).digest())}"
+    return signed_tokens.sign(key, (merchant_id, export_id), expires_at)
 
 
-def verify_download(key: bytes, token: str, *, now: datetime) -> DownloadClaim | None:
-    """The claim of a well-formed, correctly signed, unexpired token; None otherwise."""
-    if not token or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
+def verify_download(keys: Sequence[bytes], token: str, *, now: datetime) -> DownloadClaim | None:
+    """The claim of a well-formed, unexpired token signed with one of ``keys``; None
+    otherwise."""
+    claim = signed_tokens.verify(keys, token, arity=2, now=now)
+    if claim is None:
         return None
-    encoded, signature = token.split(".")
-    try:
-        payload, mac = _unb64(encoded), _unb64(signature)
-    except (ValueError, TypeError):
-        return None
-    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
-        return None
-    try:
-        version, merchant, export, expires = payload.decode().split("|")
-        claim = DownloadClaim(int(merchant), int(export), datetime.fromtimestamp(int(expires), UTC))
-    except ValueError:
-        return None
-    if version != _TOKEN_VERSION or claim.expires_at <= now:
-        return None
-    return claim
+    (merchant_id, export_id), expires_at = claim
+    return DownloadClaim(merchant_id, export_id, expires_at)

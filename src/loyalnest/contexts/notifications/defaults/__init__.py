@@ -195,11 +195,12 @@ def _draft_fields(type_name: str, channel: str, locale: str) -> tuple[str | None
 def _button(
     message_type: registry.MessageType, data: dict[str, Any], entry: dict[str, Any]
 ) -> tuple[str, str]:
-    """(label, url variable): customers go to the shop (or where ``button_url`` says: an
-    invite's button is the referral link), staff to the dashboard."""
+    """(label, url variable): customers go to the shop, staff to the dashboard, unless
+    ``button_url`` says where (an invite's button is the referral link, a privacy export's
+    its download)."""
     if message_type.audience == "customer":
         return entry.get("button", data["shop_button"]), entry.get("button_url", "shop_url")
-    return entry.get("button", data["dashboard_button"]), "dashboard_url"
+    return entry.get("button", data["dashboard_button"]), entry.get("button_url", "dashboard_url")
 
 
 def _hello(message_type: registry.MessageType, data: dict[str, Any]) -> str:

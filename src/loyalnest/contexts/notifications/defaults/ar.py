@@ -49,6 +49,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "دعوات أصدقائك",
         "referral_friend_code": "رمز الترحيب الخاص بك",
         "referral_rewarded": "مكافآت دعوة الأصدقاء",
+        "privacy_request_confirm": "تأكيد طلبات الخصوصية الخاصة بك",
+        "privacy_export_ready": "نسخ بياناتك",
     },
     "reasons": {
         "order": "الطلب رقم {number}",
@@ -229,6 +231,62 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: حصلت على {% if points %}{{ points|points }}{% else %}{{ reward_title }}"
             "{% endif %} مقابل الإحالة. شكرًا لك!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}تأكيد حذف بياناتك لدى "
+            "{{ shop_name }}{% else %}تأكيد طلب نسخة من بياناتك{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}تلقّينا طلبًا بحذف البيانات الشخصية التي "
+                "يحتفظ بها {{ shop_name }} عنك.{% else %}تلقّينا طلبًا للحصول على نسخة من البيانات "
+                "الشخصية التي يحتفظ بها {{ shop_name }} عنك.{% endif %} للتأكد من أن الطلب صادر منك، "
+                "يُرجى تأكيده عبر الزر أدناه.",
+                "{% if request_type == 'customer_redact' %}<strong>يُرجى الانتباه:</strong> بعد "
+                "التأكيد، يُغلق حسابك في برنامج المكافآت وتضيع نقاطك "
+                "({{ points_forfeited|points }}). <strong>لا يمكن التراجع عن "
+                "ذلك.</strong>{% else %}بعد التأكيد، سنرسل إليك عبر البريد الإلكتروني رابطًا لتنزيل "
+                "بياناتك فور جاهزية النسخة.{% endif %}",
+                "يظل الرابط صالحًا حتى {{ link_expires_at|datetime }}.",
+                "إذا لم يكن هذا الطلب منك، فيمكنك تجاهل هذه الرسالة: لن يحدث شيء.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}تأكيد الحذف{% else %}تأكيد الطلب{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "بياناتك لدى {{ shop_name }} جاهزة للتنزيل",
+            "body": [
+                "نسخة بياناتك الشخصية التي طلبتها من {{ shop_name }} جاهزة الآن.",
+                "يمكنك تنزيلها حتى {{ expires_at|datetime }}. بعد ذلك يُحذف الرابط والنسخة.",
+                "يحتوي الملف على بياناتك الشخصية، لذا يُنصح بحفظه في مكان آمن.",
+            ],
+            "button": "تنزيل بياناتي",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: تصدير البيانات للطلب رقم {{ request_number }} جاهز",
+            "body": [
+                "تمت الاستجابة لطلب بيانات من أحد العملاء: ملف التصدير جاهز للتنزيل ولتسليمه إلى العميل.",
+                [
+                    "الطلب: <strong>رقم {{ request_number }}</strong>",
+                    "معرّف العميل في Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "المصدر: {% if source == 'storefront' %}العميل نفسه عبر أداة برنامج الولاء في "
+                    "متجرك{% else %}Shopify (طلب بيانات العميل){% endif %}",
+                    "متاح حتى: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "بعد هذا الموعد يُحذف الرابط وملف التصدير.",
+            ],
+            "button": "تنزيل ملف التصدير",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: تأخّر طلب الخصوصية رقم {{ request_number }}",
+            "body": [
+                "لم يكتمل طلب الخصوصية <strong>رقم {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}حذف بيانات أحد "
+                "العملاء{% elif request_type == 'shop_redact' %}حذف بيانات متجرك{% else %}طلب أحد "
+                "العملاء الحصول على بياناته{% endif %}) ضمن المهلة القانونية التي انتهت في "
+                "{{ due_at|datetime }}.",
+                "يُرجى مراجعته في LoyalNest: يظهر الطلب هناك ويمكن إعادة محاولة تنفيذه.",
+            ],
         },
     },
 }

@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "pozvánky od přátel",
         "referral_friend_code": "uvítací kód",
         "referral_rewarded": "odměny za doporučení",
+        "privacy_request_confirm": "potvrzení vašich žádostí o ochranu osobních údajů",
+        "privacy_export_ready": "kopie vašich údajů",
     },
     "reasons": {
         "order": "Objednávka č. {number}",
@@ -226,6 +228,65 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: za doporučení {% if points %}jsme vám připsali {{ points|points }}"
             "{% else %}vás čeká odměna {{ reward_title }}{% endif %}. Děkujeme!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Potvrďte výmaz svých údajů v obchodě "
+            "{{ shop_name }}{% else %}Potvrďte žádost o kopii svých údajů{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Obdrželi jsme žádost o výmaz osobních "
+                "údajů, které o vás obchod {{ shop_name }} uchovává.{% else %}Obdrželi jsme žádost o "
+                "kopii osobních údajů, které o vás obchod {{ shop_name }} uchovává.{% endif %} "
+                "Abychom měli jistotu, že pochází od vás, potvrďte ji prosím tlačítkem níže.",
+                "{% if request_type == 'customer_redact' %}<strong>Upozornění:</strong> po potvrzení "
+                "bude váš účet ve věrnostním programu zrušen a vaše body "
+                "({{ points_forfeited|points }}) propadnou. <strong>Tuto akci nelze vrátit "
+                "zpět.</strong>{% else %}Po potvrzení vám e-mailem pošleme odkaz ke stažení údajů, "
+                "jakmile bude kopie připravena.{% endif %}",
+                "Odkaz platí do {{ link_expires_at|datetime }}.",
+                "Pokud jste o nic nežádali, tento e-mail ignorujte: nic se nestane.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Potvrdit výmaz{% else %}Potvrdit "
+            "žádost{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Vaše údaje z obchodu {{ shop_name }} jsou připraveny ke stažení",
+            "body": [
+                "Kopie vašich osobních údajů, o kterou jste obchod {{ shop_name }} požádali, je připravena.",
+                "Stáhnout ji můžete do {{ expires_at|datetime }}. Poté budou odkaz i kopie smazány.",
+                "Soubor obsahuje vaše osobní údaje: uložte si ho na bezpečné místo.",
+            ],
+            "button": "Stáhnout moje údaje",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: export údajů k žádosti č. {{ request_number }} je připraven",
+            "body": [
+                "Žádost zákazníka o jeho údaje byla vyřízena: export je připraven ke stažení a "
+                "předání zákazníkovi.",
+                [
+                    "Žádost: <strong>č. {{ request_number }}</strong>",
+                    "ID zákazníka v Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Přijato {% if source == 'storefront' %}přímo od zákazníka ve vašem widgetu "
+                    "věrnostního programu{% else %}přes Shopify (žádost zákazníka o údaje){% endif %}",
+                    "K dispozici do: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Poté budou odkaz i export smazány.",
+            ],
+            "button": "Stáhnout export",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: žádost o ochranu údajů č. {{ request_number }} je po termínu",
+            "body": [
+                "Žádost o ochranu osobních údajů <strong>č. {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}výmaz údajů "
+                "zákazníka{% elif request_type == 'shop_redact' %}výmaz údajů vašeho "
+                "obchodu{% else %}žádost zákazníka o jeho údaje{% endif %}) nebyla vyřízena v "
+                "zákonné lhůtě, která uplynula {{ due_at|datetime }}.",
+                "Zkontrolujte ji prosím v LoyalNest: žádost se tam zobrazuje a můžete ji zkusit "
+                "zpracovat znovu.",
+            ],
         },
     },
 }

@@ -42,6 +42,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "Einladungen von Freunden",
         "referral_friend_code": "dein Willkommenscode",
         "referral_rewarded": "Prämien für Empfehlungen",
+        "privacy_request_confirm": "die Bestätigung deiner Datenschutzanfragen",
+        "privacy_export_ready": "Kopien deiner Daten",
     },
     "reasons": {
         "order": "Bestellung Nr. {number}",
@@ -234,6 +236,70 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: Deine Empfehlung hat dir {% if points %}{{ points|points }}{% else %}"
             "{{ reward_title }}{% endif %} eingebracht. Danke!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Bestätige die Löschung deiner Daten bei "
+            "{{ shop_name }}{% else %}Bestätige deine Anfrage nach einer Kopie deiner "
+            "Daten{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Wir haben eine Anfrage erhalten, die "
+                "personenbezogenen Daten zu löschen, die {{ shop_name }} über dich gespeichert "
+                "hat.{% else %}Wir haben eine Anfrage nach einer Kopie der personenbezogenen Daten "
+                "erhalten, die {{ shop_name }} über dich gespeichert hat.{% endif %} Damit wir "
+                "sicher sind, dass sie von dir kommt, bestätige sie bitte über den Button unten.",
+                "{% if request_type == 'customer_redact' %}<strong>Bitte beachte:</strong> Sobald du "
+                "bestätigst, wird dein Prämienkonto geschlossen und deine Punkte "
+                "({{ points_forfeited|points }}) verfallen. <strong>Das lässt sich nicht rückgängig "
+                "machen.</strong>{% else %}Nach deiner Bestätigung schicken wir dir einen "
+                "Download-Link per E-Mail, sobald die Kopie bereitsteht.{% endif %}",
+                "Der Link ist bis {{ link_expires_at|datetime }} gültig.",
+                "Falls du das nicht angefordert hast, kannst du diese E-Mail einfach ignorieren: "
+                "Dann passiert nichts.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Löschung bestätigen{% else %}Anfrage "
+            "bestätigen{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Deine Daten von {{ shop_name }} stehen zum Download bereit",
+            "body": [
+                "Die Kopie deiner personenbezogenen Daten, die du bei {{ shop_name }} angefordert "
+                "hast, ist fertig.",
+                "Du kannst sie bis {{ expires_at|datetime }} herunterladen. Danach werden der Link "
+                "und die Kopie gelöscht.",
+                "Die Datei enthält deine personenbezogenen Daten: Bewahre sie sicher auf.",
+            ],
+            "button": "Meine Daten herunterladen",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: Der Datenexport für Anfrage #{{ request_number }} ist fertig",
+            "body": [
+                "Eine Datenauskunftsanfrage wurde beantwortet: Der Export der Kundendaten steht zum "
+                "Herunterladen bereit und kann an den Kunden weitergegeben werden.",
+                [
+                    "Anfrage: <strong>#{{ request_number }}</strong>",
+                    "Shopify-Kunden-ID: <strong>{{ shopify_customer_id }}</strong>",
+                    "Eingegangen {% if source == 'storefront' %}über dein Treue-Widget, vom Kunden "
+                    "selbst{% else %}über Shopify (Datenanfrage eines Kunden){% endif %}",
+                    "Verfügbar bis: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Danach werden der Link und der Export gelöscht.",
+            ],
+            "button": "Export herunterladen",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: Datenschutzanfrage #{{ request_number }} ist überfällig",
+            "body": [
+                "Die Datenschutzanfrage <strong>#{{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}Löschung der Daten eines "
+                "Kunden{% elif request_type == 'shop_redact' %}Löschung der Daten deines "
+                "Shops{% else %}Datenauskunft für einen Kunden{% endif %}) wurde nicht innerhalb der "
+                "gesetzlichen Frist abgeschlossen. Die Frist lief am {{ due_at|datetime }} ab.",
+                "Bitte prüfe sie in LoyalNest: Dort wird die Anfrage angezeigt, und du kannst sie "
+                "erneut ausführen.",
+            ],
         },
     },
 }

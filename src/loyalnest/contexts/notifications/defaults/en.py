@@ -43,6 +43,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "invitations from your friends",
         "referral_friend_code": "your welcome code",
         "referral_rewarded": "rewards for referring friends",
+        "privacy_request_confirm": "confirming your privacy requests",
+        "privacy_export_ready": "copies of your data",
     },
     "reasons": {
         "order": "Order #{number}",
@@ -174,6 +176,34 @@ PHRASES: dict[str, Any] = {
                 ("errors", "You can see why each row was refused in LoyalNest."),
             ],
         },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: the data export for request #{{ request_number }} is ready",
+            "body": [
+                "A customer data request has been answered: the export of their data is ready to "
+                "download and to pass on to the customer.",
+                [
+                    "Request: <strong>#{{ request_number }}</strong>",
+                    "Shopify customer ID: <strong>{{ shopify_customer_id }}</strong>",
+                    "Asked {% if source == 'storefront' %}by the customer in your loyalty widget"
+                    "{% else %}through Shopify (customer data request){% endif %}",
+                    "Available until: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "After that date the link and the export are deleted.",
+            ],
+            "button": "Download the export",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: privacy request #{{ request_number }} is overdue",
+            "body": [
+                "Privacy request <strong>#{{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}erasure of a customer's data"
+                "{% elif request_type == 'shop_redact' %}erasure of your shop's data"
+                "{% else %}a customer's request for their data{% endif %}) "
+                "was not completed by its legal deadline, {{ due_at|datetime }}.",
+                "Please check it in LoyalNest: the request is shown there, and you can retry it.",
+            ],
+        },
         "weekly_summary": {
             "subject": "{{ shop_name }}: your loyalty program this week",
             "body": [
@@ -227,6 +257,38 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: a referral's first order earned you {% if points %}{{ points|points }}"
             "{% else %}{{ reward_title }}{% endif %}. Thank you!",
+        },
+        # a privacy request made in the widget: confirm it was the customer (an erasure
+        # cannot be undone: say what is lost)
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Confirm the erasure of your data at "
+            "{{ shop_name }}{% else %}Confirm your request for a copy of your data{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}We received a request to erase the personal "
+                "data {{ shop_name }} holds about you.{% else %}We received a request for a copy of the "
+                "personal data {{ shop_name }} holds about you.{% endif %} To make sure it came from you, "
+                "please confirm it with the button below.",
+                "{% if request_type == 'customer_redact' %}<strong>Please note:</strong> once you confirm, "
+                "your rewards account is closed and your points ({{ points_forfeited|points }}) are lost. "
+                "<strong>This cannot be undone.</strong>{% else %}Once you confirm, we will email you a "
+                "link to download your data as soon as the copy is ready.{% endif %}",
+                "The link works until {{ link_expires_at|datetime }}.",
+                "If you did not ask for this, you can ignore this email: nothing will happen.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Confirm the erasure{% else %}Confirm my "
+            "request{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Your data from {{ shop_name }} is ready to download",
+            "body": [
+                "The copy of your personal data you asked {{ shop_name }} for is ready.",
+                "You can download it until {{ expires_at|datetime }}. After that, the link and the copy "
+                "are deleted.",
+                "The file contains your personal data: keep it somewhere safe.",
+            ],
+            "button": "Download my data",
+            "button_url": "download_url",
         },
     },
 }

@@ -42,6 +42,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "invitaciones de tus amigos",
         "referral_friend_code": "tu código de bienvenida",
         "referral_rewarded": "recompensas por recomendar a amigos",
+        "privacy_request_confirm": "la confirmación de tus solicitudes de privacidad",
+        "privacy_export_ready": "las copias de tus datos",
     },
     "reasons": {
         "order": "Pedido n.º {number}",
@@ -227,6 +229,67 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: un pedido gracias a tu recomendación te ha dado {% if points %}"
             "{{ points|points }}{% else %}{{ reward_title }}{% endif %}. ¡Gracias!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Confirma la eliminación de tus datos en "
+            "{{ shop_name }}{% else %}Confirma tu solicitud de una copia de tus datos{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Hemos recibido una solicitud para "
+                "eliminar los datos personales que {{ shop_name }} tiene sobre ti.{% else %}Hemos "
+                "recibido una solicitud de una copia de los datos personales que {{ shop_name }} "
+                "tiene sobre ti.{% endif %} Para asegurarnos de que la hiciste tú, confírmala con el "
+                "botón de abajo.",
+                "{% if request_type == 'customer_redact' %}<strong>Ten en cuenta:</strong> en cuanto "
+                "la confirmes, tu cuenta del programa de recompensas se cerrará y perderás tus "
+                "puntos ({{ points_forfeited|points }}). <strong>No se puede "
+                "deshacer.</strong>{% else %}Cuando la confirmes, te enviaremos por correo un enlace "
+                "para descargar tus datos en cuanto la copia esté lista.{% endif %}",
+                "El enlace funciona hasta el {{ link_expires_at|datetime }}.",
+                "Si no lo pediste tú, puedes ignorar este correo: no pasará nada.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Confirmar la "
+            "eliminación{% else %}Confirmar mi solicitud{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Tus datos de {{ shop_name }} están listos para descargar",
+            "body": [
+                "La copia de tus datos personales que pediste a {{ shop_name }} ya está lista.",
+                "Puedes descargarla hasta el {{ expires_at|datetime }}. Después, el enlace y la "
+                "copia se eliminarán.",
+                "El archivo contiene tus datos personales: guárdalo en un lugar seguro.",
+            ],
+            "button": "Descargar mis datos",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: la exportación de datos de la solicitud #{{ request_number }} está "
+            "lista",
+            "body": [
+                "Se ha respondido a una solicitud de datos de un cliente: la exportación de sus "
+                "datos está lista para descargarla y entregársela.",
+                [
+                    "Solicitud: <strong>#{{ request_number }}</strong>",
+                    "ID de cliente de Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Recibida {% if source == 'storefront' %}del propio cliente, en tu widget de "
+                    "fidelización{% else %}a través de Shopify (solicitud de datos de cliente){% endif %}",
+                    "Disponible hasta: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Después de esa fecha, el enlace y la exportación se eliminarán.",
+            ],
+            "button": "Descargar la exportación",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: la solicitud de privacidad #{{ request_number }} está vencida",
+            "body": [
+                "La solicitud de privacidad <strong>#{{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}eliminación de los datos de un "
+                "cliente{% elif request_type == 'shop_redact' %}eliminación de los datos de tu "
+                "tienda{% else %}solicitud de datos de un cliente{% endif %}) no se completó dentro "
+                "del plazo legal, que venció el {{ due_at|datetime }}.",
+                "Revísala en LoyalNest: allí verás la solicitud y podrás volver a intentarla.",
+            ],
         },
     },
 }

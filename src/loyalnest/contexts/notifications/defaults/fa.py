@@ -45,6 +45,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "دعوت‌نامه‌های دوستانتان",
         "referral_friend_code": "کد خوش‌آمدگویی شما",
         "referral_rewarded": "جایزه‌های معرفی دوستان",
+        "privacy_request_confirm": "تأیید درخواست\u200cهای حریم خصوصی شما",
+        "privacy_export_ready": "نسخه\u200cهای داده\u200cهای شما",
     },
     "reasons": {
         "order": "سفارش شمارهٔ {number}",
@@ -230,6 +232,67 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: معرفی شما {% if points %}{{ points|points }}{% else %}"
             "{{ reward_title }}{% endif %} برایتان به همراه داشت. سپاسگزاریم!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}حذف داده\u200cهای خود در {{ shop_name }} "
+            "را تأیید کنید{% else %}درخواست نسخه\u200cای از داده\u200cهای خود را تأیید "
+            "کنید{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}درخواستی برای حذف اطلاعات شخصی\u200cای که "
+                "{{ shop_name }} درباره شما نگه می\u200cدارد به دست ما رسیده است.{% else %}درخواستی "
+                "برای دریافت یک نسخه از اطلاعات شخصی\u200cای که {{ shop_name }} درباره شما نگه "
+                "می\u200cدارد به دست ما رسیده است.{% endif %} برای اطمینان از اینکه این درخواست از "
+                "طرف خود شماست، لطفاً آن را با دکمه زیر تأیید کنید.",
+                "{% if request_type == 'customer_redact' %}<strong>توجه:</strong> پس از تأیید، حساب "
+                "باشگاه مشتریان شما بسته می\u200cشود و امتیازهایتان ({{ points_forfeited|points }}) "
+                "از بین می\u200cرود. <strong>این کار برگشت\u200cپذیر نیست.</strong>{% else %}پس از "
+                "تأیید، به محض آماده شدن نسخه، پیوند دانلود داده\u200cهایتان را برایتان ایمیل "
+                "می\u200cکنیم.{% endif %}",
+                "این پیوند تا {{ link_expires_at|datetime }} معتبر است.",
+                "اگر این درخواست را شما نداده\u200cاید، می\u200cتوانید این ایمیل را نادیده بگیرید: "
+                "هیچ اتفاقی نمی\u200cافتد.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}تأیید حذف{% else %}تأیید درخواست{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "داده\u200cهای شما در {{ shop_name }} آماده دانلود است",
+            "body": [
+                "نسخه اطلاعات شخصی\u200cتان که از {{ shop_name }} درخواست کرده بودید آماده است.",
+                "می\u200cتوانید آن را تا {{ expires_at|datetime }} دانلود کنید. پس از آن، پیوند و "
+                "نسخه حذف می\u200cشوند.",
+                "این فایل حاوی اطلاعات شخصی شماست: آن را در جای امنی نگه دارید.",
+            ],
+            "button": "دانلود داده\u200cهای من",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: خروجی داده\u200cهای درخواست شماره {{ request_number }} آماده است",
+            "body": [
+                "به درخواست داده یکی از مشتریان پاسخ داده شد: فایل خروجی آماده دانلود و تحویل به مشتری است.",
+                [
+                    "درخواست: <strong>شماره {{ request_number }}</strong>",
+                    "شناسه مشتری در Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "منبع: {% if source == 'storefront' %}خود مشتری، از طریق ابزارک باشگاه مشتریان "
+                    "فروشگاه شما{% else %}Shopify (درخواست داده مشتری){% endif %}",
+                    "در دسترس تا: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "پس از این تاریخ، پیوند و فایل خروجی حذف می\u200cشوند.",
+            ],
+            "button": "دانلود فایل خروجی",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: مهلت درخواست حریم خصوصی شماره {{ request_number }} گذشته است",
+            "body": [
+                "درخواست حریم خصوصی <strong>شماره {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}حذف داده\u200cهای یک "
+                "مشتری{% elif request_type == 'shop_redact' %}حذف داده\u200cهای فروشگاه "
+                "شما{% else %}درخواست یک مشتری برای دریافت داده\u200cهایش{% endif %}) در مهلت "
+                "قانونی، که {{ due_at|datetime }} به پایان رسید، تکمیل نشده است.",
+                "لطفاً آن را در LoyalNest بررسی کنید: درخواست در آنجا نمایش داده می\u200cشود و "
+                "می\u200cتوانید دوباره اجرایش کنید.",
+            ],
         },
     },
 }

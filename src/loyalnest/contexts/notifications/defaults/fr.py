@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "les invitations de vos amis",
         "referral_friend_code": "votre code de bienvenue",
         "referral_rewarded": "les récompenses de parrainage",
+        "privacy_request_confirm": "la confirmation de vos demandes liées à vos données",
+        "privacy_export_ready": "les copies de vos données",
     },
     "reasons": {
         "order": "Commande nº {number}",
@@ -234,6 +236,70 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }} : votre parrainage vous a rapporté {% if points %}{{ points|points }}"
             "{% else %}{{ reward_title }}{% endif %}. Merci !",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Confirmez la suppression de vos données "
+            "chez {{ shop_name }}{% else %}Confirmez votre demande de copie de vos "
+            "données{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Nous avons reçu une demande de "
+                "suppression des données personnelles que {{ shop_name }} détient à votre "
+                "sujet.{% else %}Nous avons reçu une demande de copie des données personnelles que "
+                "{{ shop_name }} détient à votre sujet.{% endif %} Pour nous assurer qu'elle vient "
+                "bien de vous, merci de la confirmer avec le bouton ci-dessous.",
+                "{% if request_type == 'customer_redact' %}<strong>Attention :</strong> dès votre "
+                "confirmation, votre compte fidélité sera fermé et vos points "
+                "({{ points_forfeited|points }}) seront perdus. <strong>Cette action est "
+                "irréversible.</strong>{% else %}Une fois votre demande confirmée, nous vous "
+                "enverrons par e-mail un lien pour télécharger vos données dès que la copie sera "
+                "prête.{% endif %}",
+                "Le lien est valable jusqu'au {{ link_expires_at|datetime }}.",
+                "Si vous n'êtes pas à l'origine de cette demande, ignorez simplement cet e-mail : "
+                "rien ne se passera.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Confirmer la "
+            "suppression{% else %}Confirmer ma demande{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Vos données de {{ shop_name }} sont prêtes à être téléchargées",
+            "body": [
+                "La copie de vos données personnelles que vous avez demandée à {{ shop_name }} est prête.",
+                "Vous pouvez la télécharger jusqu'au {{ expires_at|datetime }}. Passé ce délai, le "
+                "lien et la copie seront supprimés.",
+                "Le fichier contient vos données personnelles : conservez-le en lieu sûr.",
+            ],
+            "button": "Télécharger mes données",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }} : l'export de données de la demande n° {{ request_number }} est prêt",
+            "body": [
+                "Une demande d'accès aux données d'un client a été traitée : l'export de ses données "
+                "est prêt à être téléchargé et transmis au client.",
+                [
+                    "Demande : <strong>n° {{ request_number }}</strong>",
+                    "ID client Shopify : <strong>{{ shopify_customer_id }}</strong>",
+                    "Reçue {% if source == 'storefront' %}du client lui-même, dans votre widget de "
+                    "fidélité{% else %}via Shopify (demande de données client){% endif %}",
+                    "Disponible jusqu'au : <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Passé ce délai, le lien et l'export seront supprimés.",
+            ],
+            "button": "Télécharger l'export",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }} : la demande de confidentialité n° {{ request_number }} est en "
+            "retard",
+            "body": [
+                "La demande de confidentialité <strong>n° {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}suppression des données d'un "
+                "client{% elif request_type == 'shop_redact' %}suppression des données de votre "
+                "boutique{% else %}demande d'accès aux données d'un client{% endif %}) n'a pas été "
+                "traitée dans le délai légal, qui a expiré le {{ due_at|datetime }}.",
+                "Merci de la vérifier dans LoyalNest : la demande y est affichée et vous pouvez la relancer.",
+            ],
         },
     },
 }

@@ -43,6 +43,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "הזמנות מחברים",
         "referral_friend_code": "קוד הפתיחה שלך",
         "referral_rewarded": "הטבות על הפניית חברים",
+        "privacy_request_confirm": "אישור בקשות הפרטיות שלך",
+        "privacy_export_ready": "עותקים של הנתונים שלך",
     },
     "reasons": {
         "order": "הזמנה מספר {number}",
@@ -222,6 +224,62 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: ההמלצה שלך זיכתה אותך ב-{% if points %}{{ points|points }}{% else %}"
             "{{ reward_title }}{% endif %}. תודה!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}אישור מחיקת הנתונים שלך "
+            "ב-{{ shop_name }}{% else %}אישור הבקשה לעותק של הנתונים שלך{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}קיבלנו בקשה למחוק את המידע האישי שנשמר "
+                "עליך ב-{{ shop_name }}.{% else %}קיבלנו בקשה לעותק של המידע האישי שנשמר עליך "
+                "ב-{{ shop_name }}.{% endif %} כדי לוודא שהבקשה הגיעה ממך, יש לאשר אותה באמצעות "
+                "הכפתור שלמטה.",
+                "{% if request_type == 'customer_redact' %}<strong>לתשומת לבך:</strong> לאחר האישור, "
+                "חשבון ההטבות שלך ייסגר והנקודות שלך ({{ points_forfeited|points }}) יאבדו. "
+                "<strong>אי אפשר לבטל את הפעולה הזו.</strong>{% else %}לאחר האישור נשלח אליך במייל "
+                "קישור להורדת הנתונים, ברגע שהעותק יהיה מוכן.{% endif %}",
+                "הקישור בתוקף עד {{ link_expires_at|datetime }}.",
+                "אם הבקשה לא הגיעה ממך, אפשר פשוט להתעלם מהמייל הזה: שום דבר לא יקרה.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}לאישור המחיקה{% else %}לאישור "
+            "הבקשה{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "הנתונים שלך מ-{{ shop_name }} מוכנים להורדה",
+            "body": [
+                "העותק של המידע האישי שלך שביקשת מ-{{ shop_name }} מוכן.",
+                "אפשר להוריד אותו עד {{ expires_at|datetime }}. לאחר מכן הקישור והעותק יימחקו.",
+                "הקובץ מכיל את המידע האישי שלך: כדאי לשמור אותו במקום בטוח.",
+            ],
+            "button": "להורדת הנתונים שלי",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: ייצוא הנתונים לבקשה מס' {{ request_number }} מוכן",
+            "body": [
+                "בקשת נתונים של לקוח טופלה: קובץ הייצוא מוכן להורדה ולהעברה ללקוח.",
+                [
+                    "בקשה: <strong>מס' {{ request_number }}</strong>",
+                    "מזהה הלקוח ב-Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "מקור: {% if source == 'storefront' %}הלקוח עצמו, דרך חלונית מועדון הלקוחות בחנות "
+                    "שלך{% else %}Shopify (בקשת נתונים של לקוח){% endif %}",
+                    "זמין עד: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "לאחר מכן הקישור וקובץ הייצוא יימחקו.",
+            ],
+            "button": "להורדת קובץ הייצוא",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: בקשת הפרטיות מס' {{ request_number }} חרגה מהמועד",
+            "body": [
+                "בקשת הפרטיות <strong>מס' {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}מחיקת הנתונים של "
+                "לקוח{% elif request_type == 'shop_redact' %}מחיקת הנתונים של החנות "
+                "שלך{% else %}בקשה של לקוח לקבל את הנתונים שלו{% endif %}) לא הושלמה במועד הקבוע "
+                "בחוק, שהסתיים ב-{{ due_at|datetime }}.",
+                "יש לבדוק אותה ב-LoyalNest: הבקשה מוצגת שם ואפשר לנסות לבצע אותה שוב.",
+            ],
         },
     },
 }

@@ -46,6 +46,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "a barátaid meghívásai",
         "referral_friend_code": "az üdvözlő kódod",
         "referral_rewarded": "jutalmak barátok ajánlásáért",
+        "privacy_request_confirm": "az adatvédelmi kérelmeid megerősítése",
+        "privacy_export_ready": "az adataid másolatai",
     },
     "reasons": {
         "order": "{number} számú rendelés",
@@ -232,6 +234,66 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: ajánlásodért {% if points %}{{ points|points }} jóváírva{% else %}"
             "jutalmat kaptál: {{ reward_title }}{% endif %}. Köszönjük!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}{{ shop_name }}: erősítsd meg az adataid "
+            "törlését{% else %}{{ shop_name }}: erősítsd meg az adatmásolat-kérelmedet{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Kérelmet kaptunk, hogy töröljük azokat a "
+                "személyes adataidat, amelyeket ez az üzlet tárol rólad: "
+                "{{ shop_name }}.{% else %}Kérelmet kaptunk, hogy küldjünk másolatot azokról a "
+                "személyes adataidról, amelyeket ez az üzlet tárol rólad: "
+                "{{ shop_name }}.{% endif %} Hogy biztosan tudjuk, hogy tőled származik, kérjük, "
+                "erősítsd meg az alábbi gombbal.",
+                "{% if request_type == 'customer_redact' %}<strong>Fontos:</strong> a megerősítés "
+                "után a hűségprogramos fiókodat megszüntetjük, és a pontjaid "
+                "({{ points_forfeited|points }}) elvesznek. <strong>Ez nem vonható "
+                "vissza.</strong>{% else %}A megerősítés után e-mailben küldünk egy letöltési "
+                "linket, amint elkészült a másolat.{% endif %}",
+                "A link eddig érvényes: {{ link_expires_at|datetime }}.",
+                "Ha nem te kérted, nyugodtan hagyd figyelmen kívül ezt az e-mailt: semmi sem fog történni.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Törlés megerősítése{% else %}Kérelem "
+            "megerősítése{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "{{ shop_name }}: az adataid letölthetők",
+            "body": [
+                "Elkészült a személyes adataid másolata, amelyet ettől az üzlettől kértél: {{ shop_name }}.",
+                "Eddig töltheted le: {{ expires_at|datetime }}. Utána a linket és a másolatot töröljük.",
+                "A fájl a személyes adataidat tartalmazza: tárold biztonságos helyen.",
+            ],
+            "button": "Adataim letöltése",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: elkészült az adatexport (kérelem: #{{ request_number }})",
+            "body": [
+                "Egy vásárló adatkérelmét teljesítettük: az adatairól készült export letölthető, és "
+                "továbbíthatod a vásárlónak.",
+                [
+                    "Kérelem: <strong>#{{ request_number }}</strong>",
+                    "Shopify-vásárlóazonosító: <strong>{{ shopify_customer_id }}</strong>",
+                    "Beérkezett: {% if source == 'storefront' %}magától a vásárlótól, a hűségprogram "
+                    "widgetjében{% else %}a Shopifyon keresztül (vásárlói adatkérelem){% endif %}",
+                    "Elérhető eddig: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Ezután a linket és az exportot töröljük.",
+            ],
+            "button": "Export letöltése",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: lejárt a határidő (adatvédelmi kérelem: #{{ request_number }})",
+            "body": [
+                "Egy adatvédelmi kérelem (<strong>#{{ request_number }}</strong>, "
+                "{% if request_type == 'customer_redact' %}egy vásárló adatainak "
+                "törlése{% elif request_type == 'shop_redact' %}az üzleted adatainak "
+                "törlése{% else %}egy vásárló adatkérelme{% endif %}) nem teljesült a törvényes "
+                "határidőn belül. A határidő lejárt: {{ due_at|datetime }}.",
+                "Nézd meg a LoyalNest felületén: ott látod a kérelmet, és újra is próbálhatod.",
+            ],
         },
     },
 }

@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "undangan dari teman Anda",
         "referral_friend_code": "kode sambutan Anda",
         "referral_rewarded": "hadiah karena mengajak teman",
+        "privacy_request_confirm": "konfirmasi permintaan privasi Anda",
+        "privacy_export_ready": "salinan data Anda",
     },
     "reasons": {
         "order": "Pesanan no. {number}",
@@ -237,6 +239,67 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: referal Anda menghasilkan {% if points %}{{ points|points }}{% else %}"
             "{{ reward_title }}{% endif %}. Terima kasih!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Konfirmasi penghapusan data Anda di "
+            "{{ shop_name }}{% else %}Konfirmasi permintaan salinan data Anda{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Kami menerima permintaan untuk menghapus "
+                "data pribadi yang disimpan {{ shop_name }} tentang Anda.{% else %}Kami menerima "
+                "permintaan salinan data pribadi yang disimpan {{ shop_name }} tentang "
+                "Anda.{% endif %} Untuk memastikan permintaan ini berasal dari Anda, silakan "
+                "konfirmasi melalui tombol di bawah.",
+                "{% if request_type == 'customer_redact' %}<strong>Perhatian:</strong> setelah Anda "
+                "konfirmasi, akun program hadiah Anda ditutup dan poin Anda "
+                "({{ points_forfeited|points }}) akan hangus. <strong>Tindakan ini tidak dapat "
+                "dibatalkan.</strong>{% else %}Setelah Anda konfirmasi, kami akan mengirimkan tautan "
+                "untuk mengunduh data Anda melalui email begitu salinannya siap.{% endif %}",
+                "Tautan ini berlaku hingga {{ link_expires_at|datetime }}.",
+                "Jika Anda tidak memintanya, abaikan saja email ini: tidak akan terjadi apa-apa.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Konfirmasi "
+            "penghapusan{% else %}Konfirmasi permintaan saya{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Data Anda dari {{ shop_name }} siap diunduh",
+            "body": [
+                "Salinan data pribadi yang Anda minta dari {{ shop_name }} sudah siap.",
+                "Anda dapat mengunduhnya hingga {{ expires_at|datetime }}. Setelah itu, tautan dan "
+                "salinannya akan dihapus.",
+                "File ini berisi data pribadi Anda: simpan di tempat yang aman.",
+            ],
+            "button": "Unduh data saya",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: ekspor data untuk permintaan #{{ request_number }} sudah siap",
+            "body": [
+                "Permintaan data dari pelanggan telah dipenuhi: ekspor datanya siap diunduh dan "
+                "diteruskan kepada pelanggan.",
+                [
+                    "Permintaan: <strong>#{{ request_number }}</strong>",
+                    "ID pelanggan Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Diterima {% if source == 'storefront' %}langsung dari pelanggan, melalui widget "
+                    "loyalitas Anda{% else %}melalui Shopify (permintaan data pelanggan){% endif %}",
+                    "Tersedia hingga: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Setelah tanggal itu, tautan dan ekspornya akan dihapus.",
+            ],
+            "button": "Unduh ekspor",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: permintaan privasi #{{ request_number }} melewati batas waktu",
+            "body": [
+                "Permintaan privasi <strong>#{{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}penghapusan data "
+                "pelanggan{% elif request_type == 'shop_redact' %}penghapusan data toko "
+                "Anda{% else %}permintaan data dari pelanggan{% endif %}) belum selesai dalam batas "
+                "waktu yang ditetapkan hukum, yang berakhir pada {{ due_at|datetime }}.",
+                "Silakan periksa di LoyalNest: permintaan tersebut ditampilkan di sana dan Anda "
+                "dapat mencobanya lagi.",
+            ],
         },
     },
 }

@@ -42,6 +42,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "gli inviti dei tuoi amici",
         "referral_friend_code": "il tuo codice di benvenuto",
         "referral_rewarded": "i premi per gli amici invitati",
+        "privacy_request_confirm": "la conferma delle tue richieste sulla privacy",
+        "privacy_export_ready": "le copie dei tuoi dati",
     },
     "reasons": {
         "order": "Ordine n. {number}",
@@ -231,6 +233,68 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: il tuo invito ti ha fatto guadagnare {% if points %}{{ points|points }}"
             "{% else %}{{ reward_title }}{% endif %}. Grazie!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Conferma la cancellazione dei tuoi dati "
+            "su {{ shop_name }}{% else %}Conferma la tua richiesta di una copia dei tuoi "
+            "dati{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Abbiamo ricevuto una richiesta di "
+                "cancellazione dei dati personali che {{ shop_name }} conserva su di "
+                "te.{% else %}Abbiamo ricevuto una richiesta di copia dei dati personali che "
+                "{{ shop_name }} conserva su di te.{% endif %} Per essere sicuri che sia partita da "
+                "te, confermala con il pulsante qui sotto.",
+                "{% if request_type == 'customer_redact' %}<strong>Attenzione:</strong> appena "
+                "confermi, il tuo account del programma fedeltà viene chiuso e i tuoi punti "
+                "({{ points_forfeited|points }}) vanno persi. <strong>L'operazione non si può "
+                "annullare.</strong>{% else %}Dopo la conferma, ti invieremo per email un link per "
+                "scaricare i tuoi dati non appena la copia sarà pronta.{% endif %}",
+                "Il link è valido fino al {{ link_expires_at|datetime }}.",
+                "Se non hai fatto tu questa richiesta, puoi ignorare questa email: non succederà nulla.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Conferma la "
+            "cancellazione{% else %}Conferma la richiesta{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "I tuoi dati di {{ shop_name }} sono pronti per il download",
+            "body": [
+                "La copia dei tuoi dati personali che hai chiesto a {{ shop_name }} è pronta.",
+                "Puoi scaricarla fino al {{ expires_at|datetime }}. Dopo quella data, il link e la "
+                "copia vengono eliminati.",
+                "Il file contiene i tuoi dati personali: conservalo in un posto sicuro.",
+            ],
+            "button": "Scarica i miei dati",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: l'esportazione dei dati per la richiesta n. {{ request_number }} è "
+            "pronta",
+            "body": [
+                "È stata evasa una richiesta di accesso ai dati di un cliente: l'esportazione è "
+                "pronta da scaricare e da consegnare al cliente.",
+                [
+                    "Richiesta: <strong>n. {{ request_number }}</strong>",
+                    "ID cliente Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Ricevuta {% if source == 'storefront' %}dal cliente stesso, nel tuo widget "
+                    "fedeltà{% else %}tramite Shopify (richiesta di dati del cliente){% endif %}",
+                    "Disponibile fino al: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Dopo quella data, il link e l'esportazione vengono eliminati.",
+            ],
+            "button": "Scarica l'esportazione",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: la richiesta privacy n. {{ request_number }} è scaduta",
+            "body": [
+                "La richiesta privacy <strong>n. {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}cancellazione dei dati di un "
+                "cliente{% elif request_type == 'shop_redact' %}cancellazione dei dati del tuo "
+                "negozio{% else %}richiesta di accesso ai dati di un cliente{% endif %}) non è stata "
+                "completata entro il termine di legge, scaduto il {{ due_at|datetime }}.",
+                "Controllala in LoyalNest: lì trovi la richiesta e puoi riprovare a eseguirla.",
+            ],
         },
     },
 }

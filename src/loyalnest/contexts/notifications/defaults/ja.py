@@ -43,6 +43,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "お友達からの招待",
         "referral_friend_code": "ウェルカムコード",
         "referral_rewarded": "お友達紹介の特典",
+        "privacy_request_confirm": "プライバシーに関するご依頼の確認",
+        "privacy_export_ready": "お客様のデータのコピー",
     },
     "reasons": {
         "order": "ご注文番号 {number}",
@@ -234,6 +236,66 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}：ご紹介の特典として{% if points %}{{ points|points }}{% else %}「"
             "{{ reward_title }}」{% endif %}を獲得しました。ありがとうございます！",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}{{ shop_name }}でのデータ削除のご確認"
+            "{% else %}データのコピー請求のご確認{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}{{ shop_name }}が保有するお客様の個人デー"
+                "タの削除のご依頼を受け付けました。"
+                "{% else %}{{ shop_name }}が保有するお客様の個人データのコピーのご依頼を受け付けまし"
+                "た。{% endif %}ご本人からのご依頼であることを確認するため、"
+                "下のボタンから確定してください。",
+                "{% if request_type == 'customer_redact' %}<strong>ご注意ください：</strong>"
+                "確定すると、ポイントプログラムのアカウントは閉鎖され、"
+                "お持ちのポイント（{{ points_forfeited|points }}）は失効します。"
+                "<strong>この操作は取り消せません。</strong>{% else %}確定後、"
+                "コピーの準備ができ次第、データをダウンロードするためのリンクをメールでお送りします。"
+                "{% endif %}",
+                "このリンクの有効期限は{{ link_expires_at|datetime }}です。",
+                "お心当たりがない場合は、このメールを破棄してください。何も変更されません。",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}削除を確定する{% else %}依頼を確定する"
+            "{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "{{ shop_name }}のデータのダウンロード準備ができました",
+            "body": [
+                "{{ shop_name }}にご依頼いただいた個人データのコピーの準備ができました。",
+                "{{ expires_at|datetime }}までダウンロードできます。期限を過ぎると、"
+                "リンクとコピーは削除されます。",
+                "このファイルには個人データが含まれています。安全な場所に保管してください。",
+            ],
+            "button": "データをダウンロードする",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}：依頼番号{{ request_number }}のデータエクスポートの準備ができました",
+            "body": [
+                "顧客からのデータ開示請求への対応が完了しました。エクスポートをダウンロードして、"
+                "顧客にお渡しいただけます。",
+                [
+                    "依頼番号：<strong>{{ request_number }}</strong>",
+                    "Shopify顧客ID：<strong>{{ shopify_customer_id }}</strong>",
+                    "受付経路：{% if source == 'storefront' %}顧客ご本人（ポイントプログラムのウィジェッ"
+                    "ト）{% else %}Shopify（顧客データ請求）{% endif %}",
+                    "ダウンロード期限：<strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "期限を過ぎると、リンクとエクスポートは削除されます。",
+            ],
+            "button": "エクスポートをダウンロードする",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}：プライバシー依頼（番号{{ request_number }}）が期限を過ぎています",
+            "body": [
+                "プライバシーに関する依頼（番号<strong>{{ request_number }}</strong>、"
+                "{% if request_type == 'customer_redact' %}顧客データの削除"
+                "{% elif request_type == 'shop_redact' %}ショップデータの削除{% else %}顧客によるデー"
+                "タ開示請求{% endif %}）が、法定期限（{{ due_at|datetime }}）までに完了していません。",
+                "LoyalNestで状況をご確認ください。依頼の内容が表示され、再実行することもできます。",
+            ],
         },
     },
 }

@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "친구의 초대",
         "referral_friend_code": "웰컴 코드",
         "referral_rewarded": "친구 추천 리워드",
+        "privacy_request_confirm": "개인정보 요청 확인",
+        "privacy_export_ready": "내 데이터 사본",
     },
     "reasons": {
         "order": "주문 번호 {number}",
@@ -226,6 +228,63 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "[{{ shop_name }}] 추천 보상: {% if points %}{{ points|points }} 적립{% else %}"
             "{{ reward_title }}{% endif %}. 감사합니다!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}{{ shop_name }} 데이터 삭제 요청을 확인해 "
+            "주세요{% else %}데이터 사본 요청을 확인해 주세요{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}{{ shop_name }}에서 보관 중인 고객님의 "
+                "개인정보를 삭제해 달라는 요청을 받았습니다.{% else %}{{ shop_name }}에서 보관 중인 "
+                "고객님의 개인정보 사본 요청을 받았습니다.{% endif %} 본인이 요청하신 것이 맞는지 "
+                "확인할 수 있도록 아래 버튼을 눌러 확인해 주세요.",
+                "{% if request_type == 'customer_redact' %}<strong>유의해 주세요:</strong> 확인하시면 "
+                "리워드 프로그램 계정이 해지되고 보유 포인트({{ points_forfeited|points }})가 "
+                "소멸됩니다. <strong>이 작업은 되돌릴 수 없습니다.</strong>{% else %}확인하시면 "
+                "사본이 준비되는 대로 데이터를 다운로드할 수 있는 링크를 이메일로 보내 "
+                "드립니다.{% endif %}",
+                "링크는 {{ link_expires_at|datetime }}까지 유효합니다.",
+                "요청하신 적이 없다면 이 이메일을 무시하셔도 됩니다. 아무 일도 일어나지 않습니다.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}삭제 확인{% else %}요청 확인{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "{{ shop_name }} 데이터를 다운로드할 수 있습니다",
+            "body": [
+                "{{ shop_name }}에 요청하신 개인정보 사본이 준비되었습니다.",
+                "{{ expires_at|datetime }}까지 다운로드할 수 있습니다. 이후에는 링크와 사본이 삭제됩니다.",
+                "이 파일에는 개인정보가 담겨 있으니 안전한 곳에 보관하세요.",
+            ],
+            "button": "내 데이터 다운로드",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: 요청 #{{ request_number }}의 데이터 내보내기가 준비되었습니다",
+            "body": [
+                "고객의 데이터 요청이 처리되었습니다. 내보낸 파일을 다운로드하여 고객에게 전달할 수 "
+                "있습니다.",
+                [
+                    "요청: <strong>#{{ request_number }}</strong>",
+                    "Shopify 고객 ID: <strong>{{ shopify_customer_id }}</strong>",
+                    "접수 경로: {% if source == 'storefront' %}고객 본인(로열티 "
+                    "위젯){% else %}Shopify(고객 데이터 요청){% endif %}",
+                    "다운로드 기한: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "기한이 지나면 링크와 내보낸 파일이 삭제됩니다.",
+            ],
+            "button": "내보낸 파일 다운로드",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: 개인정보 요청 #{{ request_number }}의 처리 기한이 지났습니다",
+            "body": [
+                "개인정보 요청 <strong>#{{ request_number }}</strong>"
+                "({% if request_type == 'customer_redact' %}고객 데이터 "
+                "삭제{% elif request_type == 'shop_redact' %}스토어 데이터 삭제{% else %}고객의 "
+                "데이터 열람 요청{% endif %})의 처리가 법정 기한({{ due_at|datetime }}) 내에 "
+                "완료되지 않았습니다.",
+                "LoyalNest에서 확인해 주세요. 해당 요청이 표시되며 다시 시도할 수 있습니다.",
+            ],
         },
     },
 }

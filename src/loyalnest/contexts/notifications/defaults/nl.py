@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "uitnodigingen van je vrienden",
         "referral_friend_code": "je welkomstcode",
         "referral_rewarded": "beloningen voor het doorverwijzen van vrienden",
+        "privacy_request_confirm": "het bevestigen van je privacyverzoeken",
+        "privacy_export_ready": "kopieën van je gegevens",
     },
     "reasons": {
         "order": "Bestelling nr. {number}",
@@ -234,6 +236,66 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: je doorverwijzing leverde je {% if points %}{{ points|points }}"
             "{% else %}{{ reward_title }}{% endif %} op. Bedankt!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Bevestig het wissen van je gegevens bij "
+            "{{ shop_name }}{% else %}Bevestig je verzoek om een kopie van je gegevens{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}We hebben een verzoek ontvangen om de "
+                "persoonsgegevens te wissen die {{ shop_name }} over je bewaart.{% else %}We hebben "
+                "een verzoek ontvangen om een kopie van de persoonsgegevens die {{ shop_name }} over "
+                "je bewaart.{% endif %} Bevestig het verzoek met de knop hieronder, zodat we zeker "
+                "weten dat het van jou komt.",
+                "{% if request_type == 'customer_redact' %}<strong>Let op:</strong> zodra je "
+                "bevestigt, wordt je spaarprogramma-account gesloten en vervallen je punten "
+                "({{ points_forfeited|points }}). <strong>Dit kan niet ongedaan worden "
+                "gemaakt.</strong>{% else %}Na je bevestiging mailen we je een downloadlink zodra de "
+                "kopie klaarstaat.{% endif %}",
+                "De link werkt tot {{ link_expires_at|datetime }}.",
+                "Heb je hier niet om gevraagd? Dan kun je deze e-mail negeren: er gebeurt niets.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Wissen bevestigen{% else %}Verzoek "
+            "bevestigen{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Je gegevens van {{ shop_name }} staan klaar om te downloaden",
+            "body": [
+                "De kopie van je persoonsgegevens die je bij {{ shop_name }} hebt opgevraagd, staat klaar.",
+                "Je kunt hem downloaden tot {{ expires_at|datetime }}. Daarna worden de link en de "
+                "kopie verwijderd.",
+                "Het bestand bevat je persoonsgegevens: bewaar het op een veilige plek.",
+            ],
+            "button": "Mijn gegevens downloaden",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: de gegevensexport voor verzoek #{{ request_number }} staat klaar",
+            "body": [
+                "Een inzageverzoek van een klant is afgehandeld: de export van de klantgegevens "
+                "staat klaar om te downloaden en aan de klant te bezorgen.",
+                [
+                    "Verzoek: <strong>#{{ request_number }}</strong>",
+                    "Shopify-klant-ID: <strong>{{ shopify_customer_id }}</strong>",
+                    "Ontvangen {% if source == 'storefront' %}van de klant zelf, via je "
+                    "loyaliteitswidget{% else %}via Shopify (gegevensverzoek van een klant){% endif %}",
+                    "Beschikbaar tot: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Daarna worden de link en de export verwijderd.",
+            ],
+            "button": "Export downloaden",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: privacyverzoek #{{ request_number }} is over tijd",
+            "body": [
+                "Privacyverzoek <strong>#{{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}wissen van de gegevens van een "
+                "klant{% elif request_type == 'shop_redact' %}wissen van de gegevens van je "
+                "winkel{% else %}inzageverzoek van een klant{% endif %}) is niet binnen de "
+                "wettelijke termijn afgerond. Die termijn liep af op {{ due_at|datetime }}.",
+                "Controleer het in LoyalNest: daar zie je het verzoek en kun je het opnieuw proberen.",
+            ],
         },
     },
 }

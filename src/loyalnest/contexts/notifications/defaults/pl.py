@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "zaproszenia od znajomych",
         "referral_friend_code": "kod powitalny",
         "referral_rewarded": "nagrody za polecenia",
+        "privacy_request_confirm": "potwierdzanie Twoich próśb dotyczących prywatności",
+        "privacy_export_ready": "kopie Twoich danych",
     },
     "reasons": {
         "order": "Zamówienie nr {number}",
@@ -229,6 +231,67 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: za polecenie {% if points %}dopisaliśmy Ci {{ points|points }}"
             "{% else %}czeka na Ciebie nagroda {{ reward_title }}{% endif %}. Dziękujemy!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Potwierdź usunięcie swoich danych w "
+            "sklepie {{ shop_name }}{% else %}Potwierdź prośbę o kopię swoich danych{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Otrzymaliśmy prośbę o usunięcie danych "
+                "osobowych, które sklep {{ shop_name }} przechowuje na Twój "
+                "temat.{% else %}Otrzymaliśmy prośbę o kopię danych osobowych, które sklep "
+                "{{ shop_name }} przechowuje na Twój temat.{% endif %} Aby mieć pewność, że pochodzi "
+                "ona od Ciebie, potwierdź ją przyciskiem poniżej.",
+                "{% if request_type == 'customer_redact' %}<strong>Uwaga:</strong> po potwierdzeniu "
+                "Twoje konto w programie lojalnościowym zostanie zamknięte, a Twoje punkty "
+                "({{ points_forfeited|points }}) przepadną. <strong>Tej operacji nie można "
+                "cofnąć.</strong>{% else %}Po potwierdzeniu wyślemy Ci e-mailem link do pobrania "
+                "danych, gdy tylko kopia będzie gotowa.{% endif %}",
+                "Link działa do {{ link_expires_at|datetime }}.",
+                "Jeśli ta prośba nie pochodzi od Ciebie, zignoruj tę wiadomość: nic się nie stanie.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Potwierdź usunięcie{% else %}Potwierdź "
+            "prośbę{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Twoje dane ze sklepu {{ shop_name }} są gotowe do pobrania",
+            "body": [
+                "Zgodnie z Twoją prośbą przygotowaliśmy kopię Twoich danych osobowych ze sklepu "
+                "{{ shop_name }}.",
+                "Możesz ją pobrać do {{ expires_at|datetime }}. Potem link i kopia zostaną usunięte.",
+                "Plik zawiera Twoje dane osobowe: przechowuj go w bezpiecznym miejscu.",
+            ],
+            "button": "Pobierz moje dane",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: eksport danych dla zgłoszenia nr {{ request_number }} jest gotowy",
+            "body": [
+                "Prośba klienta o dostęp do danych została zrealizowana: eksport jego danych jest "
+                "gotowy do pobrania i przekazania klientowi.",
+                [
+                    "Zgłoszenie: <strong>nr {{ request_number }}</strong>",
+                    "ID klienta w Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Źródło: {% if source == 'storefront' %}sam klient, w widżecie programu "
+                    "lojalnościowego{% else %}Shopify (prośba klienta o dane){% endif %}",
+                    "Dostępny do: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Po tym terminie link i eksport zostaną usunięte.",
+            ],
+            "button": "Pobierz eksport",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: zgłoszenie dotyczące prywatności nr {{ request_number }} jest po "
+            "terminie",
+            "body": [
+                "Zgłoszenie dotyczące prywatności <strong>nr {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}usunięcie danych "
+                "klienta{% elif request_type == 'shop_redact' %}usunięcie danych Twojego "
+                "sklepu{% else %}prośba klienta o dostęp do danych{% endif %}) nie zostało "
+                "zrealizowane w ustawowym terminie, który upłynął {{ due_at|datetime }}.",
+                "Sprawdź je w LoyalNest: znajdziesz tam to zgłoszenie i możesz ponowić jego realizację.",
+            ],
         },
     },
 }

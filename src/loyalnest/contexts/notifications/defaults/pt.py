@@ -42,6 +42,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "convites dos seus amigos",
         "referral_friend_code": "seu código de boas-vindas",
         "referral_rewarded": "recompensas por indicar amigos",
+        "privacy_request_confirm": "a confirmação dos seus pedidos de privacidade",
+        "privacy_export_ready": "as cópias dos seus dados",
     },
     "reasons": {
         "order": "Pedido nº {number}",
@@ -226,6 +228,65 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: sua indicação rendeu {% if points %}{{ points|points }}{% else %}"
             "{{ reward_title }}{% endif %} para você. Obrigado!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Confirme a exclusão dos seus dados na "
+            "{{ shop_name }}{% else %}Confirme seu pedido de cópia dos seus dados{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Recebemos um pedido para excluir os dados "
+                "pessoais que a {{ shop_name }} tem sobre você.{% else %}Recebemos um pedido de "
+                "cópia dos dados pessoais que a {{ shop_name }} tem sobre você.{% endif %} Para "
+                "garantir que foi você quem pediu, confirme no botão abaixo.",
+                "{% if request_type == 'customer_redact' %}<strong>Atenção:</strong> assim que você "
+                "confirmar, sua conta no programa de recompensas será encerrada e seus pontos "
+                "({{ points_forfeited|points }}) serão perdidos. <strong>Isso não pode ser "
+                "desfeito.</strong>{% else %}Depois da confirmação, enviaremos por e-mail um link "
+                "para baixar seus dados assim que a cópia estiver pronta.{% endif %}",
+                "O link funciona até {{ link_expires_at|datetime }}.",
+                "Se não foi você quem pediu, basta ignorar este e-mail: nada vai acontecer.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Confirmar a exclusão{% else %}Confirmar "
+            "meu pedido{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Seus dados da {{ shop_name }} estão prontos para download",
+            "body": [
+                "A cópia dos seus dados pessoais que você pediu à {{ shop_name }} está pronta.",
+                "Você pode baixá-la até {{ expires_at|datetime }}. Depois disso, o link e a cópia "
+                "serão excluídos.",
+                "O arquivo contém seus dados pessoais: guarde-o em um lugar seguro.",
+            ],
+            "button": "Baixar meus dados",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: a exportação de dados do pedido nº {{ request_number }} está pronta",
+            "body": [
+                "Um pedido de dados de um cliente foi atendido: a exportação dos dados está pronta "
+                "para ser baixada e repassada ao cliente.",
+                [
+                    "Pedido: <strong>nº {{ request_number }}</strong>",
+                    "ID do cliente na Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Recebido {% if source == 'storefront' %}do próprio cliente, no seu widget de "
+                    "fidelidade{% else %}pela Shopify (pedido de dados do cliente){% endif %}",
+                    "Disponível até: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Depois dessa data, o link e a exportação serão excluídos.",
+            ],
+            "button": "Baixar a exportação",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: o pedido de privacidade nº {{ request_number }} está atrasado",
+            "body": [
+                "O pedido de privacidade <strong>nº {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}exclusão dos dados de um "
+                "cliente{% elif request_type == 'shop_redact' %}exclusão dos dados da sua "
+                "loja{% else %}pedido de dados de um cliente{% endif %}) não foi concluído dentro do "
+                "prazo legal, que terminou em {{ due_at|datetime }}.",
+                "Verifique-o no LoyalNest: o pedido aparece lá e você pode tentar novamente.",
+            ],
         },
     },
 }

@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "приглашения от друзей",
         "referral_friend_code": "приветственный код",
         "referral_rewarded": "награды за приглашённых друзей",
+        "privacy_request_confirm": "подтверждение ваших запросов о персональных данных",
+        "privacy_export_ready": "копии ваших данных",
     },
     "reasons": {
         "order": "Заказ № {number}",
@@ -230,6 +232,64 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: за рекомендацию {% if points %}мы начислили вам {{ points|points }}"
             "{% else %}ваша награда: {{ reward_title }}{% endif %}. Спасибо!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Подтвердите удаление ваших данных в "
+            "{{ shop_name }}{% else %}Подтвердите запрос на копию ваших данных{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Мы получили запрос на удаление "
+                "персональных данных, которые {{ shop_name }} хранит о вас.{% else %}Мы получили "
+                "запрос на копию персональных данных, которые {{ shop_name }} хранит о "
+                "вас.{% endif %} Чтобы убедиться, что запрос отправили именно вы, подтвердите его "
+                "кнопкой ниже.",
+                "{% if request_type == 'customer_redact' %}<strong>Обратите внимание:</strong> после "
+                "подтверждения ваш аккаунт в программе лояльности будет закрыт, а ваши баллы "
+                "({{ points_forfeited|points }}) сгорят. <strong>Отменить это будет "
+                "невозможно.</strong>{% else %}После подтверждения мы пришлём вам ссылку для "
+                "скачивания данных, как только копия будет готова.{% endif %}",
+                "Ссылка действует до {{ link_expires_at|datetime }}.",
+                "Если вы ничего не запрашивали, просто проигнорируйте это письмо: ничего не произойдёт.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Подтвердить удаление{% else %}Подтвердить "
+            "запрос{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Ваши данные из {{ shop_name }} готовы к скачиванию",
+            "body": [
+                "Копия ваших персональных данных, которую вы запросили в {{ shop_name }}, готова.",
+                "Скачать её можно до {{ expires_at|datetime }}. После этого ссылка и копия будут удалены.",
+                "Файл содержит ваши персональные данные: храните его в надёжном месте.",
+            ],
+            "button": "Скачать мои данные",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: выгрузка данных по запросу № {{ request_number }} готова",
+            "body": [
+                "Запрос клиента на получение его данных выполнен: выгрузку можно скачать и передать клиенту.",
+                [
+                    "Запрос: <strong>№ {{ request_number }}</strong>",
+                    "ID клиента в Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Поступил {% if source == 'storefront' %}от самого клиента через виджет программы "
+                    "лояльности{% else %}через Shopify (запрос клиента на данные){% endif %}",
+                    "Доступна до: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "После этого ссылка и выгрузка будут удалены.",
+            ],
+            "button": "Скачать выгрузку",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: запрос о персональных данных № {{ request_number }} просрочен",
+            "body": [
+                "Запрос о персональных данных <strong>№ {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}удаление данных "
+                "клиента{% elif request_type == 'shop_redact' %}удаление данных вашего "
+                "магазина{% else %}запрос клиента на получение его данных{% endif %}) не выполнен в "
+                "установленный законом срок, который истёк {{ due_at|datetime }}.",
+                "Проверьте его в LoyalNest: там отображается запрос, и его можно запустить повторно.",
+            ],
         },
     },
 }

@@ -42,6 +42,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "inbjudningar från dina vänner",
         "referral_friend_code": "din välkomstkod",
         "referral_rewarded": "belöningar för att värva vänner",
+        "privacy_request_confirm": "bekräftelser av dina integritetsförfrågningar",
+        "privacy_export_ready": "kopior av dina uppgifter",
     },
     "reasons": {
         "order": "Order nr {number}",
@@ -229,6 +231,65 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: din värvning gav dig {% if points %}{{ points|points }}{% else %}"
             "{{ reward_title }}{% endif %}. Tack!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Bekräfta raderingen av dina uppgifter hos "
+            "{{ shop_name }}{% else %}Bekräfta din begäran om en kopia av dina "
+            "uppgifter{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Vi har fått en begäran om att radera de "
+                "personuppgifter som {{ shop_name }} har om dig.{% else %}Vi har fått en begäran om "
+                "en kopia av de personuppgifter som {{ shop_name }} har om dig.{% endif %} Bekräfta "
+                "den med knappen nedan, så att vi vet att den kommer från dig.",
+                "{% if request_type == 'customer_redact' %}<strong>Observera:</strong> när du "
+                "bekräftar stängs ditt konto i förmånsprogrammet och dina poäng "
+                "({{ points_forfeited|points }}) går förlorade. <strong>Det går inte att "
+                "ångra.</strong>{% else %}När du har bekräftat mejlar vi dig en länk för att ladda "
+                "ner dina uppgifter så snart kopian är klar.{% endif %}",
+                "Länken fungerar till {{ link_expires_at|datetime }}.",
+                "Om du inte har bett om detta kan du ignorera mejlet: ingenting händer.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Bekräfta raderingen{% else %}Bekräfta min "
+            "begäran{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Dina uppgifter från {{ shop_name }} är klara att ladda ner",
+            "body": [
+                "Kopian av dina personuppgifter som du begärde från {{ shop_name }} är klar.",
+                "Du kan ladda ner den till {{ expires_at|datetime }}. Därefter raderas länken och kopian.",
+                "Filen innehåller dina personuppgifter: förvara den på ett säkert ställe.",
+            ],
+            "button": "Ladda ner mina uppgifter",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: dataexporten för begäran #{{ request_number }} är klar",
+            "body": [
+                "En kunds begäran om sina uppgifter har besvarats: exporten är klar att ladda ner "
+                "och lämna vidare till kunden.",
+                [
+                    "Begäran: <strong>#{{ request_number }}</strong>",
+                    "Shopify-kund-ID: <strong>{{ shopify_customer_id }}</strong>",
+                    "Inkom {% if source == 'storefront' %}från kunden själv, via din "
+                    "lojalitetswidget{% else %}via Shopify (kundens begäran om uppgifter){% endif %}",
+                    "Tillgänglig till: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Därefter raderas länken och exporten.",
+            ],
+            "button": "Ladda ner exporten",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: integritetsbegäran #{{ request_number }} är försenad",
+            "body": [
+                "Integritetsbegäran <strong>#{{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}radering av en kunds "
+                "uppgifter{% elif request_type == 'shop_redact' %}radering av din butiks "
+                "uppgifter{% else %}en kunds begäran om sina uppgifter{% endif %}) slutfördes inte "
+                "inom den lagstadgade fristen, som gick ut {{ due_at|datetime }}.",
+                "Kontrollera den i LoyalNest: där visas begäran och du kan försöka igen.",
+            ],
         },
     },
 }

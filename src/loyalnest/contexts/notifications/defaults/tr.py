@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "arkadaşlarınızdan gelen davetler",
         "referral_friend_code": "hoş geldin kodunuz",
         "referral_rewarded": "arkadaş tavsiye ödülleri",
+        "privacy_request_confirm": "gizlilik taleplerinizin onaylanması",
+        "privacy_export_ready": "verilerinizin kopyaları",
     },
     "reasons": {
         "order": "Sipariş no. {number}",
@@ -231,6 +233,67 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: tavsiyeniz size {% if points %}{{ points|points }}{% else %}"
             "{{ reward_title }}{% endif %} kazandırdı. Teşekkürler!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}{{ shop_name }} mağazasındaki "
+            "verilerinizin silinmesini onaylayın{% else %}Verilerinizin bir kopyası için "
+            "talebinizi onaylayın{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}{{ shop_name }} mağazasının sizinle "
+                "ilgili sakladığı kişisel verilerin silinmesi için bir talep "
+                "aldık.{% else %}{{ shop_name }} mağazasının sizinle ilgili sakladığı kişisel "
+                "verilerin bir kopyası için bir talep aldık.{% endif %} Talebin sizden geldiğinden "
+                "emin olmak için lütfen aşağıdaki düğmeyle onaylayın.",
+                "{% if request_type == 'customer_redact' %}<strong>Lütfen dikkat:</strong> "
+                "onayladığınız anda ödül programı hesabınız kapatılır ve puanlarınız "
+                "({{ points_forfeited|points }}) silinir. <strong>Bu işlem geri "
+                "alınamaz.</strong>{% else %}Onayınızdan sonra, kopya hazır olur olmaz verilerinizi "
+                "indirmeniz için size e-postayla bir bağlantı göndereceğiz.{% endif %}",
+                "Bağlantı {{ link_expires_at|datetime }} tarihine kadar geçerlidir.",
+                "Bu talebi siz yapmadıysanız bu e-postayı yok sayabilirsiniz: hiçbir şey olmaz.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Silmeyi onayla{% else %}Talebimi "
+            "onayla{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "{{ shop_name }} verileriniz indirilmeye hazır",
+            "body": [
+                "{{ shop_name }} mağazasından istediğiniz kişisel veri kopyanız hazır.",
+                "{{ expires_at|datetime }} tarihine kadar indirebilirsiniz. Bu tarihten sonra "
+                "bağlantı ve kopya silinir.",
+                "Dosya kişisel verilerinizi içerir: güvenli bir yerde saklayın.",
+            ],
+            "button": "Verilerimi indir",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: {{ request_number }} numaralı talebin veri dışa aktarımı hazır",
+            "body": [
+                "Bir müşterinin veri talebi yanıtlandı: verilerinin dışa aktarımı indirilmeye ve "
+                "müşteriye iletilmeye hazır.",
+                [
+                    "Talep: <strong>#{{ request_number }}</strong>",
+                    "Shopify müşteri kimliği: <strong>{{ shopify_customer_id }}</strong>",
+                    "Kaynak: {% if source == 'storefront' %}müşterinin kendisi, sadakat widget'ınız "
+                    "üzerinden{% else %}Shopify (müşteri veri talebi){% endif %}",
+                    "Son indirme tarihi: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Bu tarihten sonra bağlantı ve dışa aktarım silinir.",
+            ],
+            "button": "Dışa aktarımı indir",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: {{ request_number }} numaralı gizlilik talebinin süresi geçti",
+            "body": [
+                "<strong>{{ request_number }}</strong> numaralı gizlilik talebi "
+                "({% if request_type == 'customer_redact' %}bir müşterinin verilerinin "
+                "silinmesi{% elif request_type == 'shop_redact' %}mağazanızın verilerinin "
+                "silinmesi{% else %}bir müşterinin veri talebi{% endif %}) yasal süre içinde "
+                "tamamlanmadı. Süre {{ due_at|datetime }} tarihinde doldu.",
+                "Lütfen LoyalNest'te kontrol edin: talep orada görünür ve yeniden deneyebilirsiniz.",
+            ],
         },
     },
 }

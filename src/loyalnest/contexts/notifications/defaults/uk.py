@@ -44,6 +44,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "запрошення від друзів",
         "referral_friend_code": "вітальний код",
         "referral_rewarded": "винагороди за запрошених друзів",
+        "privacy_request_confirm": "підтвердження ваших запитів щодо персональних даних",
+        "privacy_export_ready": "копії ваших даних",
     },
     "reasons": {
         "order": "Замовлення № {number}",
@@ -227,6 +229,65 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: за рекомендацію {% if points %}ми нарахували вам {{ points|points }}"
             "{% else %}ваша винагорода: {{ reward_title }}{% endif %}. Дякуємо!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Підтвердьте видалення ваших даних у "
+            "{{ shop_name }}{% else %}Підтвердьте запит на копію ваших даних{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Ми отримали запит на видалення "
+                "персональних даних, які {{ shop_name }} зберігає про вас.{% else %}Ми отримали "
+                "запит на копію персональних даних, які {{ shop_name }} зберігає про вас.{% endif %} "
+                "Щоб переконатися, що запит надіслали саме ви, підтвердьте його кнопкою нижче.",
+                "{% if request_type == 'customer_redact' %}<strong>Зверніть увагу:</strong> після "
+                "підтвердження ваш обліковий запис у програмі лояльності буде закрито, а ваші бали "
+                "({{ points_forfeited|points }}) згорять. <strong>Скасувати це буде "
+                "неможливо.</strong>{% else %}Після підтвердження ми надішлемо вам посилання для "
+                "завантаження даних, щойно копія буде готова.{% endif %}",
+                "Посилання дійсне до {{ link_expires_at|datetime }}.",
+                "Якщо ви нічого не запитували, просто проігноруйте цей лист: нічого не станеться.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Підтвердити "
+            "видалення{% else %}Підтвердити запит{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Ваші дані з {{ shop_name }} готові до завантаження",
+            "body": [
+                "Копія ваших персональних даних, яку ви запросили в {{ shop_name }}, готова.",
+                "Завантажити її можна до {{ expires_at|datetime }}. Після цього посилання й копію "
+                "буде видалено.",
+                "Файл містить ваші персональні дані: зберігайте його в надійному місці.",
+            ],
+            "button": "Завантажити мої дані",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: вивантаження даних за запитом № {{ request_number }} готове",
+            "body": [
+                "Запит клієнта на отримання його даних виконано: вивантаження можна завантажити й "
+                "передати клієнтові.",
+                [
+                    "Запит: <strong>№ {{ request_number }}</strong>",
+                    "ID клієнта в Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Надійшов {% if source == 'storefront' %}від самого клієнта через віджет програми "
+                    "лояльності{% else %}через Shopify (запит клієнта на дані){% endif %}",
+                    "Доступне до: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Після цього посилання й вивантаження буде видалено.",
+            ],
+            "button": "Завантажити файл",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: запит щодо персональних даних № {{ request_number }} прострочено",
+            "body": [
+                "Запит щодо персональних даних <strong>№ {{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}видалення даних "
+                "клієнта{% elif request_type == 'shop_redact' %}видалення даних вашого "
+                "магазину{% else %}запит клієнта на отримання його даних{% endif %}) не виконано у "
+                "встановлений законом строк, який минув {{ due_at|datetime }}.",
+                "Перевірте його в LoyalNest: там відображається запит, і його можна запустити повторно.",
+            ],
         },
     },
 }

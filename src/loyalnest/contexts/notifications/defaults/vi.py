@@ -42,6 +42,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "lời mời từ bạn bè",
         "referral_friend_code": "mã chào mừng của bạn",
         "referral_rewarded": "phần thưởng giới thiệu bạn bè",
+        "privacy_request_confirm": "xác nhận các yêu cầu về quyền riêng tư của bạn",
+        "privacy_export_ready": "bản sao dữ liệu của bạn",
     },
     "reasons": {
         "order": "Đơn hàng số {number}",
@@ -226,6 +228,65 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "{{ shop_name }}: lời giới thiệu của bạn mang về {% if points %}{{ points|points }}"
             "{% else %}{{ reward_title }}{% endif %}. Cảm ơn bạn!",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}Xác nhận xóa dữ liệu của bạn tại "
+            "{{ shop_name }}{% else %}Xác nhận yêu cầu nhận bản sao dữ liệu của bạn{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}Chúng tôi đã nhận được yêu cầu xóa dữ "
+                "liệu cá nhân mà {{ shop_name }} lưu giữ về bạn.{% else %}Chúng tôi đã nhận được yêu "
+                "cầu cung cấp bản sao dữ liệu cá nhân mà {{ shop_name }} lưu giữ về bạn.{% endif %} "
+                "Để chắc chắn yêu cầu này do bạn gửi, vui lòng xác nhận bằng nút bên dưới.",
+                "{% if request_type == 'customer_redact' %}<strong>Lưu ý:</strong> sau khi bạn xác "
+                "nhận, tài khoản chương trình khách hàng thân thiết của bạn sẽ bị đóng và số điểm "
+                "của bạn ({{ points_forfeited|points }}) sẽ bị mất. <strong>Thao tác này không thể "
+                "hoàn tác.</strong>{% else %}Sau khi bạn xác nhận, chúng tôi sẽ gửi email cho bạn "
+                "đường liên kết để tải dữ liệu ngay khi bản sao sẵn sàng.{% endif %}",
+                "Liên kết có hiệu lực đến {{ link_expires_at|datetime }}.",
+                "Nếu bạn không yêu cầu, bạn có thể bỏ qua email này: sẽ không có gì xảy ra.",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}Xác nhận xóa{% else %}Xác nhận yêu "
+            "cầu{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "Dữ liệu của bạn tại {{ shop_name }} đã sẵn sàng để tải xuống",
+            "body": [
+                "Bản sao dữ liệu cá nhân mà bạn đã yêu cầu {{ shop_name }} cung cấp đã sẵn sàng.",
+                "Bạn có thể tải xuống đến {{ expires_at|datetime }}. Sau thời điểm đó, liên kết và "
+                "bản sao sẽ bị xóa.",
+                "Tệp này chứa dữ liệu cá nhân của bạn: hãy lưu giữ ở nơi an toàn.",
+            ],
+            "button": "Tải dữ liệu của tôi",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}: bản xuất dữ liệu cho yêu cầu #{{ request_number }} đã sẵn sàng",
+            "body": [
+                "Một yêu cầu dữ liệu của khách hàng đã được xử lý: bản xuất dữ liệu đã sẵn sàng để "
+                "tải xuống và chuyển cho khách hàng.",
+                [
+                    "Yêu cầu: <strong>#{{ request_number }}</strong>",
+                    "ID khách hàng Shopify: <strong>{{ shopify_customer_id }}</strong>",
+                    "Nguồn: {% if source == 'storefront' %}chính khách hàng gửi qua tiện ích khách hàng "
+                    "thân thiết của bạn{% else %}Shopify (yêu cầu dữ liệu khách hàng){% endif %}",
+                    "Có sẵn đến: <strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "Sau thời điểm đó, liên kết và bản xuất sẽ bị xóa.",
+            ],
+            "button": "Tải bản xuất",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}: yêu cầu về quyền riêng tư #{{ request_number }} đã quá hạn",
+            "body": [
+                "Yêu cầu về quyền riêng tư <strong>#{{ request_number }}</strong> "
+                "({% if request_type == 'customer_redact' %}xóa dữ liệu của một khách "
+                "hàng{% elif request_type == 'shop_redact' %}xóa dữ liệu của cửa hàng "
+                "bạn{% else %}yêu cầu dữ liệu của một khách hàng{% endif %}) chưa được hoàn tất "
+                "trong thời hạn luật định, đã hết hạn vào {{ due_at|datetime }}.",
+                "Vui lòng kiểm tra trong LoyalNest: yêu cầu được hiển thị ở đó và bạn có thể thử lại.",
+            ],
         },
     },
 }

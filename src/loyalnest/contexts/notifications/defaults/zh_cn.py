@@ -42,6 +42,8 @@ PHRASES: dict[str, Any] = {
         "referral_invite": "好友的邀请",
         "referral_friend_code": "您的欢迎码",
         "referral_rewarded": "推荐好友奖励",
+        "privacy_request_confirm": "确认您的隐私请求",
+        "privacy_export_ready": "您的数据副本",
     },
     "reasons": {
         "order": "订单号 {number}",
@@ -218,6 +220,60 @@ PHRASES: dict[str, Any] = {
             ],
             "sms": "【{{ shop_name }}】推荐成功！您获得了{% if points %} {{ points|points }}{% else %}「"
             "{{ reward_title }}」{% endif %}，感谢您的推荐。",
+        },
+        "privacy_request_confirm": {
+            "subject": "{% if request_type == 'customer_redact' %}请确认删除您在 {{ shop_name }} "
+            "的数据{% else %}请确认您索取数据副本的请求{% endif %}",
+            "body": [
+                "{% if request_type == 'customer_redact' %}我们收到了删除 {{ shop_name }} "
+                "所保存的您的个人数据的请求。{% else %}我们收到了索取 {{ shop_name }} "
+                "所保存的您的个人数据副本的请求。{% endif %}为确认该请求确实由您本人提出，"
+                "请点击下方按钮进行确认。",
+                "{% if request_type == 'customer_redact' %}<strong>请注意：</strong>确认后，"
+                "您的会员积分账户将被关闭，您的积分（{{ points_forfeited|points }}）将作废。"
+                "<strong>此操作无法撤销。</strong>{% else %}确认后，副本一旦准备就绪，"
+                "我们会通过邮件向您发送数据下载链接。{% endif %}",
+                "该链接在 {{ link_expires_at|datetime }} 前有效。",
+                "如果这不是您提出的请求，请忽略此邮件，不会有任何变化。",
+            ],
+            "button": "{% if request_type == 'customer_redact' %}确认删除{% else %}确认请求{% endif %}",
+            "button_url": "confirm_url",
+        },
+        "privacy_export_ready": {
+            "subject": "您在 {{ shop_name }} 的数据已可下载",
+            "body": [
+                "您向 {{ shop_name }} 索取的个人数据副本已准备就绪。",
+                "您可以在 {{ expires_at|datetime }} 前下载。此后，链接和副本将被删除。",
+                "该文件包含您的个人数据，请妥善保管。",
+            ],
+            "button": "下载我的数据",
+            "button_url": "download_url",
+        },
+        "privacy_data_request_ready": {
+            "subject": "{{ shop_name }}：请求 #{{ request_number }} 的数据导出已就绪",
+            "body": [
+                "一位顾客的数据请求已处理完毕：数据导出文件已可下载，并可转交给该顾客。",
+                [
+                    "请求：<strong>#{{ request_number }}</strong>",
+                    "Shopify 顾客 ID：<strong>{{ shopify_customer_id }}</strong>",
+                    "来源：{% if source == 'storefront' %}顾客本人，"
+                    "通过您的会员积分小组件{% else %}Shopify（顾客数据请求）{% endif %}",
+                    "有效期至：<strong>{{ expires_at|datetime }}</strong>",
+                ],
+                "此后，链接和导出文件将被删除。",
+            ],
+            "button": "下载导出文件",
+            "button_url": "download_url",
+        },
+        "privacy_request_overdue": {
+            "subject": "{{ shop_name }}：隐私请求 #{{ request_number }} 已逾期",
+            "body": [
+                "隐私请求 <strong>#{{ request_number }}</strong>"
+                "（{% if request_type == 'customer_redact' %}删除顾客数据"
+                "{% elif request_type == 'shop_redact' %}删除店铺数据{% else %}顾客索取其个人数据"
+                "{% endif %}）未能在法定期限内完成，该期限已于 {{ due_at|datetime }} 届满。",
+                "请在 LoyalNest 中查看：该请求显示在那里，您也可以重试。",
+            ],
         },
     },
 }

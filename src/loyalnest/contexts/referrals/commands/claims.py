@@ -9,11 +9,11 @@ from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.notifications import api as notifications
 from loyalnest.contexts.referrals import rules
 from loyalnest.contexts.referrals.commands.common import (
-    INVITE_INDEX,
     ISSUE_FRIEND_CODE_ACTOR,
     REFERRALS_QUEUE,
     code_owner,
     email_index,
+    email_indexes,
     enabled_program,
     ensure_code_row,
     friend_code_index,
@@ -87,8 +87,10 @@ async def claim_referral(
             field="email",
             code="ALREADY_CUSTOMER",
         )
-    bidx = email_index(email)
-    if await repository.by_friend_email(uow.session, merchant_id, owner.customer_id, bidx) is not None:
+    claimed = await repository.by_friend_email(
+        uow.session, merchant_id, owner.customer_id, email_indexes(email)
+    )
+    if claimed is not None:
         raise ValidationFailed(
             "this email has already claimed this offer", field="email", code="ALREADY_CLAIMED"
         )
@@ -100,7 +102,7 @@ async def claim_referral(
         merchant_id,
         {
             "advocate_customer_id": owner.customer_id,
-            "friend_email_bidx": bidx,
+            "friend_email_bidx": email_index(email),
             "friend_email_enc": keyring.encrypt(email, context=FRIEND_EMAIL_CONTEXT),
             "source": "claim",
             "status": "claimed",
@@ -163,8 +165,10 @@ async def send_invite(
     program = await enabled_program(uow, merchant_id)
     channel = channel.lower()
     recipient = _recipient(channel, to)
-    recipient_bidx = get_keyring().blind_index(recipient, kind=INVITE_INDEX)
-    if await invite_repository.opted_out(uow.session, merchant_id, recipient_bidx):
+    # an opt-out written before a blind key rotation is found under every configured key
+    if await invite_repository.opted_out(
+        uow.session, merchant_id, rules.invite_indexes(get_keyring(), recipient)
+    ):
         # the address's customer revoked the ``referrals`` consent (``honour_referrals_consent``)
         raise ValidationFailed("this address does not take referral invites", field="to", code="NO_CONSENT")
     since = utcnow() - timedelta(days=1)
@@ -194,7 +198,7 @@ async def send_invite(
         merchant_id,
         customer_id,
         channel,
-        recipient_bidx,
+        rules.invite_index(get_keyring(), recipient),
     )
     offer = await offer_in(uow, program)
     queued = await notifications.queue_messages(
@@ -242,5 +246,5 @@ async def honour_referrals_consent(
         uow.session,
         merchant_id,
         customer_id,
-        [keyring.blind_index(a, kind=INVITE_INDEX) for a in addresses if a],
+        [rules.invite_index(keyring, a) for a in addresses if a],
     )

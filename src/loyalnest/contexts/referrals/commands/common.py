@@ -40,11 +40,6 @@ CREATE_LINK_DISCOUNT_ACTOR = "referrals.create_link_discount"
 ISSUE_FRIEND_CODE_ACTOR = "referrals.issue_friend_code"
 SETTLE_DUE_ACTOR = "referrals.settle_due"
 
-# Blind-index kinds: a friend's canonical email, a friend code, an invite's recipient.
-EMAIL_INDEX = "referral_email"
-FRIEND_CODE_INDEX = "referral_friend_code"
-INVITE_INDEX = "referral_invite"
-
 # An account created this long before the referred order is not a new customer's:
 # Shopify creates the account at checkout, moments before the order.
 NEW_ACCOUNT_SLACK = timedelta(hours=24)
@@ -284,11 +279,19 @@ async def offer_in(uow: UnitOfWork, program: ProgramRow) -> str:
 
 
 def email_index(email: str) -> str:
-    return get_keyring().blind_index(rules.canonical_email(email), kind=EMAIL_INDEX)
+    return rules.email_index(get_keyring(), email)
+
+
+def email_indexes(email: str) -> list[str]:
+    return rules.email_indexes(get_keyring(), email)
 
 
 def friend_code_index(code: str) -> str:
-    return get_keyring().blind_index(code.upper(), kind=FRIEND_CODE_INDEX)
+    return rules.friend_code_index(get_keyring(), code)
+
+
+def friend_code_indexes(code: str) -> list[str]:
+    return rules.friend_code_indexes(get_keyring(), code)
 
 
 async def enabled_program(uow: UnitOfWork, merchant_id: int) -> ProgramRow:

@@ -17,8 +17,8 @@ from loyalnest.contexts.referrals import rules
 from loyalnest.contexts.referrals.commands.common import (
     NEW_ACCOUNT_SLACK,
     advocate_key,
-    email_index,
-    friend_code_index,
+    email_indexes,
+    friend_code_indexes,
     program_in,
     progress_changed,
 )
@@ -50,7 +50,8 @@ def _marker(
         if kind == "link" and value in owners:
             return "link_discount", owners[value], None
         if kind == "friend":
-            claim = claims.get(friend_code_index(value))
+            # the claim is keyed by its stored index: the code's under one configured key
+            claim = next((claims[i] for i in friend_code_indexes(value) if i in claims), None)
             if claim is not None:
                 return "friend_code", None, claim
     facts = event.referral
@@ -96,7 +97,7 @@ async def attribute_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[O
             if found is not None and found[0] == "link":
                 values.add(found[1])
             elif found is not None:
-                lookups.add(friend_code_index(found[1]))
+                lookups.update(friend_code_indexes(found[1]))
         values.update(v for v in (order.referral.ref_attribute, order.referral.landing_ref) if v)
     owners = await code_repository.codes_by_value(uow.session, merchant_id, sorted(values))
     claims = {
@@ -131,10 +132,12 @@ async def attribute_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[O
     if not candidates:
         return
     # a friend who claimed by email and then ordered through the link: one referral
+    # (looked up under each configured blind key; the claim found is keyed by its own)
     by_email = {
-        (c.advocate_id, email_index(c.order.referral.email)): c
+        (c.advocate_id, index): c
         for c in candidates
         if c.claim is None and c.order.referral is not None and c.order.referral.email
+        for index in email_indexes(c.order.referral.email)
     }
     for key, claim in (
         await repository.open_claims_by_emails(uow.session, merchant_id, list(by_email))

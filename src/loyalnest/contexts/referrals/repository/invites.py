@@ -56,9 +56,13 @@ async def remove_opt_outs(session: AsyncSession, merchant_id: int, customer_id: 
     )
 
 
-async def opted_out(session: AsyncSession, merchant_id: int, recipient_bidx: str) -> bool:
+async def opted_out(session: AsyncSession, merchant_id: int, recipient_bidxs: list[str]) -> bool:
+    """Whether the address (its index under every configured blind key) opted out."""
     found = await session.execute(
-        text("SELECT 1 FROM referral_invite_opt_outs WHERE merchant_id = :m AND recipient_bidx = :b LIMIT 1"),
-        {"m": merchant_id, "b": recipient_bidx},
+        text(
+            "SELECT 1 FROM referral_invite_opt_outs WHERE merchant_id = :m"
+            " AND recipient_bidx = ANY(CAST(:b AS text[])) LIMIT 1"
+        ),
+        {"m": merchant_id, "b": recipient_bidxs},
     )
     return found.first() is not None

@@ -179,15 +179,16 @@ async def by_friend_code(
 
 
 async def by_friend_email(
-    session: AsyncSession, merchant_id: int, advocate_customer_id: int, email_bidx: str
+    session: AsyncSession, merchant_id: int, advocate_customer_id: int, email_bidxes: Sequence[str]
 ) -> ReferralRow | None:
+    """``email_bidxes``: the address's index under each configured blind key."""
     row = (
         await session.execute(
             text(
                 f"SELECT {_COLUMNS} FROM referrals WHERE merchant_id = :m"
-                " AND advocate_customer_id = :a AND friend_email_bidx = :e"
+                " AND advocate_customer_id = :a AND friend_email_bidx = ANY(:e) LIMIT 1"
             ),
-            {"m": merchant_id, "a": advocate_customer_id, "e": email_bidx},
+            {"m": merchant_id, "a": advocate_customer_id, "e": list(email_bidxes)},
         )
     ).first()
     return None if row is None else _referral(row)
@@ -197,7 +198,8 @@ async def open_claims_by_emails(
     session: AsyncSession, merchant_id: int, pairs: Sequence[tuple[int, str]]
 ) -> dict[tuple[int, str], ReferralRow]:
     """The claims still waiting for an order, by (advocate, friend email index), locked:
-    friends who claimed by email and then ordered through a link (one referral)."""
+    friends who claimed by email and then ordered through a link (one referral). Each
+    address comes as a pair per configured blind key; the result is keyed by the stored."""
     if not pairs:
         return {}
     unique = sorted(set(pairs))
