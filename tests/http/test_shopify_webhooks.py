@@ -16,7 +16,7 @@ import pytest
 
 from tests import payloads
 from tests.conftest import webhook_headers
-from tests.contexts.support import customer_count, inbox_rows, ledger_rows, scalar
+from tests.contexts.support import customer_count, inbox_rows, ledger_rows, rows, scalar
 from tests.http.serving import RawConnection, serving, status_of
 
 ORDER = payloads.order(77, subtotal="50.00", customer_body=payloads.customer(700))
@@ -266,18 +266,21 @@ class TestAccepted:
         assert row["outcome"] == "ignored"
         assert row["payload_enc"] is None
 
-    # shop/redact and customers/redact are handled (tests/contexts/privacy); the data
-    # request waits for its handler
-    @pytest.mark.parametrize("topic", ["customers/data_request"])
-    async def test_compliance_topics_are_kept_encrypted_for_the_privacy_handler(self, shop, drain, topic):
+    # every compliance topic is handled by the privacy context (tests/contexts/privacy):
+    # its request is logged with the row, and the payload naming the customer goes
+    @pytest.mark.parametrize(
+        ("topic", "kind"),
+        [("customers/data_request", "data_request"), ("customers/redact", "customer_redact")],
+    )
+    async def test_compliance_topics_are_handed_to_the_privacy_context(self, shop, drain, topic, kind):
         body = {"shop_domain": shop.domain, "customer": {"id": 5, "email": "gdpr@example.com"}}
         response = await shop.webhook(topic, body)
         assert response.status_code == 200
         await drain()
         [row] = await inbox_rows(shop.id)
-        assert row["outcome"] == "deferred"
-        assert row["payload_enc"] is not None
-        assert "gdpr@example.com" not in row["payload_enc"]
+        assert (row["outcome"], row["payload_enc"]) == ("processed", None)
+        [request] = await rows("select type, status from privacy_requests where merchant_id = :m", m=shop.id)
+        assert request == {"type": kind, "status": "completed"}
 
     async def test_same_delivery_three_times_at_once_is_stored_and_awarded_once(self, shop, drain):
         event_id = uuid.uuid4().hex
