@@ -32,6 +32,7 @@ CONTEXTS: tuple[str, ...] = (
     "referrals",
     "analytics",
     "privacy",
+    "imports",
     "webhooks",
 )
 
