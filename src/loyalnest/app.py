@@ -24,6 +24,7 @@ from loyalnest.http.analytics import segment_export_download_route
 from loyalnest.http.connection import guarded_http_protocol
 from loyalnest.http.cors import cors_middleware
 from loyalnest.http.health import health, metrics_endpoint, ready
+from loyalnest.http.imports import error_report_route, upload_route
 from loyalnest.http.limits import BodyLimits
 from loyalnest.http.notifications import unsubscribe_page
 from loyalnest.http.privacy import confirm_route, export_download_route
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             segment_export_download_route,
             export_download_route,
             confirm_route,
+            upload_route,
+            error_report_route,
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics_endpoint),

@@ -30,6 +30,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # Routes that cap their own body (http.webhooks.read_capped, or the Shopify route's own).
 SELF_CAPPED_PREFIXES = ("/webhooks/",)
 GRAPHQL_PATHS = frozenset({"/graphql", "/proxy/graphql"})
+# Bodies that are files: an import's file at its upload link (2 GB, and the route counts
+# again as it writes), a GraphQL multipart request carrying one (50 MB, plus the
+# operations part). A file takes longer than a request to arrive, so their deadline is
+# per piece (the body must keep coming), not for the whole body.
+UPLOAD_PREFIX = "/imports/uploads/"
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024 * 1024 + 64 * 1024
+MULTIPART_MAX_BYTES = 51 * 1024 * 1024
 
 
 class _BodyRefused(Exception):
@@ -49,6 +56,13 @@ class BodyTooLarge(_BodyRefused):
 class BodyTimeout(_BodyRefused):
     status = 408
     code = "REQUEST_TIMEOUT"
+
+
+def _multipart(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return value.lower().startswith(b"multipart/form-data")
+    return False
 
 
 def _declared_length(scope: Scope) -> int | None:
@@ -90,7 +104,13 @@ class BodyLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = None if scope["path"].startswith(SELF_CAPPED_PREFIXES) else self.max_body_bytes
+        path = scope["path"]
+        limit: int | None = None if path.startswith(SELF_CAPPED_PREFIXES) else self.max_body_bytes
+        per_piece = False
+        if path.startswith(UPLOAD_PREFIX):
+            limit, per_piece = UPLOAD_MAX_BYTES, True
+        elif path == "/graphql" and _multipart(scope):
+            limit, per_piece = MULTIPART_MAX_BYTES, True
         declared = _declared_length(scope)
         if limit is not None and declared is not None and declared > limit:
             await _refuse(scope, send, BodyTooLarge(f"request body larger than {limit} bytes"))
@@ -103,7 +123,7 @@ class BodyLimits:
         response_started = False
 
         async def guarded_receive() -> Message:
-            nonlocal received, body_done
+            nonlocal received, body_done, deadline
             if body_done:
                 return await receive()
             try:
@@ -117,6 +137,8 @@ class BodyLimits:
                 body_done = True  # disconnected: nothing more will come
                 return message
             received += len(message.get("body", b""))
+            if per_piece:
+                deadline = loop.time() + self.body_timeout_seconds
             if limit is not None and received > limit:
                 raise BodyTooLarge(f"request body larger than {limit} bytes")
             body_done = not message.get("more_body", False)

@@ -4,7 +4,10 @@ Shopify customer facts they are written from."""
 from __future__ import annotations
 
 from loyalnest.contexts.customers.commands import (
+    create_imported,
+    delete_imported,
     index_birthdays,
+    match_for_import,
     record_customer_webhook,
     set_birthday,
     upsert_from_shopify,
@@ -13,6 +16,7 @@ from loyalnest.contexts.customers.dto import (
     CustomerDTO,
     CustomerPage,
     CustomerWrite,
+    ImportedCustomer,
     ShopifyCustomerFacts,
 )
 from loyalnest.contexts.customers.queries import (
@@ -31,15 +35,19 @@ __all__ = [
     "CustomerDTO",
     "CustomerPage",
     "CustomerWrite",
+    "ImportedCustomer",
     "ShopifyCustomerFacts",
     "count_customers",
+    "create_imported",
     "customer_id_by_email",
     "customers_with_birthday_on",
+    "delete_imported",
     "get_by_shopify_id",
     "get_customer",
     "get_customers",
     "index_birthdays",
     "list_customers",
+    "match_for_import",
     "record_customer_webhook",
     "set_birthday",
     "shops_with_birthdays",

@@ -4,14 +4,26 @@ birthdays entered by customers or staff. Each takes the caller's unit of work.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date
 
 from cryptography.exceptions import InvalidTag
 
 from loyalnest.contexts.audit import api as audit
 from loyalnest.contexts.customers import pii, repository, rules
-from loyalnest.contexts.customers.dto import CustomerDTO, CustomerWrite, ShopifyCustomerFacts
-from loyalnest.contexts.customers.models import BIRTHDAY, UNREADABLE_BIRTHDAY_INDEX
+from loyalnest.contexts.customers.dto import (
+    CustomerDTO,
+    CustomerWrite,
+    ImportedCustomer,
+    ShopifyCustomerFacts,
+)
+from loyalnest.contexts.customers.models import (
+    BIRTHDAY,
+    EMAIL,
+    FIRST_NAME,
+    LAST_NAME,
+    UNREADABLE_BIRTHDAY_INDEX,
+)
 from loyalnest.platform.crypto import KeyringError, encrypt_optional, get_keyring
 from loyalnest.platform.errors import NotFound
 from loyalnest.platform.timeutil import utcnow
@@ -38,7 +50,14 @@ async def record_customer_webhook(
     """The profile from a customers/create|update webhook, noting the first time it shows
     the customer's marketing consent on."""
     now = utcnow()
-    values = pii.upsert_values(get_keyring(), merchant_id, facts, now=now, opt_in=True)
+    keyring = get_keyring()
+    if facts.email:
+        # a customer an import brought with this email, waiting for Shopify's id, is
+        # this customer: the row takes the id, and the upsert below updates it
+        await repository.claim_imported(
+            uow.session, merchant_id, facts.shopify_customer_id, rules.email_indexes(keyring, facts.email)
+        )
+    values = pii.upsert_values(keyring, merchant_id, facts, now=now, opt_in=True)
     customer_id, opted_in = await repository.upsert_by_shopify_id(
         uow.session, values, keep=pii.kept_columns(facts)
     )
@@ -98,3 +117,51 @@ async def index_birthdays(uow: UnitOfWork, *, limit: int = 500) -> int:
         indexes.append((merchant_id, customer_id, index))
     await repository.set_birthday_indexes(uow.session, indexes)
     return len(rows)
+
+
+# --- customers brought by an import ----------------------------------------------------
+
+
+async def match_for_import(
+    uow: UnitOfWork, merchant_id: int, people: Sequence[ImportedCustomer]
+) -> list[int | None]:
+    """The shop's customer each imported person is, by Shopify id, then by email (under
+    any configured blind key); None for someone new to the shop."""
+    keyring = get_keyring()
+    indexes = [[] if p.email is None else rules.email_indexes(keyring, p.email) for p in people]
+    by_shopify, by_email = await repository.match_for_import(
+        uow.session,
+        merchant_id,
+        [p.shopify_customer_id for p in people if p.shopify_customer_id is not None],
+        [index for found in indexes for index in found],
+    )
+    matched: list[int | None] = []
+    for person, found in zip(people, indexes, strict=True):
+        customer_id = by_shopify.get(person.shopify_customer_id) if person.shopify_customer_id else None
+        if customer_id is None:
+            customer_id = next((by_email[i] for i in found if i in by_email), None)
+        matched.append(customer_id)
+    return matched
+
+
+async def create_imported(uow: UnitOfWork, merchant_id: int, people: Sequence[ImportedCustomer]) -> list[int]:
+    """New customers an import brings, in order; one without a Shopify id waits for
+    Shopify's customers/create with their email (``record_customer_webhook`` claims it)."""
+    keyring = get_keyring()
+    rows = [
+        {
+            "merchant_id": merchant_id,
+            "shopify_customer_id": p.shopify_customer_id,
+            "email_enc": encrypt_optional(keyring, p.email, context=EMAIL),
+            "email_bidx": None if p.email is None else rules.email_index(keyring, p.email),
+            "first_name_enc": encrypt_optional(keyring, p.first_name, context=FIRST_NAME),
+            "last_name_enc": encrypt_optional(keyring, p.last_name, context=LAST_NAME),
+        }
+        for p in people
+    ]
+    return await repository.create_imported(uow.session, rows)
+
+
+async def delete_imported(uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]) -> int:
+    """Customers an import created, taken back by its revert."""
+    return await repository.delete_imported(uow.session, merchant_id, customer_ids)

@@ -131,3 +131,14 @@ class CustomerWrite:
 
     id: int
     marketing_opted_in: bool
+
+
+@dataclass(frozen=True)
+class ImportedCustomer:
+    """Someone an import brings: who they are as the file says (at least an email or a
+    Shopify id)."""
+
+    shopify_customer_id: int | None
+    email: str | None
+    first_name: str | None = None
+    last_name: str | None = None

@@ -397,3 +397,112 @@ WHERE merchant_id = :m AND id = :c
 
 async def erase(session: AsyncSession, merchant_id: int, customer_id: int) -> None:
     await session.execute(_ERASE, {"m": merchant_id, "c": customer_id})
+
+
+# --- customers brought by an import ----------------------------------------------------
+
+# An imported customer Shopify has not told us about yet: ``state`` 'imported' and, until
+# Shopify's customers/create with their email claims the row, our id negated in place of
+# Shopify's (the column is unique per shop and required).
+IMPORTED_STATE = "imported"
+
+
+async def match_for_import(
+    session: AsyncSession, merchant_id: int, shopify_ids: Sequence[int], email_indexes: Sequence[str]
+) -> tuple[dict[int, int], dict[str, int]]:
+    """({Shopify id: customer id}, {email index: customer id}) of the shop's customers
+    among those ids and indexes (an email index of any configured blind key)."""
+    connection = await driver_connection(session)
+    by_shopify: dict[int, int] = {}
+    by_email: dict[str, int] = {}
+    if shopify_ids:
+        for row in await connection.fetch(
+            "SELECT shopify_customer_id, id FROM customers WHERE merchant_id = $1"
+            " AND shopify_customer_id = ANY($2::bigint[])",
+            merchant_id,
+            list(shopify_ids),
+        ):
+            by_shopify[int(row[0])] = int(row[1])
+    if email_indexes:
+        for row in await connection.fetch(
+            "SELECT email_bidx, min(id) FROM customers WHERE "
+            "merchant_id = $1 AND email_bidx = ANY($2::text[])"
+            " GROUP BY email_bidx",
+            merchant_id,
+            list(email_indexes),
+        ):
+            by_email[str(row[0])] = int(row[1])
+    return by_shopify, by_email
+
+
+async def create_imported(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert customers an import brings (``merchant_id``, ``shopify_customer_id`` or None,
+    ``email_enc``, ``email_bidx``, ``first_name_enc``, ``last_name_enc``); returns their
+    ids in order. Without a Shopify id the row waits, ``imported``, for Shopify's."""
+    if not rows:
+        return []
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        """
+        WITH input AS (
+            SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+                WITH ORDINALITY AS t(merchant_id, shopify_customer_id, email_enc, email_bidx, first_name_enc,
+                                     last_name_enc, n)
+        ), numbered AS (
+            SELECT input.*, nextval(pg_get_serial_sequence('customers', 'id')) AS id FROM input
+        )
+        INSERT INTO customers (merchant_id, id, shopify_customer_id, email_enc, email_bidx, first_name_enc,
+                               last_name_enc, state)
+        SELECT merchant_id, id, coalesce(shopify_customer_id, -id), email_enc, email_bidx, first_name_enc,
+               last_name_enc, CASE WHEN shopify_customer_id IS NULL THEN 'imported' ELSE 'enabled' END
+        FROM numbered ORDER BY n
+        RETURNING id
+        """,
+        [r["merchant_id"] for r in rows],
+        [r["shopify_customer_id"] for r in rows],
+        [r["email_enc"] for r in rows],
+        [r["email_bidx"] for r in rows],
+        [r["first_name_enc"] for r in rows],
+        [r["last_name_enc"] for r in rows],
+    )
+    return [int(r[0]) for r in records]
+
+
+async def claim_imported(
+    session: AsyncSession, merchant_id: int, shopify_customer_id: int, email_indexes: Sequence[str]
+) -> int | None:
+    """An imported customer waiting for Shopify's id, with this email, takes it (unless
+    the shop already has a customer of that id); returns their id."""
+    if not email_indexes:
+        return None
+    connection = await driver_connection(session)
+    found = await connection.fetchval(
+        """
+        UPDATE customers SET shopify_customer_id = $2, state = 'enabled', updated_at = now()
+        WHERE merchant_id = $1 AND state = 'imported' AND email_bidx = ANY($3::text[])
+          AND id = (SELECT min(id) FROM customers WHERE merchant_id = $1 AND state = 'imported'
+                    AND email_bidx = ANY($3::text[]))
+          AND NOT EXISTS (SELECT 1 FROM customers WHERE merchant_id = $1 AND shopify_customer_id = $2)
+        RETURNING id
+        """,
+        merchant_id,
+        shopify_customer_id,
+        list(email_indexes),
+    )
+    return None if found is None else int(found)
+
+
+async def delete_imported(session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]) -> int:
+    """Customers an import created, taken back by its revert (the caller checked they did
+    nothing else), unless Shopify has told us about them since (a customers/create
+    claimed the row, or a webhook updated it): those are the shop's customers now."""
+    if not customer_ids:
+        return 0
+    connection = await driver_connection(session)
+    status = await connection.execute(
+        "DELETE FROM customers WHERE merchant_id = $1 AND id = "
+        "ANY($2::bigint[]) AND shopify_updated_at IS NULL",
+        merchant_id,
+        list(customer_ids),
+    )
+    return int(status.rsplit(" ", 1)[-1])

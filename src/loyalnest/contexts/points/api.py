@@ -57,6 +57,7 @@ __all__ = [
     "claim_due_reminders",
     "count_transactions",
     "customers_with_accounts",
+    "customers_with_entries_besides",
     "existing_entries",
     "expire_lots",
     "get_accounts",
@@ -95,6 +96,7 @@ post_many = posting.post_many
 # Entries already posted under some keys: a caller whose batch may hold a replay (a
 # batch with a used key is refused as a whole) leaves those out first.
 existing_entries = posting.existing_entries
+customers_with_entries_besides = posting.customers_with_entries_besides
 # What a customer's entries of an origin (a campaign) come to: caps and reach.
 origins_before = posting.origins_before
 origin_totals = posting.origin_totals

@@ -95,6 +95,17 @@ class UserErrorCode(Enum):
         "NOT_REJECTABLE",
         description="The referral is past rejecting (already rewarded, cancelled, expired or rejected).",
     )
+    NOT_READY = strawberry.enum_value(
+        "NOT_READY",
+        description="The import is not validated and ready (still validating, nothing valid, or started "
+        "already).",
+    )
+    NOT_REVERTIBLE = strawberry.enum_value(
+        "NOT_REVERTIBLE", description="The import has not imported anything, or was reverted already."
+    )
+    PAYLOAD_TOO_LARGE = strawberry.enum_value(
+        "PAYLOAD_TOO_LARGE", description="The file is larger than the limit the message names."
+    )
     NO_EMAIL = strawberry.enum_value(
         "NO_EMAIL",
         description="No email address is on file to send the confirmation link to: the customer asks the "

@@ -141,6 +141,10 @@ class StaffGraphQL(_RefusingView, _StrictJson, GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             keep_alive=True,
             keep_alive_interval=15,
+            # importCustomers takes its file as a GraphQL multipart request (staff only:
+            # the token is refused before the body is read; a bearer token, not a
+            # cookie, so no other site can make a browser send one)
+            multipart_uploads_enabled=True,
         )
         self.settings = settings
 

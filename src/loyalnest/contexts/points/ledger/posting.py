@@ -279,6 +279,16 @@ async def existing_entries(
     return {row.idempotency_key: to_entry_dto(row) for row in rows}
 
 
+async def customers_with_entries_besides(
+    uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int], key_prefixes: Sequence[str]
+) -> set[int]:
+    """Of these customers, those the ledger shows doing something besides the entries
+    keyed with these prefixes (an import's revert keeps such customers)."""
+    return await repository.customers_with_entries_besides(
+        uow.session, merchant_id, customer_ids, key_prefixes
+    )
+
+
 async def origins_before(
     uow: UnitOfWork, merchant_id: int, origin_type: str, origin_ids: Sequence[int], before: dict[int, int]
 ) -> set[tuple[int, int]]:

@@ -276,6 +276,30 @@ async def get_entries_by_keys(
     return [ledger_row(r) for r in await connection.fetch(_ENTRIES_BY_KEYS, merchant_id, sorted(set(keys)))]
 
 
+async def customers_with_entries_besides(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int], key_prefixes: Sequence[str]
+) -> set[int]:
+    """Of these customers, those with a ledger entry whose key starts with none of
+    ``key_prefixes`` (one probe per customer, through its rows' index)."""
+    if not customer_ids:
+        return set()
+    connection = await driver_connection(session)
+    rows = await connection.fetch(
+        """
+        SELECT c.customer_id FROM unnest($2::bigint[]) AS c(customer_id)
+        WHERE EXISTS (
+            SELECT 1 FROM points_ledger l
+            WHERE l.merchant_id = $1 AND l.customer_id = c.customer_id
+              AND NOT l.idempotency_key LIKE ANY($3::text[])
+        )
+        """,
+        merchant_id,
+        list(customer_ids),
+        [prefix.replace("%", r"\%").replace("_", r"\_") + "%" for prefix in key_prefixes],
+    )
+    return {int(r[0]) for r in rows}
+
+
 # --- what a customer's rows of an origin add up to (the caps and reach of campaigns) ---
 #
 # Both probe each customer's rows through (merchant_id, customer_id, id), one customer

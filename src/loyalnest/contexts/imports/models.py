@@ -1,0 +1,130 @@
+"""An import of customers from another loyalty app, and its staged rows.
+
+``imports`` is the job: its file (kept on disk under the data directory until the
+import is done with it), its status, counts and first errors. ``import_rows`` holds
+the file's valid rows once validated: set-based work (matching, posting) runs over it
+in chunks, and what each row did (the customer it matched or created) is what a revert
+takes back. Personal data in the staged rows is encrypted like the customers' own; the
+rows go once the import is completed or reverted and the retention of its file ends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+from loyalnest.platform.columns import merchant_key_column
+from loyalnest.platform.key_rotation import encrypted_column
+from loyalnest.platform.timeutil import utcnow
+
+ROW_EMAIL = b"import_rows.email"
+ROW_FIRST_NAME = b"import_rows.first_name"
+ROW_LAST_NAME = b"import_rows.last_name"
+ERROR_REPORT = b"imports.error_report"
+
+# an import a worker is on: one per shop at a time
+RUNNING = "status IN ('validating', 'importing', 'reverting')"
+
+
+class Import(SQLModel, table=True):
+    __tablename__ = "imports"
+    __table_args__ = (
+        CheckConstraint("source IN ('SMILE', 'LOYALTYLION', 'YOTPO', 'GENERIC')", name="ck_imports_source"),
+        CheckConstraint(
+            "status IN ('awaiting_upload', 'uploaded', 'validating', 'ready', 'invalid', 'importing',"
+            " 'completed', 'failed', 'reverting', 'reverted')",
+            name="ck_imports_status",
+        ),
+        Index("uq_imports_running", "merchant_id", unique=True, postgresql_where=text(RUNNING)),
+    )
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, Identity(), primary_key=True))
+    source: str = Field(sa_column=Column(String(16), nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    # a column mapping of the merchant's own ({their header: our field}; GENERIC)
+    mapping: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
+    )
+    file_name: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+    file_bytes: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # a large file's upload link works until then (its token names the import; it
+    # uploads once: the import leaves ``awaiting_upload``)
+    upload_expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # the file's SHA-256: the same file imported again posts nothing twice
+    file_sha256: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    # validate only (a dry run), or go on to import the valid rows
+    dry_run: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default="true"))
+    # counts of the validation ({rows, valid, invalid, to_create, to_match, points}) and
+    # of the import ({created, matched, points_posted})
+    counts: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
+    )
+    rows_done: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    rows_total: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # the first row errors ([{line, column, reason}]: no values, so no personal data)
+    errors: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
+    )
+    # every row error as a CSV (it quotes the rows' values: encrypted)
+    error_report_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    requested_by: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    started_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    heartbeat_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    reverted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class ImportRow(SQLModel, table=True):
+    """A valid row of an import's file, staged (``line``: where it starts in the file)."""
+
+    __tablename__ = "import_rows"
+    __table_args__ = (
+        Index(
+            "ix_import_rows_pending", "merchant_id", "import_id", "line", postgresql_where=text("NOT applied")
+        ),
+    )
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    import_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    line: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    shopify_customer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    email_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    first_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    last_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    points: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    # what the import did for the row: the customer it matched or created
+    customer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_customer: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    applied: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
+
+
+encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "email_enc", ROW_EMAIL)
+encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "first_name_enc", ROW_FIRST_NAME)
+encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "last_name_enc", ROW_LAST_NAME)
+encrypted_column("imports", ("merchant_id", "id"), "error_report_enc", ERROR_REPORT)

@@ -1,0 +1,377 @@
+"""All SQL of the imports context: the import jobs and their staged rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loyalnest.platform.db import driver_connection
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    merchant_id: int
+    id: int
+    source: str
+    status: str
+    mapping: dict[str, Any]
+    file_name: str | None
+    file_bytes: int | None
+    upload_expires_at: datetime | None
+    file_sha256: str | None
+    dry_run: bool
+    counts: dict[str, Any]
+    rows_done: int
+    rows_total: int | None
+    errors: list[Any]
+    has_error_report: bool
+    last_error: str | None
+    requested_by: str | None
+    attempts: int
+    created_at: datetime
+    started_at: datetime | None
+    heartbeat_at: datetime | None
+    finished_at: datetime | None
+    reverted_at: datetime | None
+
+
+_COLUMNS = (
+    "merchant_id, id, source, status, mapping, file_name, "
+    "file_bytes, upload_expires_at, file_sha256, dry_run,"
+    " counts, rows_done, rows_total, errors, error_report_enc "
+    "IS NOT NULL, last_error, requested_by, attempts,"
+    " created_at, started_at, heartbeat_at, finished_at, reverted_at"
+)
+
+
+def _record(row: Any) -> ImportRecord:
+    return ImportRecord(*row)
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    merchant_id: int,
+    source: str,
+    status: str,
+    mapping: dict[str, str],
+    file_name: str | None,
+    dry_run: bool,
+    requested_by: str,
+    upload_expires_at: datetime | None,
+    now: datetime,
+) -> ImportRecord:
+    row = (
+        await session.execute(
+            text(
+                "INSERT INTO imports (merchant_id, source, status, mapping, file_name, dry_run, requested_by,"
+                " upload_expires_at, created_at) VALUES (:m, "
+                ":source, :status, CAST(:mapping AS jsonb), :name,"
+                f" :dry, :by, :expires, :now) RETURNING {_COLUMNS}"
+            ),
+            {
+                "m": merchant_id,
+                "source": source,
+                "status": status,
+                "mapping": _json(mapping),
+                "name": file_name,
+                "dry": dry_run,
+                "by": requested_by,
+                "expires": upload_expires_at,
+                "now": now,
+            },
+        )
+    ).one()
+    return _record(row)
+
+
+async def get(session: AsyncSession, merchant_id: int, import_id: int) -> ImportRecord | None:
+    row = (
+        await session.execute(
+            text(f"SELECT {_COLUMNS} FROM imports WHERE merchant_id = :m AND id = :id"),
+            {"m": merchant_id, "id": import_id},
+        )
+    ).one_or_none()
+    return None if row is None else _record(row)
+
+
+async def list_page(
+    session: AsyncSession, merchant_id: int, *, first: int, after: int | None
+) -> tuple[list[ImportRecord], bool]:
+    rows = (
+        await session.execute(
+            text(
+                f"SELECT {_COLUMNS} FROM imports WHERE merchant_id = :m AND (CAST(:after AS bigint) IS NULL"
+                " OR id < :after) ORDER BY id DESC LIMIT :limit"
+            ),
+            {"m": merchant_id, "after": after, "limit": first + 1},
+        )
+    ).all()
+    found = [_record(r) for r in rows]
+    return found[:first], len(found) > first
+
+
+async def count(session: AsyncSession, merchant_id: int) -> int:
+    return int(
+        (
+            await session.execute(
+                text("SELECT count(*) FROM imports WHERE merchant_id = :m"), {"m": merchant_id}
+            )
+        ).scalar_one()
+    )
+
+
+async def uploaded(
+    session: AsyncSession, merchant_id: int, import_id: int, *, file_bytes: int, sha256: str, now: datetime
+) -> bool:
+    """The file of an import waiting for it arrived (False: the import is not waiting
+    any more, or its link expired)."""
+    result = await session.execute(
+        text(
+            "UPDATE imports SET status = 'uploaded', file_bytes = :size, file_sha256 = :sha"
+            " WHERE merchant_id = :m AND id = :id AND status = 'awaiting_upload'"
+            " AND (upload_expires_at IS NULL OR upload_expires_at > :now)"
+        ),
+        {"m": merchant_id, "id": import_id, "size": file_bytes, "sha": sha256, "now": now},
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def claim(
+    session: AsyncSession,
+    merchant_id: int,
+    import_id: int,
+    *,
+    from_statuses: Sequence[str],
+    to_status: str,
+    now: datetime,
+    stale: datetime,
+) -> ImportRecord | None:
+    """Take the import for a worker: from one of ``from_statuses`` (or ``to_status`` with
+    a worker gone quiet since ``stale``) to ``to_status``. None: not in a state to take,
+    or another import of the shop is running (one at a time)."""
+    try:
+        async with session.begin_nested():
+            row = (
+                await session.execute(
+                    text(
+                        f"UPDATE imports SET status = :to, started_at = coalesce(started_at, :now),"
+                        f" heartbeat_at = :now, attempts = attempts + 1, last_error = NULL"
+                        f" WHERE merchant_id = :m AND id = :id AND (status = ANY(:from)"
+                        f" OR (status = :to AND heartbeat_at < :stale)) RETURNING {_COLUMNS}"
+                    ),
+                    {
+                        "m": merchant_id,
+                        "id": import_id,
+                        "to": to_status,
+                        "from": list(from_statuses),
+                        "now": now,
+                        "stale": stale,
+                    },
+                )
+            ).one_or_none()
+    except IntegrityError:
+        return None  # another import of the shop is running
+    return None if row is None else _record(row)
+
+
+async def progress(
+    session: AsyncSession, merchant_id: int, import_id: int, *, rows_done: int, now: datetime
+) -> None:
+    await session.execute(
+        text("UPDATE imports SET rows_done = :done, heartbeat_at = :now WHERE merchant_id = :m AND id = :id"),
+        {"m": merchant_id, "id": import_id, "done": rows_done, "now": now},
+    )
+
+
+async def finish(
+    session: AsyncSession,
+    merchant_id: int,
+    import_id: int,
+    *,
+    status: str,
+    now: datetime,
+    counts: dict[str, Any] | None = None,
+    rows_total: int | None = None,
+    errors: list[Any] | None = None,
+    error_report_enc: str | None = None,
+    last_error: str | None = None,
+) -> None:
+    await session.execute(
+        text(
+            "UPDATE imports SET status = CAST(:status AS varchar), finished_at = :now, heartbeat_at = :now,"
+            " counts = coalesce(CAST(:counts AS jsonb), counts),"
+            " rows_total = coalesce(CAST(:total AS bigint), rows_total),"
+            " errors = coalesce(CAST(:errors AS jsonb), errors),"
+            " error_report_enc = coalesce(CAST(:report AS text), error_report_enc),"
+            " last_error = CAST(:error AS text),"
+            " reverted_at = CASE WHEN CAST(:status AS varchar) = 'reverted' THEN :now ELSE reverted_at END"
+            " WHERE merchant_id = :m AND id = :id"
+        ),
+        {
+            "m": merchant_id,
+            "id": import_id,
+            "status": status,
+            "now": now,
+            "counts": None if counts is None else _json(counts),
+            "total": rows_total,
+            "errors": None if errors is None else _json(errors),
+            "report": error_report_enc,
+            "error": last_error,
+        },
+    )
+
+
+async def error_report(session: AsyncSession, merchant_id: int, import_id: int) -> str | None:
+    return (
+        await session.execute(
+            text("SELECT error_report_enc FROM imports WHERE merchant_id = :m AND id = :id"),
+            {"m": merchant_id, "id": import_id},
+        )
+    ).scalar_one_or_none()
+
+
+async def reverted_before(session: AsyncSession, merchant_id: int, file_sha256: str) -> int:
+    """How many imports of this file the shop reverted (the generation of its keys)."""
+    return int(
+        (
+            await session.execute(
+                text(
+                    "SELECT count(*) FROM imports WHERE merchant_id = :m AND file_sha256 = :sha"
+                    " AND status = 'reverted'"
+                ),
+                {"m": merchant_id, "sha": file_sha256},
+            )
+        ).scalar_one()
+    )
+
+
+# --- staged rows ------------------------------------------------------------------------
+
+STAGED_COLUMNS = (
+    "merchant_id",
+    "import_id",
+    "line",
+    "shopify_customer_id",
+    "email_enc",
+    "first_name_enc",
+    "last_name_enc",
+    "points",
+    "customer_id",
+)
+
+
+async def stage(session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
+    """Rows in ``STAGED_COLUMNS`` order, by COPY (a validation of a million rows)."""
+    connection = await driver_connection(session)
+    await connection.copy_records_to_table("import_rows", records=records, columns=STAGED_COLUMNS)
+
+
+async def clear_staged(session: AsyncSession, merchant_id: int, import_id: int) -> int:
+    result = await session.execute(
+        text("DELETE FROM import_rows WHERE merchant_id = :m AND import_id = :id"),
+        {"m": merchant_id, "id": import_id},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class StagedRow:
+    line: int
+    shopify_customer_id: int | None
+    email_enc: str | None
+    first_name_enc: str | None
+    last_name_enc: str | None
+    points: int
+    customer_id: int | None
+    created_customer: bool
+
+
+async def pending(session: AsyncSession, merchant_id: int, import_id: int, *, limit: int) -> list[StagedRow]:
+    """The next rows not applied yet, in file order, locked for this worker."""
+    rows = (
+        await session.execute(
+            text(
+                "SELECT line, shopify_customer_id, email_enc, "
+                "first_name_enc, last_name_enc, points, customer_id,"
+                " created_customer FROM import_rows WHERE "
+                "merchant_id = :m AND import_id = :id AND NOT applied"
+                " ORDER BY line LIMIT :limit FOR UPDATE SKIP LOCKED"
+            ),
+            {"m": merchant_id, "id": import_id, "limit": limit},
+        )
+    ).all()
+    return [StagedRow(*r) for r in rows]
+
+
+async def applied_after(
+    session: AsyncSession, merchant_id: int, import_id: int, *, after: int, limit: int
+) -> list[StagedRow]:
+    """Rows an import applied, in file order after line ``after`` (what a revert takes back)."""
+    rows = (
+        await session.execute(
+            text(
+                "SELECT line, shopify_customer_id, email_enc, "
+                "first_name_enc, last_name_enc, points, customer_id,"
+                " created_customer FROM import_rows WHERE merchant_id = :m AND import_id = :id AND applied"
+                " AND line > :after ORDER BY line LIMIT :limit"
+            ),
+            {"m": merchant_id, "id": import_id, "after": after, "limit": limit},
+        )
+    ).all()
+    return [StagedRow(*r) for r in rows]
+
+
+async def mark_applied(
+    session: AsyncSession, merchant_id: int, import_id: int, outcomes: Sequence[tuple[int, int | None, bool]]
+) -> None:
+    """(line, customer id, created) of each row applied."""
+    if not outcomes:
+        return
+    connection = await driver_connection(session)
+    await connection.executemany(
+        "UPDATE import_rows SET applied = true, customer_id = $4, created_customer = $5"
+        " WHERE merchant_id = $1 AND import_id = $2 AND line = $3",
+        [(merchant_id, import_id, line, customer_id, created) for line, customer_id, created in outcomes],
+    )
+
+
+async def staged_counts(session: AsyncSession, merchant_id: int, import_id: int) -> tuple[int, int, int]:
+    """(rows, rows matched to a customer already, points) of an import's staged rows."""
+    row = (
+        await session.execute(
+            text(
+                "SELECT count(*), count(customer_id), coalesce(sum(points), 0) FROM import_rows"
+                " WHERE merchant_id = :m AND import_id = :id"
+            ),
+            {"m": merchant_id, "id": import_id},
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+async def set_dry_run(session: AsyncSession, merchant_id: int, import_id: int, *, dry_run: bool) -> None:
+    await session.execute(
+        text("UPDATE imports SET dry_run = :dry WHERE merchant_id = :m AND id = :id"),
+        {"m": merchant_id, "id": import_id, "dry": dry_run},
+    )
+
+
+async def save_counts(
+    session: AsyncSession, merchant_id: int, import_id: int, counts: dict[str, Any]
+) -> None:
+    await session.execute(
+        text("UPDATE imports SET counts = CAST(:counts AS jsonb) WHERE merchant_id = :m AND id = :id"),
+        {"m": merchant_id, "id": import_id, "counts": _json(counts)},
+    )

@@ -1,0 +1,64 @@
+"""The states, limits and keys of imports (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+SOURCES = ("SMILE", "LOYALTYLION", "YOTPO", "GENERIC")
+
+AWAITING_UPLOAD = "awaiting_upload"
+UPLOADED = "uploaded"
+VALIDATING = "validating"
+READY = "ready"
+# validated, and nothing in it can be imported (a refused file, or no valid row)
+INVALID = "invalid"
+IMPORTING = "importing"
+COMPLETED = "completed"
+FAILED = "failed"
+REVERTING = "reverting"
+REVERTED = "reverted"
+STATUSES = (
+    AWAITING_UPLOAD,
+    UPLOADED,
+    VALIDATING,
+    READY,
+    INVALID,
+    IMPORTING,
+    COMPLETED,
+    FAILED,
+    REVERTING,
+    REVERTED,
+)
+
+# a file sent inside a GraphQL request; larger ones go to an upload link
+MAX_INLINE_BYTES = 50 * 1024 * 1024
+# a file sent to an upload link
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024
+UPLOAD_LINK_TTL = timedelta(hours=1)
+# the row errors an import keeps in its record (all of them are in its error report)
+FIRST_ERRORS = 100
+# the error report's rows (a file of a million bad rows does not need a million-row report)
+MAX_REPORTED_ERRORS = 100_000
+# rows staged, matched or applied per transaction
+CHUNK_ROWS = 5_000
+# a worker that took an import and went quiet this long died: another takes over
+STALE_AFTER = timedelta(minutes=5)
+
+
+def upload_expires_at(now: datetime) -> datetime:
+    return now + UPLOAD_LINK_TTL
+
+
+def import_key(file_sha256: str, generation: int) -> str:
+    """What an import's postings are keyed by: the file's content (the same file
+    imported again posts nothing twice) and how many imports of it were reverted (a
+    re-import after a revert posts again)."""
+    return f"{file_sha256[:32]}:{generation}"
+
+
+def posting_key(key: str, customer_id: int) -> str:
+    return f"import:{key}:{customer_id}"
+
+
+def reversal_key(key: str, customer_id: int) -> str:
+    return f"import-revert:{key}:{customer_id}"

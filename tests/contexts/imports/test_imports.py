@@ -1,0 +1,252 @@
+"""Importing customers through the GraphQL endpoint, as a merchant switching apps does:
+a dry run that writes nothing, the import, the same file again (nothing twice), a
+revert that takes back exactly what the import did, a re-import after it; pending
+customers that Shopify's customers/create claims; the upload link for large files;
+every named bad input; another shop's token refused everywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import payloads
+from tests.contexts.imports import support
+from tests.contexts.support import rows, scalar
+from tests.http.serving import RawConnection
+
+pytestmark = pytest.mark.usefixtures("broker")
+
+_LEDGER = "select customer_id, delta, kind from points_ledger where merchant_id = :m order by id"
+
+
+async def _balances(merchant_id: int) -> dict[int, int]:
+    found = await rows(
+        "select customer_id, balance from points_accounts where merchant_id = :m", m=merchant_id
+    )
+    return {r["customer_id"]: r["balance"] for r in found}
+
+
+async def _customer_id(merchant_id: int, shopify_id: int) -> int | None:
+    return await scalar(
+        "select id from customers where merchant_id = :m and shopify_customer_id = :s",
+        m=merchant_id,
+        s=shopify_id,
+    )
+
+
+SMILE = support.csv_bytes(
+    "First Name,Last Name,Email,Points Balance,Date Of Birth",
+    "Ada,Lovelace,ada@example.org,1500,1990-12-10",
+    "Alan,Turing,alan@example.org,250,",
+    "Grace,Hopper,grace@example.org,0,",
+)
+
+
+async def test_dry_run_import_reimport_revert_and_import_again(shop, drain):
+    # Grace is a customer of the shop already (Shopify told us): she is matched, not created
+    body = payloads.customer(9_301, email="grace@example.org", first_name="Grace", last_name="Hopper")
+    assert (await shop.webhook("customers/create", body)).status_code == 200
+    await drain()
+    grace = await _customer_id(shop.id, 9_301)
+    ledger_before = await rows(_LEDGER, m=shop.id)
+    customers_before = int(await scalar("select count(*) from customers where merchant_id = :m", m=shop.id))
+
+    dry = await support.imported(shop, SMILE, source="SMILE", dry_run=True)
+    await drain()
+    checked = await support.read(shop, dry["id"])
+    assert checked["status"] == "READY"
+    assert checked["counts"] == {
+        "rows": 3,
+        "valid": 3,
+        "invalid": 0,
+        "toMatch": 1,
+        "toCreate": 2,
+        "points": 1750,
+        "created": 0,
+        "matched": 0,
+        "pointsPosted": 0,
+    }
+    # a dry run writes nothing outside the import
+    assert await rows(_LEDGER, m=shop.id) == ledger_before
+    assert (
+        await scalar("select count(*) from customers where merchant_id = :m", m=shop.id) == customers_before
+    )
+
+    started = (await shop.gql(support.START, {"id": dry["id"]}))["data"]["startImport"]
+    assert started["userErrors"] == []
+    await drain()
+    done = await support.read(shop, dry["id"])
+    assert done["status"] == "COMPLETED"
+    assert (done["counts"]["created"], done["counts"]["matched"], done["counts"]["pointsPosted"]) == (
+        2,
+        1,
+        1750,
+    )
+    created = await rows(
+        "select id, state, shopify_customer_id < 0 as waiting from customers where merchant_id = :m"
+        " and state = 'imported' order by id",
+        m=shop.id,
+    )
+    assert [(c["state"], c["waiting"]) for c in created] == [("imported", True), ("imported", True)]
+    ada, alan = (c["id"] for c in created)
+    assert {k: v for k, v in (await _balances(shop.id)).items() if k in (ada, alan, grace)} == {
+        ada: 1500,
+        alan: 250,
+    }
+    kinds = [r["kind"] for r in await rows(_LEDGER, m=shop.id) if r not in ledger_before]
+    assert kinds == ["import", "import"]
+
+    # the same file again: validated and imported, nothing posted twice
+    again = await support.imported(shop, SMILE, source="SMILE", dry_run=False)
+    await drain()
+    repeat = await support.read(shop, again["id"])
+    assert repeat["status"] == "COMPLETED"
+    assert (repeat["counts"]["created"], repeat["counts"]["pointsPosted"]) == (0, 0)
+
+    # Shopify's customers/create with Ada's email: the imported customer takes Shopify's id
+    body = payloads.customer(9_302, email="ADA@example.org", first_name="Ada", last_name="Lovelace")
+    assert (await shop.webhook("customers/create", body)).status_code == 200
+    await drain()
+    assert await _customer_id(shop.id, 9_302) == ada
+    assert (
+        await scalar("select state from customers where merchant_id = :m and id = :c", m=shop.id, c=ada)
+        != "imported"
+    )
+
+    # revert the first import: its postings reversed; Alan (created, nothing else) removed;
+    # Ada (claimed by Shopify: signup points since) kept; Grace untouched
+    reverted = (await shop.gql(support.REVERT, {"id": dry["id"]}))["data"]["revertImport"]
+    assert reverted["userErrors"] == []
+    await drain()
+    back = await support.read(shop, dry["id"])
+    assert back["status"] == "REVERTED"
+    balances = await _balances(shop.id)
+    assert (balances.get(ada, 0), balances.get(grace, 0)) == (0, 0)
+    assert (
+        await scalar("select count(*) from customers where merchant_id = :m and id = :c", m=shop.id, c=ada)
+        == 1
+    )
+    assert (
+        await scalar("select count(*) from customers where merchant_id = :m and id = :c", m=shop.id, c=alan)
+        == 0
+    )
+    assert (
+        await scalar("select count(*) from customers where merchant_id = :m and id = :c", m=shop.id, c=grace)
+        == 1
+    )
+    twice = (await shop.gql(support.REVERT, {"id": dry["id"]}))["data"]["revertImport"]
+    assert twice["userErrors"][0]["code"] == "NOT_REVERTIBLE"
+
+    # and imported again after the revert: posted again
+    third = await support.imported(shop, SMILE, source="SMILE", dry_run=False)
+    await drain()
+    final = await support.read(shop, third["id"])
+    assert final["status"] == "COMPLETED"
+    assert final["counts"]["pointsPosted"] == 1750
+
+
+async def test_bad_rows_are_named_and_reported_and_a_bad_file_is_refused(shop, drain, http):
+    content = support.csv_bytes(
+        "email,points",
+        "ok@example.org,10",
+        "not-an-email,5",
+        "big@example.org,1000000000000",
+        "neg@example.org,-5",
+        "ok@example.org,99",
+        "=cmd|' /C calc'!A0@example.org,1",
+    )
+    dry = await support.imported(shop, content, source="SMILE")
+    await drain()
+    checked = await support.read(shop, dry["id"])
+    assert checked["status"] == "READY"
+    assert (checked["counts"]["valid"], checked["counts"]["invalid"]) == (1, 5)
+    assert [e["line"] for e in checked["errors"]] == [3, 4, 5, 6, 7]
+    assert "duplicate" in checked["errors"][3]["reason"]
+    report = await http.get(support.path_of(checked["errorReportUrl"]))
+    assert report.status_code == 200
+    text = report.content.decode("utf-8-sig")
+    assert "'=cmd" in text  # a formula neutralised
+    assert "\n=" not in text
+    assert ",=" not in text
+
+    for bad, reason in (
+        (b"", "empty"),
+        (b"email,points\r\n", "header"),
+        (b"name,balance\r\nAda,5\r\n", "email"),
+        (b"PK\x03\x04" + b"\x00" * 100, "zip"),
+    ):
+        refused = await support.imported(shop, bad, source="SMILE")
+        await drain()
+        found = await support.read(shop, refused["id"])
+        assert found["status"] == "INVALID", (reason, found)
+        assert found["lastError"], reason
+        started = (await shop.gql(support.START, {"id": refused["id"]}))["data"]["startImport"]
+        assert started["userErrors"][0]["code"] == "NOT_READY"
+
+
+async def test_an_email_of_another_shops_customer_is_matched_only_within_the_shop(make_shop, drain):
+    shop, other = await make_shop(), await make_shop()
+    body = payloads.customer(9_401, email="shared@example.org")
+    assert (await other.webhook("customers/create", body)).status_code == 200
+    await drain()
+    dry = await support.imported(
+        shop, support.csv_bytes("email,points", "shared@example.org,40"), dry_run=False
+    )
+    await drain()
+    done = await support.read(shop, dry["id"])
+    assert (done["counts"]["created"], done["counts"]["matched"]) == (1, 0)
+    theirs = await _customer_id(other.id, 9_401)
+    assert (await _balances(other.id)).get(theirs, 0) == 0
+
+
+async def test_another_shop_cannot_read_start_or_revert_an_import(make_shop, drain):
+    shop, other = await make_shop(), await make_shop()
+    dry = await support.imported(shop, SMILE)
+    await drain()
+    assert (await other.gql(support.IMPORT, {"id": dry["id"]}))["data"]["import"] is None
+    assert (await other.gql(support.START, {"id": dry["id"]}))["data"]["startImport"]["userErrors"][0][
+        "code"
+    ] == ("NOT_FOUND")
+    assert (await other.gql(support.REVERT, {"id": dry["id"]}))["data"]["revertImport"]["userErrors"][0][
+        "code"
+    ] == ("NOT_FOUND")
+    listed = await other.gql("{ imports(first: 5) { totalCount } }")
+    assert listed["data"]["imports"]["totalCount"] == 0
+    # staff without admin:full read no import and send none
+    support_token = shop.token(roles=["admin:support"])
+    refused = await shop.gql(support.IMPORT, {"id": dry["id"]}, token=support_token)
+    assert refused["data"]["import"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    sent = await support.send_file(shop, SMILE, token=support_token)
+    assert sent["data"]["importCustomers"] is None
+
+
+async def test_a_large_file_goes_to_an_upload_link_once(make_shop, drain, http):
+    shop, other = await make_shop(), await make_shop()
+    created = (await shop.gql(support.CREATE_UPLOAD, {"source": "SMILE", "dryRun": True}))["data"][
+        "createImportUpload"
+    ]
+    assert created["userErrors"] == []
+    path = support.path_of(created["uploadUrl"])
+    # a declared size over 2 GB is refused before a byte is read
+    port = http.base_url.port
+    connection = await RawConnection.open(port)
+    await connection.send(
+        f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {3 * 1024**3}\r\n\r\n".encode()
+    )
+    answer = await connection.answer(timeout=10)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    forged = await http.put(path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB"), content=SMILE)
+    assert forged.status_code == 404
+    taken = await http.put(path, content=SMILE)
+    assert taken.status_code == 202, taken.text
+    assert taken.json()["importId"] == created["import"]["id"]
+    again = await http.put(path, content=SMILE)
+    assert again.status_code == 409  # the link was used
+    await drain()
+    assert (await support.read(shop, created["import"]["id"]))["status"] == "READY"
+    # the other shop sees nothing of it
+    assert (await other.gql(support.IMPORT, {"id": created["import"]["id"]}))["data"]["import"] is None
+    # on disk the file is not readable text
+    stored = list((shop.settings.data_dir / "imports" / str(shop.id)).glob("*.lnf"))
+    assert stored
+    assert all(b"ada@example.org" not in p.read_bytes() for p in stored)
