@@ -1,0 +1,58 @@
+"""The second file: a signed points history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from loyalnest.contexts.imports.reading import FileRefused, HistoryRecord, RowError, read_history
+
+from .reading_samples import TODAY, upload
+
+
+def test_a_rivo_style_points_log() -> None:
+    text = (
+        "customer_id,email,points_amount,source,internal_note,applied_at,expires_at\r\n"
+        "7390123456789,,250,order,first order,2024-01-05T10:00:00Z,2025-01-05\r\n"
+        ",ann@example.com,-100,redemption,,2024-02-01,\r\n"
+        ",ann@example.com,0,adjustment,,2024-02-02,\r\n"
+        ",ann@example.com,5,birthday,,2999-01-01,\r\n"
+        ",ann@example.com,5,birthday,,2024-05-17,2999-01-01\r\n"
+        ",,5,birthday,,2024-05-17,\r\n"
+        ",bo@example.com,,birthday,,2024-05-17,\r\n"
+    )
+    reader = read_history(upload(text), today=TODAY)
+    assert reader.ignored_columns == ("internal_note",)
+    items = list(reader)
+    assert items[:2] == [
+        HistoryRecord(
+            2,
+            250,
+            shopify_customer_id=7390123456789,
+            occurred_at=datetime(2024, 1, 5, 10, tzinfo=UTC),
+            reason="order",
+            expires_at=datetime(2025, 1, 5, tzinfo=UTC),
+        ),
+        HistoryRecord(
+            3,
+            -100,
+            email="ann@example.com",
+            occurred_at=datetime(2024, 2, 1, tzinfo=UTC),
+            reason="redemption",
+        ),
+    ]
+    errors = items[2:]
+    assert all(isinstance(e, RowError) for e in errors)
+    assert [(e.line, e.column, e.reason.split(":")[0]) for e in errors] == [  # type: ignore[union-attr]
+        (5, "applied_at", "date out of range"),
+        (6, "expires_at", "date out of range"),
+        (7, "email", "no email and no Shopify customer id"),
+        (8, "points_amount", "no points"),
+    ]
+    assert reader.skipped_zero == 1
+
+
+def test_a_history_without_a_points_column_is_refused() -> None:
+    with pytest.raises(FileRefused, match="no 'points' column"):
+        read_history(upload("email,date\nann@example.com,2024-01-01\n"))
