@@ -447,7 +447,7 @@ def bench_redeem(
 def register(app: typer.Typer) -> None:
     """Add the developer-tool commands to ``app``."""
     from loyalnest.devtools import simulate_rfm
-    from loyalnest.devtools.bench import analytics, notifications, referrals, rfm, tiers
+    from loyalnest.devtools.bench import analytics, imports, notifications, referrals, rfm, tiers
 
     # `simulate` sends webhooks; `simulate rfm` writes an order history directly
     simulate_app = typer.Typer(help="Fill a shop with life.")
@@ -459,5 +459,6 @@ def register(app: typer.Typer) -> None:
     referrals.register(bench_app)
     rfm.register(bench_app)
     analytics.register(bench_app)
+    imports.register(bench_app)
     app.add_typer(bench_app, name="bench")
     register_fake(app)
