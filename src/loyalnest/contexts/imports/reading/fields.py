@@ -14,9 +14,15 @@ Choices, since the files come from many tools and countries:
   date with a day over 12 is an error, not a swap), ``DD.MM.YYYY`` (dots are day-first
   everywhere). Two-digit years are refused. Datetimes: ISO 8601, or one of the dates
   above followed by a time; without an offset they are UTC.
+  A day-first file whose days are all 12 or less cannot be told from a US one and is read
+  month-first (the preview shows the dates read, so the merchant can see it).
+- bounds: birthdays, enrolment and history dates from 1900-01-01 to tomorrow (a shop a
+  day ahead of UTC); expiry dates from 1900-01-01 (already expired is history) to
+  2100-12-31. A date in 2999 is a row error ("date out of range").
 - a birthday in year 1004 is Smile's "year unknown": month and day are kept.
-- booleans (consents): true/false, yes/no, y/n, 1/0, subscribed/unsubscribed,
-  opted in/opted out, any case.
+- booleans (consents): true/false, t/f, yes/no, y/n, 1/0, x (a ticked box),
+  subscribed/unsubscribed/not subscribed, opted in/opted out, any case; an empty cell is
+  "not said" (None), never "no".
 """
 
 from __future__ import annotations
