@@ -104,3 +104,11 @@ def test_detection_of_a_head_cut_inside_a_utf8_character() -> None:
     head = ("é" * 10).encode()[:-1]
     assert detect_encoding(head, complete=False) == "utf-8"
     assert detect_encoding(head, complete=True) == "cp1252"
+
+
+def test_utf16_cut_in_the_middle_of_a_character_is_refused_with_its_line() -> None:
+    data = codecs.BOM_UTF16_LE + "email\r\na@example.com\r\nb@example.com\r\n".encode("utf-16-le") + b"x"
+    reader = read_customers(io.BytesIO(data), Source.GENERIC)
+    with pytest.raises(FileRefused, match="cannot be decoded as utf-16") as refused:
+        list(reader)
+    assert refused.value.code == "FILE_UNDECODABLE"

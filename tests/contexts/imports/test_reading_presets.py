@@ -188,3 +188,8 @@ def test_a_mapping_to_an_unknown_field_or_two_columns_to_one_field_is_refused() 
         )
     with pytest.raises(MappingRefused, match="unknown source"):
         read_customers(upload("a\nb\n"), "RIVO")
+
+
+def test_a_mapped_column_missing_from_the_file_is_named_as_the_merchant_mapped_it() -> None:
+    with pytest.raises(FileRefused, match="no 'Mail' or 'shopify_customer_id' column"):
+        read_customers(upload("Email address,Points\nann@example.com,5\n"), "generic", {"Mail": "email"})

@@ -106,7 +106,6 @@ class CsvStream:
             errors=errors,
             newline="",
         )
-        self._lines_read = 0
         lines = self._lines()
         # leading blank lines, then the header line, which decides the delimiter
         before: list[str] = []
@@ -142,23 +141,24 @@ class CsvStream:
 
     def _lines(self) -> Iterator[str]:
         readline = self._text.readline
+        count = 0  # a local, not an attribute: this runs once per line
         while True:
             try:
                 line = readline(LINE_LIMIT)
             except UnicodeDecodeError:
                 raise FileRefused(
-                    f"the file cannot be decoded as {self.encoding} after line {self._lines_read}",
+                    f"the file cannot be decoded as {self.encoding} after line {count}",
                     code=UNDECODABLE,
-                    line=self._lines_read + 1,
+                    line=count + 1,
                 ) from None
             if not line:
                 return
-            self._lines_read += 1
+            count += 1
             if len(line) == LINE_LIMIT and line[-1] not in "\r\n":
                 raise FileRefused(
-                    f"line {self._lines_read} is longer than {LINE_LIMIT:,} characters: not a CSV export",
+                    f"line {count} is longer than {LINE_LIMIT:,} characters: not a CSV export",
                     code=MALFORMED,
-                    line=self._lines_read,
+                    line=count,
                 )
             yield line
 

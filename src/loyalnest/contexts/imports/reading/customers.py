@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from loyalnest.contexts.imports.reading import fields
@@ -26,10 +27,12 @@ from loyalnest.contexts.imports.reading.records import (
 )
 
 Parser = Callable[[str], Any]
-_SLOTS = {name: position for position, name in enumerate(CUSTOMER_FIELDS)}
-# slots past the record's own: read, then folded into first/last name and referral code
-_FULL_NAME = len(CUSTOMER_FIELDS)
-_URL = _FULL_NAME + 1
+# a row's values: slot 0 the line, then the record's fields in order, then two slots
+# read and folded into first/last name and referral code
+_SLOTS = {name: position for position, name in enumerate(CUSTOMER_FIELDS, start=1)}
+_WIDTH = len(CUSTOMER_FIELDS) + 1
+_FULL_NAME = _WIDTH
+_URL = _WIDTH + 1
 _EMAIL, _ID = _SLOTS["email"], _SLOTS["shopify_customer_id"]
 _FIRST, _LAST = _SLOTS["first_name"], _SLOTS["last_name"]
 _CODE, _CODE_URL = _SLOTS["referral_code"], _SLOTS["referral_url"]
@@ -124,12 +127,15 @@ class CustomerReader:
         has_url = "referral_url" in self.columns
         identity_column = self._identity_column
         blank: list[Any] = [None] * (_URL + 1)
-        record = CustomerRecord
+        # the record built from the slots directly: a named tuple's own __new__ is a Python
+        # function taking keywords, which costs more than everything else the tuple needs
+        new_record = partial(tuple.__new__, CustomerRecord)
         for line, cells in self._csv.rows():
             count = len(cells)
             if count < width:  # short rows read as if the missing cells were empty
                 cells.extend([""] * (width - count))
             values = blank.copy()
+            values[0] = line
             errors: list[RowError] | None = None
             for index, slot, parse, header in plan:
                 cell = cells[index].strip()
@@ -162,7 +168,7 @@ class CustomerReader:
                 values[_CODE_URL] = values[_URL][0]
                 if values[_CODE] is None:  # a code column wins over the code in the URL
                     values[_CODE] = values[_URL][1]
-            yield record(line, *values[:_FULL_NAME])
+            yield new_record(values[:_WIDTH])
 
 
 def read_customers(

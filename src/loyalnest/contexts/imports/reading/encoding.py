@@ -15,6 +15,10 @@ A file whose first bytes are plain ASCII but which is Windows-1252 further on is
 common (the first é on line 20,000): UTF-8 is decoded with the ``ERRORS`` handler,
 which reads each byte that is not UTF-8 as Windows-1252 (and the five bytes
 Windows-1252 leaves undefined as Latin-1), so such a file never fails half-way.
+
+The limit, by construction: a Windows-1252 file whose every accented pair happens to
+form valid UTF-8 ("Â" then a no-break space) reads as UTF-8. Real text does not do that;
+one ordinary accent (é before an ASCII character) settles it.
 """
 
 from __future__ import annotations

@@ -194,8 +194,9 @@ HISTORY = Preset(
 
 
 def preset(source: Source | str) -> Preset:
+    """The preset of a source, by enum or name in any case."""
     try:
-        return PRESETS[Source(source)]
+        return PRESETS[Source(str(source).upper())]
     except ValueError:
         raise MappingRefused(f"unknown source {source!r}: one of {', '.join(Source)}") from None
 
@@ -229,7 +230,8 @@ def with_mapping(
     for key, column in list(aliases.items()):
         if column in seen and normalise_header(seen[column]) != key:
             del aliases[key]
-    return Preset(base.source, base.label, aliases, base.required, base.spelling)
+    # a refusal names the merchant's header for a field they mapped
+    return Preset(base.source, base.label, aliases, base.required, {**base.spelling, **seen})
 
 
 def match_columns(header: Sequence[str], chosen: Preset) -> tuple[dict[str, int], tuple[str, ...]]:
