@@ -250,3 +250,18 @@ async def test_a_large_file_goes_to_an_upload_link_once(make_shop, drain, http):
     stored = list((shop.settings.data_dir / "imports" / str(shop.id)).glob("*.lnf"))
     assert stored
     assert all(b"ada@example.org" not in p.read_bytes() for p in stored)
+
+
+async def test_a_generic_file_is_read_with_the_merchants_mapping_and_a_bad_mapping_is_refused(shop, drain):
+    content = support.csv_bytes("Correo,Saldo", "maria@example.org,75")
+    mapping = [{"header": "Correo", "field": "email"}, {"header": "Saldo", "field": "points_balance"}]
+    done = await support.imported(shop, content, source="GENERIC", mapping=mapping, dry_run=False)
+    await drain()
+    found = await support.read(shop, done["id"])
+    assert (found["status"], found["counts"]["pointsPosted"]) == ("COMPLETED", 75)
+    bad = [{"header": "Correo", "field": "email"}, {"header": "Saldo", "field": "wallet"}]
+    refused = await support.send_file(shop, content, source="GENERIC", mapping=bad)
+    payload = refused["data"]["importCustomers"]
+    assert payload["userErrors"][0]["code"] == "INVALID_MAPPING"
+    assert "wallet" in payload["userErrors"][0]["message"]
+    assert (await shop.gql("{ imports(first: 5) { totalCount } }"))["data"]["imports"]["totalCount"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from loyalnest.contexts.audit import api as audit
 from loyalnest.contexts.imports import links, repository, rules
+from loyalnest.contexts.imports.reading import presets
 from loyalnest.contexts.imports.repository import ImportRecord
 from loyalnest.platform.errors import DomainError, NotFound
 from loyalnest.platform.timeutil import utcnow
@@ -16,9 +17,12 @@ APPLY_ACTOR = "imports.apply"
 REVERT_ACTOR = "imports.revert"
 
 
-def check_source(source: str) -> None:
+def check_source(source: str, mapping: dict[str, str] | None = None) -> None:
+    """A known source, and a mapping the reader takes (``MappingRefused``, code
+    INVALID_MAPPING, before any file is sent)."""
     if source not in rules.SOURCES:
         raise DomainError(f"source must be one of {', '.join(rules.SOURCES)}", field="source", code="INVALID")
+    presets.with_mapping(presets.preset(source), mapping)
 
 
 async def create_upload(
@@ -32,7 +36,7 @@ async def create_upload(
     actor: str,
 ) -> tuple[ImportRecord, str]:
     """An import waiting for its file at an upload link (returned, valid an hour)."""
-    check_source(source)
+    check_source(source, mapping)
     now = utcnow()
     expires_at = rules.upload_expires_at(now)
     record = await repository.create(

@@ -34,7 +34,7 @@ async def import_inline(
 ) -> ImportRecord:
     """An import of a file sent with the request: created, its file saved, validated
     next (then imported, unless a dry run)."""
-    commands.check_source(source)
+    commands.check_source(source, mapping)
     async with unit_of_work() as uow:
         record, _ = await commands.create_upload(
             uow,

@@ -73,12 +73,17 @@ class _Staging:
         self.rows: list[Any] = []
         self.errors: list[reading.RowError] = []
         self.error_count = 0
+        self.last_bad_line = -1
         self.valid = 0
         self.matched = 0
         self.points = 0
 
     def refuse(self, error: reading.RowError) -> None:
-        self.error_count += 1
+        # a row with several bad cells has an error each: rows are counted once (the
+        # reader yields them in file order)
+        if error.line != self.last_bad_line:
+            self.error_count += 1
+            self.last_bad_line = error.line
         if len(self.errors) < rules.MAX_REPORTED_ERRORS:
             self.errors.append(error)
 

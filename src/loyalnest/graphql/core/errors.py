@@ -100,6 +100,11 @@ class UserErrorCode(Enum):
         description="The import is not validated and ready (still validating, nothing valid, or started "
         "already).",
     )
+    INVALID_MAPPING = strawberry.enum_value(
+        "INVALID_MAPPING",
+        description="An import's column mapping names an unknown field, an empty header, or two headers for "
+        "one field.",
+    )
     NOT_REVERTIBLE = strawberry.enum_value(
         "NOT_REVERTIBLE", description="The import has not imported anything, or was reverted already."
     )
