@@ -399,6 +399,9 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         row.placed_at = order.placed_at or now
         row.spend_amount = order.subtotal
         placed.append((row, max(order.subtotal - Decimal(row.spend_refunded), Decimal(0)), order))
+        if not order.award_points:
+            row.points_earned = 0
+            continue  # history imported without points: counted, never awarded
         earned = purchase_points(order, eligible, settings)
         if earned <= 0:
             continue
