@@ -68,6 +68,13 @@ async def _import_phase(run: RunRow, phase: str, *, wait: dict[str, float]) -> N
                 )
 
 
+async def _fail(merchant_id: int, run_id: int, code: str, message: str) -> None:
+    async with unit_of_work() as uow:
+        await repository.finish_run(
+            uow.session, merchant_id, run_id, status="failed", error_code=code, error_message=message
+        )
+
+
 async def run_backfill(
     merchant_id: int, run_id: int, *, wait: dict[str, float] | None = None
 ) -> ShopifyBackfillDTO | None:
@@ -95,15 +102,11 @@ async def run_backfill(
             "shopify backfill failed",
             extra={"merchant_id": merchant_id, "run_id": run_id, "code": exc.code},
         )
-        async with unit_of_work() as uow:
-            await repository.finish_run(
-                uow.session,
-                merchant_id,
-                run_id,
-                status="failed",
-                error_code=exc.code,
-                error_message=exc.message,
-            )
+        await _fail(merchant_id, run_id, exc.code, exc.message)
+    except Exception:
+        # ended, not left running (which would refuse every later backfill of the shop)
+        log.exception("shopify backfill failed", extra={"merchant_id": merchant_id, "run_id": run_id})
+        await _fail(merchant_id, run_id, "INTERNAL_ERROR", "an unexpected error stopped the backfill")
     else:
         async with unit_of_work() as uow:
             await repository.finish_run(uow.session, merchant_id, run_id, status="completed")

@@ -153,7 +153,7 @@ async def finish_run(
     await session.execute(
         text(
             "UPDATE imports_shopify_backfills SET status = :status, finished_at = now(), "
-            "phase = CASE WHEN :status = 'completed' THEN 'done' ELSE phase END, "
+            "phase = CASE WHEN :completed THEN 'done' ELSE phase END, "
             "error_code = :code, error_message = :message "
             "WHERE merchant_id = :m AND id = :id AND status IN ('queued', 'running')"
         ),
@@ -161,6 +161,7 @@ async def finish_run(
             "m": merchant_id,
             "id": run_id,
             "status": status,
+            "completed": status == "completed",
             "code": error_code,
             "message": None if error_message is None else error_message[:500],
         },

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 # a large shop's history takes a while: bulk operations run for minutes on Shopify
-@jobs.actor(BACKFILL_ACTOR, queue_name=IMPORTS_QUEUE, time_limit=2 * 60 * 60 * 1000, max_retries=3)
+@jobs.actor(BACKFILL_ACTOR, queue_name=IMPORTS_QUEUE, time_limit=2 * 60 * 60 * 1000, max_retries=0)
 async def backfill_shopify_history(merchant_id: int, run_id: int) -> None:
     """Run or resume the backfill ``run_id`` (see ``backfill_flows.run_backfill``); a run
     that has ended is left as it is."""
