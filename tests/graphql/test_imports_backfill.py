@@ -261,3 +261,50 @@ async def test_arguments_are_checked(shop: Any) -> None:
     assert too_many["data"]["backfillShopifyHistory"]["userErrors"][0]["field"] == ["awardPointsDays"]
     future = await shop.gql(BACKFILL, {"since": (datetime.now(UTC) + timedelta(days=2)).isoformat()})
     assert future["data"]["backfillShopifyHistory"]["userErrors"][0]["field"] == ["since"]
+
+
+async def test_history_earns_no_signup_or_newsletter_points_now_or_later(
+    make_shop: Any, fake: ShopifyFake, drain: Any
+) -> None:
+    # the shipped program: signup (customers/create) and newsletter points on
+    shop = await make_shop(shipped_program=True)
+    await connect_shop(shop, fake)
+    people, orders = demo_history(seed=505, **HISTORY)
+    for person in people:
+        fake.add_customer_object(shop.domain, person)
+    for order in orders:
+        fake.add_order(shop.domain, order)
+    await backfill(shop, drain)
+    assert await ledger_rows(shop.id) == []
+    subscriber = next(p for p in people if p["emailMarketingConsent"]["marketingState"] == "SUBSCRIBED")
+    # Shopify's customers/update of someone subscribed before the app
+    await shop.webhook(
+        "customers/update", payloads.customer(_id(subscriber["id"]), email=subscriber["email"])
+    )
+    await drain()
+    assert await ledger_rows(shop.id) == []
+
+
+async def test_an_order_its_webhook_brought_first_is_not_awarded_again(
+    make_shop: Any, fake: ShopifyFake, drain: Any
+) -> None:
+    shop, orders = await history_shop(make_shop, fake, seed=606)
+    recent = max(
+        (o for o in orders if o["customer"] is not None and o["cancelledAt"] is None and _amount(o) >= 1),
+        key=lambda o: str(o["processedAt"]),
+    )
+    await shop.webhook(
+        "orders/create",
+        payloads.order(
+            _id(recent["id"]),
+            subtotal=str(_amount(recent)),
+            customer_body=payloads.customer(_id(recent["customer"]["id"])),
+        ),
+    )
+    await drain()
+    before = await ledger_rows(shop.id)
+    assert [r["source_ref"] for r in before] == [f"order:{_id(recent['id'])}"]
+    await backfill(shop, drain, days=365)
+    after = await ledger_rows(shop.id)
+    assert [r["source_ref"] for r in after].count(f"order:{_id(recent['id'])}") == 1
+    assert len(after) > 1  # the other orders of the year did earn

@@ -2,10 +2,11 @@
 committing): asking for a run (one open run per shop; audited), and importing one
 batch of the bulk queries' objects.
 
-Customers are written as an order's customer object writes them
-(``customers.upsert_from_shopify``: the profile, never a marketing opt-in and no
-``CustomerUpserted``, so no signup or newsletter points for people who signed up
-before the app). Orders are published as ``HistoricalOrderImported`` for analytics and
+Customers are written as customers/create|update write them
+(``customers.record_customer_webhook``, their marketing consent recorded as known) but
+without publishing ``CustomerUpserted``, so no signup or newsletter points for people
+who signed up or subscribed before the app, neither now nor when a later webhook shows
+the same consent. Orders are published as ``HistoricalOrderImported`` for analytics and
 earning to record through their own handlers; only orders of the last
 ``award_points_days`` days carry ``award_points``."""
 
@@ -121,7 +122,10 @@ async def import_customers(
     run's progress; returns how many were written."""
     facts = [f for f in (customer_facts(o) for o in objects) if f is not None]
     for fact in sorted(facts, key=lambda f: f.shopify_customer_id):
-        await customers.upsert_from_shopify(uow, merchant_id, fact)
+        # as customers/create|update write a profile (its marketing consent recorded as
+        # known), without their ``CustomerUpserted``: a later webhook finds the consent
+        # already seen, so history earns no newsletter points, now or then
+        await customers.record_customer_webhook(uow, merchant_id, fact)
     await repository.add_progress(
         uow.session, merchant_id, run_id, lines=sum(rules.lines_of(o) for o in objects), customers=len(facts)
     )
