@@ -308,3 +308,26 @@ async def test_an_order_its_webhook_brought_first_is_not_awarded_again(
     after = await ledger_rows(shop.id)
     assert [r["source_ref"] for r in after].count(f"order:{_id(recent['id'])}") == 1
     assert len(after) > 1  # the other orders of the year did earn
+
+
+async def test_tiers_on_spend_count_history_as_an_import_without_entry_bonus(
+    make_shop: Any, fake: ShopifyFake, drain: Any
+) -> None:
+    shop, _ = await history_shop(make_shop, fake, seed=707)
+    settings = await shop.gql(
+        "mutation { updateTierSettings(input: {metric: MONEY}) { userErrors { code } } }"
+    )
+    assert settings["data"]["updateTierSettings"]["userErrors"] == []
+    created = await shop.gql(
+        """mutation { createTier(input: {names: [{locale: "en", text: "Silver"}], defaultLocale: "en",
+             threshold: "1", entryBonusPoints: 50}) { userErrors { code } } }"""
+    )
+    assert created["data"]["createTier"]["userErrors"] == []
+    await drain()
+    await backfill(shop, drain)
+    moves = await rows("select reason from tier_history where merchant_id = :m", m=shop.id)
+    assert moves
+    assert {m["reason"] for m in moves} == {"import"}
+    # the tier is held, its entry bonus not given for history
+    assert await ledger_rows(shop.id) == []
+    assert await scalar("select count(*) from tier_entry_awards where merchant_id = :m", m=shop.id) == 0

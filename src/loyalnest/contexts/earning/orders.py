@@ -454,7 +454,10 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
     spent = [
         replace(change, discount_codes=order.discount_codes)
         for row, amount, order in placed
-        if (change := _spend_change(row, amount, 1, "placed")) is not None
+        # history imported without points counts as "imported": no tier entry bonus,
+        # no campaign results
+        if (change := _spend_change(row, amount, 1, "placed" if order.award_points else "imported"))
+        is not None
     ]
     await uow.publish_events(spent)
     return awarded
