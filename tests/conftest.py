@@ -55,6 +55,8 @@ hypothesis_settings.load_profile("loyalnest")
 os.environ.setdefault("LOYALNEST_ENV", "test")
 os.environ.setdefault("LOYALNEST_LOG_FORMAT", "console")
 os.environ.setdefault("LOYALNEST_LOG_LEVEL", "WARNING")
+# shops installed by tests do not fetch their Shopify history (the backfill tests ask for it)
+os.environ.setdefault("LOYALNEST_SHOPIFY_BACKFILL_ON_INSTALL", "false")
 
 
 def _port_open(port: int) -> bool:

@@ -77,9 +77,10 @@ async def install_shop(
                 currency=currency,
                 plan=plan,
                 referred_by=referred_by,
+                # stored before ShopInstalled's handlers run: a first install with a
+                # token queues the backfill of the shop's Shopify history
+                access_token=access_token,
             )
-            if access_token is not None:
-                await merchants.set_access_token(uow, merchant.id, access_token)
     except DomainError as exc:
         # an unknown code or the shop's own: nothing was installed (the transaction rolled back)
         raise typer.BadParameter(exc.message, param_hint="'--referred-by'") from None

@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     # processes their order (off: the daily recompute alone keeps them; for measuring
     # what the real-time update costs, and for an emergency).
     analytics_realtime: bool = True
+    # a shop's first install (with an Admin API token) queues the backfill of its Shopify
+    # history (customers and orders, no points); off: only on demand (backfillShopifyHistory)
+    shopify_backfill_on_install: bool = True
     # storefront nudge events (view, click, dismiss) one customer may record per minute
     nudge_event_limit_per_minute: int = Field(default=60, ge=1)
     # how long a segment export's signed download link works

@@ -176,7 +176,7 @@ async def record_spend_changes(
             tally.orders[campaign_id] += event.orders
     await _count_discount_uses(uow, merchant_id, events, tally)
     for event in events:
-        if event.reason == "placed" or (event.amount == 0 and event.orders == 0):
+        if event.reason in ("placed", "imported") or (event.amount == 0 and event.orders == 0):
             continue
         # orders counted through a campaign's discount code alone
         for campaign_id, revenue_change, cancelled in await repository.change_order_revenue(

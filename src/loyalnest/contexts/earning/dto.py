@@ -202,6 +202,10 @@ class OrderFacts:
     # when it was placed (None: now) and the discount codes it used (campaign results)
     placed_at: datetime | None = None
     discount_codes: tuple[str, ...] = ()
+    # False for an order of the shop's history imported without points (imports'
+    # backfill): recorded like any order (its spend and order count, so a later webhook
+    # of it is a replay), never awarded
+    award_points: bool = True
 
 
 @dataclass(frozen=True)

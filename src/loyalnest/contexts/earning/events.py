@@ -98,7 +98,10 @@ class OrderSpendChanged(Event):
     amount: Decimal
     # +1 placed, -1 cancelled, 0 refunded
     orders: int
-    # "placed", "refund" or "cancellation"
+    # "placed", "refund" or "cancellation"; "imported" for an order of the shop's history
+    # imported without points (imports' backfill): it counts toward spend and orders,
+    # but a tier it lifts the customer into is an import (no entry reward) and campaigns
+    # do not count it
     reason: str
     discount_codes: tuple[str, ...] = ()
     # (origin_type, origin_id) of the tiers and campaigns that added to the order's

@@ -8,9 +8,11 @@ outcome."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from loyalnest.contexts.earning import commands, orders, purchase, rules
 from loyalnest.contexts.earning.dto import OrderFacts, OrderLine, RefundFacts, RefundLine
+from loyalnest.contexts.imports.events import HistoricalOrderImported
 from loyalnest.contexts.merchants.events import ShopInstalled
 from loyalnest.contexts.webhooks.events import (
     CustomerUpserted,
@@ -75,6 +77,23 @@ async def award_orders(uow: UnitOfWork, events: Sequence[OrderPlaced]) -> None:
             by_shop.setdefault(event.merchant_id, []).append(_order_facts(event, event.customer_id))
     for merchant_id, facts in by_shop.items():
         await orders.award_orders(uow, merchant_id, facts)
+
+
+@handles(HistoricalOrderImported)
+async def record_historical_orders(uow: UnitOfWork, events: Sequence[HistoricalOrderImported]) -> None:
+    """Orders of the shop's history (imports' backfill): recorded as orders/create
+    records them (spend and order count for tiers; a later webhook of the same order is
+    a replay), through the pipeline only where the backfill asks for points
+    (``award_points``: recent orders under its ``awardPointsDays``)."""
+    by_shop: dict[int, list[OrderFacts]] = {}
+    for event in events:
+        if event.order.customer_id is not None:
+            facts = replace(
+                _order_facts(event.order, event.order.customer_id), award_points=event.award_points
+            )
+            by_shop.setdefault(event.order.merchant_id, []).append(facts)
+    for merchant_id, facts_of_shop in by_shop.items():
+        await orders.award_orders(uow, merchant_id, facts_of_shop)
 
 
 async def _reach_stage(uow: UnitOfWork, events: Sequence[OrderPaid | OrderFulfilled], stage: str) -> None:

@@ -399,6 +399,9 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
         row.placed_at = order.placed_at or now
         row.spend_amount = order.subtotal
         placed.append((row, max(order.subtotal - Decimal(row.spend_refunded), Decimal(0)), order))
+        if not order.award_points:
+            row.points_earned = 0
+            continue  # history imported without points: counted, never awarded
         earned = purchase_points(order, eligible, settings)
         if earned <= 0:
             continue
@@ -451,7 +454,10 @@ async def award_orders(uow: UnitOfWork, merchant_id: int, orders: Sequence[Order
     spent = [
         replace(change, discount_codes=order.discount_codes)
         for row, amount, order in placed
-        if (change := _spend_change(row, amount, 1, "placed")) is not None
+        # history imported without points counts as "imported": no tier entry bonus,
+        # no campaign results
+        if (change := _spend_change(row, amount, 1, "placed" if order.award_points else "imported"))
+        is not None
     ]
     await uow.publish_events(spent)
     return awarded

@@ -128,3 +128,7 @@ encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "email_enc
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "first_name_enc", ROW_FIRST_NAME)
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "last_name_enc", ROW_LAST_NAME)
 encrypted_column("imports", ("merchant_id", "id"), "error_report_enc", ERROR_REPORT)
+
+
+# the Shopify history backfill's runs (a table of its own module, registered with these)
+from loyalnest.contexts.imports import backfill_models as _backfill_models  # noqa: E402, F401

@@ -6,9 +6,14 @@ applied, reverting with the postings not reversed."""
 
 from __future__ import annotations
 
-from loyalnest.contexts.imports import applying, validation
+import logging
+
+from loyalnest.contexts.imports import applying, backfill_flows, validation
+from loyalnest.contexts.imports.backfill_commands import BACKFILL_ACTOR
 from loyalnest.contexts.imports.commands import APPLY_ACTOR, IMPORTS_QUEUE, REVERT_ACTOR, VALIDATE_ACTOR
 from loyalnest.platform import jobs
+
+log = logging.getLogger(__name__)
 
 _HOUR_MS = 60 * 60 * 1000
 
@@ -29,3 +34,22 @@ async def apply_import(merchant_id: int, import_id: int) -> None:
 async def revert_import(merchant_id: int, import_id: int) -> None:
     """Take back what an import did."""
     await applying.revert(merchant_id, import_id)
+
+
+# a large shop's history takes a while: bulk operations run for minutes on Shopify
+@jobs.actor(BACKFILL_ACTOR, queue_name=IMPORTS_QUEUE, time_limit=2 * _HOUR_MS, max_retries=0)
+async def backfill_shopify_history(merchant_id: int, run_id: int) -> None:
+    """Run or resume the backfill ``run_id`` (see ``backfill_flows.run_backfill``); a run
+    that has ended is left as it is."""
+    run = await backfill_flows.run_backfill(merchant_id, run_id)
+    if run is not None:
+        log.info(
+            "shopify backfill ended",
+            extra={
+                "merchant_id": merchant_id,
+                "run_id": run_id,
+                "status": run.status,
+                "customers": run.customers_imported,
+                "orders": run.orders_imported,
+            },
+        )

@@ -47,6 +47,7 @@ __all__ = [
     "get_referral_of",
     "get_referral_program",
     "get_timezones",
+    "has_access_token_in",
     "install_shop",
     "list_merchant_credits",
     "list_merchant_referrals",
@@ -74,6 +75,7 @@ get_by_domain = queries.get_by_domain
 get_by_domain_cached = queries.get_by_domain_cached
 get_merchant = queries.get_merchant
 get_merchant_in = queries.get_merchant_in
+has_access_token_in = queries.has_access_token_in
 get_timezones = queries.get_timezones
 forget_domain = queries.forget_domain
 # a shop's state changed (installed again, uninstalled, deleted): every process forgets

@@ -116,6 +116,13 @@ async def get_merchant_in(uow: UnitOfWork, merchant_id: int) -> MerchantDTO | No
     return None if row is None else to_merchant_dto(row)
 
 
+async def has_access_token_in(uow: UnitOfWork, merchant_id: int) -> bool:
+    """Whether the installed shop has an Admin API token, read inside the caller's
+    transaction (an install's handlers see the token it just stored)."""
+    row = await repository.get_admin_credentials_row(uow.session, merchant_id)
+    return row is not None and row[2] is not None
+
+
 async def get_timezones(merchant_ids: list[int]) -> dict[int, str]:
     """{merchant id: IANA timezone} of the shops that exist among ``merchant_ids``."""
     if not merchant_ids:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -133,10 +133,12 @@ async def record_activity(
     *,
     evaluate: bool,
     refunds: Collection[int] = (),
+    imported: Collection[int] = (),
 ) -> None:
     """Append what customers did to the metric's source and, when it moves the shop's
     metric (``evaluate``), re-evaluate them now. ``refunds``: customers whose metric
-    went down because of a refund or cancellation."""
+    went down because of a refund or cancellation; ``imported``: customers whose metric
+    moved by imported history (a change of tier is an ``import``, with no entry reward)."""
     if not entries:
         return
     await repository.append_entries(uow.session, merchant_id, entries)
@@ -146,11 +148,22 @@ async def record_activity(
         # the row makes the customer part of the next whole-shop re-tier
         await repository.ensure_standings(uow.session, merchant_id, customer_ids)
         return
-    await evaluate_customers(uow, merchant_id, customer_ids, refunds=refunds)
+    await evaluate_customers(uow, merchant_id, customer_ids, refunds=refunds, imported=imported)
+
+
+def _as_import(outcome: rules.Outcome) -> rules.Outcome:
+    """A change of tier that imported history caused: reason ``import``, no entry reward."""
+    move = outcome.move
+    return replace(outcome, move=None if move is None else replace(move, reason="import"), entered=None)
 
 
 async def evaluate_customers(
-    uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int], *, refunds: Collection[int] = ()
+    uow: UnitOfWork,
+    merchant_id: int,
+    customer_ids: Sequence[int],
+    *,
+    refunds: Collection[int] = (),
+    imported: Collection[int] = (),
 ) -> int:
     """Evaluate these customers now, their rows locked until commit; returns how many
     changed tier."""
@@ -177,6 +190,8 @@ async def evaluate_customers(
             policy,
             refund=customer_id in refunds,
         )
+        if customer_id in imported:
+            outcome = _as_import(outcome)
         writes.append(new_standing(customer_id, outcome.standing))
         _collect(changes, customer_id, outcome)
     await repository.write_standings(uow.session, merchant_id, writes, now)

@@ -106,5 +106,7 @@ async def count_spend(uow: UnitOfWork, events: Sequence[OrderSpendChanged]) -> N
             merchant_id,
             entries,
             evaluate=shop.metric in ("money", "orders"),
-            refunds={e.customer_id for e in batch if e.reason != "placed"},
+            refunds={e.customer_id for e in batch if e.reason not in ("placed", "imported")},
+            # the shop's history (imports' backfill): a tier reached is an import
+            imported={e.customer_id for e in batch if e.reason == "imported"},
         )

@@ -13,6 +13,16 @@ the fake's base URL) and speaks enough of the real API for LoyalNest:
   ``userErrors``, and codes unique per shop ("Code must be unique. Please try a
   different code."); ``discountCodeDeactivate(id:)`` / ``discountCodeActivate(id:)``
   switch a code off and on (campaign discounts);
+- bulk query operations: ``bulkOperationRunQuery(query:)`` over the shop's
+  ``customers`` or ``orders`` (``add_customer_object``/``add_order``, or the demo
+  history of ``seed_history``; a ``query: "created_at:>=..."`` filter honoured), one
+  running per shop (a second is refused with Shopify's ``OPERATION_IN_PROGRESS``
+  userError), ``currentBulkOperation`` and ``node(id:)`` moving it CREATED -> RUNNING
+  -> COMPLETED one read at a time (or FAILED with an ``errorCode``:
+  ``fail_next_bulk_operation``), its ``url`` a JSONL download on the fake itself
+  (``GET /__fake__/bulk/{shop}/{n}.jsonl``, no token, streamed) in Shopify's format:
+  nested connections (an order's ``lineItems``) flattened into lines with
+  ``__parentId``;
 - only the fields the client selects come back (aliases, inline fragments and named
   fragments are honoured; an unknown field is an ``undefinedField`` error);
 - ``X-Shopify-Access-Token`` must be the shop's token (401 otherwise);
@@ -36,7 +46,8 @@ use with the token they present, unless ``--no-auto-register``).
 Modules: ``constants`` (the dev token, plan limits, costs, messages), ``records``
 (shops, codes, recorded requests, faults), ``inputs`` (the mutations' input types and
 Shopify's checks of them), ``documents`` (GraphQL: operation, arguments, cost,
-projection), ``objects`` (the shop and discount objects answered), ``state``
+projection), ``objects`` (the shop and discount objects answered), ``bulk`` (customers, orders,
+the JSONL of bulk operations, the demo history), ``state``
 (arranging and inspecting), ``execution`` (one request under the lock), ``server``
 (``ShopifyFake``: the HTTP server) and ``demo`` (``start_demo_fake``).
 """

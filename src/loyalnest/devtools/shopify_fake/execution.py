@@ -12,6 +12,12 @@ from typing import Any
 import orjson
 from graphql import FieldNode, FragmentDefinitionNode, GraphQLError, parse
 
+from loyalnest.devtools.shopify_fake.bulk import (
+    BULK_IN_PROGRESS,
+    advance,
+    bulk_operation_object,
+    jsonl_lines,
+)
 from loyalnest.devtools.shopify_fake.constants import (
     CODE_TAKEN,
     MUTATION_COST,
@@ -30,6 +36,7 @@ from loyalnest.devtools.shopify_fake.documents import (
 from loyalnest.devtools.shopify_fake.inputs import _MUTATIONS, _discount_user_errors, _input_problems
 from loyalnest.devtools.shopify_fake.objects import _discount_node, _shop_object
 from loyalnest.devtools.shopify_fake.records import (
+    FakeBulkOperation,
     FakeDiscount,
     FakeShop,
     RecordedRequest,
@@ -201,6 +208,11 @@ class FakeExecution(FakeState):
                 value: Any = _shop_object(shop)
             elif name == "customer":
                 value = shop.customers.get(str(args.get("id")))
+            elif name == "currentBulkOperation":
+                current = shop.bulk_operations[-1] if shop.bulk_operations else None
+                value = None if current is None else self._bulk_object(shop, current)
+            elif name == "node":
+                value = self._node(shop, str(args.get("id")))
             elif name == "codeDiscountNodeByCode":
                 discount = shop.discounts.get(str(args.get("code", "")).lower())
                 value = None if discount is None else _discount_node(discount)
@@ -229,6 +241,11 @@ class FakeExecution(FakeState):
         for node in fields:
             name = node.name.value
             key = node.alias.value if node.alias else name
+            if name == "bulkOperationRunQuery":
+                started = self._start_bulk_operation(shop, _arguments(node, variables).get("query"))
+                user_errors = user_errors or bool(started["userErrors"])
+                data[key] = _project(started, node.selection_set, fragments)
+                continue
             if name in _TOGGLES:
                 toggled = self._toggle_discount(shop, name, _arguments(node, variables).get("id"))
                 user_errors = user_errors or bool(toggled["userErrors"])
@@ -274,6 +291,80 @@ class FakeExecution(FakeState):
             result["__typename"] = f"{name[0].upper()}{name[1:]}Payload"
             data[key] = _project(result, node.selection_set, fragments)
         return data, MUTATION_COST * len(fields), user_errors
+
+    # --- bulk operations ----------------------------------------------------------------
+
+    def _public_base(self) -> str:
+        """Where the fake is reached (the server overrides it with its bound address)."""
+        return "http://127.0.0.1"
+
+    def _bulk_object(self, shop: FakeShop, op: FakeBulkOperation) -> dict[str, Any]:
+        """The operation as answered; each read moves it one step."""
+        advance(op)
+        url = f"{self._public_base()}/__fake__/bulk/{shop.domain}/{op.number}.jsonl"
+        return bulk_operation_object(op, url)
+
+    def _node(self, shop: FakeShop, gid: str) -> dict[str, Any] | None:
+        """``node(id:)``: bulk operations, customers and orders of the shop."""
+        for op in shop.bulk_operations:
+            if op.gid == gid:
+                return self._bulk_object(shop, op)
+        return shop.customers.get(gid) or shop.orders.get(gid)
+
+    def _start_bulk_operation(self, shop: FakeShop, query: Any) -> dict[str, Any]:
+        payload: dict[str, Any] = {"__typename": "BulkOperationRunQueryPayload", "bulkOperation": None}
+        running = next((op for op in shop.bulk_operations if op.running), None)
+        if running is not None:
+            error = {
+                "__typename": "BulkOperationUserError",
+                "field": None,
+                "message": BULK_IN_PROGRESS.format(gid=running.gid),
+                "code": "OPERATION_IN_PROGRESS",
+            }
+            return payload | {"userErrors": [error]}
+        if not isinstance(query, str):
+            raise _GraphQLFailure(
+                "Argument 'query' on Field 'bulkOperationRunQuery' has an invalid value. "
+                "Expected type 'String!'.",
+                code="argumentLiteralsIncompatible",
+            )
+        try:
+            lines, roots = jsonl_lines(
+                query,
+                {"customers": list(shop.customers.values()), "orders": list(shop.orders.values())},
+            )
+        except _GraphQLFailure as failure:
+            invalid: dict[str, Any] = {
+                "__typename": "BulkOperationUserError",
+                "field": ["query"],
+                "message": failure.message,
+                "code": "INVALID",
+            }
+            return payload | {"userErrors": [invalid]}
+        fault = self._take(self._bulk_faults, shop.domain)
+        op = FakeBulkOperation(
+            number=next(self._bulk_ids),
+            query=query,
+            lines=lines,
+            root_object_count=roots,
+            created_at=datetime.now(UTC),
+            fail_with=None if fault is None else fault.code,
+        )
+        shop.bulk_operations.append(op)
+        answered = bulk_operation_object(op, None)
+        return payload | {"bulkOperation": answered, "userErrors": []}
+
+    def bulk_download(self, domain: str, number: int) -> list[bytes] | None:
+        """The JSONL lines of a completed operation (what its ``url`` serves), or None."""
+        with self._lock:
+            shop = self._shops.get(domain)
+            if shop is None:
+                return None
+            op = next((o for o in shop.bulk_operations if o.number == number), None)
+            if op is None or op.status != "COMPLETED":
+                return None
+            op.downloads += 1
+            return list(op.lines)
 
     def _toggle_discount(self, shop: FakeShop, name: str, gid: Any) -> dict[str, Any]:
         """discountCodeDeactivate / discountCodeActivate(id:): an unknown id is a userError."""

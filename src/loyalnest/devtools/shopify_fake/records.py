@@ -21,6 +21,33 @@ class FakeDiscount:
 
 
 @dataclass
+class FakeBulkOperation:
+    """One ``bulkOperationRunQuery``: its JSONL is built from the shop's data when it
+    is created (a snapshot, as Shopify's is of the moment it ran); every read of it
+    (``currentBulkOperation``, ``node``) moves it one step, CREATED -> RUNNING ->
+    COMPLETED (or FAILED with ``error_code`` when a failure was armed)."""
+
+    number: int
+    query: str
+    lines: list[bytes]
+    root_object_count: int
+    created_at: datetime
+    status: str = "CREATED"
+    error_code: str | None = None
+    fail_with: str | None = None
+    completed_at: datetime | None = None
+    downloads: int = 0
+
+    @property
+    def gid(self) -> str:
+        return f"gid://shopify/BulkOperation/{self.number}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in ("CREATED", "RUNNING", "CANCELING")
+
+
+@dataclass
 class FakeShop:
     domain: str
     token: str
@@ -34,6 +61,10 @@ class FakeShop:
     currency: str
     discounts: dict[str, FakeDiscount] = field(default_factory=dict)  # by code, case-insensitive
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Admin GraphQL Order objects by gid (``add_order``), the bulk operations' sources
+    orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # every bulk query operation of the shop, oldest first (the last is "current")
+    bulk_operations: list[FakeBulkOperation] = field(default_factory=list)
 
     def refill(self, now: float) -> None:
         self.available = min(

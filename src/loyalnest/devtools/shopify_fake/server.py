@@ -7,13 +7,13 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import orjson
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from loyalnest.devtools.shopify_fake.execution import FakeExecution
@@ -32,6 +32,7 @@ class ShopifyFake(FakeExecution):
             routes=[
                 Route("/{shop}/admin/api/{version}/graphql.json", self._graphql_endpoint, methods=["POST"]),
                 Route("/__fake__/state", self._state_endpoint, methods=["GET"]),
+                Route("/__fake__/bulk/{shop}/{number:int}.jsonl", self._bulk_endpoint, methods=["GET"]),
                 Route(
                     "/__fake__/shops/{shop}/discount-codes/{code}/use",
                     self._use_code_endpoint,
@@ -46,6 +47,9 @@ class ShopifyFake(FakeExecution):
     def base_url(self) -> str:
         """What ``LOYALNEST_SHOPIFY_ADMIN_BASE_URL`` should be (the shop is appended)."""
         return f"http://{self.host}:{self.port}"
+
+    def _public_base(self) -> str:
+        return self.base_url
 
     def _bind(self) -> socket.socket:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -142,6 +146,19 @@ class ShopifyFake(FakeExecution):
                 "throttled": sum(1 for r in self._requests if r.outcome == "throttled"),
             }
         return Response(orjson.dumps(state), media_type="application/json")
+
+    async def _bulk_endpoint(self, request: Request) -> Response:
+        """A bulk operation's JSONL, as the signed storage URL Shopify hands out serves
+        it (no access token; streamed in chunks of lines)."""
+        lines = self.bulk_download(request.path_params["shop"], request.path_params["number"])
+        if lines is None:
+            return Response(b"Not Found", status_code=404, media_type="text/plain")
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for start in range(0, len(lines), 50):
+                yield b"".join(lines[start : start + 50])
+
+        return StreamingResponse(chunks(), media_type="application/jsonl")
 
     async def _use_code_endpoint(self, request: Request) -> Response:
         try:

@@ -6,9 +6,17 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from typing import Any
 
+from loyalnest.devtools.shopify_fake.bulk import demo_history
 from loyalnest.devtools.shopify_fake.constants import PLAN_LIMITS
-from loyalnest.devtools.shopify_fake.records import FakeDiscount, FakeShop, RecordedRequest, _Fault
+from loyalnest.devtools.shopify_fake.records import (
+    FakeBulkOperation,
+    FakeDiscount,
+    FakeShop,
+    RecordedRequest,
+    _Fault,
+)
 
 
 class FakeState:
@@ -23,7 +31,9 @@ class FakeState:
         self._status_faults: list[_Fault] = []
         self._user_error_faults: list[_Fault] = []
         self._delay_faults: list[_Fault] = []
+        self._bulk_faults: list[_Fault] = []
         self._ids = itertools.count(1_000_001)
+        self._bulk_ids = itertools.count(4_000_000_001)
 
     # --- arranging ----------------------------------------------------------------------
 
@@ -104,6 +114,42 @@ class FakeState:
             }
             return gid
 
+    def add_customer_object(self, domain: str, customer: dict[str, Any]) -> str:
+        """Add a ``Customer`` in the Admin GraphQL shape (``bulk.customer_object``)."""
+        with self._lock:
+            self._shop(domain).customers[str(customer["id"])] = customer
+            return str(customer["id"])
+
+    def add_order(self, domain: str, order: dict[str, Any]) -> str:
+        """Add an ``Order`` in the Admin GraphQL shape (``bulk.order_object``)."""
+        with self._lock:
+            self._shop(domain).orders[str(order["id"])] = order
+            return str(order["id"])
+
+    def seed_history(self, domain: str, **kwargs: Any) -> tuple[int, int]:
+        """Give the shop the demo history (``bulk.demo_history``: deterministic customers
+        and orders); returns (customers, orders)."""
+        with self._lock:
+            shop = self._shop(domain)
+            people, orders = demo_history(currency=shop.currency, **kwargs)
+            for customer in people:
+                shop.customers[str(customer["id"])] = customer
+            for order in orders:
+                shop.orders[str(order["id"])] = order
+            return len(people), len(orders)
+
+    def fail_next_bulk_operation(
+        self, *, error_code: str = "INTERNAL_SERVER_ERROR", shop: str | None = None
+    ) -> None:
+        """The next bulk operation started (for ``shop``, or any) ends FAILED with this
+        ``errorCode`` (ACCESS_DENIED, INTERNAL_SERVER_ERROR, TIMEOUT)."""
+        with self._lock:
+            self._bulk_faults.append(_Fault(remaining=1, shop=shop, code=error_code))
+
+    def bulk_operations(self, domain: str) -> list[FakeBulkOperation]:
+        with self._lock:
+            return list(self._shop(domain).bulk_operations)
+
     def fail_next(self, count: int = 1, *, status: int = 500, shop: str | None = None) -> None:
         """Answer the next ``count`` requests (for ``shop``, or any) with HTTP ``status``."""
         with self._lock:
@@ -153,6 +199,7 @@ class FakeState:
             self._status_faults.clear()
             self._user_error_faults.clear()
             self._delay_faults.clear()
+            self._bulk_faults.clear()
 
     # --- inspecting ---------------------------------------------------------------------
 

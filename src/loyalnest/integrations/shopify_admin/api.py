@@ -1,6 +1,6 @@
 """Public surface of the Shopify Admin integration: discount codes for rewards, the
-shop, a customer, the usage records for rate-limit monitoring, and the process-wide
-configuration (where to call, and the credentials port).
+shop, a customer, bulk query operations (a shop's history as JSONL), the usage records
+for rate-limit monitoring, and the process-wide configuration (where to call, and the credentials port).
 
 Each call is one or two Admin GraphQL documents through ``client.admin_graphql``
 (per-shop token, shared Redis bucket, retries). Errors raise ``ShopifyAdminError``; a
@@ -11,6 +11,16 @@ mutation's ``userErrors`` (e.g. a code already taken) come back in the result.
 
 from __future__ import annotations
 
+from loyalnest.integrations.shopify_admin.bulk import (
+    BulkOperation,
+    BulkOperationError,
+    current_bulk_operation,
+    get_bulk_operation,
+    start_bulk_query,
+    stream_jsonl,
+    wait_for_bulk_operation,
+    with_children,
+)
 from loyalnest.integrations.shopify_admin.client import (
     AdminResponse,
     ShopifyAdminError,
@@ -59,6 +69,8 @@ __all__ = [
     "AdminCredentials",
     "AdminResponse",
     "ApiUsage",
+    "BulkOperation",
+    "BulkOperationError",
     "CredentialsProvider",
     "CustomerInfo",
     "DiscountCodeResult",
@@ -74,8 +86,14 @@ __all__ = [
     "configure_admin",
     "configure_credentials",
     "create_discount_code",
+    "current_bulk_operation",
     "discount_code_input",
     "get_api_usage",
+    "get_bulk_operation",
     "get_customer",
     "get_shop",
+    "start_bulk_query",
+    "stream_jsonl",
+    "wait_for_bulk_operation",
+    "with_children",
 ]

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from loyalnest.contexts.analytics.commands import rfm as commands
+from loyalnest.contexts.imports.events import HistoricalOrderImported
 from loyalnest.contexts.webhooks.events import OrderCancelled, OrderPlaced, RefundCreated
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
@@ -41,6 +42,16 @@ async def record_orders(uow: UnitOfWork, events: Sequence[OrderPlaced]) -> None:
     if not _realtime():
         return
     for merchant_id, batch in _by_merchant(events).items():
+        await commands.record_orders(uow, merchant_id, batch)
+
+
+@handles(HistoricalOrderImported)
+async def record_historical_orders(uow: UnitOfWork, events: Sequence[HistoricalOrderImported]) -> None:
+    """The shop's order history (imports' backfill) is kept as its orders/create would
+    have been, whether or not the backfill gives points for it."""
+    if not _realtime():
+        return
+    for merchant_id, batch in _by_merchant([e.order for e in events]).items():
         await commands.record_orders(uow, merchant_id, batch)
 
 

@@ -1,0 +1,26 @@
+"""The backfill's reaction to other contexts' events: a shop's first install (with an
+Admin API token) queues its history backfill, sent to the worker after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from loyalnest.contexts.imports import backfill_commands as commands
+from loyalnest.contexts.merchants import api as merchants
+from loyalnest.contexts.merchants.events import ShopInstalled
+from loyalnest.platform.events import handles
+from loyalnest.platform.uow import UnitOfWork
+from loyalnest.settings import get_settings
+
+
+@handles(ShopInstalled)
+async def backfill_installed_shop(uow: UnitOfWork, events: Sequence[ShopInstalled]) -> None:
+    """Only where the setting is on (``LOYALNEST_SHOPIFY_BACKFILL_ON_INSTALL``) and the
+    shop can be asked (an access token), once per shop (a shop that has had a backfill
+    asks for the next one itself)."""
+    if not get_settings().shopify_backfill_on_install:
+        return
+    for event in events:
+        if not await merchants.has_access_token_in(uow, event.merchant_id):
+            continue
+        await commands.backfill_on_install(uow, event.merchant_id)
