@@ -12,18 +12,13 @@ from typing import Any
 import pytest
 
 from loyalnest.contexts.imports import backfill_api as backfill
-from loyalnest.contexts.imports import backfill_commands, backfill_rules
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.devtools.shopify_fake import ShopifyFake
 from loyalnest.platform.uow import unit_of_work
 from tests.contexts.rewards.support import admin_fake, connect_shop
-from tests.contexts.support import ledger_rows, scalar
+from tests.contexts.support import execute, ledger_rows, scalar
 
 HISTORY = {"customers": 6, "orders": 23}
-
-
-class Stopped(BaseException):
-    """A worker killed mid-run (not an error the flow handles)."""
 
 
 @pytest.fixture
@@ -32,47 +27,37 @@ def fake() -> Iterator[ShopifyFake]:
         yield running
 
 
-async def test_a_stopped_run_resumes_from_its_last_batch(
-    shop: Any, fake: ShopifyFake, monkeypatch: pytest.MonkeyPatch
+async def test_a_run_cut_short_resumes_with_its_bulk_operation_and_counts_nothing_twice(
+    shop: Any, fake: ShopifyFake, drain: Any
 ) -> None:
     await connect_shop(shop, fake)
     fake.seed_history(shop.domain, **HISTORY)
-    monkeypatch.setattr(backfill_rules, "BATCH_SIZE", 5)
     async with unit_of_work() as uow:
         run = await backfill.request_backfill(uow, shop.id, since=None, award_points_days=0, actor="test")
-    real_import = backfill_commands.import_orders
-    calls = 0
-
-    async def stop_on_the_second_batch(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise Stopped
-        return await real_import(*args, **kwargs)
-
-    monkeypatch.setattr(backfill_commands, "import_orders", stop_on_the_second_batch)
-    with pytest.raises(Stopped):
-        await backfill.run_backfill(shop.id, run.id)
-    stopped = await backfill.latest_backfill(shop.id)
-    assert stopped is not None
-    assert (stopped.status, stopped.phase) == ("running", "orders")
-    assert stopped.customers_imported == HISTORY["customers"]
-    assert stopped.orders_imported == 5
-    assert await scalar("select count(*) from analytics_orders where merchant_id = :m", m=shop.id) == 5
-
-    monkeypatch.setattr(backfill_commands, "import_orders", real_import)
+    await drain()
+    done = await backfill.latest_backfill(shop.id)
+    assert done is not None
+    assert (done.status, done.orders_imported) == ("completed", HISTORY["orders"])
+    operations = len(fake.bulk_operations(shop.domain))
+    # the worker died just after starting the orders' bulk operation (its id saved, no
+    # line done): the run is left as such a worker leaves it, in the database
+    await execute(
+        "update imports_shopify_backfills set status = 'running', phase = 'orders', lines_done = 0,"
+        " orders_imported = 0, finished_at = null where merchant_id = :m and id = :r",
+        m=shop.id,
+        r=run.id,
+    )
     resumed = await backfill.run_backfill(shop.id, run.id)
     assert resumed is not None
-    assert resumed.status == "completed"
-    assert resumed.customers_imported == HISTORY["customers"]
-    assert resumed.orders_imported == HISTORY["orders"]
-    # the orders' bulk operation was not started again: picked up where it was
-    assert len(fake.bulk_operations(shop.domain)) == 2
-    assert [op.downloads for op in fake.bulk_operations(shop.domain)] == [1, 2]
+    assert (resumed.status, resumed.orders_imported) == ("completed", HISTORY["orders"])
+    # the same bulk operation downloaded again, none started; no order twice
+    assert len(fake.bulk_operations(shop.domain)) == operations
+    assert fake.bulk_operations(shop.domain)[-1].downloads == 2
     assert (
         await scalar("select count(*) from analytics_orders where merchant_id = :m", m=shop.id)
         == HISTORY["orders"]
     )
+    assert await ledger_rows(shop.id) == []
     # an ended run is left as it is (a redelivered message)
     assert await backfill.run_backfill(shop.id, run.id) is None
 
