@@ -21,7 +21,9 @@ import hmac
 import logging
 import os
 import re
+import shutil
 import socket
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -57,6 +59,10 @@ os.environ.setdefault("LOYALNEST_LOG_FORMAT", "console")
 os.environ.setdefault("LOYALNEST_LOG_LEVEL", "WARNING")
 # shops installed by tests do not fetch their Shopify history (the backfill tests ask for it)
 os.environ.setdefault("LOYALNEST_SHOPIFY_BACKFILL_ON_INSTALL", "false")
+# files the product keeps on disk (imports' uploads) in a directory of this run only: two
+# runs' shops share ids (each has its own database), never their files
+TEST_DATA_DIR = Path(tempfile.gettempdir()) / f"loyalnest-test-data-{RUN_ID}"
+os.environ.setdefault("LOYALNEST_DATA_DIR", str(TEST_DATA_DIR))
 
 
 def _port_open(port: int) -> bool:
@@ -129,6 +135,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(TEST_DATA_DIR, ignore_errors=True)
     if _EMBEDDED is not None:
         _EMBEDDED.stop()
 

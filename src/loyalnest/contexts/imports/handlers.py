@@ -1,13 +1,16 @@
-"""The backfill's reaction to other contexts' events: a shop's first install (with an
-Admin API token) queues its history backfill, sent to the worker after commit."""
+"""The imports context's reactions to other contexts' events: a shop's first install
+(with an Admin API token) queues its history backfill, sent to the worker after commit;
+a customer's erasure removes what staged imports hold about them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from loyalnest.contexts.imports import backfill_commands as commands
+from loyalnest.contexts.imports import repository
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.merchants.events import ShopInstalled
+from loyalnest.platform.erasure import CustomerErased
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
 from loyalnest.settings import get_settings
@@ -24,3 +27,11 @@ async def backfill_installed_shop(uow: UnitOfWork, events: Sequence[ShopInstalle
         if not await merchants.has_access_token_in(uow, event.merchant_id):
             continue
         await commands.backfill_on_install(uow, event.merchant_id)
+
+
+@handles(CustomerErased)
+async def forget_the_erased(uow: UnitOfWork, events: Sequence[CustomerErased]) -> None:
+    """The staged rows naming an erased customer keep what a revert needs (the customer
+    id, the points) and lose their email and names."""
+    for event in events:
+        await repository.forget_customer(uow.session, event.merchant_id, event.customer_id)

@@ -375,3 +375,14 @@ async def save_counts(
         text("UPDATE imports SET counts = CAST(:counts AS jsonb) WHERE merchant_id = :m AND id = :id"),
         {"m": merchant_id, "id": import_id, "counts": _json(counts)},
     )
+
+
+async def forget_customer(session: AsyncSession, merchant_id: int, customer_id: int) -> int:
+    result = await session.execute(
+        text(
+            "UPDATE import_rows SET email_enc = NULL, first_name_enc = NULL, last_name_enc = NULL"
+            " WHERE merchant_id = :m AND customer_id = :c"
+        ),
+        {"m": merchant_id, "c": customer_id},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

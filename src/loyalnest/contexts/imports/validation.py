@@ -186,5 +186,7 @@ async def _validate(record: ImportRecord) -> None:
                 merchant_id=record.merchant_id,
                 import_id=record.id,
             )
+    # the valid rows are staged: the file (a copy of people's data) is not needed again
+    storage.remove(record.merchant_id, record.id)
     await announce(record.merchant_id, record.id)
     log.info("import validated", extra={"import_id": record.id, "status": status, **counts})
