@@ -79,6 +79,8 @@ def upgrade() -> None:
         sa.Column("first_name_enc", sa.Text(), nullable=True),
         sa.Column("last_name_enc", sa.Text(), nullable=True),
         sa.Column("points", sa.BigInteger(), nullable=False, server_default="0"),
+        sa.Column("accepts_email_marketing", sa.Boolean(), nullable=True),
+        sa.Column("accepts_sms_marketing", sa.Boolean(), nullable=True),
         sa.Column("customer_id", sa.BigInteger(), nullable=True),
         sa.Column("created_customer", sa.Boolean(), nullable=False, server_default="false"),
         sa.Column("applied", sa.Boolean(), nullable=False, server_default="false"),

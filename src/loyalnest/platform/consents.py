@@ -53,3 +53,20 @@ class ConsentChanged(Event):
     occurred_at: datetime
     # who recorded it, as the audit trail names actors ("shopify", "customer:<id>", staff)
     actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentsStated(Event):
+    """Another context learned a customer's choices and asks privacy to record them
+    (an import's file states its members' marketing consents). Privacy handles it with
+    its usual rule: a choice equal to the current state records nothing. In the kernel
+    for the same reason as ``ConsentChanged``: the contexts that state consents are ones
+    privacy depends on, or that depend on them."""
+
+    merchant_id: int
+    customer_id: int
+    # (type, granted) of each choice stated, one per type
+    choices: tuple[tuple[str, bool], ...]
+    # one of CONSENT_SOURCES
+    source: str
+    actor: str

@@ -263,3 +263,24 @@ async def test_a_generic_file_is_read_with_the_merchants_mapping_and_a_bad_mappi
     assert payload["userErrors"][0]["code"] == "INVALID_MAPPING"
     assert "wallet" in payload["userErrors"][0]["message"]
     assert (await shop.gql("{ imports(first: 5) { totalCount } }"))["data"]["imports"]["totalCount"] == 1
+
+
+async def test_the_marketing_consents_a_file_states_are_recorded_with_source_import(shop, drain):
+    content = support.csv_bytes(
+        "Email,Points,Accepts email marketing,Accepts SMS marketing",
+        "optin@example.org,10,yes,no",
+        "silent@example.org,10,,",
+    )
+    done = await support.imported(shop, content, source="LOYALTYLION", dry_run=False)
+    await drain()
+    assert (await support.read(shop, done["id"]))["status"] == "COMPLETED"
+    recorded = await rows(
+        "select c.type, c.granted, c.source from privacy_consents c join customers u"
+        " on u.merchant_id = c.merchant_id and u.id = c.customer_id"
+        " where c.merchant_id = :m order by c.type",
+        m=shop.id,
+    )
+    assert recorded == [
+        {"type": "newsletter", "granted": True, "source": "import"},
+        {"type": "sms_marketing", "granted": False, "source": "import"},
+    ]

@@ -24,6 +24,7 @@ from loyalnest.contexts.imports.progress import announce
 from loyalnest.contexts.imports.repository import ImportRecord, StagedRow
 from loyalnest.contexts.imports.validation import ShopBusy
 from loyalnest.contexts.points import api as points
+from loyalnest.platform.consents import IMPORT, NEWSLETTER, SMS_MARKETING, ConsentsStated
 from loyalnest.platform.crypto import decrypt_optional, get_keyring
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork, unit_of_work
@@ -162,6 +163,7 @@ async def _apply_chunk(
                     actor=record.requested_by,
                 ),
             )
+    await _record_consents(uow, record, rows, resolved)
     taken = await points.existing_entries(uow, merchant_id, list(postings))
     fresh = [p for k, p in postings.items() if k not in taken]
     await points.post_many(uow, merchant_id, fresh)
@@ -172,6 +174,35 @@ async def _apply_chunk(
         [(line, cid, created) for line, (cid, created) in resolved.items()],
     )
     return len(new_ids), len(rows) - len(new_ids), sum(p.delta for p in fresh)
+
+
+async def _record_consents(
+    uow: UnitOfWork, record: ImportRecord, rows: list[StagedRow], resolved: dict[int, tuple[int, bool]]
+) -> None:
+    """The marketing consents the file states, for privacy to record with source
+    ``import`` (``platform.consents.ConsentsStated``, handled in this transaction)."""
+    stated = []
+    for row in rows:
+        choices = tuple(
+            (kind, value)
+            for kind, value in (
+                (NEWSLETTER, row.accepts_email_marketing),
+                (SMS_MARKETING, row.accepts_sms_marketing),
+            )
+            if value is not None
+        )
+        if choices:
+            stated.append(
+                ConsentsStated(
+                    merchant_id=record.merchant_id,
+                    customer_id=resolved[row.line][0],
+                    choices=choices,
+                    source=IMPORT,
+                    actor=record.requested_by or "import",
+                )
+            )
+    if stated:
+        await uow.publish_events(stated)
 
 
 async def revert(merchant_id: int, import_id: int) -> bool:

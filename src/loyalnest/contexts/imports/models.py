@@ -116,6 +116,10 @@ class ImportRow(SQLModel, table=True):
     first_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     last_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     points: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    # the marketing consents the file states (None: it says nothing); recorded with
+    # source ``import`` when the row is applied
+    accepts_email_marketing: bool | None = Field(default=None, sa_column=Column(Boolean, nullable=True))
+    accepts_sms_marketing: bool | None = Field(default=None, sa_column=Column(Boolean, nullable=True))
     # what the import did for the row: the customer it matched or created
     customer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_customer: bool = Field(

@@ -268,6 +268,8 @@ STAGED_COLUMNS = (
     "first_name_enc",
     "last_name_enc",
     "points",
+    "accepts_email_marketing",
+    "accepts_sms_marketing",
     "customer_id",
 )
 
@@ -296,6 +298,8 @@ class StagedRow:
     points: int
     customer_id: int | None
     created_customer: bool
+    accepts_email_marketing: bool | None
+    accepts_sms_marketing: bool | None
 
 
 async def pending(session: AsyncSession, merchant_id: int, import_id: int, *, limit: int) -> list[StagedRow]:
@@ -305,8 +309,8 @@ async def pending(session: AsyncSession, merchant_id: int, import_id: int, *, li
             text(
                 "SELECT line, shopify_customer_id, email_enc, "
                 "first_name_enc, last_name_enc, points, customer_id,"
-                " created_customer FROM import_rows WHERE "
-                "merchant_id = :m AND import_id = :id AND NOT applied"
+                " created_customer, accepts_email_marketing, accepts_sms_marketing"
+                " FROM import_rows WHERE merchant_id = :m AND import_id = :id AND NOT applied"
                 " ORDER BY line LIMIT :limit FOR UPDATE SKIP LOCKED"
             ),
             {"m": merchant_id, "id": import_id, "limit": limit},
@@ -324,7 +328,8 @@ async def applied_after(
             text(
                 "SELECT line, shopify_customer_id, email_enc, "
                 "first_name_enc, last_name_enc, points, customer_id,"
-                " created_customer FROM import_rows WHERE merchant_id = :m AND import_id = :id AND applied"
+                " created_customer, accepts_email_marketing, accepts_sms_marketing"
+                " FROM import_rows WHERE merchant_id = :m AND import_id = :id AND applied"
                 " AND line > :after ORDER BY line LIMIT :limit"
             ),
             {"m": merchant_id, "id": import_id, "after": after, "limit": limit},

@@ -117,6 +117,8 @@ class _Staging:
                         encrypt_optional(keyring, r.first_name, context=ROW_FIRST_NAME),
                         encrypt_optional(keyring, r.last_name, context=ROW_LAST_NAME),
                         r.points_balance or 0,
+                        r.accepts_email_marketing,
+                        r.accepts_sms_marketing,
                         customer_id,
                     )
                     for r, customer_id in zip(self.rows, matched, strict=True)

@@ -1,14 +1,16 @@
 """Consents' reaction to Shopify's customers webhooks, in the webhook's transaction:
 the marketing consent they carry becomes ``newsletter`` / ``sms_marketing`` rows where
-it changes the current state (``commands.record_shopify_marketing``)."""
+it changes the current state (``commands.record_shopify_marketing``); and choices
+other contexts state (an import's file: ``platform.consents.ConsentsStated``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from loyalnest.contexts.privacy.consents import commands
-from loyalnest.contexts.privacy.consents.dto import MarketingState
+from loyalnest.contexts.privacy.consents.dto import ConsentChoice, MarketingState
 from loyalnest.contexts.webhooks.events import CustomerUpserted, MarketingConsentFacts
+from loyalnest.platform.consents import ConsentsStated
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
 
@@ -30,4 +32,19 @@ async def record_shopify_marketing_consent(uow: UnitOfWork, events: Sequence[Cus
             email=_state(event.email_marketing),
             sms=_state(event.sms_marketing),
             seen_at=event.updated_at,
+        )
+
+
+@handles(ConsentsStated)
+async def record_stated_consents(uow: UnitOfWork, events: Sequence[ConsentsStated]) -> None:
+    """Choices another context learned (an import's file), recorded as the customer's;
+    customers in order, as above."""
+    for event in sorted(events, key=lambda e: (e.merchant_id, e.customer_id)):
+        await commands.record_consents(
+            uow,
+            merchant_id=event.merchant_id,
+            customer_id=event.customer_id,
+            choices=[ConsentChoice(type=kind, granted=granted) for kind, granted in event.choices],
+            source=event.source,
+            actor=event.actor,
         )
