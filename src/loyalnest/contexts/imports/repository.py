@@ -341,14 +341,19 @@ async def applied_after(
 async def mark_applied(
     session: AsyncSession, merchant_id: int, import_id: int, outcomes: Sequence[tuple[int, int | None, bool]]
 ) -> None:
-    """(line, customer id, created) of each row applied."""
+    """(line, customer id, created) of each row applied: one statement for the chunk."""
     if not outcomes:
         return
     connection = await driver_connection(session)
-    await connection.executemany(
-        "UPDATE import_rows SET applied = true, customer_id = $4, created_customer = $5"
-        " WHERE merchant_id = $1 AND import_id = $2 AND line = $3",
-        [(merchant_id, import_id, line, customer_id, created) for line, customer_id, created in outcomes],
+    await connection.execute(
+        "UPDATE import_rows r SET applied = true, customer_id = o.customer_id, created_customer = o.created"
+        " FROM unnest($3::bigint[], $4::bigint[], $5::boolean[]) AS o(line, customer_id, created)"
+        " WHERE r.merchant_id = $1 AND r.import_id = $2 AND r.line = o.line",
+        merchant_id,
+        import_id,
+        [line for line, _, _ in outcomes],
+        [customer_id for _, customer_id, _ in outcomes],
+        [created for _, _, created in outcomes],
     )
 
 
