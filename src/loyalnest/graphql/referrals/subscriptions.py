@@ -11,10 +11,7 @@ current state again."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncGenerator
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -22,34 +19,16 @@ from strawberry.types import Info
 from loyalnest.contexts.referrals import api as referrals
 from loyalnest.graphql.core.errors import PublicError
 from loyalnest.graphql.core.permissions import IsCustomer
+from loyalnest.graphql.core.progress import follow
 from loyalnest.graphql.referrals.types import ReferralProgress
-from loyalnest.platform import pubsub
 
 
 async def progress_updates(merchant_id: int, customer_id: int) -> AsyncGenerator[ReferralProgress, None]:
-    nudges = pubsub.subscribe(referrals.referral_progress_channel(merchant_id, customer_id))
-    # waiting for the next nudge starts the subscriber (it registers on its first step)
-    waiting: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(anext(nudges))
-    try:
-        await asyncio.sleep(0)  # let it register before the first read
-        yield ReferralProgress.from_dto(await referrals.get_progress(merchant_id, customer_id))
-        while True:
-            try:
-                await waiting
-            except StopAsyncIteration:
-                return  # the process is shutting its pub/sub down
-            yield ReferralProgress.from_dto(await referrals.get_progress(merchant_id, customer_id))
-            waiting = asyncio.ensure_future(anext(nudges))
-    except pubsub.SubscriberLagged:
-        raise PublicError(
-            "updates came faster than this connection read them: subscribe again",
-            code="SUBSCRIPTION_LAGGED",
-        ) from None
-    finally:
-        waiting.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await waiting
-        await nudges.aclose()
+    async def read() -> ReferralProgress:
+        return ReferralProgress.from_dto(await referrals.get_progress(merchant_id, customer_id))
+
+    async for progress in follow(referrals.referral_progress_channel(merchant_id, customer_id), read):
+        yield progress
 
 
 @strawberry.type

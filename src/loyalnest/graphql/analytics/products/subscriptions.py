@@ -4,10 +4,8 @@ export read afresh (so any missed nudge is harmless: pub/sub is at-most-once).""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncGenerator
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -18,38 +16,22 @@ from loyalnest.graphql.analytics.products.types import SEGMENT_EXPORT, SegmentEx
 from loyalnest.graphql.core.errors import PublicError
 from loyalnest.graphql.core.ids import decode_id
 from loyalnest.graphql.core.permissions import IsStaff
-from loyalnest.platform import pubsub
+from loyalnest.graphql.core.progress import follow
 
 _FINAL = ("completed", "failed")
 
 
 async def export_progress(merchant_id: int, export_id: int) -> AsyncGenerator[SegmentExport, None]:
     """The export now, then after every step, until it is completed or failed."""
-    nudges = pubsub.subscribe(analytics.export_channel(merchant_id, export_id))
-    waiting: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(anext(nudges))
-    try:
-        await asyncio.sleep(0)  # registered before the first read: no step falls between
-        while True:
-            export = await analytics.get_segment_export(merchant_id, export_id)
-            if export is None:
-                return
-            yield SegmentExport.from_dto(export)
-            if export.status in _FINAL:
-                return
-            try:
-                await waiting
-            except StopAsyncIteration:
-                return
-            waiting = asyncio.ensure_future(anext(nudges))
-    except pubsub.SubscriberLagged:
-        raise PublicError(
-            "updates came faster than this connection read them: subscribe again", code="SUBSCRIPTION_LAGGED"
-        ) from None
-    finally:
-        waiting.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await waiting
-        await nudges.aclose()
+
+    async def read() -> SegmentExport | None:
+        export = await analytics.get_segment_export(merchant_id, export_id)
+        return None if export is None else SegmentExport.from_dto(export)
+
+    async for export in follow(
+        analytics.export_channel(merchant_id, export_id), read, done=lambda e: e.status.value in _FINAL
+    ):
+        yield export
 
 
 @strawberry.type
