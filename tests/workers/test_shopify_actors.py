@@ -182,13 +182,19 @@ class TestRelayBookkeeping:
         [row] = await inbox_rows(shop.id)
         assert row["relays"] == 1
         assert row["relayed_at"] is not None
-        assert await webhooks.relay_stale_webhooks(older_than_seconds=60) == 0  # relayed just now
+        # The relay is shop-wide and other tests' rows may be stale too, so each pass is
+        # judged by this row's own bookkeeping, not by the count it returns.
+        await webhooks.relay_stale_webhooks(older_than_seconds=60)
+        [row] = await inbox_rows(shop.id)
+        assert row["relays"] == 1  # relayed just now: left alone
 
         await _execute(
             "UPDATE shopify_webhook_inbox SET relayed_at = now() - interval '5 minutes' WHERE id = :i",
             i=row["id"],
         )
-        assert await webhooks.relay_stale_webhooks(older_than_seconds=60) == 1
+        assert await webhooks.relay_stale_webhooks(older_than_seconds=60) >= 1
+        [row] = await inbox_rows(shop.id)
+        assert row["relays"] == 2
         await drain()
         await wait_for(lambda: _processed(shop))
         assert [e["delta"] for e in await ledger_rows(shop.id)] == [31]
@@ -201,8 +207,9 @@ class TestRelayBookkeeping:
             " last_error = 'OperationalError' WHERE id = :i",
             i=row["id"],
         )
-        assert await webhooks.relay_stale_webhooks(older_than_seconds=60) == 0
+        await webhooks.relay_stale_webhooks(older_than_seconds=60)
         [row] = await inbox_rows(shop.id)
+        assert row["relays"] == 0  # parked, not sent
         assert row["outcome"] == "failed"
         assert row["processed_at"] is not None
         assert "gave up after 25 failed attempts" in row["last_error"]
