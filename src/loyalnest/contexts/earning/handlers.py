@@ -12,10 +12,10 @@ from dataclasses import replace
 
 from loyalnest.contexts.earning import commands, orders, purchase, rules
 from loyalnest.contexts.earning.dto import OrderFacts, OrderLine, RefundFacts, RefundLine
-from loyalnest.contexts.imports.events import HistoricalOrderImported
 from loyalnest.contexts.merchants.events import ShopInstalled
 from loyalnest.contexts.webhooks.events import (
     CustomerUpserted,
+    HistoricalOrderImported,
     OrderCancelled,
     OrderFulfilled,
     OrderPaid,

@@ -22,8 +22,7 @@ from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.imports import backfill_repository as repository
 from loyalnest.contexts.imports import backfill_rules as rules
 from loyalnest.contexts.imports.backfill_dto import ShopifyBackfillDTO, to_dto
-from loyalnest.contexts.imports.events import HistoricalOrderImported
-from loyalnest.contexts.webhooks.events import OrderLine, OrderPlaced
+from loyalnest.contexts.webhooks.events import HistoricalOrderImported, OrderLine, OrderPlaced
 from loyalnest.platform.errors import DomainError, ValidationFailed
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork

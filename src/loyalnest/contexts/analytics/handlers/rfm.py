@@ -17,8 +17,12 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from loyalnest.contexts.analytics.commands import rfm as commands
-from loyalnest.contexts.imports.events import HistoricalOrderImported
-from loyalnest.contexts.webhooks.events import OrderCancelled, OrderPlaced, RefundCreated
+from loyalnest.contexts.webhooks.events import (
+    HistoricalOrderImported,
+    OrderCancelled,
+    OrderPlaced,
+    RefundCreated,
+)
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
 from loyalnest.settings import get_settings
