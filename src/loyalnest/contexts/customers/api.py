@@ -4,8 +4,10 @@ Shopify customer facts they are written from."""
 from __future__ import annotations
 
 from loyalnest.contexts.customers.commands import (
+    clear_imported_birthdays,
     create_imported,
     delete_imported,
+    import_birthdays,
     index_birthdays,
     match_for_import,
     record_customer_webhook,
@@ -37,6 +39,7 @@ __all__ = [
     "CustomerWrite",
     "ImportedCustomer",
     "ShopifyCustomerFacts",
+    "clear_imported_birthdays",
     "count_customers",
     "create_imported",
     "customer_id_by_email",
@@ -45,6 +48,7 @@ __all__ = [
     "get_by_shopify_id",
     "get_customer",
     "get_customers",
+    "import_birthdays",
     "index_birthdays",
     "list_customers",
     "match_for_import",

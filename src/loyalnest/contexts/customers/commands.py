@@ -165,3 +165,27 @@ async def create_imported(uow: UnitOfWork, merchant_id: int, people: Sequence[Im
 async def delete_imported(uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]) -> int:
     """Customers an import created, taken back by its revert."""
     return await repository.delete_imported(uow.session, merchant_id, customer_ids)
+
+
+async def import_birthdays(
+    uow: UnitOfWork, merchant_id: int, birthdays: Sequence[tuple[int, date]]
+) -> list[int]:
+    """Birthdays an import brings, (customer, date; year 1004 when the old app did not
+    know the year, as Smile writes it), stored only where the customer has none; they
+    count at once (no waiting period: the old app knew them). Returns the customers
+    whose birthday the import set (a revert clears those)."""
+    keyring = get_keyring()
+    rows = [
+        (
+            customer_id,
+            keyring.encrypt(day.isoformat(), context=BIRTHDAY),
+            rules.birthday_index(keyring, merchant_id, rules.month_day(day)),
+        )
+        for customer_id, day in birthdays
+    ]
+    return await repository.import_birthdays(uow.session, merchant_id, rows, utcnow())
+
+
+async def clear_imported_birthdays(uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]) -> int:
+    """A revert: the birthdays its import set go, unless changed since."""
+    return await repository.clear_imported_birthdays(uow.session, merchant_id, customer_ids, utcnow())

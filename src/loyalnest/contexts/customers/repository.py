@@ -135,6 +135,55 @@ async def set_birthday(
     return found is not None
 
 
+# an import's birthdays: only where none is stored (the customer's own entry wins);
+# ``birthday_set_at`` stays NULL, so no waiting period: the old app knew the date
+_IMPORT_BIRTHDAYS = """
+UPDATE customers c SET birthday_enc = u.enc, birthday_md_bidx = u.bidx, birthday_set_at = NULL,
+    updated_at = $5
+FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, enc, bidx)
+WHERE c.merchant_id = $1 AND c.id = u.id AND c.birthday_enc IS NULL
+RETURNING c.id
+"""
+# a revert clears the birthdays its import set, unless moved since (a move sets the time)
+_CLEAR_IMPORTED_BIRTHDAYS = """
+UPDATE customers SET birthday_enc = NULL, birthday_md_bidx = NULL, updated_at = $3
+WHERE merchant_id = $1 AND id = ANY($2::bigint[]) AND birthday_set_at IS NULL
+  AND birthday_enc IS NOT NULL
+"""
+
+
+async def import_birthdays(
+    session: AsyncSession,
+    merchant_id: int,
+    rows: Sequence[tuple[int, str, str]],
+    now: datetime,
+) -> list[int]:
+    """Store (customer, birthday ciphertext, day index) where no birthday is stored;
+    returns the customers written."""
+    if not rows:
+        return []
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        _IMPORT_BIRTHDAYS,
+        merchant_id,
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        now,
+    )
+    return [int(r[0]) for r in records]
+
+
+async def clear_imported_birthdays(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int], now: datetime
+) -> int:
+    if not customer_ids:
+        return 0
+    connection = await driver_connection(session)
+    status = await connection.execute(_CLEAR_IMPORTED_BIRTHDAYS, merchant_id, list(customer_ids), now)
+    return int(status.split()[-1])
+
+
 _BIRTHDAYS_ON = """
 SELECT id FROM customers
 WHERE merchant_id = $1 AND birthday_md_bidx = ANY($2::text[])

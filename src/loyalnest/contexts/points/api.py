@@ -59,6 +59,7 @@ __all__ = [
     "customers_with_accounts",
     "customers_with_entries_besides",
     "existing_entries",
+    "expire_due_lots",
     "expire_lots",
     "get_accounts",
     "get_expiring_points",
@@ -97,6 +98,9 @@ post_many = posting.post_many
 # batch with a used key is refused as a whole) leaves those out first.
 existing_entries = posting.existing_entries
 customers_with_entries_besides = posting.customers_with_entries_besides
+# Expire the customers' lots whose time has come now (``dated``: each row dated when
+# its lot expired; an import's history uses it once its rows are posted).
+expire_due_lots = posting.expire_due
 # What a customer's entries of an origin (a campaign) come to: caps and reach.
 origins_before = posting.origins_before
 origin_totals = posting.origin_totals

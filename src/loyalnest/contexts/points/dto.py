@@ -70,6 +70,11 @@ class Posting:
     # where an earning's points came from (see ``LedgerEntryDTO``)
     origin_type: str | None = None
     origin_id: int | None = None
+    # History brought by an import: when it happened (the entry is dated then, and a
+    # debit first expires the lots due by then, not by now), and, for a credit, when
+    # its lot expires (None: the shop's rule, from now).
+    occurred_at: datetime | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -75,12 +75,15 @@ __all__ = [
     "get_program",
     "get_progress",
     "get_referrals",
+    "import_codes",
+    "importable_code",
     "list_referrals",
     "record_click",
     "referral_analytics",
     "referral_progress_channel",
     "referrals_of_friends",
     "reject_referral",
+    "remove_imported_codes",
     "resolve_link",
     "send_invite",
     "settle_due",
@@ -102,6 +105,13 @@ update_program = commands.update_program
 # --- storefront (in the caller's unit of work) --------------------------------------------------
 
 ensure_code = commands.ensure_code
+
+# --- an import from another loyalty app (imports; in its unit of work) ------------------------
+
+# the stored form of an imported code, or None when it cannot be kept
+importable_code = commands.importable_code
+import_codes = commands.import_codes
+remove_imported_codes = commands.remove_imported_codes
 # ``claim_referral(uow, *, merchant_id, code, email, visitor, customer_id=None)``
 claim_referral = commands.claim_referral
 send_invite = commands.send_invite

@@ -35,7 +35,6 @@ SHOP_SECONDS = 300.0
 # bound on each in-process cache (a full cache is dropped whole: one refill per entry)
 _MAX_ENTRIES = 50_000
 
-CODE_ALPHABET = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 _MAX_CODE_LENGTH = 16
 
 
@@ -66,9 +65,11 @@ _shops: dict[int, tuple[float, _Shop]] = {}
 
 
 def normalize_code(code: str) -> str | None:
-    """The stored (upper case) form of ``code``, or None when it cannot be a code."""
+    """The stored (upper case) form of ``code``, or None when it cannot be a code:
+    letters and digits, not only the generated alphabet, since codes an import kept
+    from another app (``rules.normalise_code``) use any."""
     code = code.strip().upper()
-    if not code or len(code) > _MAX_CODE_LENGTH or not CODE_ALPHABET.issuperset(code):
+    if not code or len(code) > _MAX_CODE_LENGTH or not (code.isascii() and code.isalnum()):
         return None
     return code
 

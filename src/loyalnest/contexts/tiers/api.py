@@ -5,7 +5,7 @@ re-tier with its progress. Campaigns target tiers through ``tier_ids_of`` and
 
 from __future__ import annotations
 
-from loyalnest.contexts.tiers import commands, evaluation, flows, queries, rules, tasks
+from loyalnest.contexts.tiers import commands, evaluation, flows, imports, queries, rules, tasks
 from loyalnest.contexts.tiers.dto import (
     KEEP,
     CustomerTierDTO,
@@ -35,6 +35,7 @@ __all__ = [
     "TIERS_QUEUE",
     "TRIGGERS",
     "CustomerTierDTO",
+    "ImportedStanding",
     "RetierRunDTO",
     "TierChanged",
     "TierDTO",
@@ -42,6 +43,7 @@ __all__ = [
     "TierHistoryPage",
     "TierInput",
     "TierProgressDTO",
+    "TierRestore",
     "TierSettingsDTO",
     "TierSettingsUpdate",
     "TierUpdate",
@@ -57,15 +59,18 @@ __all__ = [
     "get_retier",
     "get_settings",
     "get_tiers",
+    "import_standings",
     "latest_retier",
     "list_history",
     "list_tiers",
     "reevaluate_shop",
+    "restore_standings",
     "retier_channel",
     "retier_shop",
     "tier_channel",
     "tier_ids_of",
     "tier_member_counts",
+    "tier_names",
     "update_settings",
     "update_tier",
 ]
@@ -91,6 +96,13 @@ retier_channel = flows.retier_channel
 tier_ids_of = evaluation.tier_ids_of
 # the ids among those asked that are live tiers of this shop
 existing_tier_ids = evaluation.existing_tier_ids
+# --- an import from another loyalty app (imports; in its transaction, a chunk at a time) -----
+ImportedStanding = imports.ImportedStanding
+TierRestore = imports.TierRestore
+# {tier name in any locale, case-folded: id}: how a file names tiers
+tier_names = imports.tier_names
+import_standings = imports.import_standings
+restore_standings = imports.restore_standings
 
 
 # --- configuration (in the caller's unit of work; audited; re-tier in the background) ---------

@@ -50,7 +50,8 @@ class PostingBatch:
         self.lots: dict[int, BatchLot] = {}
         self.lots_of: dict[int, list[BatchLot]] = {}
         self.read_open_lots_of: set[int] = set()
-        self.swept: set[int] = set()
+        # customer -> the time their due lots were last expired at in this batch
+        self.swept: dict[int, datetime] = {}
         self.entries: list[repository.NewEntry] = []
         self.lifetimes: list[int] = []  # lifetime earned after each entry (for its live update)
         self.keys: dict[str, int] = {}
@@ -93,14 +94,18 @@ class PostingBatch:
             lot.changed = True
             self.consumptions.append(repository.Consumption(key, lot_id, points))
 
-    def sweep(self, customer_id: int) -> None:
-        """Expire the customer's due lots (once per batch, before their first debit)."""
-        if customer_id in self.swept:
+    def sweep(self, customer_id: int, at: datetime | None = None) -> None:
+        """Expire the customer's lots due by ``at`` (default: now), once per batch and
+        time, before their debits. With ``at`` (history an import brings, or its final
+        sweep), each expiry row is dated when its lot expired."""
+        when = self.now if at is None else at
+        last = self.swept.get(customer_id)
+        if last is not None and last >= when:
             return
-        self.swept.add(customer_id)
+        self.swept[customer_id] = when
         account = self.accounts[customer_id]
         for lot in self.open_lots(customer_id):
-            if not rules.is_due(rules.Lot(lot.id, lot.remaining, lot.expires_at), self.now):
+            if not rules.is_due(rules.Lot(lot.id, lot.remaining, lot.expires_at), when):
                 continue
             key = f"expire:lot:{lot.id}"
             account.balance -= lot.remaining
@@ -116,6 +121,7 @@ class PostingBatch:
                     balance_after=account.balance,
                     reason=None,
                     actor=None,
+                    created_at=None if at is None else lot.expires_at,
                 ),
                 account.lifetime_earned,
             )
@@ -137,7 +143,14 @@ class PostingBatch:
             self.expiries[(customer_id, last_activity_at)] = expiry
         return expiry
 
-    async def open_lot(self, key: str, customer_id: int, points: int) -> None:
+    async def open_lot(
+        self, key: str, customer_id: int, points: int, *, expires_at: datetime | None = None
+    ) -> None:
+        """Open a lot under the shop's rule, or expiring at ``expires_at`` (history an
+        import brings: the old app's date, kept exact)."""
+        if expires_at is not None:
+            self.new_lots.append(NewBatchLot(key, customer_id, points, expires_at, None))
+            return
         expiry = await self.lot_expiry(customer_id)
         self.new_lots.append(NewBatchLot(key, customer_id, points, expiry.expires_at, expiry.activity_days))
 

@@ -122,15 +122,24 @@ async def post_many(uow: UnitOfWork, merchant_id: int, postings: Sequence[Postin
     return results
 
 
-async def expire_due(uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]) -> int:
+async def expire_due(
+    uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int], *, dated: bool = False
+) -> int:
     """Expire the unspent remainder of the customers' lots whose time has come: one
-    ``expire`` row per lot (key ``expire:lot:<id>``), once. Returns the rows written."""
-    _, expired = await _post(uow, merchant_id, [], sweep=customer_ids)
+    ``expire`` row per lot (key ``expire:lot:<id>``), once. Returns the rows written.
+    ``dated``: each row is dated when its lot expired (after an import's history), not
+    now."""
+    _, expired = await _post(uow, merchant_id, [], sweep=customer_ids, dated=dated)
     return expired
 
 
 async def _post(
-    uow: UnitOfWork, merchant_id: int, postings: Sequence[Posting], *, sweep: Sequence[int] = ()
+    uow: UnitOfWork,
+    merchant_id: int,
+    postings: Sequence[Posting],
+    *,
+    sweep: Sequence[int] = (),
+    dated: bool = False,
 ) -> tuple[list[PostingResult], int]:
     """``post_many``, plus expiring the due lots of the ``sweep`` customers first.
     Returns the postings' results and the number of expire rows written."""
@@ -148,7 +157,7 @@ async def _post(
     first_keys = [p.take_first_from for p in postings if p.delta < 0 and p.take_first_from]
     first_lots = await repository.lots_of_entries(session, merchant_id, first_keys) if first_keys else {}
     for customer_id in sorted(set(sweep)):
-        batch.sweep(customer_id)
+        batch.sweep(customer_id, batch.now if dated else None)
     slots: list[int | PostingResult] = []  # index into entries, or a settled replay
     for posting in postings:
         if posting.idempotency_key in batch.keys:  # the same key twice in one batch: one posting
@@ -158,7 +167,7 @@ async def _post(
         account = accounts[customer_id]
         if posting.delta < 0:
             swept_before = len(batch.entries)
-            batch.sweep(customer_id)
+            batch.sweep(customer_id, posting.occurred_at)
             if len(postings) == 1 and len(batch.entries) > swept_before:
                 # a replayed debit must not be refused, nor write expiries beside it
                 existing = await _existing(uow, merchant_id, posting.idempotency_key)
@@ -203,6 +212,7 @@ async def _post(
                     actor=posting.actor,
                     origin_type=posting.origin_type,
                     origin_id=posting.origin_id,
+                    created_at=posting.occurred_at,
                 ),
                 lifetime,
             )
@@ -213,7 +223,7 @@ async def _post(
         elif applied > 0 and posting.kind == "redeem_return":
             await batch.give_back(posting, key, applied)
         elif applied > 0 and posting.kind in rules.LOT_KINDS:
-            await batch.open_lot(key, customer_id, applied)
+            await batch.open_lot(key, customer_id, applied, expires_at=posting.expires_at)
     entries = batch.entries
     if not entries:
         return [slot for slot in slots if isinstance(slot, PostingResult)], 0

@@ -98,6 +98,8 @@ class NewEntry:
     actor: str | None
     origin_type: str | None = None
     origin_id: int | None = None
+    # None: now (the database's clock); set only for history an import brings
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +141,16 @@ _WRITE_POSTINGS = """
 WITH e AS (
     INSERT INTO points_ledger (
         merchant_id, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,
-        balance_after, reason, actor, origin_type, origin_id
+        balance_after, reason, actor, origin_type, origin_id, created_at
     )
     SELECT $1, customer_id, delta, kind, source, source_ref, idempotency_key, shortfall,
-        balance_after, reason, actor, origin_type, origin_id
+        balance_after, reason, actor, origin_type, origin_id, COALESCE(created_at, now())
     FROM unnest(
         $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-        $9::bigint[], $10::text[], $11::text[], $12::int[], $26::text[], $27::bigint[]
+        $9::bigint[], $10::text[], $11::text[], $12::int[], $26::text[], $27::bigint[],
+        $28::timestamptz[]
     ) AS e(customer_id, delta, kind, source, source_ref, idempotency_key, shortfall, balance_after,
-        reason, actor, position, origin_type, origin_id)
+        reason, actor, position, origin_type, origin_id, created_at)
     ORDER BY position
     ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
     RETURNING id, customer_id, idempotency_key, created_at
@@ -223,6 +226,7 @@ async def write_postings(
         len(entries),
         [e.origin_type for e in entries],
         [e.origin_id for e in entries],
+        [e.created_at for e in entries],
     )
     return {key: (int(entry_id), created_at) for key, entry_id, created_at in records}
 

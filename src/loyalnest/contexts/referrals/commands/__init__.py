@@ -28,6 +28,11 @@ from loyalnest.contexts.referrals.commands.common import (
     update_program,
 )
 from loyalnest.contexts.referrals.commands.erasure import erase_customer
+from loyalnest.contexts.referrals.commands.imported_codes import (
+    import_codes,
+    importable_code,
+    remove_imported_codes,
+)
 from loyalnest.contexts.referrals.commands.orders import (
     attribute_orders,
     cancel_orders,
@@ -55,6 +60,8 @@ __all__ = [
     "ensure_program",
     "erase_customer",
     "honour_referrals_consent",
+    "import_codes",
+    "importable_code",
     "offer_in",
     "program_in",
     "progress_changed",
@@ -62,6 +69,7 @@ __all__ = [
     "record_advocate_orders",
     "refund_orders",
     "reject_referral",
+    "remove_imported_codes",
     "request_link_discount",
     "reward",
     "send_invite",

@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loyalnest.platform.db import driver_connection
+
 
 @dataclass(frozen=True, slots=True)
 class CodeRow:
@@ -156,3 +158,44 @@ async def record_advocate_facts(
             "p": [f.payment_hash for f in rows],
         },
     )
+
+
+_INSERT_CODES = """
+INSERT INTO referral_codes (merchant_id, customer_id, code)
+SELECT $1, u.customer_id, u.code FROM unnest($2::bigint[], $3::text[]) AS u(customer_id, code)
+ORDER BY u.customer_id
+ON CONFLICT DO NOTHING
+RETURNING customer_id
+"""
+_DELETE_UNUSED_CODES = """
+DELETE FROM referral_codes rc
+USING unnest($2::bigint[], $3::text[]) AS u(customer_id, code)
+WHERE rc.merchant_id = $1 AND rc.customer_id = u.customer_id AND rc.code = u.code
+  AND NOT EXISTS (
+    SELECT 1 FROM referrals r WHERE r.merchant_id = $1 AND r.advocate_customer_id = rc.customer_id
+  )
+"""
+
+
+async def insert_codes(session: AsyncSession, merchant_id: int, codes: Sequence[tuple[int, str]]) -> set[int]:
+    """Insert (customer, code) pairs; a pair whose customer has a code, or whose code
+    another customer holds, is left out. Returns the customers inserted."""
+    if not codes:
+        return set()
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        _INSERT_CODES, merchant_id, [c for c, _ in codes], [code for _, code in codes]
+    )
+    return {int(r[0]) for r in records}
+
+
+async def delete_unused_codes(
+    session: AsyncSession, merchant_id: int, codes: Sequence[tuple[int, str]]
+) -> int:
+    if not codes:
+        return 0
+    connection = await driver_connection(session)
+    status = await connection.execute(
+        _DELETE_UNUSED_CODES, merchant_id, [c for c, _ in codes], [code for _, code in codes]
+    )
+    return int(status.split()[-1])
