@@ -5,7 +5,7 @@ reports; the channel of an import's progress."""
 from __future__ import annotations
 
 from loyalnest.contexts.imports import commands, flows, progress, queries, rules
-from loyalnest.contexts.imports.flows import UploadRefused
+from loyalnest.contexts.imports.flows import SentFile, UploadRefused
 from loyalnest.contexts.imports.queries import MAX_PAGE, ImportPage
 from loyalnest.contexts.imports.repository import ImportRecord
 
@@ -16,6 +16,7 @@ __all__ = [
     "STATUSES",
     "ImportPage",
     "ImportRecord",
+    "SentFile",
     "UploadRefused",
     "count_imports",
     "create_upload",

@@ -15,15 +15,18 @@ removes the customers the import created that did nothing else; it runs once.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.imports import repository, rules
-from loyalnest.contexts.imports.models import ROW_EMAIL, ROW_FIRST_NAME, ROW_LAST_NAME
+from loyalnest.contexts.imports.models import ROW_BIRTHDAY, ROW_EMAIL, ROW_FIRST_NAME, ROW_LAST_NAME
 from loyalnest.contexts.imports.progress import announce
 from loyalnest.contexts.imports.repository import ImportRecord, StagedRow
 from loyalnest.contexts.imports.validation import ShopBusy
 from loyalnest.contexts.points import api as points
+from loyalnest.contexts.referrals import api as referrals
+from loyalnest.contexts.tiers import api as tiers
 from loyalnest.platform.consents import IMPORT, NEWSLETTER, SMS_MARKETING, ConsentsStated
 from loyalnest.platform.crypto import decrypt_optional, get_keyring
 from loyalnest.platform.timeutil import utcnow
@@ -145,35 +148,193 @@ async def _apply_chunk(
     }
     resolved.update({r.line: (f, False) for r, f in zip(unmatched, found, strict=True) if f is not None})
     resolved.update({r.line: (cid, True) for (r, _), cid in zip(still_new, new_ids, strict=True)})
-    postings: dict[str, points.Posting] = {}
+    history = await _history(uow, record, rows)
+    earned, net = await _post_balances(uow, record, key, rows, resolved, history)
+    history_earned, history_net = await _post_history(uow, record, key, resolved, history)
+    earned.update(history_earned)
+    prior = await tiers.import_standings(
+        uow,
+        merchant_id,
+        [
+            tiers.ImportedStanding(
+                resolved[r.line][0], points=earned.get(resolved[r.line][0], 0), tier_id=r.tier_id
+            )
+            for r in rows
+        ],
+    )
+    birthdays = {
+        resolved[r.line][0]: date.fromisoformat(keyring.decrypt(r.birthday_enc, context=ROW_BIRTHDAY))
+        for r in rows
+        if r.birthday_enc is not None
+    }
+    set_birthdays = set(await customers.import_birthdays(uow, merchant_id, sorted(birthdays.items())))
+    kept_codes = await referrals.import_codes(
+        uow, merchant_id, [(resolved[r.line][0], r.referral_code) for r in rows if r.referral_code]
+    )
+    await _record_consents(uow, record, rows, resolved)
+    outcomes = []
     for row in rows:
+        customer_id, created = resolved[row.line]
+        outcomes.append(
+            repository.RowOutcome(
+                line=row.line,
+                customer_id=customer_id,
+                created=created,
+                prior_tier_id=prior.get(customer_id),
+                tier_placed=customer_id in prior,
+                birthday_set=customer_id in set_birthdays,
+                code_kept=customer_id in kept_codes,
+            )
+        )
+    await repository.mark_applied(uow.session, merchant_id, record.id, outcomes)
+    return len(new_ids), len(rows) - len(new_ids), net + history_net
+
+
+def _has_history(record: ImportRecord) -> bool:
+    return record.history_file_name is not None
+
+
+async def _history(
+    uow: UnitOfWork, record: ImportRecord, rows: list[StagedRow]
+) -> dict[int, list[repository.HistoryRow]]:
+    """{customer file's line: its history rows, in the order they happened}."""
+    if not _has_history(record):
+        return {}
+    found = await repository.history_of(uow.session, record.merchant_id, record.id, [r.line for r in rows])
+    by_line: dict[int, list[repository.HistoryRow]] = {}
+    for item in found:
+        by_line.setdefault(item.row_line, []).append(item)
+    return by_line
+
+
+async def _post_balances(
+    uow: UnitOfWork,
+    record: ImportRecord,
+    key: str,
+    rows: list[StagedRow],
+    resolved: dict[int, tuple[int, bool]],
+    history: dict[int, list[repository.HistoryRow]],
+) -> tuple[dict[int, int], int]:
+    """The balance of each row without history: what the customer earned with the old
+    app (lifetime, else the balance) as one ``import`` credit, less what they spent there
+    as one ``import`` debit, so the balance is the file's and the lifetime earned too.
+    Returns ({customer: points credited now}, the balances' net change); a replay
+    posts nothing."""
+    credits: dict[str, points.Posting] = {}
+    debits: dict[str, points.Posting] = {}
+    reason = f"Imported from {record.source.title()}"
+    for row in rows:
+        if row.line in history:
+            continue
         customer_id, _ = resolved[row.line]
-        if row.points > 0:
-            posting_key = rules.posting_key(key, customer_id)
-            postings.setdefault(
-                posting_key,
-                points.Posting(
-                    customer_id=customer_id,
-                    delta=row.points,
-                    kind="import",
-                    source="import",
-                    idempotency_key=posting_key,
-                    source_ref=f"import:{record.id}",
-                    reason=f"Imported from {record.source.title()}",
-                    actor=record.requested_by,
+        earned = max(row.lifetime_points or 0, row.points)
+        if earned <= 0:
+            continue
+        credit_key = rules.posting_key(key, customer_id)
+        credits.setdefault(
+            credit_key,
+            _posting(record, customer_id, earned, credit_key, reason),
+        )
+        if earned > row.points:
+            spent_key = rules.spent_key(key, customer_id)
+            debits.setdefault(
+                spent_key,
+                _posting(
+                    record,
+                    customer_id,
+                    row.points - earned,
+                    spent_key,
+                    f"Spent with {record.source.title()} before the import",
                 ),
             )
-    await _record_consents(uow, record, rows, resolved)
-    taken = await points.existing_entries(uow, merchant_id, list(postings))
-    fresh = [p for k, p in postings.items() if k not in taken]
-    await points.post_many(uow, merchant_id, fresh)
-    await repository.mark_applied(
-        uow.session,
-        merchant_id,
-        record.id,
-        [(line, cid, created) for line, (cid, created) in resolved.items()],
+    fresh = await _fresh(uow, record.merchant_id, list(credits.values()))
+    await points.post_many(uow, record.merchant_id, fresh)
+    # the debits take from the lots the credits opened: a batch of its own, after them
+    spent = await _fresh(uow, record.merchant_id, list(debits.values()))
+    await points.post_many(uow, record.merchant_id, spent)
+    return {p.customer_id: p.delta for p in fresh}, sum(p.delta for p in (*fresh, *spent))
+
+
+async def _post_history(
+    uow: UnitOfWork,
+    record: ImportRecord,
+    key: str,
+    resolved: dict[int, tuple[int, bool]],
+    history: dict[int, list[repository.HistoryRow]],
+) -> tuple[dict[int, int], int]:
+    """Each history row as a ledger row of its own, dated when it happened: a credit
+    opens a lot expiring when the file says (the shop's rule when it says nothing), a
+    debit takes from the lots open then, oldest first, after those due by then expired.
+    A debit row that records an expiry is not posted: the lot it came from expires by
+    its own date instead. Rounds of postings keep each customer's rows in order (a
+    debit must see the lots of the credits before it). Returns ({customer: points
+    credited now}, the net of the rows posted)."""
+    if not history:
+        return {}, 0
+    rounds: list[list[points.Posting]] = []
+    for line, items in history.items():
+        customer_id, _ = resolved[line]
+        segment = 0
+        has_credit = False
+        for item in items:
+            if item.points < 0 and rules.is_expiry(item.reason):
+                continue
+            if item.points < 0 and has_credit:
+                segment += 1
+                has_credit = False
+            has_credit = has_credit or item.points > 0
+            while len(rounds) <= segment:
+                rounds.append([])
+            rounds[segment].append(
+                points.Posting(
+                    customer_id=customer_id,
+                    delta=item.points,
+                    kind="import",
+                    source="import",
+                    idempotency_key=rules.history_key(key, customer_id, item.line),
+                    source_ref=f"import:{record.id}",
+                    reason=item.reason or f"Imported from {record.source.title()}",
+                    actor=record.requested_by,
+                    allow_shortfall=item.points < 0,
+                    occurred_at=item.occurred_at,
+                    expires_at=item.expires_at if item.points > 0 else None,
+                )
+            )
+    earned: dict[int, int] = {}
+    net = 0
+    for postings in rounds:
+        fresh = await _fresh(uow, record.merchant_id, postings)
+        for result in await points.post_many(uow, record.merchant_id, fresh):
+            net += result.entry.delta
+        for p in fresh:
+            if p.delta > 0:
+                earned[p.customer_id] = earned.get(p.customer_id, 0) + p.delta
+    # lots whose date passed with no debit after it expire now, each row dated then
+    customer_ids = sorted({resolved[line][0] for line in history})
+    await points.expire_due_lots(uow, record.merchant_id, customer_ids, dated=True)
+    return earned, net
+
+
+def _posting(record: ImportRecord, customer_id: int, delta: int, key: str, reason: str) -> points.Posting:
+    return points.Posting(
+        customer_id=customer_id,
+        delta=delta,
+        kind="import",
+        source="import",
+        idempotency_key=key,
+        source_ref=f"import:{record.id}",
+        reason=reason,
+        actor=record.requested_by,
     )
-    return len(new_ids), len(rows) - len(new_ids), sum(p.delta for p in fresh)
+
+
+async def _fresh(uow: UnitOfWork, merchant_id: int, postings: list[points.Posting]) -> list[points.Posting]:
+    """The postings whose key was never used (the same file imported again, or a
+    chunk redone, posts nothing twice)."""
+    if not postings:
+        return []
+    taken = await points.existing_entries(uow, merchant_id, [p.idempotency_key for p in postings])
+    return [p for p in postings if p.idempotency_key not in taken]
 
 
 async def _record_consents(
@@ -252,29 +413,62 @@ async def revert(merchant_id: int, import_id: int) -> bool:
 async def _revert_chunk(
     uow: UnitOfWork, merchant_id: int, key: str, rows: list[StagedRow]
 ) -> tuple[int, int]:
-    customer_ids = sorted({r.customer_id for r in rows if r.customer_id is not None})
-    posting_keys = {rules.posting_key(key, c): c for c in customer_ids}
-    reversal_keys = {rules.reversal_key(key, c): c for c in customer_ids}
-    existing = await points.existing_entries(uow, merchant_id, [*posting_keys, *reversal_keys])
+    """One reversal per customer of what the import credited them: what is left of it
+    in their lots is taken back, first from the import's own lot; what had left those
+    lots (spent with the old app, spent since, expired) is recorded as the shortfall."""
+    applied = [r for r in rows if r.customer_id is not None]
+    customer_ids = sorted({r.customer_id for r in applied if r.customer_id is not None})
+    credited = await points.keyed_credits(
+        uow, merchant_id, {c: rules.posting_key(key, c) for c in customer_ids}
+    )
+    done = await points.existing_entries(uow, merchant_id, [rules.reversal_key(key, c) for c in customer_ids])
     reversals = [
         points.Posting(
             customer_id=customer_id,
-            delta=-existing[posting].delta,
+            delta=-given,
             kind="reversal",
             source="import",
             idempotency_key=rules.reversal_key(key, customer_id),
             reason="Import reverted",
             allow_shortfall=True,
-            take_first_from=posting,
+            take_first_from=rules.posting_key(key, customer_id),
+            lapsed=given - left,
         )
-        for posting, customer_id in posting_keys.items()
-        if posting in existing and rules.reversal_key(key, customer_id) not in existing
+        for customer_id, (given, left) in sorted(credited.items())
+        if given > 0 and rules.reversal_key(key, customer_id) not in done
     ]
     await points.post_many(uow, merchant_id, reversals)
-    created = sorted({r.customer_id for r in rows if r.created_customer and r.customer_id is not None})
+    await tiers.restore_standings(
+        uow,
+        merchant_id,
+        [
+            tiers.TierRestore(
+                customer_id=c,
+                points=credited.get(c, (0, 0))[0],
+                imported_tier_id=r.tier_id if r.tier_placed else None,
+                prior_tier_id=r.prior_tier_id,
+            )
+            for r in applied
+            if (c := r.customer_id) is not None and (r.tier_placed or credited.get(c, (0, 0))[0])
+        ],
+    )
+    await customers.clear_imported_birthdays(
+        uow, merchant_id, sorted({r.customer_id for r in applied if r.birthday_set and r.customer_id})
+    )
+    await referrals.remove_imported_codes(
+        uow,
+        merchant_id,
+        [
+            (r.customer_id, r.referral_code)
+            for r in applied
+            if r.code_kept and r.customer_id and r.referral_code
+        ],
+    )
+    created = sorted({r.customer_id for r in applied if r.created_customer and r.customer_id is not None})
     busy = await points.customers_with_entries_besides(
-        uow, merchant_id, created, [f"import:{key}:", f"import-revert:{key}:"]
+        uow, merchant_id, created, [f"import:{key}:", f"import-revert:{key}:", "expire:lot:"]
     )
     removable = [c for c in created if c not in busy]
     removed = await customers.delete_imported(uow, merchant_id, removable)
-    return sum(-p.delta for p in reversals), removed
+    # what was taken back (the rest of each credit is the shortfall)
+    return sum(-p.delta - p.lapsed for p in reversals), removed

@@ -4,7 +4,9 @@ up to 2 GB), streamed to disk encrypted, then handed to validation."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from loyalnest.contexts.imports import commands, links, repository, rules, storage
 from loyalnest.contexts.imports.repository import ImportRecord
@@ -22,6 +24,14 @@ class UploadRefused(Exception):
         self.status = status
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A file sent with a request: its name and its bytes as they arrive."""
+
+    name: str | None
+    chunks: AsyncIterator[bytes]
+
+
 async def import_inline(
     *,
     merchant_id: int,
@@ -31,9 +41,11 @@ async def import_inline(
     chunks: AsyncIterator[bytes],
     dry_run: bool,
     actor: str,
+    history: SentFile | None = None,
 ) -> ImportRecord:
-    """An import of a file sent with the request: created, its file saved, validated
-    next (then imported, unless a dry run)."""
+    """An import of a file sent with the request (and, optionally, of the customers'
+    points history beside it): created, its files saved, validated next (then
+    imported, unless a dry run)."""
     commands.check_source(source, mapping)
     async with unit_of_work() as uow:
         record, _ = await commands.create_upload(
@@ -45,7 +57,21 @@ async def import_inline(
             dry_run=dry_run,
             actor=actor,
         )
-    return await _received(record.merchant_id, record.id, chunks, limit=rules.MAX_INLINE_BYTES)
+    history_sha256 = None
+    if history is not None:
+        try:
+            size, history_sha256 = await storage.save(
+                merchant_id, record.id, history.chunks, limit=rules.MAX_INLINE_BYTES, part=storage.HISTORY
+            )
+        except storage.TooLarge as exc:
+            raise UploadRefused(str(exc), status=413) from None
+        async with unit_of_work() as uow:
+            await repository.history_received(
+                uow.session, merchant_id, record.id, file_name=history.name, file_bytes=size
+            )
+    return await _received(
+        record.merchant_id, record.id, chunks, limit=rules.MAX_INLINE_BYTES, history_sha256=history_sha256
+    )
 
 
 async def upload(token: str, chunks: AsyncIterator[bytes], *, declared_bytes: int | None) -> ImportRecord:
@@ -67,12 +93,22 @@ async def upload(token: str, chunks: AsyncIterator[bytes], *, declared_bytes: in
 
 
 async def _received(
-    merchant_id: int, import_id: int, chunks: AsyncIterator[bytes], *, limit: int
+    merchant_id: int,
+    import_id: int,
+    chunks: AsyncIterator[bytes],
+    *,
+    limit: int,
+    history_sha256: str | None = None,
 ) -> ImportRecord:
     try:
         size, sha256 = await storage.save(merchant_id, import_id, chunks, limit=limit)
     except storage.TooLarge as exc:
+        storage.remove(merchant_id, import_id)
         raise UploadRefused(str(exc), status=413) from None
+    if history_sha256 is not None:
+        # what the import's postings are keyed by: both files (another history of the
+        # same customers is another import)
+        sha256 = hashlib.sha256(f"{sha256}:{history_sha256}".encode()).hexdigest()
     async with unit_of_work() as uow:
         if not await commands.file_received(
             uow, merchant_id=merchant_id, import_id=import_id, file_bytes=size, sha256=sha256

@@ -37,6 +37,7 @@ from loyalnest.platform.timeutil import utcnow
 ROW_EMAIL = b"import_rows.email"
 ROW_FIRST_NAME = b"import_rows.first_name"
 ROW_LAST_NAME = b"import_rows.last_name"
+ROW_BIRTHDAY = b"import_rows.birthday"
 ERROR_REPORT = b"imports.error_report"
 
 # an import a worker is on: one per shop at a time
@@ -65,6 +66,9 @@ class Import(SQLModel, table=True):
     )
     file_name: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
     file_bytes: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # the optional second file, the customers' points history (kept beside the first)
+    history_file_name: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+    history_file_bytes: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     # a large file's upload link works until then (its token names the import; it
     # uploads once: the import leaves ``awaiting_upload``)
     upload_expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
@@ -116,6 +120,16 @@ class ImportRow(SQLModel, table=True):
     first_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     last_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     points: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    # points earned with the old app (spent ones included), when the file says
+    lifetime_points: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # the shop's tier the file names (resolved when validated)
+    tier_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # "YYYY-MM-DD" (year 1004: unknown, as Smile writes it)
+    birthday_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # the old app's code, as the referrals context stores codes
+    referral_code: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    # a keyed hash of the email: what a history file's rows are matched with
+    email_ident: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     # the marketing consents the file states (None: it says nothing); recorded with
     # source ``import`` when the row is applied
     accepts_email_marketing: bool | None = Field(default=None, sa_column=Column(Boolean, nullable=True))
@@ -126,11 +140,41 @@ class ImportRow(SQLModel, table=True):
         default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
     )
     applied: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
+    # what else applying it did, for the revert: the tier held before the file's was put
+    # on the customer, and whether the birthday and the referral code were the file's
+    prior_tier_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    tier_placed: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    birthday_set: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
+    code_kept: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="false"))
+
+
+class ImportHistoryRow(SQLModel, table=True):
+    """A valid row of an import's points-history file, staged; ``row_line`` is the
+    customer file's row it belongs to (matched by Shopify id, else by email)."""
+
+    __tablename__ = "import_history_rows"
+    __table_args__ = (Index("ix_import_history_rows_row", "merchant_id", "import_id", "row_line", "line"),)
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    import_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    line: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    shopify_customer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    email_ident: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    points: int = Field(sa_column=Column(BigInteger, nullable=False))
+    occurred_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    row_line: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "email_enc", ROW_EMAIL)
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "first_name_enc", ROW_FIRST_NAME)
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "last_name_enc", ROW_LAST_NAME)
+encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "birthday_enc", ROW_BIRTHDAY)
 encrypted_column("imports", ("merchant_id", "id"), "error_report_enc", ERROR_REPORT)
 
 

@@ -40,6 +40,8 @@ class ImportRecord:
     heartbeat_at: datetime | None
     finished_at: datetime | None
     reverted_at: datetime | None
+    history_file_name: str | None = None
+    history_file_bytes: int | None = None
 
 
 _COLUMNS = (
@@ -47,7 +49,8 @@ _COLUMNS = (
     "file_bytes, upload_expires_at, file_sha256, dry_run,"
     " counts, rows_done, rows_total, errors, error_report_enc "
     "IS NOT NULL, last_error, requested_by, attempts,"
-    " created_at, started_at, heartbeat_at, finished_at, reverted_at"
+    " created_at, started_at, heartbeat_at, finished_at, reverted_at,"
+    " history_file_name, history_file_bytes"
 )
 
 
@@ -146,6 +149,20 @@ async def uploaded(
         {"m": merchant_id, "id": import_id, "size": file_bytes, "sha": sha256, "now": now},
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def history_received(
+    session: AsyncSession, merchant_id: int, import_id: int, *, file_name: str | None, file_bytes: int
+) -> None:
+    """The import's points-history file is in (before its customer file: validation
+    starts with that one)."""
+    await session.execute(
+        text(
+            "UPDATE imports SET history_file_name = :name, history_file_bytes = :size"
+            " WHERE merchant_id = :m AND id = :id AND status = 'awaiting_upload'"
+        ),
+        {"m": merchant_id, "id": import_id, "name": file_name, "size": file_bytes},
+    )
 
 
 async def claim(
@@ -271,6 +288,11 @@ STAGED_COLUMNS = (
     "accepts_email_marketing",
     "accepts_sms_marketing",
     "customer_id",
+    "lifetime_points",
+    "tier_id",
+    "birthday_enc",
+    "referral_code",
+    "email_ident",
 )
 
 
@@ -281,11 +303,103 @@ async def stage(session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> No
 
 
 async def clear_staged(session: AsyncSession, merchant_id: int, import_id: int) -> int:
+    params = {"m": merchant_id, "id": import_id}
+    await session.execute(
+        text("DELETE FROM import_history_rows WHERE merchant_id = :m AND import_id = :id"), params
+    )
     result = await session.execute(
-        text("DELETE FROM import_rows WHERE merchant_id = :m AND import_id = :id"),
-        {"m": merchant_id, "id": import_id},
+        text("DELETE FROM import_rows WHERE merchant_id = :m AND import_id = :id"), params
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+HISTORY_COLUMNS = (
+    "merchant_id",
+    "import_id",
+    "line",
+    "shopify_customer_id",
+    "email_ident",
+    "points",
+    "occurred_at",
+    "reason",
+    "expires_at",
+)
+
+
+async def stage_history(session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
+    """History rows in ``HISTORY_COLUMNS`` order, by COPY."""
+    connection = await driver_connection(session)
+    await connection.copy_records_to_table("import_history_rows", records=records, columns=HISTORY_COLUMNS)
+
+
+# each history row to the customer row it belongs to: by Shopify id first, then email
+_MATCH_HISTORY_BY_ID = """
+UPDATE import_history_rows h SET row_line = r.line
+FROM import_rows r
+WHERE h.merchant_id = $1 AND h.import_id = $2 AND h.row_line IS NULL
+  AND r.merchant_id = $1 AND r.import_id = $2 AND h.shopify_customer_id IS NOT NULL
+  AND r.shopify_customer_id = h.shopify_customer_id
+"""
+_MATCH_HISTORY_BY_EMAIL = """
+UPDATE import_history_rows h SET row_line = r.line
+FROM import_rows r
+WHERE h.merchant_id = $1 AND h.import_id = $2 AND h.row_line IS NULL
+  AND r.merchant_id = $1 AND r.import_id = $2 AND h.email_ident IS NOT NULL
+  AND r.email_ident = h.email_ident
+"""
+_UNMATCHED_HISTORY = """
+SELECT line FROM import_history_rows
+WHERE merchant_id = $1 AND import_id = $2 AND row_line IS NULL ORDER BY line LIMIT $3
+"""
+_DROP_UNMATCHED_HISTORY = """
+WITH gone AS (
+    DELETE FROM import_history_rows WHERE merchant_id = $1 AND import_id = $2 AND row_line IS NULL
+    RETURNING 1
+)
+SELECT count(*) FROM gone
+"""
+
+
+async def match_history(
+    session: AsyncSession, merchant_id: int, import_id: int, *, report: int
+) -> tuple[int, list[int]]:
+    """Tie history rows to customer rows; the rows that belong to nobody in the
+    customer file are removed: returns (how many, the first ``report`` of their lines)."""
+    connection = await driver_connection(session)
+    await connection.execute(_MATCH_HISTORY_BY_ID, merchant_id, import_id)
+    await connection.execute(_MATCH_HISTORY_BY_EMAIL, merchant_id, import_id)
+    lines = [int(r[0]) for r in await connection.fetch(_UNMATCHED_HISTORY, merchant_id, import_id, report)]
+    dropped = int(await connection.fetchval(_DROP_UNMATCHED_HISTORY, merchant_id, import_id))
+    return dropped, lines
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    row_line: int
+    line: int
+    points: int
+    occurred_at: datetime | None
+    reason: str | None
+    expires_at: datetime | None
+
+
+async def history_of(
+    session: AsyncSession, merchant_id: int, import_id: int, row_lines: Sequence[int]
+) -> list[HistoryRow]:
+    """The history rows of these customer rows, each customer's in the order they
+    happened (undated rows where the file has them)."""
+    if not row_lines:
+        return []
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        "SELECT row_line, line, points, occurred_at, reason, expires_at FROM import_history_rows"
+        " WHERE merchant_id = $1 AND import_id = $2 AND row_line = ANY($3::bigint[])"
+        " ORDER BY row_line, occurred_at NULLS LAST, line",
+        merchant_id,
+        import_id,
+        list(row_lines),
+    )
+    return [HistoryRow(*r) for r in records]
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +414,21 @@ class StagedRow:
     created_customer: bool
     accepts_email_marketing: bool | None
     accepts_sms_marketing: bool | None
+    lifetime_points: int | None
+    tier_id: int | None
+    birthday_enc: str | None
+    referral_code: str | None
+    prior_tier_id: int | None
+    tier_placed: bool
+    birthday_set: bool
+    code_kept: bool
+
+
+_STAGED_ROW_COLUMNS = (
+    "line, shopify_customer_id, email_enc, first_name_enc, last_name_enc, points, customer_id,"
+    " created_customer, accepts_email_marketing, accepts_sms_marketing, lifetime_points, tier_id,"
+    " birthday_enc, referral_code, prior_tier_id, tier_placed, birthday_set, code_kept"
+)
 
 
 async def pending(session: AsyncSession, merchant_id: int, import_id: int, *, limit: int) -> list[StagedRow]:
@@ -307,9 +436,7 @@ async def pending(session: AsyncSession, merchant_id: int, import_id: int, *, li
     rows = (
         await session.execute(
             text(
-                "SELECT line, shopify_customer_id, email_enc, "
-                "first_name_enc, last_name_enc, points, customer_id,"
-                " created_customer, accepts_email_marketing, accepts_sms_marketing"
+                f"SELECT {_STAGED_ROW_COLUMNS}"
                 " FROM import_rows WHERE merchant_id = :m AND import_id = :id AND NOT applied"
                 " ORDER BY line LIMIT :limit FOR UPDATE SKIP LOCKED"
             ),
@@ -326,9 +453,7 @@ async def applied_after(
     rows = (
         await session.execute(
             text(
-                "SELECT line, shopify_customer_id, email_enc, "
-                "first_name_enc, last_name_enc, points, customer_id,"
-                " created_customer, accepts_email_marketing, accepts_sms_marketing"
+                f"SELECT {_STAGED_ROW_COLUMNS}"
                 " FROM import_rows WHERE merchant_id = :m AND import_id = :id AND applied"
                 " AND line > :after ORDER BY line LIMIT :limit"
             ),
@@ -338,22 +463,43 @@ async def applied_after(
     return [StagedRow(*r) for r in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class RowOutcome:
+    """What applying one row did (what its revert takes back)."""
+
+    line: int
+    customer_id: int
+    created: bool
+    prior_tier_id: int | None = None
+    tier_placed: bool = False
+    birthday_set: bool = False
+    code_kept: bool = False
+
+
 async def mark_applied(
-    session: AsyncSession, merchant_id: int, import_id: int, outcomes: Sequence[tuple[int, int | None, bool]]
+    session: AsyncSession, merchant_id: int, import_id: int, outcomes: Sequence[RowOutcome]
 ) -> None:
-    """(line, customer id, created) of each row applied: one statement for the chunk."""
+    """Each row applied and what it did: one statement for the chunk."""
     if not outcomes:
         return
     connection = await driver_connection(session)
     await connection.execute(
-        "UPDATE import_rows r SET applied = true, customer_id = o.customer_id, created_customer = o.created"
-        " FROM unnest($3::bigint[], $4::bigint[], $5::boolean[]) AS o(line, customer_id, created)"
+        "UPDATE import_rows r SET applied = true, customer_id = o.customer_id, created_customer = o.created,"
+        " prior_tier_id = o.prior_tier_id, tier_placed = o.tier_placed, birthday_set = o.birthday_set,"
+        " code_kept = o.code_kept"
+        " FROM unnest($3::bigint[], $4::bigint[], $5::boolean[], $6::bigint[], $7::boolean[],"
+        " $8::boolean[], $9::boolean[])"
+        " AS o(line, customer_id, created, prior_tier_id, tier_placed, birthday_set, code_kept)"
         " WHERE r.merchant_id = $1 AND r.import_id = $2 AND r.line = o.line",
         merchant_id,
         import_id,
-        [line for line, _, _ in outcomes],
-        [customer_id for _, customer_id, _ in outcomes],
-        [created for _, _, created in outcomes],
+        [o.line for o in outcomes],
+        [o.customer_id for o in outcomes],
+        [o.created for o in outcomes],
+        [o.prior_tier_id for o in outcomes],
+        [o.tier_placed for o in outcomes],
+        [o.birthday_set for o in outcomes],
+        [o.code_kept for o in outcomes],
     )
 
 
@@ -390,7 +536,8 @@ async def save_counts(
 async def forget_customer(session: AsyncSession, merchant_id: int, customer_id: int) -> int:
     result = await session.execute(
         text(
-            "UPDATE import_rows SET email_enc = NULL, first_name_enc = NULL, last_name_enc = NULL"
+            "UPDATE import_rows SET email_enc = NULL, first_name_enc = NULL, last_name_enc = NULL,"
+            " birthday_enc = NULL, email_ident = NULL"
             " WHERE merchant_id = :m AND customer_id = :c"
         ),
         {"m": merchant_id, "c": customer_id},

@@ -62,3 +62,21 @@ def posting_key(key: str, customer_id: int) -> str:
 
 def reversal_key(key: str, customer_id: int) -> str:
     return f"import-revert:{key}:{customer_id}"
+
+
+def spent_key(key: str, customer_id: int) -> str:
+    """The debit of what a customer spent with the old app (lifetime less balance)."""
+    return f"{posting_key(key, customer_id)}:spent"
+
+
+def history_key(key: str, customer_id: int, line: int) -> str:
+    """A history file's row (``line``) posted for the customer."""
+    return f"{posting_key(key, customer_id)}:h{line}"
+
+
+# reasons a history row gives for points that expired (not posted: lots expire by date)
+_EXPIRY_REASONS = frozenset({"expire", "expired", "expiry", "expiration", "points expired"})
+
+
+def is_expiry(reason: str | None) -> bool:
+    return reason is not None and reason.strip().lower() in _EXPIRY_REASONS

@@ -24,18 +24,24 @@ def _root() -> Path:
     return Path(get_settings().data_dir) / "imports"
 
 
-def path_of(merchant_id: int, import_id: int) -> Path:
-    return _root() / str(merchant_id) / f"{import_id}.lnf"
+# an import's files: the customers, and the optional points history beside it
+CUSTOMERS = "customers"
+HISTORY = "history"
+_SUFFIXES = {CUSTOMERS: ".lnf", HISTORY: ".history.lnf"}
+
+
+def path_of(merchant_id: int, import_id: int, part: str = CUSTOMERS) -> Path:
+    return _root() / str(merchant_id) / f"{import_id}{_SUFFIXES[part]}"
 
 
 async def save(
-    merchant_id: int, import_id: int, chunks: AsyncIterator[bytes], *, limit: int
+    merchant_id: int, import_id: int, chunks: AsyncIterator[bytes], *, limit: int, part: str = CUSTOMERS
 ) -> tuple[int, str]:
     """Write the file as it arrives; returns (its size, its SHA-256). Over ``limit``
     bytes: ``TooLarge``, and what was written is removed."""
-    path = path_of(merchant_id, import_id)
+    path = path_of(merchant_id, import_id, part)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
+    partial = path.with_name(path.name + ".part")
     writer = EncryptedWriter(get_keyring(), partial, purpose=_PURPOSE)
     digest = hashlib.sha256()
     try:
@@ -53,13 +59,15 @@ async def save(
     return writer.plaintext_bytes, digest.hexdigest()
 
 
-def open_file(merchant_id: int, import_id: int) -> io.BufferedReader:
+def open_file(merchant_id: int, import_id: int, part: str = CUSTOMERS) -> io.BufferedReader:
     """The file's plaintext, as a buffered binary stream."""
     return io.BufferedReader(
-        EncryptedReader(get_keyring(), path_of(merchant_id, import_id), purpose=_PURPOSE),
+        EncryptedReader(get_keyring(), path_of(merchant_id, import_id, part), purpose=_PURPOSE),
         buffer_size=1024 * 1024,
     )
 
 
 def remove(merchant_id: int, import_id: int) -> None:
-    path_of(merchant_id, import_id).unlink(missing_ok=True)
+    """The import's files, both."""
+    for part in _SUFFIXES:
+        path_of(merchant_id, import_id, part).unlink(missing_ok=True)

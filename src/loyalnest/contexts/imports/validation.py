@@ -12,14 +12,25 @@ too. Rerun after a crash, it starts over (its staged rows are cleared first)."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.imports import commands, reading, repository, rules, storage
-from loyalnest.contexts.imports.models import ERROR_REPORT, ROW_EMAIL, ROW_FIRST_NAME, ROW_LAST_NAME
+from loyalnest.contexts.imports.models import (
+    ERROR_REPORT,
+    ROW_BIRTHDAY,
+    ROW_EMAIL,
+    ROW_FIRST_NAME,
+    ROW_LAST_NAME,
+)
 from loyalnest.contexts.imports.progress import announce
+from loyalnest.contexts.imports.reading.fields import SMILE_UNKNOWN_YEAR
+from loyalnest.contexts.imports.reading.records import VALUE_EXCERPT
 from loyalnest.contexts.imports.repository import ImportRecord
-from loyalnest.platform.crypto import encrypt_optional, get_keyring
+from loyalnest.contexts.referrals import api as referrals
+from loyalnest.contexts.tiers import api as tiers
+from loyalnest.platform.crypto import Keyring, encrypt_optional, get_keyring
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
 
@@ -67,16 +78,23 @@ def _said(exc: Exception) -> str:
 class _Staging:
     """The rows of one chunk on their way to ``import_rows``, and the file's counts."""
 
-    def __init__(self, record: ImportRecord):
+    def __init__(self, record: ImportRecord, tier_ids: dict[str, int]):
         self.record = record
         self.keyring = get_keyring()
+        self.tier_ids = tier_ids
+        self.code_column = "referral_code"
         self.rows: list[Any] = []
         self.errors: list[reading.RowError] = []
+        self.history_errors = 0
         self.error_count = 0
         self.last_bad_line = -1
         self.valid = 0
         self.matched = 0
         self.points = 0
+        self.tiers = 0
+        self.birthdays = 0
+        self.codes = 0
+        self.history_rows = 0
 
     def refuse(self, error: reading.RowError) -> None:
         # a row with several bad cells has an error each: rows are counted once (the
@@ -88,12 +106,47 @@ class _Staging:
             self.errors.append(error)
 
     def take(self, row: reading.CustomerRecord) -> None:
+        if row.referral_code is not None and referrals.importable_code(row.referral_code) is None:
+            self.refuse(
+                reading.RowError(
+                    row.line,
+                    self.code_column,
+                    "referral code cannot be kept: letters and digits only, at most 16",
+                    row.referral_code[:VALUE_EXCERPT],
+                )
+            )
+            return
         self.rows.append(row)
+
+    def _staged(self, r: reading.CustomerRecord, customer_id: int | None) -> tuple[Any, ...]:
+        record, keyring = self.record, self.keyring
+        birthday = None
+        if r.birthday is not None:
+            day = date(r.birthday.year or SMILE_UNKNOWN_YEAR, r.birthday.month, r.birthday.day)
+            birthday = keyring.encrypt(day.isoformat(), context=ROW_BIRTHDAY)
+        return (
+            record.merchant_id,
+            record.id,
+            r.line,
+            r.shopify_customer_id,
+            encrypt_optional(keyring, r.email, context=ROW_EMAIL),
+            encrypt_optional(keyring, r.first_name, context=ROW_FIRST_NAME),
+            encrypt_optional(keyring, r.last_name, context=ROW_LAST_NAME),
+            r.points_balance or 0,
+            r.accepts_email_marketing,
+            r.accepts_sms_marketing,
+            customer_id,
+            _lifetime(r),
+            None if r.tier_name is None else self.tier_ids[r.tier_name],
+            birthday,
+            None if r.referral_code is None else referrals.importable_code(r.referral_code),
+            None if r.email is None else email_ident(keyring, r.email),
+        )
 
     async def flush(self) -> None:
         if not self.rows:
             return
-        record, keyring = self.record, self.keyring
+        record = self.record
         people = [
             customers.ImportedCustomer(
                 shopify_customer_id=r.shopify_customer_id,
@@ -107,26 +160,14 @@ class _Staging:
             matched = await customers.match_for_import(uow, record.merchant_id, people)
             await repository.stage(
                 uow.session,
-                [
-                    (
-                        record.merchant_id,
-                        record.id,
-                        r.line,
-                        r.shopify_customer_id,
-                        encrypt_optional(keyring, r.email, context=ROW_EMAIL),
-                        encrypt_optional(keyring, r.first_name, context=ROW_FIRST_NAME),
-                        encrypt_optional(keyring, r.last_name, context=ROW_LAST_NAME),
-                        r.points_balance or 0,
-                        r.accepts_email_marketing,
-                        r.accepts_sms_marketing,
-                        customer_id,
-                    )
-                    for r, customer_id in zip(self.rows, matched, strict=True)
-                ],
+                [self._staged(r, customer_id) for r, customer_id in zip(self.rows, matched, strict=True)],
             )
             self.valid += len(self.rows)
             self.matched += sum(1 for c in matched if c is not None)
             self.points += sum(r.points_balance or 0 for r in self.rows)
+            self.tiers += sum(1 for r in self.rows if r.tier_name is not None)
+            self.birthdays += sum(1 for r in self.rows if r.birthday is not None)
+            self.codes += sum(1 for r in self.rows if r.referral_code is not None)
             await repository.progress(
                 uow.session,
                 record.merchant_id,
@@ -138,12 +179,37 @@ class _Staging:
         await announce(record.merchant_id, record.id)
 
 
+def _lifetime(r: reading.CustomerRecord) -> int | None:
+    """Points earned with the old app: its lifetime column, else balance plus spent
+    (LoyaltyLion's and Yotpo's files say what was spent); never below the balance."""
+    balance = r.points_balance or 0
+    if r.lifetime_points is not None:
+        return max(r.lifetime_points, balance)
+    if r.points_spent is not None:
+        return balance + r.points_spent
+    return None
+
+
+def email_ident(keyring: Keyring, email: str) -> str:
+    """What a history row's email is matched with (keyed: the staged rows hold no
+    readable email)."""
+    return keyring.blind_index(email, kind=_IDENT_KIND)
+
+
 async def _validate(record: ImportRecord) -> None:
-    staging = _Staging(record)
+    async with unit_of_work() as uow:
+        tier_ids = await tiers.tier_names(uow, record.merchant_id)
+    staging = _Staging(record, tier_ids)
     refused: str | None = None
     try:
         with storage.open_file(record.merchant_id, record.id) as stream:
-            for item in reading.read_customers(stream, record.source, record.mapping or None):
+            reader = reading.read_customers(
+                stream, record.source, record.mapping or None, tiers=list(tier_ids)
+            )
+            staging.code_column = reader.columns.get("referral_code") or reader.columns.get(
+                "referral_url", "referral_code"
+            )
+            for item in reader:
                 if isinstance(item, reading.RowError):
                     staging.refuse(item)
                 else:
@@ -153,6 +219,8 @@ async def _validate(record: ImportRecord) -> None:
     except reading.FileRefused as exc:
         refused = str(exc)
     await staging.flush()
+    if refused is None and record.history_file_name is not None:
+        refused = await _stage_history(staging)
     counts = {
         "rows": staging.valid + staging.error_count,
         "valid": staging.valid,
@@ -160,6 +228,11 @@ async def _validate(record: ImportRecord) -> None:
         "to_match": staging.matched,
         "to_create": staging.valid - staging.matched,
         "points": staging.points,
+        "tiers": staging.tiers,
+        "birthdays": staging.birthdays,
+        "referral_codes": staging.codes,
+        "history_rows": staging.history_rows,
+        "history_invalid": staging.history_errors,
     }
     status = rules.READY if refused is None and staging.valid else rules.INVALID
     report = b"".join(reading.report_chunks(staging.errors)) if staging.errors else None
@@ -173,7 +246,12 @@ async def _validate(record: ImportRecord) -> None:
             counts=counts,
             rows_total=staging.valid,
             errors=[
-                {"line": e.line, "column": e.column, "reason": e.reason}
+                {
+                    "line": e.line,
+                    "column": e.column,
+                    "reason": e.reason,
+                    "history": e.reason.startswith(_IN_HISTORY),
+                }
                 for e in staging.errors[: rules.FIRST_ERRORS]
             ],
             error_report_enc=None
@@ -192,3 +270,65 @@ async def _validate(record: ImportRecord) -> None:
     storage.remove(record.merchant_id, record.id)
     await announce(record.merchant_id, record.id)
     log.info("import validated", extra={"import_id": record.id, "status": status, **counts})
+
+
+_IDENT_KIND = "imports.email"
+# how a row error of the history file is told from one of the customer file
+_IN_HISTORY = "points history file: "
+
+
+async def _stage_history(staging: _Staging) -> str | None:
+    """Read the points-history file and stage its valid rows, each tied to the customer
+    file's row it belongs to; a row of nobody in the customer file is an error. Returns
+    why the file is refused, if it is."""
+    record, keyring = staging.record, staging.keyring
+    batch: list[tuple[Any, ...]] = []
+    bad_lines: set[int] = set()
+
+    async def flush() -> None:
+        if batch:
+            async with unit_of_work() as uow:
+                await repository.stage_history(uow.session, batch)
+            staging.history_rows += len(batch)
+            batch.clear()
+
+    def refuse(error: reading.RowError) -> None:
+        if len(staging.errors) < rules.MAX_REPORTED_ERRORS:
+            staging.errors.append(
+                reading.RowError(error.line, error.column, _IN_HISTORY + error.reason, error.value)
+            )
+
+    try:
+        with storage.open_file(record.merchant_id, record.id, storage.HISTORY) as stream:
+            for item in reading.read_history(stream):
+                if isinstance(item, reading.RowError):
+                    bad_lines.add(item.line)
+                    refuse(item)
+                    continue
+                batch.append(
+                    (
+                        record.merchant_id,
+                        record.id,
+                        item.line,
+                        item.shopify_customer_id,
+                        None if item.email is None else email_ident(keyring, item.email),
+                        item.points,
+                        item.occurred_at,
+                        item.reason,
+                        item.expires_at,
+                    )
+                )
+                if len(batch) >= rules.CHUNK_ROWS:
+                    await flush()
+    except reading.FileRefused as exc:
+        return f"{_IN_HISTORY}{exc}"
+    await flush()
+    async with unit_of_work() as uow:
+        dropped, lines = await repository.match_history(
+            uow.session, record.merchant_id, record.id, report=rules.FIRST_ERRORS
+        )
+    for line in lines:
+        refuse(reading.RowError(line, None, "no customer of the customer file has this email or Shopify id"))
+    staging.history_rows -= dropped
+    staging.history_errors = len(bad_lines) + dropped
+    return None

@@ -66,6 +66,7 @@ __all__ = [
     "get_expiry_policy",
     "get_expiry_policy_in",
     "get_transactions",
+    "keyed_credits",
     "ledger_heads",
     "list_transactions",
     "origin_totals",
@@ -98,6 +99,7 @@ post_many = posting.post_many
 # batch with a used key is refused as a whole) leaves those out first.
 existing_entries = posting.existing_entries
 customers_with_entries_besides = posting.customers_with_entries_besides
+keyed_credits = posting.keyed_credits
 # Expire the customers' lots whose time has come now (``dated``: each row dated when
 # its lot expired; an import's history uses it once its rows are posted).
 expire_due_lots = posting.expire_due

@@ -94,8 +94,19 @@ class ImportsMutation:
             strawberry.argument(description="GENERIC: which header holds which field."),
         ] = None,
         dry_run: Annotated[bool, strawberry.argument(description="Validate only (the default).")] = True,
+        history_file: Annotated[
+            Upload | None,
+            strawberry.argument(
+                description="The customers' points history, optional: one signed amount per row "
+                "(email or Shopify customer id, points, date, reason, expiry date). Each row becomes a "
+                "ledger row dated when it happened; credits open lots expiring when the file says."
+            ),
+        ] = None,
     ) -> ImportPayload:
         staff = info.context.staff
+        history = None
+        if history_file is not None:
+            history = imports.SentFile(getattr(history_file, "filename", None), _chunks(history_file))
         try:
             record = await imports.import_inline(
                 merchant_id=staff.merchant_id,
@@ -105,6 +116,7 @@ class ImportsMutation:
                 chunks=_chunks(file),
                 dry_run=dry_run,
                 actor=staff.actor,
+                history=history,
             )
         except imports.UploadRefused as exc:
             raise DomainError(exc.message, field="file", code="PAYLOAD_TOO_LARGE") from None

@@ -50,6 +50,9 @@ class ImportRowError:
     line: int = strawberry.field(description="The line of the file the row starts on (the header is line 1).")
     column: str | None = strawberry.field(description="The field at fault (our name for it).")
     reason: str = strawberry.field(description="Why, in English.")
+    in_history_file: bool = strawberry.field(
+        description="The row is the points-history file's (`line` is a line of that file)."
+    )
 
 
 @strawberry.type(description="What an import's file holds, and what importing it does (or did).")
@@ -62,7 +65,16 @@ class ImportCounts:
     points: int = strawberry.field(description="Points the valid rows hold.")
     created: int = strawberry.field(description="Customers the import created.")
     matched: int = strawberry.field(description="Customers the import matched.")
-    points_posted: int = strawberry.field(description="Points the import posted.")
+    points_posted: int = strawberry.field(description="Points the import posted (the balances' net change).")
+    tiers: int = strawberry.field(description="Valid rows naming a tier (assigned with reason import).")
+    birthdays: int = strawberry.field(
+        description="Valid rows with a birthday (kept where the customer has none yet)."
+    )
+    referral_codes: int = strawberry.field(
+        description="Valid rows with a referral code (kept, so the old links keep working)."
+    )
+    history_rows: int = strawberry.field(description="Valid rows of the points-history file.")
+    history_invalid: int = strawberry.field(description="Rows of the points-history file refused.")
 
 
 @strawberry.type(description="An import of customers from another loyalty app.")
@@ -73,6 +85,10 @@ class Import:
     dry_run: bool = strawberry.field(description="Validate only; startImport imports it afterwards.")
     file_name: str | None = strawberry.field(description="The file's name as uploaded.")
     file_bytes: int | None = strawberry.field(description="The file's size.")
+    history_file_name: str | None = strawberry.field(
+        description="The points-history file's name, when one was sent."
+    )
+    history_file_bytes: int | None = strawberry.field(description="The points-history file's size.")
     counts: ImportCounts = strawberry.field(description="What the file holds, and what importing it did.")
     rows_done: int = strawberry.field(description="Rows handled so far in the current step.")
     rows_total: int | None = strawberry.field(description="Rows the current step handles (once known).")
@@ -101,6 +117,8 @@ class Import:
             dry_run=record.dry_run,
             file_name=record.file_name,
             file_bytes=record.file_bytes,
+            history_file_name=record.history_file_name,
+            history_file_bytes=record.history_file_bytes,
             counts=ImportCounts(
                 **{
                     name: int(counts.get(key, 0))
@@ -114,6 +132,11 @@ class Import:
                         ("created", "created"),
                         ("matched", "matched"),
                         ("points_posted", "points_posted"),
+                        ("tiers", "tiers"),
+                        ("birthdays", "birthdays"),
+                        ("referral_codes", "referral_codes"),
+                        ("history_rows", "history_rows"),
+                        ("history_invalid", "history_invalid"),
                     )
                 }
             ),
@@ -121,7 +144,12 @@ class Import:
             rows_total=record.rows_total,
             eta=imports.eta(record, utcnow()),
             errors=[
-                ImportRowError(line=int(e["line"]), column=e.get("column"), reason=str(e["reason"]))
+                ImportRowError(
+                    line=int(e["line"]),
+                    column=e.get("column"),
+                    reason=str(e["reason"]),
+                    in_history_file=bool(e.get("history", False)),
+                )
                 for e in record.errors
             ],
             error_report_url=imports.error_report_url(record),

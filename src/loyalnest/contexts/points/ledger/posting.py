@@ -299,6 +299,15 @@ async def customers_with_entries_besides(
     )
 
 
+async def keyed_credits(
+    uow: UnitOfWork, merchant_id: int, keys: dict[int, str]
+) -> dict[int, tuple[int, int]]:
+    """{customer: (points credited, points still in their lots)} of the credits keyed
+    ``keys[customer]`` or ``keys[customer]:<anything>``: what an import gave each
+    customer, and how much of it is left to take back."""
+    return await repository.keyed_credits(uow.session, merchant_id, keys)
+
+
 async def origins_before(
     uow: UnitOfWork, merchant_id: int, origin_type: str, origin_ids: Sequence[int], before: dict[int, int]
 ) -> set[tuple[int, int]]:

@@ -304,6 +304,30 @@ async def customers_with_entries_besides(
     return {int(r[0]) for r in rows}
 
 
+_KEYED_CREDITS = """
+SELECT c.customer_id, coalesce(sum(l.delta), 0), coalesce(sum(lot.remaining), 0)
+FROM unnest($2::bigint[], $3::text[], $4::text[]) AS c(customer_id, key, pattern)
+JOIN points_ledger l ON l.merchant_id = $1 AND l.customer_id = c.customer_id AND l.delta > 0
+    AND (l.idempotency_key = c.key OR l.idempotency_key LIKE c.pattern)
+LEFT JOIN points_lots lot ON lot.merchant_id = $1 AND lot.entry_id = l.id
+GROUP BY c.customer_id
+"""
+
+
+async def keyed_credits(
+    session: AsyncSession, merchant_id: int, keys: dict[int, str]
+) -> dict[int, tuple[int, int]]:
+    """{customer: (points credited, points still in their lots)} of each customer's
+    credits keyed ``keys[customer]`` or ``keys[customer]:...`` (an import's)."""
+    if not keys:
+        return {}
+    connection = await driver_connection(session)
+    ids = sorted(keys)
+    patterns = [keys[c].replace("%", r"\%").replace("_", r"\_") + ":%" for c in ids]
+    rows = await connection.fetch(_KEYED_CREDITS, merchant_id, ids, [keys[c] for c in ids], patterns)
+    return {int(c): (int(credited), int(remaining)) for c, credited, remaining in rows}
+
+
 # --- what a customer's rows of an origin add up to (the caps and reach of campaigns) ---
 #
 # Both probe each customer's rows through (merchant_id, customer_id, id), one customer
