@@ -21,6 +21,22 @@ mutation ($source: ImportSource!, $file: Upload!, $dryRun: Boolean!, $mapping: [
   }}
 }}
 """
+# everything a file can say, and a points-history file beside it
+FULL_FIELDS = """
+  id status lastError historyFileName
+  counts { rows valid invalid toMatch toCreate points created matched pointsPosted
+           tiers birthdays referralCodes historyRows historyInvalid }
+  errors { line column reason inHistoryFile }
+"""
+IMPORT_WITH_HISTORY = f"""
+mutation ($source: ImportSource!, $file: Upload!, $history: Upload, $dryRun: Boolean!) {{
+  importCustomers(source: $source, file: $file, historyFile: $history, dryRun: $dryRun) {{
+    import {{ {FULL_FIELDS} }}
+    userErrors {{ field code message }}
+  }}
+}}
+"""
+READ_FULL = f"query ($id: ID!) {{ import(id: $id) {{ {FULL_FIELDS} }} }}"
 IMPORT = f"query ($id: ID!) {{ import(id: $id) {{ {IMPORT_FIELDS} }} }}"
 START = (
     f"mutation ($id: ID!) {{ startImport(id: $id) {{ import {{ "
@@ -88,3 +104,37 @@ def path_of(url: str) -> str:
 
 def csv_bytes(*lines: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+async def send_files(
+    shop: Any, content: bytes, history: bytes | None = None, *, source: str, dry_run: bool
+) -> dict[str, Any]:
+    """importCustomers with a customer file and, optionally, a points-history file (two
+    files of one multipart request); the import it returns."""
+    operations = {
+        "query": IMPORT_WITH_HISTORY,
+        "variables": {"source": source, "file": None, "history": None, "dryRun": dry_run},
+    }
+    files = {"0": ("customers.csv", content, "text/csv")}
+    mapped = {"0": ["variables.file"]}
+    if history is not None:
+        files["1"] = ("history.csv", history, "text/csv")
+        mapped["1"] = ["variables.history"]
+    response = await shop.http.post(
+        "/graphql",
+        data={"operations": orjson.dumps(operations).decode(), "map": orjson.dumps(mapped).decode()},
+        files=files,
+        headers={"Authorization": f"Bearer {shop.token()}"},
+    )
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert "errors" not in result, result
+    payload = result["data"]["importCustomers"]
+    assert payload["userErrors"] == [], payload
+    return payload["import"]
+
+
+async def read_full(shop: Any, import_id: str) -> dict[str, Any]:
+    result = await shop.gql(READ_FULL, {"id": import_id})
+    assert "errors" not in result, result
+    return result["data"]["import"]
