@@ -146,21 +146,26 @@ async def test_dry_run_import_reimport_revert_and_import_again(shop, drain):
 
 async def test_bad_rows_are_named_and_reported_and_a_bad_file_is_refused(shop, drain, http):
     content = support.csv_bytes(
-        "email,points",
-        "ok@example.org,10",
-        "not-an-email,5",
-        "big@example.org,1000000000000",
-        "neg@example.org,-5",
-        "ok@example.org,99",
-        "=cmd|' /C calc'!A0@example.org,1",
+        "email,points,date_of_birth",
+        "ok@example.org,10,",
+        "not-an-email,5,",
+        "big@example.org,1000000000000,",
+        "neg@example.org,-5,",
+        "ok@example.org,99,",
+        "=cmd|' /C calc'!A0@example.org,1,",
+        "future@example.org,1,2999-01-01",
     )
     dry = await support.imported(shop, content, source="SMILE")
     await drain()
     checked = await support.read(shop, dry["id"])
     assert checked["status"] == "READY"
-    assert (checked["counts"]["valid"], checked["counts"]["invalid"]) == (1, 5)
-    assert [e["line"] for e in checked["errors"]] == [3, 4, 5, 6, 7]
+    assert (checked["counts"]["valid"], checked["counts"]["invalid"]) == (1, 6)
+    assert [e["line"] for e in checked["errors"]] == [3, 4, 5, 6, 7, 8]
     assert "duplicate" in checked["errors"][3]["reason"]
+    assert (checked["errors"][5]["column"], "out of range" in checked["errors"][5]["reason"]) == (
+        "date_of_birth",
+        True,
+    )
     report = await http.get(support.path_of(checked["errorReportUrl"]))
     assert report.status_code == 200
     text = report.content.decode("utf-8-sig")
