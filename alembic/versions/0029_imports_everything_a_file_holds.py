@@ -5,7 +5,9 @@
   hash of the email that a history file's rows are matched with; and what applying the
   row did beyond the points, for its revert (the tier held before, whether the
   birthday and the code were set).
-- ``imports`` names an optional second file, the points history.
+- ``imports`` names an optional second file, the points history, and whether tiers the
+  file names and the shop lacks are to be created (``create_tiers``); a row naming one
+  keeps the name (``import_rows.tier_name``) until the import creates it.
 - ``import_history_rows``: a history file's valid rows, staged: whose (the customer
   row they belong to, once matched), the signed points, when, why, when they expire.
 
@@ -29,6 +31,7 @@ def upgrade() -> None:
     for column in (
         sa.Column("lifetime_points", sa.BigInteger(), nullable=True),
         sa.Column("tier_id", sa.BigInteger(), nullable=True),
+        sa.Column("tier_name", sa.String(100), nullable=True),
         sa.Column("birthday_enc", sa.Text(), nullable=True),
         sa.Column("referral_code", sa.String(16), nullable=True),
         sa.Column("email_ident", sa.String(64), nullable=True),
@@ -40,6 +43,7 @@ def upgrade() -> None:
         op.add_column("import_rows", column)
     op.add_column("imports", sa.Column("history_file_name", sa.String(255), nullable=True))
     op.add_column("imports", sa.Column("history_file_bytes", sa.BigInteger(), nullable=True))
+    op.add_column("imports", sa.Column("create_tiers", sa.Boolean(), nullable=False, server_default="false"))
     op.create_table(
         "import_history_rows",
         sa.Column(
@@ -67,6 +71,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("import_history_rows")
+    op.drop_column("imports", "create_tiers")
     op.drop_column("imports", "history_file_bytes")
     op.drop_column("imports", "history_file_name")
     for name in (
@@ -77,6 +82,7 @@ def downgrade() -> None:
         "email_ident",
         "referral_code",
         "birthday_enc",
+        "tier_name",
         "tier_id",
         "lifetime_points",
     ):

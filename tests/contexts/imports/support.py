@@ -25,7 +25,7 @@ mutation ($source: ImportSource!, $file: Upload!, $dryRun: Boolean!, $mapping: [
 FULL_FIELDS = """
   id status lastError historyFileName
   counts { rows valid invalid toMatch toCreate points created matched pointsPosted
-           tiers birthdays referralCodes historyRows historyInvalid }
+           tiers tiersToCreate birthdays referralCodes historyRows historyInvalid }
   errors { line column reason inHistoryFile }
 """
 IMPORT_WITH_HISTORY = f"""

@@ -268,3 +268,73 @@ async def test_a_history_file_becomes_dated_ledger_rows_and_lots_that_expire_by_
         )
         == 0
     )
+
+
+_IMPORT_CREATING_TIERS = f"""
+mutation ($file: Upload!) {{
+  importCustomers(source: SMILE, file: $file, dryRun: true, createMissingTiers: true) {{
+    import {{ {support.FULL_FIELDS} }} userErrors {{ code message }}
+  }}
+}}"""
+
+
+async def test_tiers_the_shop_lacks_are_created_when_asked_and_go_with_the_revert(shop, drain):
+    import orjson
+
+    bronze = await _tier(shop, "Bronze", "100")
+    await drain()
+    content = support.csv_bytes(
+        "email,points,vip_tier",
+        "a@example.org,500,Silver",
+        "b@example.org,900,SILVER",
+        "c@example.org,5000,Gold",
+        "d@example.org,50,bronze",
+    )
+    response = await shop.http.post(
+        "/graphql",
+        data={
+            "operations": orjson.dumps(
+                {"query": _IMPORT_CREATING_TIERS, "variables": {"file": None}}
+            ).decode(),
+            "map": orjson.dumps({"0": ["variables.file"]}).decode(),
+        },
+        files={"0": ("vip.csv", content, "text/csv")},
+        headers={"Authorization": f"Bearer {shop.token()}"},
+    )
+    payload = response.json()["data"]["importCustomers"]
+    assert payload["userErrors"] == []
+    await drain()
+    checked = await support.read_full(shop, payload["import"]["id"])
+    assert checked["status"] == "READY", checked
+    assert (checked["counts"]["invalid"], checked["counts"]["tiers"]) == (0, 4)
+    assert checked["counts"]["tiersToCreate"] == 2
+    # a dry run creates nothing
+    assert await scalar("select count(*) from tiers where merchant_id = :m", m=shop.id) == 1
+
+    assert (await shop.gql(support.START, {"id": checked["id"]}))["data"]["startImport"]["userErrors"] == []
+    await drain()
+    assert (await support.read_full(shop, checked["id"]))["status"] == "COMPLETED"
+    ladder = await rows(
+        "select id, rank, threshold, names->>'en' as name from tiers where merchant_id = :m"
+        " and deleted_at is null order by rank",
+        m=shop.id,
+    )
+    assert [(t["name"], t["threshold"]) for t in ladder] == [
+        ("Bronze", Decimal(100)),
+        ("Silver", Decimal(500)),
+        ("Gold", Decimal(5000)),
+    ]
+    silver, gold = ladder[1]["id"], ladder[2]["id"]
+    held = await rows(
+        "select c.tier_id from customer_tiers c join customers u on u.merchant_id = c.merchant_id"
+        " and u.id = c.customer_id where c.merchant_id = :m order by u.id",
+        m=shop.id,
+    )
+    assert [h["tier_id"] for h in held] == [silver, silver, gold, bronze]
+
+    assert (await shop.gql(support.REVERT, {"id": checked["id"]}))["data"]["revertImport"]["userErrors"] == []
+    await drain()
+    left = await rows(
+        "select id from tiers where merchant_id = :m and deleted_at is null order by rank", m=shop.id
+    )
+    assert [t["id"] for t in left] == [bronze]

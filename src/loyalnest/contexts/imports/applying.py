@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from loyalnest.contexts.customers import api as customers
@@ -29,6 +30,7 @@ from loyalnest.contexts.referrals import api as referrals
 from loyalnest.contexts.tiers import api as tiers
 from loyalnest.platform.consents import IMPORT, NEWSLETTER, SMS_MARKETING, ConsentsStated
 from loyalnest.platform.crypto import decrypt_optional, get_keyring
+from loyalnest.platform.errors import NotFound
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork, unit_of_work
 
@@ -100,6 +102,7 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
     for name in ("created", "matched", "points_posted"):
         counts[name] = int(record.counts.get(f"applied_{name}", 0))
     done = record.rows_done if record.status == rules.IMPORTING and record.attempts > 1 else 0
+    tier_map = await _create_tiers(record, counts)
     while True:
         async with unit_of_work() as uow:
             rows = await repository.pending(
@@ -107,7 +110,7 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
             )
             if not rows:
                 break
-            created, matched, posted = await _apply_chunk(uow, record, key, rows)
+            created, matched, posted = await _apply_chunk(uow, record, key, rows, tier_map)
             counts["created"] += created
             counts["matched"] += matched
             counts["points_posted"] += posted
@@ -125,8 +128,52 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
     return counts
 
 
+async def _create_tiers(record: ImportRecord, counts: dict[str, Any]) -> dict[str, int]:
+    """Create the tiers the file names and the shop lacks (``createMissingTiers``), once
+    (a resumed import finds them in its counts): each at the least points any of its
+    members earned, so every member qualifies for it, ranked by that threshold (one point
+    more when an existing tier has it). Returns {name case-folded: tier id}."""
+    done = counts.get("tier_map")
+    if isinstance(done, dict):
+        return {name: int(tier_id) for name, tier_id in done.items()}
+    plan = counts.get("new_tiers") or []
+    if not plan:
+        return {}
+    created: dict[str, int] = {}
+    tier_map: dict[str, int] = {}
+    async with unit_of_work() as uow:
+        existing = {
+            name.casefold(): tier_id
+            for name, tier_id in (await tiers.tier_names(uow, record.merchant_id)).items()
+        }
+        thresholds = sorted(t.threshold for t in await tiers.list_tiers(record.merchant_id))
+        for name, least in plan:
+            key = str(name).casefold()
+            if key in existing:  # created since the dry run
+                tier_map[key] = existing[key]
+                continue
+            threshold = Decimal(int(least))
+            while threshold in thresholds:
+                threshold += 1
+            rank = 1 + sum(1 for t in thresholds if t < threshold)
+            tier = await tiers.create_tier(
+                uow,
+                merchant_id=record.merchant_id,
+                actor=record.requested_by or "import",
+                data=tiers.TierInput(
+                    names=[("en", str(name))], default_locale="en", threshold=threshold, rank=rank
+                ),
+            )
+            thresholds = sorted([*thresholds, threshold])
+            created[key] = tier_map[key] = tier.id
+        counts["tier_map"] = tier_map
+        counts["created_tiers"] = sorted(created.values())
+        await repository.save_counts(uow.session, record.merchant_id, record.id, counts)
+    return tier_map
+
+
 async def _apply_chunk(
-    uow: UnitOfWork, record: ImportRecord, key: str, rows: list[StagedRow]
+    uow: UnitOfWork, record: ImportRecord, key: str, rows: list[StagedRow], tier_map: dict[str, int]
 ) -> tuple[int, int, int]:
     keyring = get_keyring()
     merchant_id = record.merchant_id
@@ -148,6 +195,9 @@ async def _apply_chunk(
     }
     resolved.update({r.line: (f, False) for r, f in zip(unmatched, found, strict=True) if f is not None})
     resolved.update({r.line: (cid, True) for (r, _), cid in zip(still_new, new_ids, strict=True)})
+    tier_of = {
+        r.line: r.tier_id if r.tier_name is None else tier_map.get(r.tier_name.casefold()) for r in rows
+    }
     history = await _history(uow, record, rows)
     earned, net = await _post_balances(uow, record, key, rows, resolved, history)
     history_earned, history_net = await _post_history(uow, record, key, resolved, history)
@@ -157,7 +207,7 @@ async def _apply_chunk(
         merchant_id,
         [
             tiers.ImportedStanding(
-                resolved[r.line][0], points=earned.get(resolved[r.line][0], 0), tier_id=r.tier_id
+                resolved[r.line][0], points=earned.get(resolved[r.line][0], 0), tier_id=tier_of[r.line]
             )
             for r in rows
         ],
@@ -180,6 +230,7 @@ async def _apply_chunk(
                 line=row.line,
                 customer_id=customer_id,
                 created=created,
+                tier_id=tier_of[row.line],
                 prior_tier_id=prior.get(customer_id),
                 tier_placed=customer_id in prior,
                 birthday_set=customer_id in set_birthdays,
@@ -390,6 +441,7 @@ async def revert(merchant_id: int, import_id: int) -> bool:
                 after = rows[-1].line
             await announce(merchant_id, import_id)
         async with unit_of_work() as uow:
+            await _delete_created_tiers(uow, record)
             await repository.clear_staged(uow.session, merchant_id, import_id)
             await repository.finish(
                 uow.session,
@@ -408,6 +460,21 @@ async def revert(merchant_id: int, import_id: int) -> bool:
     await announce(merchant_id, import_id)
     log.info("import reverted", extra={"import_id": import_id, "points": reversed_points, "removed": removed})
     return True
+
+
+async def _delete_created_tiers(uow: UnitOfWork, record: ImportRecord) -> None:
+    """The tiers the import created go with it (their members were put back first);
+    one staff deleted since is gone already."""
+    for tier_id in record.counts.get("created_tiers") or []:
+        try:
+            await tiers.delete_tier(
+                uow,
+                merchant_id=record.merchant_id,
+                actor=record.requested_by or "import",
+                tier_id=int(tier_id),
+            )
+        except NotFound:
+            continue
 
 
 async def _revert_chunk(

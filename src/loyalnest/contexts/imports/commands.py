@@ -34,8 +34,11 @@ async def create_upload(
     file_name: str | None,
     dry_run: bool,
     actor: str,
+    create_tiers: bool = False,
 ) -> tuple[ImportRecord, str]:
-    """An import waiting for its file at an upload link (returned, valid an hour)."""
+    """An import waiting for its file at an upload link (returned, valid an hour).
+    ``create_tiers``: tiers the file names and the shop lacks are created by the import
+    (else a row naming one is an error)."""
     check_source(source, mapping)
     now = utcnow()
     expires_at = rules.upload_expires_at(now)
@@ -50,6 +53,7 @@ async def create_upload(
         requested_by=actor,
         upload_expires_at=expires_at,
         now=now,
+        create_tiers=create_tiers,
     )
     await _audit(uow, record, actor, "import.created")
     return record, links.upload_url(merchant_id, record.id, expires_at)

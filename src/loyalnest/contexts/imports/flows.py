@@ -42,6 +42,7 @@ async def import_inline(
     dry_run: bool,
     actor: str,
     history: SentFile | None = None,
+    create_tiers: bool = False,
 ) -> ImportRecord:
     """An import of a file sent with the request (and, optionally, of the customers'
     points history beside it): created, its files saved, validated next (then
@@ -56,6 +57,7 @@ async def import_inline(
             file_name=file_name,
             dry_run=dry_run,
             actor=actor,
+            create_tiers=create_tiers,
         )
     history_sha256 = None
     if history is not None:

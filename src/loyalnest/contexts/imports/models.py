@@ -69,6 +69,10 @@ class Import(SQLModel, table=True):
     # the optional second file, the customers' points history (kept beside the first)
     history_file_name: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
     history_file_bytes: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # tiers the file names and the shop lacks are created (else such a row is an error)
+    create_tiers: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
     # a large file's upload link works until then (its token names the import; it
     # uploads once: the import leaves ``awaiting_upload``)
     upload_expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
@@ -124,6 +128,8 @@ class ImportRow(SQLModel, table=True):
     lifetime_points: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     # the shop's tier the file names (resolved when validated)
     tier_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # a tier the import creates (``create_tiers``), by the name the file first spells it with
+    tier_name: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
     # "YYYY-MM-DD" (year 1004: unknown, as Smile writes it)
     birthday_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # the old app's code, as the referrals context stores codes

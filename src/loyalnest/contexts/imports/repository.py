@@ -42,6 +42,7 @@ class ImportRecord:
     reverted_at: datetime | None
     history_file_name: str | None = None
     history_file_bytes: int | None = None
+    create_tiers: bool = False
 
 
 _COLUMNS = (
@@ -50,7 +51,7 @@ _COLUMNS = (
     " counts, rows_done, rows_total, errors, error_report_enc "
     "IS NOT NULL, last_error, requested_by, attempts,"
     " created_at, started_at, heartbeat_at, finished_at, reverted_at,"
-    " history_file_name, history_file_bytes"
+    " history_file_name, history_file_bytes, create_tiers"
 )
 
 
@@ -74,16 +75,18 @@ async def create(
     requested_by: str,
     upload_expires_at: datetime | None,
     now: datetime,
+    create_tiers: bool = False,
 ) -> ImportRecord:
     row = (
         await session.execute(
             text(
                 "INSERT INTO imports (merchant_id, source, status, mapping, file_name, dry_run, requested_by,"
-                " upload_expires_at, created_at) VALUES (:m, "
+                " upload_expires_at, created_at, create_tiers) VALUES (:m, "
                 ":source, :status, CAST(:mapping AS jsonb), :name,"
-                f" :dry, :by, :expires, :now) RETURNING {_COLUMNS}"
+                f" :dry, :by, :expires, :now, :create_tiers) RETURNING {_COLUMNS}"
             ),
             {
+                "create_tiers": create_tiers,
                 "m": merchant_id,
                 "source": source,
                 "status": status,
@@ -290,6 +293,7 @@ STAGED_COLUMNS = (
     "customer_id",
     "lifetime_points",
     "tier_id",
+    "tier_name",
     "birthday_enc",
     "referral_code",
     "email_ident",
@@ -416,6 +420,7 @@ class StagedRow:
     accepts_sms_marketing: bool | None
     lifetime_points: int | None
     tier_id: int | None
+    tier_name: str | None
     birthday_enc: str | None
     referral_code: str | None
     prior_tier_id: int | None
@@ -427,7 +432,7 @@ class StagedRow:
 _STAGED_ROW_COLUMNS = (
     "line, shopify_customer_id, email_enc, first_name_enc, last_name_enc, points, customer_id,"
     " created_customer, accepts_email_marketing, accepts_sms_marketing, lifetime_points, tier_id,"
-    " birthday_enc, referral_code, prior_tier_id, tier_placed, birthday_set, code_kept"
+    " tier_name, birthday_enc, referral_code, prior_tier_id, tier_placed, birthday_set, code_kept"
 )
 
 
@@ -470,6 +475,7 @@ class RowOutcome:
     line: int
     customer_id: int
     created: bool
+    tier_id: int | None = None
     prior_tier_id: int | None = None
     tier_placed: bool = False
     birthday_set: bool = False
@@ -486,10 +492,10 @@ async def mark_applied(
     await connection.execute(
         "UPDATE import_rows r SET applied = true, customer_id = o.customer_id, created_customer = o.created,"
         " prior_tier_id = o.prior_tier_id, tier_placed = o.tier_placed, birthday_set = o.birthday_set,"
-        " code_kept = o.code_kept"
+        " code_kept = o.code_kept, tier_id = o.tier_id"
         " FROM unnest($3::bigint[], $4::bigint[], $5::boolean[], $6::bigint[], $7::boolean[],"
-        " $8::boolean[], $9::boolean[])"
-        " AS o(line, customer_id, created, prior_tier_id, tier_placed, birthday_set, code_kept)"
+        " $8::boolean[], $9::boolean[], $10::bigint[])"
+        " AS o(line, customer_id, created, prior_tier_id, tier_placed, birthday_set, code_kept, tier_id)"
         " WHERE r.merchant_id = $1 AND r.import_id = $2 AND r.line = o.line",
         merchant_id,
         import_id,
@@ -500,6 +506,7 @@ async def mark_applied(
         [o.tier_placed for o in outcomes],
         [o.birthday_set for o in outcomes],
         [o.code_kept for o in outcomes],
+        [o.tier_id for o in outcomes],
     )
 
 

@@ -78,10 +78,15 @@ def _said(exc: Exception) -> str:
 class _Staging:
     """The rows of one chunk on their way to ``import_rows``, and the file's counts."""
 
-    def __init__(self, record: ImportRecord, tier_ids: dict[str, int]):
+    def __init__(self, record: ImportRecord, tier_ids: dict[str, int], *, create_tiers: bool = False):
         self.record = record
         self.keyring = get_keyring()
         self.tier_ids = tier_ids
+        # with ``create_tiers`` the reader takes any name: it is matched here, any case
+        self.known_tiers = {name.casefold(): tier_id for name, tier_id in tier_ids.items()}
+        self.create_tiers = create_tiers
+        # tiers to create: {name case-folded: [the name as first spelled, least points earned]}
+        self.new_tiers: dict[str, list[Any]] = {}
         self.code_column = "referral_code"
         self.rows: list[Any] = []
         self.errors: list[reading.RowError] = []
@@ -118,6 +123,20 @@ class _Staging:
             return
         self.rows.append(row)
 
+    def _tier(self, r: reading.CustomerRecord) -> tuple[int | None, str | None]:
+        """(the shop's tier, or the name of a tier the import creates)."""
+        if r.tier_name is None:
+            return None, None
+        if not self.create_tiers:
+            return self.tier_ids[r.tier_name], None
+        key = r.tier_name.casefold()
+        if key in self.known_tiers:
+            return self.known_tiers[key], None
+        earned = _lifetime(r) or r.points_balance or 0
+        planned = self.new_tiers.setdefault(key, [r.tier_name, earned])
+        planned[1] = min(planned[1], earned)
+        return None, planned[0]
+
     def _staged(self, r: reading.CustomerRecord, customer_id: int | None) -> tuple[Any, ...]:
         record, keyring = self.record, self.keyring
         birthday = None
@@ -137,7 +156,7 @@ class _Staging:
             r.accepts_sms_marketing,
             customer_id,
             _lifetime(r),
-            None if r.tier_name is None else self.tier_ids[r.tier_name],
+            *self._tier(r),
             birthday,
             None if r.referral_code is None else referrals.importable_code(r.referral_code),
             None if r.email is None else email_ident(keyring, r.email),
@@ -199,12 +218,15 @@ def email_ident(keyring: Keyring, email: str) -> str:
 async def _validate(record: ImportRecord) -> None:
     async with unit_of_work() as uow:
         tier_ids = await tiers.tier_names(uow, record.merchant_id)
-    staging = _Staging(record, tier_ids)
+    # tiers are created with thresholds in points earned: only a ladder by points can
+    # take them (a shop counting spend or orders gets a row error per unknown tier)
+    creating = record.create_tiers and (await tiers.get_settings(record.merchant_id)).metric == "points"
+    staging = _Staging(record, tier_ids, create_tiers=creating)
     refused: str | None = None
     try:
         with storage.open_file(record.merchant_id, record.id) as stream:
             reader = reading.read_customers(
-                stream, record.source, record.mapping or None, tiers=list(tier_ids)
+                stream, record.source, record.mapping or None, tiers=None if creating else list(tier_ids)
             )
             staging.code_column = reader.columns.get("referral_code") or reader.columns.get(
                 "referral_url", "referral_code"
@@ -233,6 +255,9 @@ async def _validate(record: ImportRecord) -> None:
         "referral_codes": staging.codes,
         "history_rows": staging.history_rows,
         "history_invalid": staging.history_errors,
+        "tiers_to_create": len(staging.new_tiers),
+        # what the import creates: [name, threshold], lowest first
+        "new_tiers": sorted(staging.new_tiers.values(), key=lambda planned: (planned[1], planned[0])),
     }
     status = rules.READY if refused is None and staging.valid else rules.INVALID
     report = b"".join(reading.report_chunks(staging.errors)) if staging.errors else None

@@ -94,6 +94,14 @@ class ImportsMutation:
             strawberry.argument(description="GENERIC: which header holds which field."),
         ] = None,
         dry_run: Annotated[bool, strawberry.argument(description="Validate only (the default).")] = True,
+        create_missing_tiers: Annotated[
+            bool,
+            strawberry.argument(
+                description="Create the tiers the file names and the shop lacks (shops whose tiers "
+                "count points earned; each at the least points its members earned) instead of "
+                "refusing their rows; a revert deletes them again."
+            ),
+        ] = False,
         history_file: Annotated[
             Upload | None,
             strawberry.argument(
@@ -117,6 +125,7 @@ class ImportsMutation:
                 dry_run=dry_run,
                 actor=staff.actor,
                 history=history,
+                create_tiers=create_missing_tiers,
             )
         except imports.UploadRefused as exc:
             raise DomainError(exc.message, field="file", code="PAYLOAD_TOO_LARGE") from None
@@ -145,6 +154,14 @@ class ImportsMutation:
             strawberry.argument(description="GENERIC: which header holds which field."),
         ] = None,
         dry_run: Annotated[bool, strawberry.argument(description="Validate only (the default).")] = True,
+        create_missing_tiers: Annotated[
+            bool,
+            strawberry.argument(
+                description="Create the tiers the file names and the shop lacks (shops whose tiers "
+                "count points earned; each at the least points its members earned) instead of "
+                "refusing their rows; a revert deletes them again."
+            ),
+        ] = False,
     ) -> CreateImportUploadPayload:
         staff = info.context.staff
         record, url = await imports.create_upload(
@@ -155,6 +172,7 @@ class ImportsMutation:
             file_name=file_name,
             dry_run=dry_run,
             actor=staff.actor,
+            create_tiers=create_missing_tiers,
         )
         return CreateImportUploadPayload(
             import_=Import.from_record(record),

@@ -67,6 +67,9 @@ class ImportCounts:
     matched: int = strawberry.field(description="Customers the import matched.")
     points_posted: int = strawberry.field(description="Points the import posted (the balances' net change).")
     tiers: int = strawberry.field(description="Valid rows naming a tier (assigned with reason import).")
+    tiers_to_create: int = strawberry.field(
+        description="Tiers the file names and the shop lacks, created by the import (createMissingTiers)."
+    )
     birthdays: int = strawberry.field(
         description="Valid rows with a birthday (kept where the customer has none yet)."
     )
@@ -133,6 +136,7 @@ class Import:
                         ("matched", "matched"),
                         ("points_posted", "points_posted"),
                         ("tiers", "tiers"),
+                        ("tiers_to_create", "tiers_to_create"),
                         ("birthdays", "birthdays"),
                         ("referral_codes", "referral_codes"),
                         ("history_rows", "history_rows"),
