@@ -44,9 +44,16 @@ class _Superseded(Exception):
     """This attempt is no longer the export's (taken over, or ended by an erasure)."""
 
 
-async def run_export(merchant_id: int, export_id: int) -> CustomerExportDTO | None:
-    """Write the export ``export_id``. One that has ended is left as it is; None when
-    the shop has no such export."""
+async def run_export(
+    merchant_id: int,
+    export_id: int,
+    *,
+    batch_size: int = rules.BATCH_SIZE,
+    history_page: int = rules.HISTORY_PAGE,
+) -> CustomerExportDTO | None:
+    """Write the export ``export_id``, ``batch_size`` customers (and ``history_page``
+    ledger entries) per read. One that has ended is left as it is; None when the shop
+    has no such export."""
     now = utcnow()
     async with unit_of_work() as uow:
         claimed = await repository.claim(
@@ -63,7 +70,7 @@ async def run_export(merchant_id: int, export_id: int) -> CustomerExportDTO | No
         return to_dto(current)
     writer = storage.ExportWriter(merchant_id, export_id, claimed.attempts, history=claimed.include_history)
     try:
-        await _write(claimed, writer)
+        await _write(claimed, writer, batch_size=batch_size, history_page=history_page)
     except _Superseded:
         writer.abort()
         log.info("customer export superseded", extra={"merchant_id": merchant_id, "export_id": export_id})
@@ -96,7 +103,9 @@ class _Progress:
         self.history_rows = 0
 
 
-async def _write(export: ExportRow, writer: storage.ExportWriter) -> None:
+async def _write(
+    export: ExportRow, writer: storage.ExportWriter, *, batch_size: int, history_page: int
+) -> None:
     merchant_id = export.merchant_id
     total = await customers.count_customers(merchant_id)
     progress = _Progress()
@@ -107,7 +116,7 @@ async def _write(export: ExportRow, writer: storage.ExportWriter) -> None:
     tier_names: dict[int, str] = {}
     after_id: int | None = None
     while True:
-        page = await customers.list_customers(merchant_id, after_id=after_id, first=rules.BATCH_SIZE)
+        page = await customers.list_customers(merchant_id, after_id=after_id, first=batch_size)
         if not page.items:
             break
         after_id = page.items[-1].id
@@ -118,7 +127,7 @@ async def _write(export: ExportRow, writer: storage.ExportWriter) -> None:
         )
         progress.customers += len(batch)
         if export.include_history and batch:
-            progress.history_rows += await _write_history(merchant_id, batch, writer)
+            progress.history_rows += await _write_history(merchant_id, batch, writer, page_size=history_page)
         progress.rows_done += len(page.items)
         await _commit_progress(export, progress)
         if not page.has_next_page:
@@ -242,7 +251,11 @@ async def _customers(
 
 
 async def _write_history(
-    merchant_id: int, batch: list[tuple[int, rules.ExportedCustomer]], writer: storage.ExportWriter
+    merchant_id: int,
+    batch: list[tuple[int, rules.ExportedCustomer]],
+    writer: storage.ExportWriter,
+    *,
+    page_size: int,
 ) -> int:
     """The batch's ledger entries, customer by customer in posting order, a page at a
     time; returns the rows written (entries of 0 points move nothing and are left out,
@@ -252,7 +265,7 @@ async def _write_history(
     written = 0
     after: tuple[int, int] | None = None
     while True:
-        entries = await points.list_history(merchant_id, ids, after=after, limit=rules.HISTORY_PAGE)
+        entries = await points.list_history(merchant_id, ids, after=after, limit=page_size)
         rows = []
         for entry in entries:
             if entry.delta == 0:
@@ -274,7 +287,7 @@ async def _write_history(
         if rows:
             writer.write(rules.HISTORY_FILE, rules.csv_bytes(rows))
             written += len(rows)
-        if len(entries) < rules.HISTORY_PAGE:
+        if len(entries) < page_size:
             return written
         after = (entries[-1].customer_id, entries[-1].id)
 
