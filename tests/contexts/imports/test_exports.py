@@ -142,3 +142,41 @@ async def test_an_export_imported_into_an_empty_shop_gives_the_same_balances(mak
             s=shopify_id,
         )
         assert balance == customer.values["points_balance"], shopify_id
+
+
+async def _abandon(shop: Any, export_id: int, quiet_for: str) -> None:
+    """A worker took the export and went quiet ``quiet_for`` ago (it died)."""
+    now = utcnow()
+    async with unit_of_work() as uow:
+        assert await export_repository.claim(uow.session, shop.id, export_id, now=now, stale=now) is not None
+    await execute(
+        f"update customer_exports set heartbeat_at = now() - interval '{quiet_for}'"
+        " where merchant_id = :m and id = :id",
+        m=shop.id,
+        id=export_id,
+    )
+
+
+async def test_a_run_its_worker_abandoned_blocks_no_later_export(make_shop, drain):
+    shop = await make_shop()
+    # quiet for a minute: maybe alive, so a new export waits
+    busy = await _new_export(shop)
+    await _abandon(shop, busy, "1 minute")
+    refused = await export_support.request(shop, "GENERIC")
+    assert [e["code"] for e in refused["userErrors"]] == ["IN_PROGRESS"]
+    # quiet past STALE_AFTER: it died; asking again ends it and queues the new one
+    await _abandon(shop, busy, "10 minutes")
+    asked = await export_support.request(shop, "GENERIC")
+    assert asked["userErrors"] == []
+    await drain()
+    dead = await _state(shop, busy)
+    assert dead["status"] == "failed"
+    assert await scalar(
+        "select last_error from customer_exports where merchant_id = :m and id = :id", m=shop.id, id=busy
+    ) == ("the worker writing the export stopped: export again")
+    # and the sweep ends one nobody asked past (its message's retries spent)
+    other = await make_shop()
+    left = await _new_export(other)
+    await _abandon(other, left, "2 hours")
+    await export_api.purge_expired_exports()
+    assert (await _state(other, left))["status"] == "failed"

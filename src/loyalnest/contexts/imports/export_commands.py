@@ -19,6 +19,7 @@ IMPORTS_QUEUE = "imports"
 EXPORT_ACTOR = "imports.export_customers"
 PURGE_EXPORTS_ACTOR = "imports.purge_expired_exports"
 ERASED_DURING_RUN = "a customer's data was erased while the export ran: export again"
+ABANDONED = "the worker writing the export stopped: export again"
 
 
 class ExportInProgress(DomainError):
@@ -29,9 +30,15 @@ async def request_export(
     uow: UnitOfWork, merchant_id: int, *, format: str, include_history: bool, actor: str
 ) -> CustomerExportDTO:
     """Queue an export (written by the worker after commit). Refused while the shop's
-    last one is queued or running."""
+    last one is queued or running (a running one whose worker went quiet for
+    ``STALE_AFTER`` died: it fails, and the new one is queued)."""
     if not rules.check_format(format):
         raise ValidationFailed(f"format must be one of {', '.join(rules.FORMATS)}", field="format")
+    now = utcnow()
+    # a run whose worker died is no reason to refuse a new export
+    await repository.fail_abandoned(
+        uow.session, merchant_id=merchant_id, stale=now - rules.STALE_AFTER, now=now, reason=ABANDONED
+    )
     row = await repository.insert_export(
         uow.session, merchant_id, format=format, include_history=include_history, requested_by=actor
     )

@@ -21,6 +21,7 @@ from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.imports import export_repository as repository
 from loyalnest.contexts.imports import export_rules as rules
 from loyalnest.contexts.imports import export_storage as storage
+from loyalnest.contexts.imports.export_commands import ABANDONED
 from loyalnest.contexts.imports.export_dto import CustomerExportDTO, to_dto
 from loyalnest.contexts.imports.export_repository import ExportRow
 from loyalnest.contexts.points import api as points
@@ -296,11 +297,16 @@ async def _write_history(
 
 
 async def purge_expired_exports() -> tuple[int, int]:
-    """Completed exports past their expiry become ``expired`` and their files go; then
-    every file no export keeps (an expired, failed or deleted export's, a dead
-    attempt's part, a deleted shop's) goes too. Returns (exports expired, files removed)."""
+    """Completed exports past their expiry become ``expired`` and their files go; a
+    running export abandoned by its worker for ``ABANDONED_AFTER`` fails; then every
+    file no export keeps (an expired, failed or deleted export's, a dead attempt's
+    part, a deleted shop's) goes too. Returns (exports expired, files removed)."""
+    now = utcnow()
     async with unit_of_work() as uow:
-        expired = await repository.expire_due(uow.session, now=utcnow())
+        await repository.fail_abandoned(
+            uow.session, stale=now - rules.ABANDONED_AFTER, now=now, reason=ABANDONED
+        )
+        expired = await repository.expire_due(uow.session, now=now)
     for merchant_id, export_id in expired:
         storage.remove(merchant_id, export_id)
     removed = 0

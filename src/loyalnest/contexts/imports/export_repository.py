@@ -202,6 +202,23 @@ async def fail(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def fail_abandoned(
+    session: AsyncSession, *, stale: datetime, now: datetime, reason: str, merchant_id: int | None = None
+) -> int:
+    """Running exports whose worker went quiet before ``stale`` (it died and no
+    message took the run over) fail, so they block no later export; one shop's, or
+    every shop's (the sweep)."""
+    result = await session.execute(
+        text(
+            "UPDATE customer_exports SET status = 'failed', finished_at = :now, last_error = :reason"
+            " WHERE status = 'running' AND heartbeat_at < :stale"
+            " AND (CAST(:m AS bigint) IS NULL OR merchant_id = :m)"
+        ),
+        {"m": merchant_id, "stale": stale, "now": now, "reason": reason},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def expire_due(session: AsyncSession, *, now: datetime) -> list[tuple[int, int]]:
     """Completed exports whose files expired, of every shop, now ``expired``:
     their (merchant id, export id)."""

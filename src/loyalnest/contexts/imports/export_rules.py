@@ -56,8 +56,12 @@ HISTORY_PAGE = 10_000
 FILE_TTL = timedelta(days=7)
 # how long one download link works (ask for the export again for a fresh one)
 LINK_TTL = timedelta(hours=1)
-# a worker that took an export and went quiet this long died: another takes over
+# a worker that took an export and went quiet this long died: another takes over (a
+# redelivered message), or a new export of the shop may be asked for
 STALE_AFTER = timedelta(minutes=5)
+# ... and this long, nothing will take it over any more (its message's retries are
+# spent): the sweep ends it as failed
+ABANDONED_AFTER = timedelta(hours=1)
 
 # the fields of a customer row, in the order GENERIC writes them (the importer's
 # canonical names: ``reading.presets.CUSTOMER_COLUMNS`` without ``full_name``)
