@@ -180,3 +180,28 @@ async def test_a_run_its_worker_abandoned_blocks_no_later_export(make_shop, drai
     await _abandon(other, left, "2 hours")
     await export_api.purge_expired_exports()
     assert (await _state(other, left))["status"] == "failed"
+
+
+async def test_an_export_that_cannot_be_written_fails_and_the_next_one_may_be_asked_for(make_shop, drain):
+    shop = await make_shop()
+    # the shop's export directory cannot be made (a file stands where it goes)
+    blocker = export_storage.path_of(shop.id, 1, "customers").parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_bytes(b"")
+    try:
+        export_id = await _new_export(shop)
+        failed = await export_api.run_export(shop.id, export_id)
+        assert failed is not None
+        assert failed.status == "failed"
+        assert failed.last_error is not None
+        assert failed.last_error.startswith("the export could not be written (")
+    finally:
+        blocker.unlink()
+    # nothing is left behind, and a new export is taken
+    assert _names(shop) == []
+    asked = await export_support.request(shop, "SMILE")
+    assert asked["userErrors"] == []
+    await drain()
+    done = await export_support.read(shop, asked["customerExport"]["id"])
+    assert done is not None
+    assert done["status"] == "COMPLETED"

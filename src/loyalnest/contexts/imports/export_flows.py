@@ -69,14 +69,19 @@ async def run_export(
         if current.status in (rules.QUEUED, rules.RUNNING):
             raise ExportBusy(f"export {export_id} of shop {merchant_id} is being written")
         return to_dto(current)
-    writer = storage.ExportWriter(merchant_id, export_id, claimed.attempts, history=claimed.include_history)
+    writer: storage.ExportWriter | None = None
     try:
+        writer = storage.ExportWriter(
+            merchant_id, export_id, claimed.attempts, history=claimed.include_history
+        )
         await _write(claimed, writer, batch_size=batch_size, history_page=history_page)
     except _Superseded:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         log.info("customer export superseded", extra={"merchant_id": merchant_id, "export_id": export_id})
     except Exception as exc:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         # the type only: a message may quote a value
         log.error(
             "customer export failed",
