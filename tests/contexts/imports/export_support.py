@@ -203,7 +203,12 @@ async def populated_shop(make_shop: Any, drain: Any, *, base: int = 7_000) -> tu
             },
         ),
     ]
-    return shop, known
+    # the export's order: the customers' ids (the worker may have created them in any order)
+    return shop, sorted(known, key=lambda k: k.customer_id)
+
+
+def named(known: list[Known], first_name: str) -> Known:
+    return next(k for k in known if k.values["first_name"] == first_name)
 
 
 async def request(
