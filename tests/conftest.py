@@ -62,7 +62,12 @@ os.environ.setdefault("LOYALNEST_SHOPIFY_BACKFILL_ON_INSTALL", "false")
 # files the product keeps on disk (imports' uploads) in a directory of this run only: two
 # runs' shops share ids (each has its own database), never their files
 TEST_DATA_DIR = Path(tempfile.gettempdir()) / f"loyalnest-test-data-{RUN_ID}"
-os.environ.setdefault("LOYALNEST_DATA_DIR", str(TEST_DATA_DIR))
+# ... and of this test process, as its database is: a pytest-xdist worker inherits its
+# controller's environment, so the controller's directory is replaced, not shared (two
+# processes' shops share ids; a sweep of export files in one would remove the other's)
+_TEST_DATA_PREFIX = str(Path(tempfile.gettempdir()) / "loyalnest-test-data-")
+if os.environ.get("LOYALNEST_DATA_DIR", _TEST_DATA_PREFIX).startswith(_TEST_DATA_PREFIX):
+    os.environ["LOYALNEST_DATA_DIR"] = str(TEST_DATA_DIR)
 
 
 def _port_open(port: int) -> bool:

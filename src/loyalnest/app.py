@@ -23,6 +23,7 @@ from loyalnest.graphql.schema import build_schema
 from loyalnest.http.analytics import segment_export_download_route
 from loyalnest.http.connection import guarded_http_protocol
 from loyalnest.http.cors import cors_middleware
+from loyalnest.http.exports import customer_export_download_route
 from loyalnest.http.health import health, metrics_endpoint, ready
 from loyalnest.http.imports import error_report_route, upload_route
 from loyalnest.http.limits import BodyLimits
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             confirm_route,
             upload_route,
             error_report_route,
+            customer_export_download_route,
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics_endpoint),

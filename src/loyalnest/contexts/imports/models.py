@@ -186,3 +186,6 @@ encrypted_column("imports", ("merchant_id", "id"), "error_report_enc", ERROR_REP
 
 # the Shopify history backfill's runs (a table of its own module, registered with these)
 from loyalnest.contexts.imports import backfill_models as _backfill_models  # noqa: E402, F401
+
+# the customer exports (a table of its own module, registered with these)
+from loyalnest.contexts.imports import export_models as _export_models  # noqa: E402, F401

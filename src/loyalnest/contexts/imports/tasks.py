@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from loyalnest.contexts.imports import applying, backfill_flows, validation
+from loyalnest.contexts.imports import applying, backfill_flows, export_flows, validation
 from loyalnest.contexts.imports.backfill_commands import BACKFILL_ACTOR
 from loyalnest.contexts.imports.commands import APPLY_ACTOR, IMPORTS_QUEUE, REVERT_ACTOR, VALIDATE_ACTOR
+from loyalnest.contexts.imports.export_commands import EXPORT_ACTOR, PURGE_EXPORTS_ACTOR
 from loyalnest.platform import jobs
 
 log = logging.getLogger(__name__)
@@ -53,3 +54,20 @@ async def backfill_shopify_history(merchant_id: int, run_id: int) -> None:
                 "orders": run.orders_imported,
             },
         )
+
+
+# a customer export: its files written from the shop's customers, a batch at a time
+@jobs.actor(EXPORT_ACTOR, queue_name=IMPORTS_QUEUE, time_limit=2 * _HOUR_MS)
+async def export_customers(merchant_id: int, export_id: int) -> None:
+    """Write the export ``export_id`` (see ``export_flows.run_export``: a run that
+    ended is left alone; one running under a live worker is retried later)."""
+    await export_flows.run_export(merchant_id, export_id)
+
+
+# hourly: an expired export's files go within the hour (its links stopped at once)
+@jobs.periodic(every_seconds=3600)
+@jobs.actor(PURGE_EXPORTS_ACTOR, queue_name=IMPORTS_QUEUE)
+async def purge_expired_exports() -> None:
+    expired, removed = await export_flows.purge_expired_exports()
+    if expired or removed:
+        log.info("expired customer exports purged", extra={"exports": expired, "files": removed})

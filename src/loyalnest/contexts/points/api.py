@@ -10,6 +10,7 @@ from loyalnest.contexts.points.dto import (
     ExpiringPointsDTO,
     ExpiryPolicyDTO,
     ExpiryReport,
+    HistoryEntryDTO,
     LedgerDayBucket,
     LedgerDays,
     LedgerDayStats,
@@ -38,6 +39,7 @@ __all__ = [
     "ExpiryPolicyChange",
     "ExpiryPolicyDTO",
     "ExpiryReport",
+    "HistoryEntryDTO",
     "LedgerDayBucket",
     "LedgerDayStats",
     "LedgerDays",
@@ -65,9 +67,11 @@ __all__ = [
     "get_expiring_points",
     "get_expiry_policy",
     "get_expiry_policy_in",
+    "get_points_spent",
     "get_transactions",
     "keyed_credits",
     "ledger_heads",
+    "list_history",
     "list_transactions",
     "origin_totals",
     "origins_before",
@@ -136,6 +140,11 @@ aggregate_ledger_days = queries.aggregate_ledger_days
 active_customers_by_day = queries.active_customers_by_day
 ledger_heads = queries.ledger_heads
 customers_with_accounts = queries.customers_with_accounts
+
+# --- exports (the imports context writes a shop's customers out, a batch at a time) -------
+
+get_points_spent = queries.get_points_spent
+list_history = queries.list_history
 
 # --- passes and checks ----------------------------------------------------------------------
 

@@ -168,3 +168,21 @@ class LedgerDays:
     buckets: tuple[LedgerDayBucket, ...]
     days: tuple[LedgerDayStats, ...]
     max_id: int | None
+
+
+# --- exports (the imports context writes a shop's customers out) ----------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntryDTO:
+    """A ledger entry as a points-history export writes it: who, how much (signed),
+    what kind and why, when, and for a credit the expiry of the lot it opened (None:
+    no lot, or a lot that never expires)."""
+
+    id: int
+    customer_id: int
+    delta: int
+    kind: str
+    reason: str | None
+    created_at: datetime
+    lot_expires_at: datetime | None

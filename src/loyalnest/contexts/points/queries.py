@@ -10,6 +10,7 @@ from loyalnest.contexts.points.dto import (
     AccountDTO,
     ExpiringPointsDTO,
     ExpiryPolicyDTO,
+    HistoryEntryDTO,
     LedgerDays,
     LedgerEntryDTO,
     LedgerPage,
@@ -17,6 +18,7 @@ from loyalnest.contexts.points.dto import (
 from loyalnest.contexts.points.ledger.policy import to_dto as policy_dto
 from loyalnest.contexts.points.ledger.posting import to_entry_dto
 from loyalnest.contexts.points.repository import aggregates
+from loyalnest.contexts.points.repository import history as history_repository
 from loyalnest.platform.db import plain_connection, read_session
 from loyalnest.platform.paging import window
 from loyalnest.platform.timeutil import utcnow
@@ -175,3 +177,33 @@ async def customers_with_accounts(merchant_id: int, customer_ids: list[int]) -> 
         return set()
     async with read_session() as session:
         return await aggregates.customers_with_accounts(session, merchant_id, sorted(set(customer_ids)))
+
+
+# --- exports (the imports context writes a shop's customers out, a batch at a time) -------
+
+
+async def get_points_spent(merchant_id: int, customer_ids: list[int]) -> dict[int, int]:
+    """Points each customer redeemed, less what was given back (0 for none)."""
+    if not customer_ids:
+        return {}
+    async with plain_connection() as connection:
+        found = await history_repository.points_spent(connection, merchant_id, customer_ids)
+    return {cid: found.get(cid, 0) for cid in customer_ids}
+
+
+async def list_history(
+    merchant_id: int, customer_ids: list[int], *, after: tuple[int, int] | None = None, limit: int = 10_000
+) -> list[HistoryEntryDTO]:
+    """The customers' ledger entries, by customer then in posting order (the order
+    lots were opened and debited), each credit with its lot's expiry; at most
+    ``limit``, from after ``after`` = (customer id, entry id) of the last one read."""
+    if not customer_ids:
+        return []
+    async with plain_connection() as connection:
+        found = await history_repository.history_page(
+            connection, merchant_id, customer_ids, after=after or (0, 0), limit=limit
+        )
+    return [
+        HistoryEntryDTO(r.id, r.customer_id, r.delta, r.kind, r.reason, r.created_at, r.lot_expires_at)
+        for r in found
+    ]

@@ -70,6 +70,7 @@ __all__ = [
     "approve_referral",
     "claim_referral",
     "ensure_code",
+    "get_code_links",
     "get_codes",
     "get_my_referral",
     "get_program",
@@ -129,6 +130,8 @@ list_referrals = queries.list_referrals
 get_referrals = queries.get_referrals
 get_codes = queries.get_codes
 referrals_of_friends = queries.referrals_of_friends
+# (code, link) of customers with a code, a batch at a time (a shop's export)
+get_code_links = queries.get_code_links
 # creates the code on first read (own unit of work); asks Shopify for the link discount
 get_my_referral = flows.get_my_referral
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.referrals import rules
-from loyalnest.contexts.referrals.commands.common import to_program_dto, to_referral_dto
+from loyalnest.contexts.referrals.commands.common import proxy_subpath, to_program_dto, to_referral_dto
 from loyalnest.contexts.referrals.dto import STATUSES, ProgramDTO, ProgressDTO, ReferralDTO, ReferralPage
 from loyalnest.contexts.referrals.repository import codes as code_repository
 from loyalnest.contexts.referrals.repository import invites as invite_repository
@@ -114,3 +115,17 @@ async def referrals_of_friends(merchant_id: int, customer_ids: Sequence[int]) ->
     return {
         row.friend_customer_id: to_referral_dto(row) for row in rows if row.friend_customer_id is not None
     }
+
+
+async def get_code_links(merchant_id: int, customer_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """(code, link) of the customers among ``customer_ids`` who have a referral code,
+    the link as the storefront shows it (through the shop's app proxy); read only, a
+    batch at a time (a shop's export)."""
+    codes = await get_codes(merchant_id, customer_ids)
+    if not codes:
+        return {}
+    shop = await merchants.get_merchant(merchant_id)
+    if shop is None:
+        return {}
+    subpath = proxy_subpath()
+    return {cid: (code, rules.link(shop.shop_domain, subpath, code)) for cid, code in codes.items()}

@@ -15,6 +15,7 @@ from loyalnest.contexts.imports import api as imports
 from loyalnest.graphql.core.errors import USER_ERRORS, UserError
 from loyalnest.graphql.core.mutations import Write, mutation
 from loyalnest.graphql.imports.backfill_mutations import ShopifyBackfillMutation
+from loyalnest.graphql.imports.export_mutations import CustomerExportsMutation
 from loyalnest.graphql.imports.permissions import IMPORTS_ACCESS
 from loyalnest.graphql.imports.types import IMPORT, Import, ImportSource
 from loyalnest.platform.errors import DomainError
@@ -220,4 +221,4 @@ class ImportsMutation:
         return ImportPayload(import_=Import.from_record(record), user_errors=[])
 
 
-MUTATIONS = (ImportsMutation, ShopifyBackfillMutation)
+MUTATIONS = (ImportsMutation, ShopifyBackfillMutation, CustomerExportsMutation)

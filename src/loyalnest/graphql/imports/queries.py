@@ -11,6 +11,7 @@ from loyalnest.contexts.imports import api as imports
 from loyalnest.graphql.core.ids import decode_id
 from loyalnest.graphql.core.pagination import After, Before, Connection, First, Last, page_request
 from loyalnest.graphql.imports.backfill_queries import ShopifyBackfillQuery
+from loyalnest.graphql.imports.export_queries import CustomerExportsQuery
 from loyalnest.graphql.imports.permissions import IMPORTS_ACCESS
 from loyalnest.graphql.imports.types import IMPORT, Import, import_connection
 from loyalnest.graphql.referrals.queries import forwards_only
@@ -52,4 +53,4 @@ class ImportsQuery:
         return None if record is None else Import.from_record(record)
 
 
-QUERIES = (ImportsQuery, ShopifyBackfillQuery)
+QUERIES = (ImportsQuery, ShopifyBackfillQuery, CustomerExportsQuery)

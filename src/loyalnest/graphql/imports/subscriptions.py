@@ -14,6 +14,7 @@ from loyalnest.contexts.imports import api as imports
 from loyalnest.graphql.core.errors import PublicError
 from loyalnest.graphql.core.ids import decode_id
 from loyalnest.graphql.core.progress import follow
+from loyalnest.graphql.imports.export_subscriptions import CustomerExportsSubscription
 from loyalnest.graphql.imports.permissions import IMPORTS_ACCESS
 from loyalnest.graphql.imports.types import IMPORT, Import
 
@@ -56,4 +57,4 @@ class ImportsSubscription:
             yield record
 
 
-SUBSCRIPTIONS = (ImportsSubscription,)
+SUBSCRIPTIONS = (ImportsSubscription, CustomerExportsSubscription)

@@ -1,0 +1,62 @@
+"""Reads for a shop's export (the imports context writes every customer out in
+batches): what customers spent, and their ledger entries in order with the expiry of
+the lot each positive entry opened. On a ``platform.db.plain_connection``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    id: int
+    customer_id: int
+    delta: int
+    kind: str
+    reason: str | None
+    created_at: datetime
+    lot_expires_at: datetime | None
+
+
+# redemptions less what was given back of them
+_SPENT = """
+SELECT customer_id, sum(-delta)
+FROM points_ledger
+WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[])
+  AND ((kind = 'redeem' AND delta < 0) OR (kind = 'redeem_return' AND delta > 0))
+GROUP BY customer_id
+"""
+
+# the customers' entries in (customer, id) order from after ($3, $4): one range of the
+# (merchant_id, customer_id, id) index per page
+_HISTORY = """
+SELECT e.id, e.customer_id, e.delta, e.kind, e.reason, e.created_at, l.expires_at
+FROM points_ledger e
+LEFT JOIN points_lots l ON l.merchant_id = e.merchant_id AND l.entry_id = e.id
+WHERE e.merchant_id = $1 AND e.customer_id = ANY($2::bigint[]) AND (e.customer_id, e.id) > ($3, $4)
+ORDER BY e.customer_id, e.id
+LIMIT $5
+"""
+
+
+async def points_spent(connection: Any, merchant_id: int, customer_ids: Sequence[int]) -> dict[int, int]:
+    """{customer id: points redeemed, less those returned} for customers with any."""
+    records = await connection.fetch(_SPENT, merchant_id, sorted(set(customer_ids)))
+    return {int(customer_id): int(spent) for customer_id, spent in records}
+
+
+async def history_page(
+    connection: Any,
+    merchant_id: int,
+    customer_ids: Sequence[int],
+    *,
+    after: tuple[int, int],
+    limit: int,
+) -> list[HistoryRow]:
+    records = await connection.fetch(
+        _HISTORY, merchant_id, sorted(set(customer_ids)), after[0], after[1], limit
+    )
+    return [HistoryRow(*r) for r in records]
