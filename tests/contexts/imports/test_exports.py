@@ -122,26 +122,48 @@ async def test_a_run_whose_worker_died_is_taken_over_and_written_from_the_start(
     )
 
 
-async def test_an_export_imported_into_an_empty_shop_gives_the_same_balances(make_shop, drain, http):
-    shop, known = await export_support.populated_shop(make_shop, drain, base=7_900)
-    done = await export_support.exported(shop, drain, "GENERIC")
+_STANDING = """
+select c.shopify_customer_id as shopify_id, coalesce(a.balance, 0) as balance,
+       coalesce(a.lifetime_earned, 0) as lifetime, t.names->>'en' as tier
+from customers c
+left join points_accounts a on a.merchant_id = c.merchant_id and a.customer_id = c.id
+left join customer_tiers ct on ct.merchant_id = c.merchant_id and ct.customer_id = c.id
+left join tiers t on t.merchant_id = ct.merchant_id and t.id = ct.tier_id
+where c.merchant_id = :m order by c.shopify_customer_id
+"""
+_LOTS = """
+select c.shopify_customer_id as shopify_id, l.points, l.remaining, l.expires_at
+from points_lots l join customers c on c.merchant_id = l.merchant_id and c.id = l.customer_id
+where l.merchant_id = :m order by c.shopify_customer_id, l.points, l.expires_at
+"""
+
+
+async def test_an_export_imported_into_an_empty_shop_reproduces_balances_tiers_and_lots(
+    make_shop, drain, http
+):
+    shop, _ = await export_support.populated_shop(make_shop, drain, base=7_900)
+    done = await export_support.exported(shop, drain, "GENERIC", history=True)
     content, _ = await export_support.download(http, done["downloadUrl"])
+    history, _ = await export_support.download(http, done["historyDownloadUrl"])
+    # an empty shop with the same program: the expiry rule and the ladder
     empty = await make_shop()
-    started = await support.imported(empty, content, source="GENERIC", dry_run=False)
+    settings = await empty.gql(
+        export_support.SETTINGS, {"policy": "DAYS_AFTER_EARN", "days": 365, "pending": 14}
+    )
+    assert settings["data"]["updateProgramSettings"]["userErrors"] == []
+    assert (await export_support.create(empty, "Gold", "100000"))["tier"] is not None
     await drain()
-    imported = await support.read(empty, started["id"])
+    started = await support.send_files(empty, content, history, source="GENERIC", dry_run=False)
+    await drain()
+    imported = await support.read_full(empty, started["id"])
     assert imported["status"] == "COMPLETED", imported
-    assert (imported["counts"]["valid"], imported["counts"]["created"]) == (3, 3)
-    for customer in known:
-        shopify_id = customer.values["shopify_customer_id"]
-        balance = await scalar(
-            "select coalesce(a.balance, 0) from customers c left join points_accounts a"
-            " on a.merchant_id = c.merchant_id and a.customer_id = c.id"
-            " where c.merchant_id = :m and c.shopify_customer_id = :s",
-            m=empty.id,
-            s=shopify_id,
-        )
-        assert balance == customer.values["points_balance"], shopify_id
+    assert (imported["counts"]["valid"], imported["counts"]["created"]) == (3, 3), imported["errors"]
+    assert imported["counts"]["historyInvalid"] == 0, imported["errors"]
+    # the same balances, lifetime points and tiers, customer by customer
+    assert await rows(_STANDING, m=empty.id) == await rows(_STANDING, m=shop.id)
+    # and the same lots: what each holds, what is left of it, when it expires
+    assert await rows(_LOTS, m=empty.id) == await rows(_LOTS, m=shop.id)
+    assert await rows(_LOTS, m=shop.id)  # (there are lots to compare)
 
 
 async def _abandon(shop: Any, export_id: int, quiet_for: str) -> None:
