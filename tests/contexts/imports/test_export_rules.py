@@ -12,6 +12,7 @@ import pytest
 
 from loyalnest.contexts.imports import export_rules as rules
 from loyalnest.contexts.imports import reading
+from loyalnest.contexts.imports import rules as import_rules
 from loyalnest.contexts.imports.reading.presets import (
     CUSTOMER_COLUMNS,
     HISTORY,
@@ -153,3 +154,20 @@ def test_file_names_and_eta() -> None:
     assert rules.eta("running", 250, 1_000, started, now) == now + timedelta(seconds=30)
     assert rules.eta("running", 0, 1_000, started, now) is None
     assert rules.eta("completed", 1_000, 1_000, started, now) is None
+
+
+@pytest.mark.parametrize(
+    ("reason", "expiry"),
+    [
+        ("expire", True),
+        ("Expired", True),
+        ("expire: end of year", True),
+        (" points expired ", True),
+        ("redeem: $5 off", False),
+        ("Order #1001 expired quickly", False),
+        (None, False),
+    ],
+)
+def test_a_history_row_that_records_an_expiry_is_told_by_its_reason(reason, expiry):
+    # such rows are not posted on import: the lot expires by its own date instead
+    assert import_rules.is_expiry(reason) is expiry

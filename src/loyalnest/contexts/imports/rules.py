@@ -74,9 +74,13 @@ def history_key(key: str, customer_id: int, line: int) -> str:
     return f"{posting_key(key, customer_id)}:h{line}"
 
 
-# reasons a history row gives for points that expired (not posted: lots expire by date)
+# reasons a history row gives for points that expired (not posted: lots expire by date);
+# our own export writes ``expire`` (the entry's kind, then any text after a colon)
 _EXPIRY_REASONS = frozenset({"expire", "expired", "expiry", "expiration", "points expired"})
 
 
 def is_expiry(reason: str | None) -> bool:
-    return reason is not None and reason.strip().lower() in _EXPIRY_REASONS
+    if reason is None:
+        return False
+    said = reason.strip().lower()
+    return said in _EXPIRY_REASONS or said.split(":", 1)[0].strip() in _EXPIRY_REASONS
