@@ -338,3 +338,54 @@ async def test_tiers_the_shop_lacks_are_created_when_asked_and_go_with_the_rever
         "select id from tiers where merchant_id = :m and deleted_at is null order by rank", m=shop.id
     )
     assert [t["id"] for t in left] == [bronze]
+
+
+# each competitor's own header spellings (../shared/research/import-formats.md)
+_PRESET_FILES = {
+    "SMILE": ("first_name,last_name,email,points_balance,date_of_birth", "Ada,Byron,{e},700,1004-02-29"),
+    "LOYALTYLION": (
+        "Email,First name,Last name,Points approved,Points pending,Points spent,Enrolled at",
+        "{e},Ada,Byron,700,25,300,2024-05-01T09:00:00Z",
+    ),
+    "YOTPO": (
+        "Full Name,Email,Points Balance,Points Spent,Birthday,Anniversary",
+        "Ada Byron,{e},700,300,02/29,",
+    ),
+    "GENERIC": ("shopify_customer_id,email,points", "8801,{e},700"),
+}
+
+
+@pytest.mark.parametrize("source", sorted(_PRESET_FILES))
+async def test_each_preset_moves_a_merchant_with_a_dry_run_an_import_a_revert_and_a_reimport(
+    shop, drain, source
+):
+    header, row = _PRESET_FILES[source]
+    content = support.csv_bytes(header, row.format(e=f"ada.{source.lower()}@example.org"))
+    dry = await support.send_files(shop, content, source=source, dry_run=True)
+    await drain()
+    checked = await support.read_full(shop, dry["id"])
+    assert (checked["status"], checked["counts"]["valid"], checked["counts"]["invalid"]) == ("READY", 1, 0), (
+        checked
+    )
+    assert await scalar("select count(*) from customers where merchant_id = :m", m=shop.id) == 0
+
+    assert (await shop.gql(support.START, {"id": dry["id"]}))["data"]["startImport"]["userErrors"] == []
+    await drain()
+    assert (await support.read_full(shop, dry["id"]))["counts"]["pointsPosted"] == 700
+    [customer] = await _by_email_order(shop)
+    seen = await _customer(shop, customer)
+    lifetime = 1000 if source in ("LOYALTYLION", "YOTPO") else 700
+    assert (seen["pointsBalance"], seen["lifetimePoints"]) == (700, lifetime)
+    if source in ("SMILE", "YOTPO"):
+        assert seen["birthday"] == "1004-02-29"  # a leap day, year unknown
+
+    assert (await shop.gql(support.REVERT, {"id": dry["id"]}))["data"]["revertImport"]["userErrors"] == []
+    await drain()
+    assert (await support.read_full(shop, dry["id"]))["status"] == "REVERTED"
+    assert await scalar("select count(*) from customers where merchant_id = :m", m=shop.id) == 0
+
+    again = await support.send_files(shop, content, source=source, dry_run=False)
+    await drain()
+    assert (await support.read_full(shop, again["id"]))["counts"]["pointsPosted"] == 700
+    [customer] = await _by_email_order(shop)
+    assert (await _customer(shop, customer))["pointsBalance"] == 700
