@@ -85,6 +85,7 @@ class _Staging:
         # with ``create_tiers`` the reader takes any name: it is matched here, any case
         self.known_tiers = {name.casefold(): tier_id for name, tier_id in tier_ids.items()}
         self.create_tiers = create_tiers
+        self.with_history = record.history_file_name is not None
         # tiers to create: {name case-folded: [the name as first spelled, least points earned]}
         self.new_tiers: dict[str, list[Any]] = {}
         self.code_column = "referral_code"
@@ -159,7 +160,8 @@ class _Staging:
             *self._tier(r),
             birthday,
             None if r.referral_code is None else referrals.importable_code(r.referral_code),
-            None if r.email is None else email_ident(keyring, r.email),
+            # only a history file's rows are matched by it (a keyed hash a row costs)
+            None if r.email is None or not self.with_history else email_ident(keyring, r.email),
         )
 
     async def flush(self) -> None:
