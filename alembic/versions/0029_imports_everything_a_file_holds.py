@@ -5,7 +5,8 @@
   hash of the email that a history file's rows are matched with; and what applying the
   row did beyond the points, for its revert (the tier held before, whether the
   birthday and the code were set).
-- ``imports`` names an optional second file, the points history, and whether tiers the
+- ``imports`` names an optional second file, the points history (its SHA-256, and
+  whether an import waiting at upload links waits for one), and whether tiers the
   file names and the shop lacks are to be created (``create_tiers``); a row naming one
   keeps the name (``import_rows.tier_name``) until the import creates it.
 - ``import_history_rows``: a history file's valid rows, staged: whose (the customer
@@ -43,6 +44,10 @@ def upgrade() -> None:
         op.add_column("import_rows", column)
     op.add_column("imports", sa.Column("history_file_name", sa.String(255), nullable=True))
     op.add_column("imports", sa.Column("history_file_bytes", sa.BigInteger(), nullable=True))
+    op.add_column("imports", sa.Column("history_sha256", sa.String(64), nullable=True))
+    op.add_column(
+        "imports", sa.Column("expects_history", sa.Boolean(), nullable=False, server_default="false")
+    )
     op.add_column("imports", sa.Column("create_tiers", sa.Boolean(), nullable=False, server_default="false"))
     op.create_table(
         "import_history_rows",
@@ -72,6 +77,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("import_history_rows")
     op.drop_column("imports", "create_tiers")
+    op.drop_column("imports", "expects_history")
+    op.drop_column("imports", "history_sha256")
     op.drop_column("imports", "history_file_bytes")
     op.drop_column("imports", "history_file_name")
     for name in (

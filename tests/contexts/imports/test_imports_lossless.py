@@ -389,3 +389,35 @@ async def test_each_preset_moves_a_merchant_with_a_dry_run_an_import_a_revert_an
     assert (await support.read_full(shop, again["id"]))["counts"]["pointsPosted"] == 700
     [customer] = await _by_email_order(shop)
     assert (await _customer(shop, customer))["pointsBalance"] == 700
+
+
+_UPLOAD_WITH_HISTORY = """
+mutation { createImportUpload(source: GENERIC, fileName: "big.csv", dryRun: false, withHistory: true) {
+  import { id status } uploadUrl historyUploadUrl userErrors { code } } }
+"""
+
+
+async def test_large_files_go_to_two_upload_links_the_history_first(shop, drain, http):
+    created = (await shop.gql(_UPLOAD_WITH_HISTORY))["data"]["createImportUpload"]
+    assert created["userErrors"] == []
+    customers_path = support.path_of(created["uploadUrl"])
+    history_path = support.path_of(created["historyUploadUrl"])
+    assert customers_path != history_path
+    # the customer file starts validation: it waits for the history
+    early = await http.put(customers_path, content=HISTORY_CUSTOMERS)
+    assert early.status_code == 409
+    assert "history" in early.json()["error"]
+    taken = await http.put(history_path, content=HISTORY)
+    assert (taken.status_code, taken.json()["status"]) == (202, "AWAITING_UPLOAD")
+    assert (await http.put(history_path, content=HISTORY)).status_code == 409  # used
+    assert (await http.put(customers_path, content=HISTORY_CUSTOMERS)).status_code == 202
+    await drain()
+    done = await support.read_full(shop, created["import"]["id"])
+    assert done["status"] == "COMPLETED", done
+    assert (done["historyFileName"], done["counts"]["historyRows"], done["counts"]["pointsPosted"]) == (
+        "points-history.csv",
+        5,
+        270,  # what Ada (200) and Alan (70) hold: January's lot expired
+    )
+    # both files are gone from disk once their rows are staged
+    assert list((shop.settings.data_dir / "imports" / str(shop.id)).glob("*")) == []

@@ -4,7 +4,7 @@ reports; the channel of an import's progress."""
 
 from __future__ import annotations
 
-from loyalnest.contexts.imports import commands, flows, progress, queries, rules
+from loyalnest.contexts.imports import commands, flows, links, progress, queries, rules
 from loyalnest.contexts.imports.flows import SentFile, UploadRefused
 from loyalnest.contexts.imports.queries import MAX_PAGE, ImportPage
 from loyalnest.contexts.imports.repository import ImportRecord
@@ -24,6 +24,7 @@ __all__ = [
     "error_report_url",
     "eta",
     "get_import",
+    "history_upload_url",
     "import_inline",
     "list_imports",
     "progress_channel",
@@ -47,6 +48,8 @@ progress_channel = progress.channel
 
 # --- writes -----------------------------------------------------------------------------
 create_upload = commands.create_upload  # in the caller's unit of work
+# the points-history file's link of an import created ``expects_history``
+history_upload_url = links.history_upload_url
 start_import = commands.start_import
 revert_import = commands.revert_import
 import_inline = flows.import_inline  # their own transactions

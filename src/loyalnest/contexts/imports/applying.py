@@ -319,7 +319,7 @@ async def _post_history(
     A debit row that records an expiry is not posted: the lot it came from expires by
     its own date instead. Rounds of postings keep each customer's rows in order (a
     debit must see the lots of the credits before it). Returns ({customer: points
-    credited now}, the net of the rows posted)."""
+    credited now}, the points its lots hold after it)."""
     if not history:
         return {}, 0
     rounds: list[list[points.Posting]] = []
@@ -352,18 +352,22 @@ async def _post_history(
                 )
             )
     earned: dict[int, int] = {}
-    net = 0
+    posted: set[int] = set()
     for postings in rounds:
         fresh = await _fresh(uow, record.merchant_id, postings)
-        for result in await points.post_many(uow, record.merchant_id, fresh):
-            net += result.entry.delta
+        await points.post_many(uow, record.merchant_id, fresh)
+        posted.update(p.customer_id for p in fresh)
         for p in fresh:
             if p.delta > 0:
                 earned[p.customer_id] = earned.get(p.customer_id, 0) + p.delta
     # lots whose date passed with no debit after it expire now, each row dated then
     customer_ids = sorted({resolved[line][0] for line in history})
     await points.expire_due_lots(uow, record.merchant_id, customer_ids, dated=True)
-    return earned, net
+    # what the history left the customers it posted for: what its lots still hold
+    left = await points.keyed_credits(
+        uow, record.merchant_id, {c: rules.posting_key(key, c) for c in sorted(posted)}
+    )
+    return earned, sum(remaining for _, remaining in left.values())
 
 
 def _posting(record: ImportRecord, customer_id: int, delta: int, key: str, reason: str) -> points.Posting:

@@ -35,6 +35,7 @@ async def create_upload(
     dry_run: bool,
     actor: str,
     create_tiers: bool = False,
+    expects_history: bool = False,
 ) -> tuple[ImportRecord, str]:
     """An import waiting for its file at an upload link (returned, valid an hour).
     ``create_tiers``: tiers the file names and the shop lacks are created by the import
@@ -54,6 +55,7 @@ async def create_upload(
         upload_expires_at=expires_at,
         now=now,
         create_tiers=create_tiers,
+        expects_history=expects_history,
     )
     await _audit(uow, record, actor, "import.created")
     return record, links.upload_url(merchant_id, record.id, expires_at)

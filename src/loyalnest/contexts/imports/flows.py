@@ -69,17 +69,29 @@ async def import_inline(
             raise UploadRefused(str(exc), status=413) from None
         async with unit_of_work() as uow:
             await repository.history_received(
-                uow.session, merchant_id, record.id, file_name=history.name, file_bytes=size
+                uow.session,
+                merchant_id,
+                record.id,
+                file_name=history.name,
+                file_bytes=size,
+                sha256=history_sha256,
             )
     return await _received(
         record.merchant_id, record.id, chunks, limit=rules.MAX_INLINE_BYTES, history_sha256=history_sha256
     )
 
 
-async def upload(token: str, chunks: AsyncIterator[bytes], *, declared_bytes: int | None) -> ImportRecord:
-    """A file PUT at an upload link. Refused before a byte is read: a forged or
-    expired link, one used already, a declared size over 2 GB."""
-    claim = links.read_upload(token, now=utcnow())
+async def upload(
+    token: str, chunks: AsyncIterator[bytes], *, declared_bytes: int | None, file_name: str | None = None
+) -> ImportRecord:
+    """A file PUT at an upload link: the customer file's, or the points history's
+    (``createImportUpload(withHistory: true)``; it goes first, since the customer file
+    starts validation). Refused before a byte is read: a forged or expired link, one
+    used already, a declared size over 2 GB, a customer file whose history has not come."""
+    now = utcnow()
+    claim, part = links.read_upload(token, now=now), storage.CUSTOMERS
+    if claim is None:
+        claim, part = links.read_history_upload(token, now=now), storage.HISTORY
     if claim is None:
         raise UploadRefused("this upload link is not valid or has expired", status=404)
     merchant_id, import_id = claim
@@ -91,7 +103,43 @@ async def upload(token: str, chunks: AsyncIterator[bytes], *, declared_bytes: in
         raise UploadRefused("this upload link was used already", status=409)
     if declared_bytes is not None and declared_bytes > rules.MAX_UPLOAD_BYTES:
         raise UploadRefused("the file is larger than 2 GB: split it", status=413)
-    return await _received(merchant_id, import_id, chunks, limit=rules.MAX_UPLOAD_BYTES)
+    if part == storage.HISTORY:
+        if record.history_sha256 is not None:
+            raise UploadRefused("this upload link was used already", status=409)
+        return await _history_received(merchant_id, import_id, chunks, file_name)
+    if record.expects_history and record.history_sha256 is None:
+        raise UploadRefused("send the points history to its link first", status=409)
+    return await _received(
+        merchant_id,
+        import_id,
+        chunks,
+        limit=rules.MAX_UPLOAD_BYTES,
+        history_sha256=record.history_sha256,
+    )
+
+
+async def _history_received(
+    merchant_id: int, import_id: int, chunks: AsyncIterator[bytes], file_name: str | None
+) -> ImportRecord:
+    try:
+        size, sha256 = await storage.save(
+            merchant_id, import_id, chunks, limit=rules.MAX_UPLOAD_BYTES, part=storage.HISTORY
+        )
+    except storage.TooLarge as exc:
+        raise UploadRefused(str(exc), status=413) from None
+    async with unit_of_work() as uow:
+        if not await repository.history_received(
+            uow.session,
+            merchant_id,
+            import_id,
+            file_name=file_name or "points-history.csv",
+            file_bytes=size,
+            sha256=sha256,
+        ):
+            raise UploadRefused("this upload link was used already", status=409)
+        record = await repository.get(uow.session, merchant_id, import_id)
+    assert record is not None
+    return record
 
 
 async def _received(

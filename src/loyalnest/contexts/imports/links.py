@@ -11,6 +11,8 @@ from loyalnest.platform import signed_tokens
 UPLOAD_PATH = "/imports/uploads/"
 REPORT_PATH = "/imports/errors/"
 _UPLOAD = b"loyalnest.imports.upload-link.v1"
+# the points-history file's own link (the same path: the purpose tells the file)
+_HISTORY_UPLOAD = b"loyalnest.imports.history-upload-link.v1"
 _REPORT = b"loyalnest.imports.error-report.v1"
 
 
@@ -25,6 +27,13 @@ def upload_url(merchant_id: int, import_id: int, expires_at: datetime) -> str:
     return f"{_base()}{UPLOAD_PATH}{token}"
 
 
+def history_upload_url(merchant_id: int, import_id: int, expires_at: datetime) -> str:
+    token = signed_tokens.sign(
+        signed_tokens.purpose_key(_HISTORY_UPLOAD), (merchant_id, import_id), expires_at
+    )
+    return f"{_base()}{UPLOAD_PATH}{token}"
+
+
 def report_url(merchant_id: int, import_id: int, expires_at: datetime) -> str:
     token = signed_tokens.sign(signed_tokens.purpose_key(_REPORT), (merchant_id, import_id), expires_at)
     return f"{_base()}{REPORT_PATH}{token}"
@@ -32,6 +41,10 @@ def report_url(merchant_id: int, import_id: int, expires_at: datetime) -> str:
 
 def read_upload(token: str, *, now: datetime) -> tuple[int, int] | None:
     return _read(_UPLOAD, token, now)
+
+
+def read_history_upload(token: str, *, now: datetime) -> tuple[int, int] | None:
+    return _read(_HISTORY_UPLOAD, token, now)
 
 
 def read_report(token: str, *, now: datetime) -> tuple[int, int] | None:

@@ -69,6 +69,11 @@ class Import(SQLModel, table=True):
     # the optional second file, the customers' points history (kept beside the first)
     history_file_name: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
     history_file_bytes: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    history_sha256: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    # sent at upload links: the history file comes first (its own link), then the customers
+    expects_history: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default="false")
+    )
     # tiers the file names and the shop lacks are created (else such a row is an error)
     create_tiers: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default="false")

@@ -43,6 +43,8 @@ class ImportRecord:
     history_file_name: str | None = None
     history_file_bytes: int | None = None
     create_tiers: bool = False
+    history_sha256: str | None = None
+    expects_history: bool = False
 
 
 _COLUMNS = (
@@ -51,7 +53,7 @@ _COLUMNS = (
     " counts, rows_done, rows_total, errors, error_report_enc "
     "IS NOT NULL, last_error, requested_by, attempts,"
     " created_at, started_at, heartbeat_at, finished_at, reverted_at,"
-    " history_file_name, history_file_bytes, create_tiers"
+    " history_file_name, history_file_bytes, create_tiers, history_sha256, expects_history"
 )
 
 
@@ -76,17 +78,19 @@ async def create(
     upload_expires_at: datetime | None,
     now: datetime,
     create_tiers: bool = False,
+    expects_history: bool = False,
 ) -> ImportRecord:
     row = (
         await session.execute(
             text(
                 "INSERT INTO imports (merchant_id, source, status, mapping, file_name, dry_run, requested_by,"
-                " upload_expires_at, created_at, create_tiers) VALUES (:m, "
+                " upload_expires_at, created_at, create_tiers, expects_history) VALUES (:m, "
                 ":source, :status, CAST(:mapping AS jsonb), :name,"
-                f" :dry, :by, :expires, :now, :create_tiers) RETURNING {_COLUMNS}"
+                f" :dry, :by, :expires, :now, :create_tiers, :expects_history) RETURNING {_COLUMNS}"
             ),
             {
                 "create_tiers": create_tiers,
+                "expects_history": expects_history,
                 "m": merchant_id,
                 "source": source,
                 "status": status,
@@ -155,17 +159,25 @@ async def uploaded(
 
 
 async def history_received(
-    session: AsyncSession, merchant_id: int, import_id: int, *, file_name: str | None, file_bytes: int
-) -> None:
+    session: AsyncSession,
+    merchant_id: int,
+    import_id: int,
+    *,
+    file_name: str | None,
+    file_bytes: int,
+    sha256: str,
+) -> bool:
     """The import's points-history file is in (before its customer file: validation
-    starts with that one)."""
-    await session.execute(
+    starts with that one). False: the import is not waiting for it (its link used)."""
+    result = await session.execute(
         text(
-            "UPDATE imports SET history_file_name = :name, history_file_bytes = :size"
+            "UPDATE imports SET history_file_name = :name, history_file_bytes = :size, history_sha256 = :sha"
             " WHERE merchant_id = :m AND id = :id AND status = 'awaiting_upload'"
+            " AND history_sha256 IS NULL"
         ),
-        {"m": merchant_id, "id": import_id, "name": file_name, "size": file_bytes},
+        {"m": merchant_id, "id": import_id, "name": file_name, "size": file_bytes, "sha": sha256},
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def claim(

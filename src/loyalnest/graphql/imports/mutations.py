@@ -47,6 +47,9 @@ class CreateImportUploadPayload:
     upload_url: str | None = strawberry.field(
         description="PUT the file's bytes here (up to 2 GB; no session needed: the link is the credential)."
     )
+    history_upload_url: str | None = strawberry.field(
+        description="withHistory: PUT the points-history file here first (up to 2 GB; null without)."
+    )
     expires_at: datetime | None = strawberry.field(description="When the link stops taking a file.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 
@@ -163,6 +166,13 @@ class ImportsMutation:
                 "refusing their rows; a revert deletes them again."
             ),
         ] = False,
+        with_history: Annotated[
+            bool,
+            strawberry.argument(
+                description="A points-history file comes too: PUT it at historyUploadUrl first, then "
+                "the customer file at uploadUrl (which starts validation)."
+            ),
+        ] = False,
     ) -> CreateImportUploadPayload:
         staff = info.context.staff
         record, url = await imports.create_upload(
@@ -174,10 +184,15 @@ class ImportsMutation:
             dry_run=dry_run,
             actor=staff.actor,
             create_tiers=create_missing_tiers,
+            expects_history=with_history,
         )
+        history_url = None
+        if with_history and record.upload_expires_at is not None:
+            history_url = imports.history_upload_url(staff.merchant_id, record.id, record.upload_expires_at)
         return CreateImportUploadPayload(
             import_=Import.from_record(record),
             upload_url=url,
+            history_upload_url=history_url,
             expires_at=record.upload_expires_at,
             user_errors=[],
         )
