@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 import time
 import uuid
@@ -63,6 +64,20 @@ os.environ.setdefault("LOYALNEST_SHOPIFY_BACKFILL_ON_INSTALL", "false")
 # runs' shops share ids (each has its own database), never their files
 TEST_DATA_DIR = Path(tempfile.gettempdir()) / f"loyalnest-test-data-{RUN_ID}"
 os.environ.setdefault("LOYALNEST_DATA_DIR", str(TEST_DATA_DIR))
+
+# Bytecode for the processes the run starts. A machine that asks Python to write none
+# (PYTHONDONTWRITEBYTECODE, as many containers do) otherwise compiles every module of the
+# product and its libraries again in each of them: the test processes and every command,
+# API, worker and bench process the tests start (seconds of CPU each, most of a CLI
+# test's time). They share one cache of this run instead, outside the source tree and
+# removed with the run (by the process that made it), so nothing is left behind.
+RUN_PYCACHE: Path | None = None
+if os.environ.get("PYTHONDONTWRITEBYTECODE") and "PYTHONPYCACHEPREFIX" not in os.environ:
+    RUN_PYCACHE = Path(tempfile.gettempdir()) / f"loyalnest-test-pycache-{RUN_ID}"
+    os.environ["PYTHONPYCACHEPREFIX"] = str(RUN_PYCACHE)
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    sys.pycache_prefix = str(RUN_PYCACHE)
+    sys.dont_write_bytecode = False
 
 
 def _port_open(port: int) -> bool:
@@ -136,6 +151,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(TEST_DATA_DIR, ignore_errors=True)
+    if RUN_PYCACHE is not None:
+        shutil.rmtree(RUN_PYCACHE, ignore_errors=True)
     if _EMBEDDED is not None:
         _EMBEDDED.stop()
 
