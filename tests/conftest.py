@@ -149,6 +149,16 @@ def pytest_configure(config: pytest.Config) -> None:
             os.environ["LOYALNEST_TEST_REDIS_URL"] = start_redis(data_dir, _EMBEDDED)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked heavy first, the rest in their order (the same in every test process,
+    as pytest-xdist requires). Each test process then starts on its share of the heavy
+    ones, whose commands and servers take seconds to boot, while the other's tests go on;
+    left to the end, as the file order had them, the two ran them side by side with
+    nothing else to do. Passes over the whole database (key rotation) also walk it while
+    it holds the rows of a few tests, not of thousands."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(TEST_DATA_DIR, ignore_errors=True)
     if RUN_PYCACHE is not None:

@@ -80,6 +80,7 @@ def _start(settings) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.heavy
 async def test_an_idle_worker_stops_in_a_few_seconds_and_leaves_nothing(settings):
     before = _consumers(settings)
     wrapper = _start(settings)
@@ -99,6 +100,7 @@ async def test_an_idle_worker_stops_in_a_few_seconds_and_leaves_nothing(settings
             os.killpg(wrapper.pid, signal.SIGKILL)
 
 
+@pytest.mark.heavy
 async def test_sigterm_stops_every_worker_process_even_when_the_main_process_is_stuck(settings):
     wrapper = _start(settings)
     try:
