@@ -151,11 +151,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked heavy first, the rest in their order (the same in every test process,
-    as pytest-xdist requires). Each test process then starts on its share of the heavy
-    ones, whose commands and servers take seconds to boot, while the other's tests go on;
-    left to the end, as the file order had them, the two ran them side by side with
-    nothing else to do. Passes over the whole database (key rotation) also walk it while
-    it holds the rows of a few tests, not of thousands."""
+    as pytest-xdist requires). Under ``--dist worksteal`` (pyproject) the first test
+    process starts on them, their commands and servers booting for seconds each, while
+    the other goes through light tests; in file order they came last, and the run ended
+    with both processes booting commands side by side. Passes over the whole database
+    (key rotation) also walk it while it holds the rows of a few tests, not thousands."""
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
 
 
