@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 import time
 import uuid
@@ -68,6 +69,20 @@ TEST_DATA_DIR = Path(tempfile.gettempdir()) / f"loyalnest-test-data-{RUN_ID}"
 _TEST_DATA_PREFIX = str(Path(tempfile.gettempdir()) / "loyalnest-test-data-")
 if os.environ.get("LOYALNEST_DATA_DIR", _TEST_DATA_PREFIX).startswith(_TEST_DATA_PREFIX):
     os.environ["LOYALNEST_DATA_DIR"] = str(TEST_DATA_DIR)
+
+# Bytecode for the processes the run starts. A machine that asks Python to write none
+# (PYTHONDONTWRITEBYTECODE, as many containers do) otherwise compiles every module of the
+# product and its libraries again in each of them: the test processes and every command,
+# API, worker and bench process the tests start (seconds of CPU each, most of a CLI
+# test's time). They share one cache of this run instead, outside the source tree and
+# removed with the run (by the process that made it), so nothing is left behind.
+RUN_PYCACHE: Path | None = None
+if os.environ.get("PYTHONDONTWRITEBYTECODE") and "PYTHONPYCACHEPREFIX" not in os.environ:
+    RUN_PYCACHE = Path(tempfile.gettempdir()) / f"loyalnest-test-pycache-{RUN_ID}"
+    os.environ["PYTHONPYCACHEPREFIX"] = str(RUN_PYCACHE)
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    sys.pycache_prefix = str(RUN_PYCACHE)
+    sys.dont_write_bytecode = False
 
 
 def _port_open(port: int) -> bool:
@@ -139,8 +154,20 @@ def pytest_configure(config: pytest.Config) -> None:
             os.environ["LOYALNEST_TEST_REDIS_URL"] = start_redis(data_dir, _EMBEDDED)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked heavy first, the rest in their order (the same in every test process,
+    as pytest-xdist requires). Under ``--dist worksteal`` (pyproject) the first test
+    process starts on them, their commands and servers booting for seconds each, while
+    the other goes through light tests; in file order they came last, and the run ended
+    with both processes booting commands side by side. Passes over the whole database
+    (key rotation) also walk it while it holds the rows of a few tests, not thousands."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(TEST_DATA_DIR, ignore_errors=True)
+    if RUN_PYCACHE is not None:
+        shutil.rmtree(RUN_PYCACHE, ignore_errors=True)
     if _EMBEDDED is not None:
         _EMBEDDED.stop()
 
@@ -361,7 +388,9 @@ def drain(broker: Any, worker: Any) -> Callable[[], Awaitable[None]]:
             # every queue until all are empty at once: an actor may enqueue on another
             while True:
                 for queue_name in sorted(broker.get_declared_queues()):
-                    broker.join(queue_name, timeout=30_000)
+                    # looked at every 10 ms, not Dramatiq's 100: a drain is most often a
+                    # message or two, done well within the first pause
+                    broker.join(queue_name, interval=10, timeout=30_000)
                 worker.join()
                 if all(broker.do_qsize(q) == 0 for q in broker.get_declared_queues()):
                     return

@@ -12,6 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 SAMPLE = {
     "contexts/sample/__init__.py": "",
     "contexts/sample/models.py": """
@@ -128,6 +130,7 @@ sys.exit(0 if all(found.values()) else 1)
 """
 
 
+@pytest.mark.heavy
 def test_a_new_context_is_found_from_its_folders_and_one_line(tmp_path: Path) -> None:
     for relative, source in SAMPLE.items():
         path = tmp_path / relative
@@ -143,6 +146,7 @@ def test_a_new_context_is_found_from_its_folders_and_one_line(tmp_path: Path) ->
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.heavy
 def test_without_the_line_the_sample_is_not_loaded(tmp_path: Path) -> None:
     # the check itself can fail: the same folders, no line in CONTEXTS
     for relative, source in SAMPLE.items():

@@ -115,6 +115,7 @@ def fake(broker):
         yield fake
 
 
+@pytest.mark.heavy
 async def test_both_keys_rotate_under_live_webhooks_and_no_lookup_is_lost(shop, drain, fake):
     await rewards_support.connect_shop(shop, fake)
     await enable(shop, friend_kind="percentage", friend_value=Decimal("10"))
@@ -298,6 +299,7 @@ async def test_signed_links_verify_under_every_listed_blind_key_and_stop_with_th
         )
 
 
+@pytest.mark.heavy
 async def test_reindexing_skips_markers_and_conflicts_counts_unreadable_values_and_runs_once(shop, fake):
     await rewards_support.connect_shop(shop, fake)
     holder = await rewards_support.customer_with_points(shop.id, 740_000, 500)

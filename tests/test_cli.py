@@ -47,6 +47,7 @@ def loyalnest(settings, *args: str, timeout: float = 60) -> subprocess.Completed
     )
 
 
+@pytest.mark.heavy
 def test_token_prints_a_session_token_app_bridge_would_send(settings):
     result = loyalnest(
         settings, "token", "--shop", "Demo.myshopify.com", "--roles", "admin:points,admin:support"
@@ -63,6 +64,7 @@ def test_token_prints_a_session_token_app_bridge_would_send(settings):
     assert claims["exp"] > time.time() + 3000
 
 
+@pytest.mark.heavy
 async def test_seed_installs_a_shop_once(settings):
     domain = f"seed{uuid.uuid4().hex[:10]}.myshopify.com"
     for _ in range(2):
@@ -77,6 +79,7 @@ async def test_seed_installs_a_shop_once(settings):
     assert [r[0] for r in rows] == ["EUR"]
 
 
+@pytest.mark.heavy
 async def test_seed_can_store_an_admin_access_token(settings):
     from loyalnest.contexts.merchants import api as merchants
 
@@ -106,6 +109,7 @@ async def test_demo_rewards_are_seeded_once_and_redeemable(shop, http):
     ]
 
 
+@pytest.mark.heavy
 async def test_verify_ledger_finds_a_tampered_balance(settings, shop, drain):
     await shop.webhook(
         "orders/create", payloads.order(4242, subtotal="50.00", customer_body=payloads.customer(77))
@@ -133,6 +137,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.heavy
 async def test_run_serves_processes_webhooks_and_stops_cleanly(settings, make_shop):
     """`loyalnest run` (what `make run` starts): API + worker + scheduler and the bundled
     Shopify fake; an order earns, a reward is redeemed into a code made on the fake, and
@@ -233,6 +238,7 @@ async def test_run_serves_processes_webhooks_and_stops_cleanly(settings, make_sh
     assert leftovers.stdout.strip() == "", f"processes left running: {leftovers.stdout}"
 
 
+@pytest.mark.heavy
 async def test_rotate_keys_reencrypts_pii_under_the_new_key_and_is_resumable(settings, shop, drain):
     import base64
 
@@ -298,6 +304,7 @@ async def test_rotate_keys_reencrypts_pii_under_the_new_key_and_is_resumable(set
     assert found["data"]["customerByShopifyId"]["email"] == "rotate@example.com"
 
 
+@pytest.mark.heavy
 async def test_rotate_keys_blind_index_reindexes_reports_one_way_indexes_and_a_second_run_is_a_no_op(
     settings, shop, drain
 ):

@@ -23,6 +23,7 @@ async def _shop_exists(domain: str) -> bool:
         return found.first() is not None
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize(
     ("option", "value", "said"),
     [
@@ -41,6 +42,7 @@ async def test_seed_refuses_an_unknown_plan_or_currency_and_installs_nothing(set
     assert not await _shop_exists(domain)
 
 
+@pytest.mark.heavy
 async def test_seed_accepts_plans_in_any_case_and_stores_them_lower_case(settings):
     domain = f"seed{uuid.uuid4().hex[:10]}.myshopify.com"
     result = await asyncio.to_thread(
@@ -64,6 +66,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.heavy
 async def test_simulate_says_in_one_line_when_nothing_listens(settings):
     port = _free_port()
     env = {**cli_env(settings), "LOYALNEST_PORT": str(port)}
@@ -74,6 +77,7 @@ async def test_simulate_says_in_one_line_when_nothing_listens(settings):
     )
 
 
+@pytest.mark.heavy
 async def test_simulate_sends_to_the_server_named_by_loyalnest_port(settings, shop, server):
     port = urlsplit(server).port
     env = {**cli_env(settings), "LOYALNEST_PORT": str(port), "LOYALNEST_HOST": "0.0.0.0"}

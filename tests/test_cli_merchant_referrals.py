@@ -18,6 +18,7 @@ from tests.test_cli import loyalnest
 pytestmark = pytest.mark.usefixtures("broker")
 
 
+@pytest.mark.heavy
 async def test_seed_referred_by_a_code_records_the_referral(settings):
     referrer = await install()
     code = await code_of(referrer.id)
@@ -33,6 +34,7 @@ async def test_seed_referred_by_a_code_records_the_referral(settings):
     ]
 
 
+@pytest.mark.heavy
 async def test_seed_with_an_unknown_code_installs_nothing(settings):
     domain = f"seed{uuid.uuid4().hex[:10]}.myshopify.com"
     result = await asyncio.to_thread(

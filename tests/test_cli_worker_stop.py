@@ -70,9 +70,9 @@ async def _consuming(settings, before: set[bytes]) -> None:
         await asyncio.sleep(0.2)
 
 
-def _start(settings) -> subprocess.Popen[bytes]:
+def _start(settings, *options: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "loyalnest", "worker", "--no-scheduler"],
+        [sys.executable, "-m", "loyalnest", "worker", "--no-scheduler", *options],
         env=cli_env(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -80,6 +80,7 @@ def _start(settings) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.heavy
 async def test_an_idle_worker_stops_in_a_few_seconds_and_leaves_nothing(settings):
     before = _consumers(settings)
     wrapper = _start(settings)
@@ -99,8 +100,11 @@ async def test_an_idle_worker_stops_in_a_few_seconds_and_leaves_nothing(settings
             os.killpg(wrapper.pid, signal.SIGKILL)
 
 
+@pytest.mark.heavy
 async def test_sigterm_stops_every_worker_process_even_when_the_main_process_is_stuck(settings):
-    wrapper = _start(settings)
+    # the main process is stuck, so the command waits out its whole stop deadline before
+    # it kills the group: a short one (the default is 20 s; the same path either way)
+    wrapper = _start(settings, "--stop-seconds", "2")
     try:
         main, workers = await _fleet_of(wrapper)
         # the main process cannot relay the signal to its workers (as after a chaos run)

@@ -267,11 +267,23 @@ def serve() -> None:
             _serve(settings)
 
 
+# Dramatiq's main process gives its workers this long to finish the messages they hold.
+FLEET_STOP_SECONDS = 20
+
+
 @app.command()
 def worker(
     scheduler: Annotated[
         bool, typer.Option("--scheduler/--no-scheduler", help="Also run the relay loop.")
     ] = True,
+    stop_seconds: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            help="On SIGTERM, how long the fleet's main process is given to stop its workers"
+            " before every process of the fleet is killed.",
+        ),
+    ] = FLEET_STOP_SECONDS,
 ) -> None:
     """The Dramatiq worker fleet (LOYALNEST_WORKER_PROCESSES x LOYALNEST_WORKER_THREADS)."""
     settings = get_settings()
@@ -300,21 +312,17 @@ def worker(
         except KeyboardInterrupt:
             pass
         finally:
-            _stop_fleet(fleet)
+            _stop_fleet(fleet, stop_seconds)
 
 
-# Dramatiq's main process gives its workers this long to finish the messages they hold.
-FLEET_STOP_SECONDS = 20
-
-
-def _stop_fleet(fleet: subprocess.Popen[bytes]) -> None:
+def _stop_fleet(fleet: subprocess.Popen[bytes], stop_seconds: float = FLEET_STOP_SECONDS) -> None:
     """SIGTERM to the fleet's main process (it stops its workers, which finish the
     message in hand), then, past the deadline or if the main process is gone, SIGKILL to
     every process of the group: nothing it forked outlives the command."""
     if fleet.poll() is None:
         fleet.send_signal(signal.SIGTERM)
         with suppress(subprocess.TimeoutExpired):
-            fleet.wait(timeout=FLEET_STOP_SECONDS)
+            fleet.wait(timeout=stop_seconds)
     # the main process stopped (or did not in time): whatever is left of its group goes
     with suppress(ProcessLookupError):
         os.killpg(fleet.pid, signal.SIGKILL)

@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.test_cli import cli_env
 
 
@@ -24,6 +26,7 @@ def _run_cli(settings) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.heavy
 async def test_the_command_delivers_every_reminder_to_the_sink_and_reports(settings, broker):
     done = await asyncio.to_thread(_run_cli, settings)
     assert done.returncode == 0, done.stderr[-3000:]

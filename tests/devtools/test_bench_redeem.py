@@ -7,6 +7,8 @@ import asyncio
 import subprocess
 import sys
 
+import pytest
+
 from loyalnest.devtools import bench_redeem
 from tests.contexts.rewards import support
 from tests.contexts.support import rows, scalar
@@ -96,6 +98,7 @@ def _run_cli(settings) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.heavy
 async def test_the_command_starts_the_fake_and_an_api_and_reports(settings, broker):
     done = await asyncio.to_thread(_run_cli, settings)
     assert done.returncode == 0, done.stderr[-3000:]

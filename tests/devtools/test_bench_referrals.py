@@ -10,6 +10,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.test_cli import cli_env
 
 
@@ -27,6 +29,7 @@ def _run_cli(settings) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.heavy
 async def test_the_command_redirects_counts_every_click_and_reports(settings, broker):
     done = await asyncio.to_thread(_run_cli, settings)
     assert done.returncode == 0, done.stderr[-3000:]

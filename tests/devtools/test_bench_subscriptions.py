@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.test_cli import cli_env
 
 
@@ -23,6 +25,7 @@ def _run_cli(settings) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.heavy
 async def test_the_command_fans_every_change_out_to_every_socket_and_reports(settings, migrated):
     done = await asyncio.to_thread(_run_cli, settings)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -47,6 +47,25 @@ async def hears_nothing(ws: WsClient) -> bool:
     raise AssertionError(f"unexpected {message}")
 
 
+async def all_hear_nothing(sockets: list[WsClient]) -> bool:
+    """Each socket hears nothing for QUIET seconds: all listened to at once, so the time
+    is one QUIET and not one per socket."""
+    return all(await asyncio.gather(*(hears_nothing(ws) for ws in sockets)))
+
+
+async def skip_what_came(sockets: list[WsClient]) -> None:
+    """Read each socket until it has been quiet for QUIET seconds (all at once)."""
+
+    async def skip(ws: WsClient) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(ws.receive(), QUIET)
+            except TimeoutError:
+                return
+
+    await asyncio.gather(*(skip(ws) for ws in sockets))
+
+
 async def test_several_changes_reach_every_socket_in_order_written_directly(shop, server, http, drain):
     customer = await customer_of(shop, drain, 81)
     async with AsyncExitStack() as stack:
@@ -82,11 +101,7 @@ async def test_a_completed_operation_gets_no_more_frames_while_the_others_do(sho
         twin = Socket(first, second_op)
         await until_all_listen(shop, customer, sockets[1:])
         # the first socket heard the warm-ups twice, in whatever order: skip them
-        while True:
-            try:
-                await asyncio.wait_for(first.receive(), QUIET)
-            except TimeoutError:
-                break
+        await skip_what_came([first])
 
         await first.send({"id": sockets[0].op, "type": "complete"})
         await sockets[1].ws.send({"id": sockets[1].op, "type": "complete"})
@@ -94,8 +109,7 @@ async def test_a_completed_operation_gets_no_more_frames_while_the_others_do(sho
         transaction = await transaction_of(shop, customer, 9)
         # the completed operation's sibling on the same socket still hears it
         assert (await twin.next_event())["transactionId"] == transaction
-        assert await hears_nothing(first)
-        assert await hears_nothing(sockets[1].ws)
+        assert await all_hear_nothing([first, sockets[1].ws])
         for socket in sockets[2:]:
             assert (await socket.next_event())["transactionId"] == transaction
         assert await metric(http, DIRECT) - direct >= 3
@@ -139,9 +153,7 @@ async def test_two_shops_at_once_each_get_only_their_own_frames(make_shop, serve
                         transaction,
                         10 * (index + 1) + round_,
                     )
-        for own in sockets:
-            for socket in own:
-                assert await hears_nothing(socket.ws)
+        assert await all_hear_nothing([socket.ws for own in sockets for socket in own])
         assert customers[0] != customers[1]
         assert await metric(http, DIRECT) - direct >= 3 * 2 * 4
 
@@ -171,12 +183,7 @@ async def test_sockets_with_different_variables_roles_and_documents_get_their_ow
         await until_all_listen(shop, alice, on_alice + support)
         await until_all_listen(shop, bob, on_bob)
         # the narrow and storefront sockets heard the warm-ups: skip them
-        for socket in narrow + storefront:
-            while True:
-                try:
-                    await asyncio.wait_for(socket.ws.receive(), QUIET)
-                except TimeoutError:
-                    break
+        await skip_what_came([socket.ws for socket in narrow + storefront])
 
         direct = await metric(http, DIRECT)
         for delta in (6, 7):
@@ -204,7 +211,8 @@ async def test_sockets_with_different_variables_roles_and_documents_get_their_ow
                 event = message["payload"]["data"]["myPointsBalanceChanged"]
                 assert set(event) == {"customerId", "kind", "delta", "pointsBalance", "lifetimePoints"}
                 assert (event["customerId"], event["delta"]) == (bob, delta + 100)
-        for socket in on_alice + on_bob + support + narrow + storefront:
-            assert await hears_nothing(socket.ws)
+        assert await all_hear_nothing(
+            [socket.ws for socket in on_alice + on_bob + support + narrow + storefront]
+        )
         # five groups, each with a leader per change; the others written directly
         assert await metric(http, DIRECT) - direct >= 2 * (4 + 4 + 4 + 4 + 3 - 5) / 2

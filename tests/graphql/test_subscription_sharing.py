@@ -79,16 +79,19 @@ async def until_all_listen(shop: Any, customer: str, sockets: list[Socket]) -> N
     while True:
         adjusted = (await adjust(shop, customer, 1, "warm-up"))["data"]["adjustPoints"]
         transaction = adjusted["transaction"]["id"]
-        heard = 0
-        for socket in sockets:
+
+        async def hears(socket: Socket, transaction: str = transaction) -> bool:
             # drain what came before this adjustment; a socket not yet subscribed then
             # hears nothing within the pause and is asked again with the next one
             try:
                 while (await asyncio.wait_for(socket.next_event(), 0.5))["transactionId"] != transaction:
                     pass
-                heard += 1
             except TimeoutError:
-                pass
+                return False
+            return True
+
+        # every socket at once: a round waits one pause, not one per socket still silent
+        heard = sum(await asyncio.gather(*(hears(socket) for socket in sockets)))
         if heard == len(sockets):
             return
         assert time.monotonic() < deadline, f"only {heard} of {len(sockets)} sockets heard an update"

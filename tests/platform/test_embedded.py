@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -24,6 +25,7 @@ async def _select_one(url: str) -> int:
     return int(value)
 
 
+@pytest.mark.heavy
 def test_embedded_servers_start_answer_and_stop(tmp_path):
     database_url, redis_url, servers = ensure_servers(database_url=None, redis_url=None, data_dir=tmp_path)
     try:
@@ -58,6 +60,7 @@ def _pings(url: str) -> bool:
         return False
 
 
+@pytest.mark.heavy
 def test_a_second_command_attaches_to_the_running_redis_and_never_stops_it(tmp_path):
     # `make run` started it; `seed`, `verify-ledger`, `migrate` run beside it (issue 8, item 1)
     _, started_url, started = ensure_servers(
@@ -77,6 +80,7 @@ def test_a_second_command_attaches_to_the_running_redis_and_never_stops_it(tmp_p
     assert running_redis_url(tmp_path) is None
 
 
+@pytest.mark.heavy
 def test_a_real_cli_command_beside_it_leaves_it_running(tmp_path, migrated):
     _, url, started = ensure_servers(database_url="postgresql://unused/x", redis_url=None, data_dir=tmp_path)
     try:

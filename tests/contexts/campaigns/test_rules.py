@@ -232,63 +232,84 @@ def test_description_falls_back_like_reward_titles():
 # --- properties -------------------------------------------------------------------------------
 
 STATUS = st.sampled_from(rules.STATUSES)
+# Strategies built once, not at each draw: a composite that builds them as it draws spends
+# most of an example building and validating them (the same strategies, the same data)
+_COUNT = st.integers(min_value=0, max_value=8)
+_EFFECT = st.sampled_from((rules.MULTIPLIER, rules.ORDER_BONUS, rules.PRODUCT_UNIT_BONUS))
+_MIN_ORDER = st.none() | st.sampled_from((Decimal(10), Decimal(80)))
+_AUDIENCE = st.sampled_from(((), (rules.Clause(rules.TIER_CLAUSE, frozenset({1})),)))
+_STACKING = st.sampled_from(rules.STACKINGS)
+_HOURS_AGO = st.integers(-2, 5)
+_DAYS = st.none() | st.frozensets(st.integers(0, 6), min_size=1)
+_MULTIPLIER = st.sampled_from((Decimal("1.5"), Decimal(2), Decimal(10)))
+_BONUS = st.integers(1, 500)
+_PRIORITY = st.integers(0, 3)
+_BOOLEANS = st.booleans()
+_MAX_USES = st.none() | st.integers(1, 3)
+_MAX_POINTS = st.none() | st.integers(1, 400)
+_BUDGET = st.none() | st.integers(1, 1500)
 
 
 @st.composite
 def campaigns_strategy(draw) -> list[rules.CampaignRule]:
-    count = draw(st.integers(min_value=0, max_value=8))
+    count = draw(_COUNT)
     found = []
     for i in range(1, count + 1):
-        effect = draw(st.sampled_from((rules.MULTIPLIER, rules.ORDER_BONUS, rules.PRODUCT_UNIT_BONUS)))
+        effect = draw(_EFFECT)
         conditions = rules.Conditions(
-            min_order_amount=draw(st.none() | st.sampled_from((Decimal(10), Decimal(80)))),
+            min_order_amount=draw(_MIN_ORDER),
             product_ids=frozenset({7}) if effect == rules.PRODUCT_UNIT_BONUS else frozenset(),
-            audience=draw(st.sampled_from(((), (rules.Clause(rules.TIER_CLAUSE, frozenset({1})),)))),
+            audience=draw(_AUDIENCE),
         )
-        stacking = draw(st.sampled_from(rules.STACKINGS))
+        stacking = draw(_STACKING)
         found.append(
             rules.CampaignRule(
                 id=i,
                 name=f"c{i}",
                 status=draw(STATUS),
                 window=rules.Window(
-                    starts_at=NOW - timedelta(hours=draw(st.integers(-2, 5))),
-                    days=draw(st.none() | st.frozensets(st.integers(0, 6), min_size=1)),
+                    starts_at=NOW - timedelta(hours=draw(_HOURS_AGO)),
+                    days=draw(_DAYS),
                 ),
                 effect=effect,
                 triggers=frozenset({rules.ORDER}),
-                multiplier=draw(st.sampled_from((Decimal("1.5"), Decimal(2), Decimal(10))))
-                if effect == rules.MULTIPLIER
-                else None,
-                bonus_points=None if effect == rules.MULTIPLIER else draw(st.integers(1, 500)),
+                multiplier=draw(_MULTIPLIER) if effect == rules.MULTIPLIER else None,
+                bonus_points=None if effect == rules.MULTIPLIER else draw(_BONUS),
                 conditions=conditions,
                 stacking=stacking,
-                priority=draw(st.integers(0, 3)),
-                exclusive_of_all=stacking == rules.EXCLUSIVE and draw(st.booleans()),
-                max_uses_per_customer=draw(st.none() | st.integers(1, 3)),
-                max_points_per_customer=draw(st.none() | st.integers(1, 400)),
-                points_budget=draw(st.none() | st.integers(1, 1500)),
+                priority=draw(_PRIORITY),
+                exclusive_of_all=stacking == rules.EXCLUSIVE and draw(_BOOLEANS),
+                max_uses_per_customer=draw(_MAX_USES),
+                max_points_per_customer=draw(_MAX_POINTS),
+                points_budget=draw(_BUDGET),
             )
         )
     return found
 
 
+_SIZE = st.integers(min_value=1, max_value=6)
+_BASE = st.integers(1, 500)
+_TIER = st.none() | st.sampled_from((Decimal("1.5"), Decimal(3), Decimal(8)))
+_CUSTOMER = st.integers(1, 3)
+_SUBTOTAL = st.integers(1, 200)
+_TIER_ID = st.none() | st.just(1)
+_QUANTITY = st.integers(1, 4)
+
+
 @st.composite
 def batch_strategy(draw) -> list[rules.EarningFacts]:
-    size = draw(st.integers(min_value=1, max_value=6))
+    size = draw(_SIZE)
     batch = []
     for _ in range(size):
-        base = draw(st.integers(1, 500))
-        tier = draw(st.none() | st.sampled_from((Decimal("1.5"), Decimal(3), Decimal(8))))
+        base = draw(_BASE)
+        tier = draw(_TIER)
         batch.append(
             order(
-                customer_id=draw(st.integers(1, 3)),
+                customer_id=draw(_CUSTOMER),
                 points=base,
-                subtotal=Decimal(draw(st.integers(1, 200))),
-                tier_id=draw(st.none() | st.just(1)),
-                lines=(
-                    rules.LineFacts(product_id=7, quantity=draw(st.integers(1, 4)), amount=Decimal(base)),
-                ),
+                subtotal=Decimal(draw(_SUBTOTAL)),
+                tier_id=draw(_TIER_ID),
+                lines=(rules.LineFacts(product_id=7, quantity=draw(_QUANTITY), amount=Decimal(base)),),
                 prior_multipliers=()
                 if tier is None
                 else (rules.MultiplierPart(0, int(base * (tier - 1)), tier),),

@@ -16,6 +16,8 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from loyalnest.contexts.notifications import api as notifications
 from loyalnest.contexts.notifications import delivery
 from loyalnest.integrations.notify import message_id_for
@@ -125,6 +127,7 @@ asyncio.run(notifications.deliver_batch(int(sys.argv[4])))
 """
 
 
+@pytest.mark.heavy
 async def test_a_worker_process_killed_with_sigkill_mid_batch(shop, klaviyo, settings) -> None:
     """The real thing: a separate process delivering, SIGKILLed while sends are in flight."""
     import os

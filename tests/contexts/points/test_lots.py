@@ -305,6 +305,7 @@ async def test_a_return_covering_two_redemptions_of_one_reference(shop, drain):
     assert await consumptions(shop, "redeem_return") == [(lot["id"], -30)]
 
 
+@pytest.mark.heavy
 async def test_verify_ledger_command_reports_lots(settings, shop, drain):
     from tests.test_cli import loyalnest
 

@@ -94,6 +94,7 @@ async def test_what_is_past_its_limit_goes_and_the_rest_stays(make_shop, drain):
     assert set((await retention.enforce(dry_run=True)).values()) == {0}
 
 
+@pytest.mark.heavy
 async def test_the_cli_dry_run_counts_and_deletes_nothing(make_shop, drain, settings):
     shop = await _shop_with_an_old_past(make_shop, drain)
     before = await _counts(shop.id)

@@ -296,6 +296,7 @@ async def test_concurrent_callers_share_the_bucket_and_are_never_throttled(
     assert elapsed >= 1.0
 
 
+@pytest.mark.heavy
 async def test_two_processes_share_one_bucket(
     admin_shop: MakeShop, shopify_fake: ShopifyFake, settings: Any
 ) -> None:
