@@ -12,6 +12,7 @@ from email import message_from_bytes
 from typing import Any
 
 import pytest
+from sqlalchemy import text as sql
 
 from loyalnest.contexts.notifications import api as notifications
 from loyalnest.contexts.notifications import defaults
@@ -27,7 +28,6 @@ from tests.contexts.notifications.support import (
     set_twilio,
     settle,
 )
-from tests.contexts.support import rows
 
 LINK = "https://mapleandmoss.com/apps/loyalnest/r/7QK4M2X"
 
@@ -56,15 +56,22 @@ def _mime(raw: bytes) -> Any:
 
 async def test_an_invite_reaches_a_guest_in_the_locale_asked_for(shop, sink, drain) -> None:
     await set_smtp(shop.id, sink)
-    assert await queue(shop.id, invite("invite:1", "Friend.Of.Sam@Example.com")) == 1
-
-    # in the row before anything is sent: encrypted under the recipient column's AAD, the
-    # locale asked for, no customer
-    [raw] = await rows(
-        "select customer_id, status, recipient_enc, locale from notification_deliveries"
-        " where merchant_id = :m",
-        m=shop.id,
-    )
+    async with unit_of_work() as uow:
+        queued = await notifications.queue_messages(
+            uow, shop.id, [invite("invite:1", "Friend.Of.Sam@Example.com")]
+        )
+        assert queued == 1
+        # in the row before anything is sent (read before the commit: the deliver_batch
+        # message goes out after it, and the real worker may take the row at once):
+        # encrypted under the recipient column's AAD, the locale asked for, no customer
+        found = await uow.session.execute(
+            sql(
+                "select customer_id, status, recipient_enc, locale from notification_deliveries"
+                " where merchant_id = :m"
+            ),
+            {"m": shop.id},
+        )
+        [raw] = found.mappings().all()
     assert (raw["customer_id"], raw["status"], raw["locale"]) == (None, "queued", "de")
     assert "friend" not in raw["recipient_enc"].lower()
     assert "example" not in raw["recipient_enc"].lower()
