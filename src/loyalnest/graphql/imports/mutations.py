@@ -73,6 +73,17 @@ async def _chunks(file: Upload) -> AsyncIterator[bytes]:
         yield chunk
 
 
+# an argument of both ways of sending a file
+CreateMissingTiers = Annotated[
+    bool,
+    strawberry.argument(
+        description="Create the tiers the file names and the shop lacks (shops whose tiers "
+        "count points earned; each at the least points its members earned) instead of "
+        "refusing their rows; a revert deletes them again."
+    ),
+]
+
+
 @strawberry.type
 class ImportsMutation:
     @strawberry.mutation(
@@ -98,14 +109,7 @@ class ImportsMutation:
             strawberry.argument(description="GENERIC: which header holds which field."),
         ] = None,
         dry_run: Annotated[bool, strawberry.argument(description="Validate only (the default).")] = True,
-        create_missing_tiers: Annotated[
-            bool,
-            strawberry.argument(
-                description="Create the tiers the file names and the shop lacks (shops whose tiers "
-                "count points earned; each at the least points its members earned) instead of "
-                "refusing their rows; a revert deletes them again."
-            ),
-        ] = False,
+        create_missing_tiers: CreateMissingTiers = False,
         history_file: Annotated[
             Upload | None,
             strawberry.argument(
@@ -158,14 +162,7 @@ class ImportsMutation:
             strawberry.argument(description="GENERIC: which header holds which field."),
         ] = None,
         dry_run: Annotated[bool, strawberry.argument(description="Validate only (the default).")] = True,
-        create_missing_tiers: Annotated[
-            bool,
-            strawberry.argument(
-                description="Create the tiers the file names and the shop lacks (shops whose tiers "
-                "count points earned; each at the least points its members earned) instead of "
-                "refusing their rows; a revert deletes them again."
-            ),
-        ] = False,
+        create_missing_tiers: CreateMissingTiers = False,
         with_history: Annotated[
             bool,
             strawberry.argument(
