@@ -7,10 +7,12 @@
   attachment, ``no-store`` (it holds personal data: no cache may keep it), and the
   download is audited.
 - ``GET /privacy/confirm/{token}``: the page the customer's confirmation email links
-  to, with a button that POSTs; it changes nothing (mail scanners fetch every link,
-  and an erasure they triggered would be a choice the customer never made).
+  to, saying what the request will do, with a button that POSTs; it changes nothing
+  (mail scanners fetch every link, and an erasure they triggered would be a choice the
+  customer never made).
   ``POST``: confirms the request, which goes to work at once. A forged or expired
-  link is 404; a link used already (a replay) is 410; nothing changes then.
+  link is 404; a link used already (a replay) or a request expired is 410, for GET and
+  POST alike; nothing changes then.
 
 Logs carry request ids and sizes only: never a token (it is the key) nor any content.
 """
@@ -42,7 +44,7 @@ _PAGE = """<!doctype html>
 """  # noqa: E501
 _FORM = (
     '<form method="post"><button type="submit" style="font-size:1rem;padding:.6rem 1.2rem">'
-    "Confirm my request</button></form>"
+    "{label}</button></form>"
 )
 # a refusal's HTTP status by its code
 _STATUS = {"invalid": 404, "expired": 410, "used": 410}
@@ -71,16 +73,30 @@ async def download_export(request: Request) -> Response:
     )
 
 
+def _ask(request_type: str) -> HTMLResponse:
+    """The page a GET shows: what the button will do, said before it is pressed."""
+    if request_type == "customer_redact":
+        return _page(
+            "Confirm the erasure of your data",
+            "You asked the shop's loyalty program to erase the personal data it holds about you. "
+            "This closes your loyalty account: your points, and any points still pending, are lost, "
+            "points spent on unused reward codes are not returned, and your referral link stops "
+            "working. It cannot be undone. If you did not ask, close this page and nothing happens.",
+            form=_FORM.format(label="Erase my data"),
+        )
+    return _page(
+        "Confirm your request for a copy of your data",
+        "You asked the shop's loyalty program for a copy of the personal data it holds about you. "
+        "Press the button to confirm; if you did not ask, close this page and nothing happens.",
+        form=_FORM.format(label="Send me my data"),
+    )
+
+
 async def confirm_request(request: Request) -> Response:
     token = request.path_params["token"]
-    if request.method == "GET":
-        return _page(
-            "Confirm your privacy request",
-            "You asked the shop's loyalty program for a copy of your data or for its erasure. "
-            "Press the button to confirm; if you did not ask, close this page and nothing happens.",
-            form=_FORM,
-        )
     try:
+        if request.method == "GET":
+            return _ask(await privacy.link_request(token))
         confirmed = await privacy.confirm_link(token)
     except privacy.LinkRefused as exc:
         message = exc.message[:1].upper() + exc.message[1:] + "."

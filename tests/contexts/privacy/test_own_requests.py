@@ -75,6 +75,7 @@ async def test_a_customer_asks_for_their_data_confirms_by_email_and_downloads_it
         page = await http.get(path)
         assert page.status_code == 200
         assert b'method="post"' in page.content
+        assert b"a copy of the personal data" in page.content  # it says what the button does
         assert (
             await scalar("select status from privacy_requests where merchant_id = :m", m=shop.id)
             == "unconfirmed"
@@ -84,6 +85,8 @@ async def test_a_customer_asks_for_their_data_confirms_by_email_and_downloads_it
         await drain()
         replayed = await http.post(path)
         assert replayed.status_code == 410
+        assert (await http.get(path)).status_code == 410  # the page says so too, with no button
+        assert b'method="post"' not in (await http.get(path)).content
         sink.wait_for(2, timeout=10)
         ready = sink.messages_to(person["email"])[-1].raw
         assert b"/privacy/exports/" in ready
@@ -127,7 +130,7 @@ async def test_erasure_warns_of_the_points_lost_and_closes_the_account_once_conf
         asked = (await _as_customer(http, settings, shop, 52_001, _ERASE))["requestErasure"]
         assert asked["userErrors"] == []
         assert asked["pointsForfeited"] == balance
-        assert f"{balance:,} points are lost" in asked["warning"]
+        assert f"your {balance:,} points and any points still pending are lost" in asked["warning"]
         twice = (await _as_customer(http, settings, shop, 52_001, _ERASE))["requestErasure"]
         assert twice["request"]["id"] == asked["request"]["id"]
         await drain()
@@ -136,6 +139,10 @@ async def test_erasure_warns_of_the_points_lost_and_closes_the_account_once_conf
         sink.wait_for(1, timeout=10)
         path = _confirm_path(sink, person["email"])
         assert str(balance).encode() in sink.messages_to(person["email"])[0].raw.replace(b",", b"")
+        page = await http.get(path)  # before the button: what erasure does, and that it is final
+        assert (page.status_code, b"Erase my data" in page.content) == (200, True)
+        assert b"closes your loyalty account" in page.content
+        assert b"cannot be undone" in page.content
         assert (await http.post(path)).status_code == 200
         await drain()
         assert (await http.post(path)).status_code == 410  # replayed after use
@@ -171,6 +178,8 @@ async def test_a_link_never_followed_expires_and_then_refuses(shop, drain, http,
     await drain()
     assert await scalar("select status from privacy_requests where merchant_id = :m", m=shop.id) == "expired"
     assert (await http.post(path)).status_code == 410
+    assert (await http.get(path)).status_code == 410
+    assert (await http.get(path[:-3] + "AAA")).status_code == 404  # forged
     assert await scalar("select count(*) from privacy_exports where merchant_id = :m", m=shop.id) == 0
 
 

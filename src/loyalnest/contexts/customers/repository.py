@@ -438,7 +438,8 @@ _ERASE = text(
     """
 UPDATE customers SET email_enc = NULL, email_bidx = NULL, first_name_enc = NULL, last_name_enc = NULL,
     phone_enc = NULL, birthday_enc = NULL, birthday_md_bidx = NULL, birthday_set_at = NULL,
-    tags = '', locale = NULL, accepts_marketing = false, shopify_customer_id = -id, updated_at = now()
+    tags = '', locale = NULL, accepts_marketing = false, shopify_customer_id = -id, state = 'erased',
+    updated_at = now()
 WHERE merchant_id = :m AND id = :c
 """
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from loyalnest.contexts.earning import commands, orders, purchase, rules
+from loyalnest.contexts.earning import commands, orders, purchase, repository, rules
 from loyalnest.contexts.earning.dto import OrderFacts, OrderLine, RefundFacts, RefundLine
 from loyalnest.contexts.merchants.events import ShopInstalled
 from loyalnest.contexts.webhooks.events import (
@@ -23,6 +23,7 @@ from loyalnest.contexts.webhooks.events import (
     ProductUpdated,
     RefundCreated,
 )
+from loyalnest.platform.erasure import CustomerErased
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
 
@@ -168,3 +169,11 @@ async def award_customer_rules(uow: UnitOfWork, events: Sequence[CustomerUpserte
             await commands.award_signup(uow, merchant_id=event.merchant_id, customer_id=event.customer_id)
         if event.marketing_opted_in:
             await commands.award_newsletter(uow, merchant_id=event.merchant_id, customer_id=event.customer_id)
+
+
+@handles(CustomerErased)
+async def cancel_pending_of_the_erased(uow: UnitOfWork, events: Sequence[CustomerErased]) -> None:
+    """An erased customer's account is closed: points still pending are never posted
+    (the order rows stay, naming ids only, for the shop's accounts)."""
+    for event in events:
+        await repository.cancel_pending_of(uow.session, event.merchant_id, event.customer_id)

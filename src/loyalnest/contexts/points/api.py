@@ -57,6 +57,7 @@ __all__ = [
     "balance_channel",
     "change_expiry_policy",
     "claim_due_reminders",
+    "close_account",
     "count_transactions",
     "customers_with_accounts",
     "customers_with_entries_besides",
@@ -113,6 +114,8 @@ origin_totals = posting.origin_totals
 # Take back an earning from its own lot first (refunds, cancellations).
 reverse_earning = reversal.reverse_earning
 adjust_points = commands.adjust_points
+# Forfeit what is left when a customer's data is erased (privacy).
+close_account = commands.close_account
 award_points = commands.award_points
 spend_points = commands.spend_points
 return_points = commands.return_points

@@ -5,7 +5,7 @@ is the ``ledger`` package."""
 from __future__ import annotations
 
 from loyalnest.contexts.audit import api as audit
-from loyalnest.contexts.points import rules
+from loyalnest.contexts.points import repository, rules
 from loyalnest.contexts.points.dto import PostingResult
 from loyalnest.contexts.points.ledger.posting import post
 from loyalnest.platform.errors import DomainError
@@ -153,3 +153,28 @@ async def return_points(
         idempotency_key=idempotency_key,
         reason=reason,
     )
+
+
+async def close_account(
+    uow: UnitOfWork, *, merchant_id: int, customer_id: int, reason: str, actor: str, idempotency_key: str
+) -> int:
+    """Forfeit everything left on a customer's account (their data was erased): one
+    ``adjust`` entry of the whole balance, read under the account's lock in the caller's
+    transaction, so points posted a moment before are taken too. Returns the points
+    forfeited (0, and no entry, for an empty account or a replayed key)."""
+    accounts = await repository.lock_accounts(uow.session, merchant_id, [customer_id])
+    balance = accounts[customer_id].balance
+    if balance <= 0:
+        return 0
+    result = await post(
+        uow,
+        merchant_id=merchant_id,
+        customer_id=customer_id,
+        delta=-balance,
+        kind="adjust",
+        source="privacy",
+        idempotency_key=idempotency_key,
+        reason=reason,
+        actor=actor,
+    )
+    return -result.entry.delta if result.created else 0

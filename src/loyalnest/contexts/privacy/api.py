@@ -54,6 +54,7 @@ __all__ = [
     "export_download",
     "get_consents",
     "get_request",
+    "link_request",
     "list_requests",
     "note_download",
     "process_again",
@@ -78,6 +79,8 @@ retention_settings = queries.retention_settings
 # the archive a download link names (None: refused), and the audit of its download
 export_download = queries.export_download
 note_download = data_export.note_download
+# what a confirmation link would confirm, without confirming it (LinkRefused: nothing to)
+link_request = queries.link_request
 # whether a shop of this domain was deleted (its compliance webhooks are answered as done)
 shop_redacted = queries.shop_redacted
 

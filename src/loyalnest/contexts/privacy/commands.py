@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from loyalnest.contexts.audit import api as audit
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.notifications import api as notifications
@@ -184,19 +186,28 @@ class LinkRefused(Exception):
         self.reason = reason
 
 
-async def confirm_by_link(uow: UnitOfWork, token: str) -> RequestRow:
-    """The customer followed the emailed link: their request goes to work now. A link
-    that is forged or expired, or used already, is refused (nothing changes)."""
-    now = utcnow()
+async def request_of_link(session: AsyncSession, token: str, *, now: datetime) -> RequestRow:
+    """The request a confirmation link names, still waiting for it; ``LinkRefused`` for
+    a link that is forged or expired, or used already."""
     claim = links.read_confirm(token, now=now)
     if claim is None:
         raise LinkRefused("this link is not valid or has expired", reason="invalid")
-    merchant_id, request_id = claim
-    request = await requests.get(uow.session, merchant_id, request_id)
+    request = await requests.get(session, *claim)
     if request is None:
         raise LinkRefused("this link is not valid or has expired", reason="invalid")
     if request.status == rules.EXPIRED:
         raise LinkRefused("this request expired: ask again from your account", reason="expired")
+    if request.status != rules.UNCONFIRMED:
+        raise LinkRefused("this request was confirmed already", reason="used")
+    return request
+
+
+async def confirm_by_link(uow: UnitOfWork, token: str) -> RequestRow:
+    """The customer followed the emailed link: their request goes to work now. A link
+    that is forged or expired, or used already, is refused (nothing changes)."""
+    now = utcnow()
+    request = await request_of_link(uow.session, token, now=now)
+    merchant_id, request_id = request.merchant_id, request.id
     if not await requests.confirm(uow.session, merchant_id, request_id, now=now):
         raise LinkRefused("this request was confirmed already", reason="used")
     await audit.record(

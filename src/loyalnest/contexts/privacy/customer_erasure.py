@@ -1,11 +1,12 @@
 """Erasing a customer's personal data (``customers/redact``, or the customer's own
 confirmed request): the customer is found by the id Shopify knows them by, what they
-were known by is read (to find it quoted in free text), their loyalty account is closed
-(the points left are forfeited by one ledger row, so shop totals stay true), and
-``platform.erasure.CustomerErased`` is published: every context erases what it holds,
-in one transaction with the request marked completed. Accounting stays under our
-customer id, which names nobody any more (balances, totals, verify-ledger hold). A
-customer we never saw (or one erased already) completes with nothing to do.
+were known by is read (to find it quoted in free text), ``platform.erasure.CustomerErased``
+is published (every context erases what it holds and closes what it had in flight for
+them), and their loyalty account is closed (the points left are forfeited by one ledger
+row, so shop totals stay true), all in one transaction with the request marked completed.
+Accounting stays under our customer id, which names nobody any more (balances, totals,
+verify-ledger hold). A customer we never saw (or one erased already) completes with
+nothing to do.
 """
 
 from __future__ import annotations
@@ -53,17 +54,10 @@ async def redact_customer(request_id: int) -> bool:
         if customer is None:
             result = {"outcome": "unknown customer: nothing held"}
         else:
-            forfeited = (await points.get_accounts(request.merchant_id, [customer.id]))[customer.id].balance
-            if forfeited > 0:
-                await points.adjust_points(
-                    uow,
-                    merchant_id=request.merchant_id,
-                    customer_id=customer.id,
-                    delta=-forfeited,
-                    reason="Loyalty account closed: the customer's data was erased",
-                    actor="privacy",
-                    idempotency_key=f"privacy-erasure:{request_id}",
-                )
+            # every context first closes what it had in flight for them (pending points,
+            # pending redemptions and unused codes, referral rewards owed) and erases what
+            # it holds; then what is left on the account is forfeited, read under its lock,
+            # so nothing reaches the closed account later
             await uow.publish_events(
                 [
                     CustomerErased(
@@ -73,6 +67,14 @@ async def redact_customer(request_id: int) -> bool:
                         known_as=_known_as(customer),
                     )
                 ]
+            )
+            forfeited = await points.close_account(
+                uow,
+                merchant_id=request.merchant_id,
+                customer_id=customer.id,
+                reason="Loyalty account closed: the customer's data was erased",
+                actor="privacy",
+                idempotency_key=f"privacy-erasure:{request_id}",
             )
             result = {"outcome": "erased", "customer_id": customer.id, "points_forfeited": forfeited}
         limits = await settings.get(uow.session, request.merchant_id) or {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from loyalnest.contexts.privacy import archive, links, rules
+from loyalnest.contexts.privacy import archive, commands, links, rules
 from loyalnest.contexts.privacy.models import EXPORT_CONTENT
 from loyalnest.contexts.privacy.repository import exports, requests, settings
 from loyalnest.contexts.privacy.repository.requests import RequestRow
@@ -133,6 +133,14 @@ async def get_request(merchant_id: int, request_id: int) -> PrivacyRequestDTO | 
     async with read_session() as session:
         row = await requests.get(session, merchant_id, request_id)
     return None if row is None else (await _with_exports(merchant_id, [row]))[0]
+
+
+async def link_request(token: str) -> str:
+    """What a confirmation link would confirm (the request's type), read without
+    changing anything: the page a GET shows (``commands.LinkRefused`` as a POST would)."""
+    async with read_session() as session:
+        request = await commands.request_of_link(session, token, now=utcnow())
+    return request.type
 
 
 async def export_download(token: str) -> ExportDownload | None:

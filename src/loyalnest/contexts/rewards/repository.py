@@ -580,15 +580,35 @@ async def point_value(session: AsyncSession, merchant_id: int, now: datetime) ->
     return None if value is None else Decimal(value)
 
 
+# why a redemption of an erased customer ended (its points are not returned)
+ERASED_REASON = "the customer's data was erased: their account is closed"
+
+
 async def erase_codes_of(session: AsyncSession, merchant_id: int, customer_id: int, erased_enc: str) -> None:
     """The customer's codes' texts go (a redemption keeps its points, reward and dates):
     each code becomes ``erased_enc`` (the empty text, encrypted) and its blind index a
-    value no code hashes to, unique per row."""
+    value no code hashes to, unique per row. Their account is closed, so nothing of it
+    comes back: a redemption still pending is failed and an issued code expired, their
+    points not returned (the settle and expiry passes only take pending and issued
+    rows). Rows are locked by id, as those passes lock them."""
     connection = await driver_connection(session)
     await connection.execute(
-        "UPDATE reward_redemptions SET code_enc = $3, code_bidx = 'erased:' || id"
-        " WHERE merchant_id = $1 AND customer_id = $2 AND code_bidx NOT LIKE 'erased:%'",
+        """
+        WITH theirs AS (
+            SELECT id FROM reward_redemptions WHERE merchant_id = $1 AND customer_id = $2
+            ORDER BY id FOR UPDATE
+        )
+        UPDATE reward_redemptions AS r SET
+            code_enc = CASE WHEN r.code_bidx LIKE 'erased:%' THEN r.code_enc ELSE $3 END,
+            code_bidx = 'erased:' || r.id,
+            status = CASE r.status WHEN 'pending' THEN 'failed' WHEN 'issued' THEN 'expired'
+                ELSE r.status END,
+            failure_reason = CASE WHEN r.status IN ('pending', 'issued') THEN $4 ELSE r.failure_reason END,
+            updated_at = now()
+        FROM theirs WHERE r.merchant_id = $1 AND r.id = theirs.id
+        """,
         merchant_id,
         customer_id,
         erased_enc,
+        ERASED_REASON,
     )

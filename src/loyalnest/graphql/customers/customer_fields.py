@@ -22,13 +22,18 @@ def _pii(what: str) -> str:
 
 @strawberry.type
 class CustomerProfile(Node):
-    shopify_id: strawberry.ID = strawberry.field(description="The Shopify customer id (numeric).")
+    shopify_id: strawberry.ID | None = strawberry.field(
+        description="The Shopify customer id (numeric); null for a customer an import brought that Shopify "
+        "has not told us about yet, and after the customer's erasure."
+    )
     accepts_marketing: bool = strawberry.field(
         description="Whether the customer accepts email marketing, as Shopify last told us."
     )
     tags: list[str] = strawberry.field(description="The customer's Shopify tags.")
     state: str = strawberry.field(
-        description='The Shopify account state: "enabled", "disabled", "invited" or "declined".'
+        description='The Shopify account state: "enabled", "disabled", "invited" or "declined"; or ours: '
+        '"imported" (an import brought them, Shopify has not told us about them yet) or "erased" (their '
+        "personal data was erased and their loyalty account closed)."
     )
     created_at: datetime = strawberry.field(description="When this shop's program first saw the customer.")
     local_id: strawberry.Private[int]
@@ -39,7 +44,8 @@ class CustomerProfile(Node):
     def from_dto(cls, dto: customers.CustomerDTO) -> CustomerProfile:
         return cls(
             id=encode_id("Customer", dto.id),
-            shopify_id=strawberry.ID(str(dto.shopify_customer_id)),
+            # stored negated (our own id) when there is no Shopify id to hold: see ``state``
+            shopify_id=strawberry.ID(str(dto.shopify_customer_id)) if dto.shopify_customer_id > 0 else None,
             accepts_marketing=dto.accepts_marketing,
             tags=list(dto.tags),
             state=dto.state,

@@ -178,8 +178,9 @@ class PrivacyMutation:
         return RequestErasurePayload(
             request=MyPrivacyRequest.from_dto(privacy.describe(request)),
             points_forfeited=forfeited,
-            warning=f"Erasing your data closes your loyalty account: your {forfeited:,} points are lost, "
-            "your reward codes stop being shown to you, and this cannot be undone.",
+            warning=f"Erasing your data closes your loyalty account: your {forfeited:,} points and any "
+            "points still pending are lost, points spent on unused reward codes are not returned, your "
+            "referral link stops working, and this cannot be undone.",
             user_errors=[],
         )
 

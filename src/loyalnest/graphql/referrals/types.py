@@ -288,6 +288,11 @@ class ReferralReasonKind(Enum):
     STAFF = strawberry.enum_value(
         "staff", description="Staff rejected it (rejectReferral), with their reason."
     )
+    ERASURE = strawberry.enum_value(
+        "erasure",
+        description="The advocate's data was erased (customers/redact or their own request): their "
+        "account closed, the referral was cancelled before its reward.",
+    )
 
 
 @strawberry.type(description="Why a referral was rejected, held, or left without a reward; or a signal.")

@@ -15,6 +15,7 @@ from loyalnest.contexts.earning.repository.orders import (
 )
 from loyalnest.contexts.earning.repository.pending import (
     PendingRow,
+    cancel_pending_of,
     due_pending,
     insert_pending,
     lock_pending,
@@ -49,6 +50,7 @@ __all__ = [
     "PurchaseRow",
     "RuleRow",
     "SecretRow",
+    "cancel_pending_of",
     "claim_birthdays",
     "count_customer_orders",
     "due_pending",

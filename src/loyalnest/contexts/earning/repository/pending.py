@@ -93,6 +93,25 @@ async def update_pending(session: AsyncSession, merchant_id: int, rows: Sequence
     )
 
 
+# locked in the release pass's order (by order id), so the two never deadlock
+_CANCEL_PENDING_OF = """
+WITH held AS (
+    SELECT shopify_order_id FROM pending_points
+    WHERE merchant_id = $1 AND customer_id = $2 AND status = 'pending'
+    ORDER BY shopify_order_id
+    FOR UPDATE
+)
+UPDATE pending_points AS p SET status = 'cancelled', updated_at = now()
+FROM held WHERE p.merchant_id = $1 AND p.shopify_order_id = held.shopify_order_id
+"""
+
+
+async def cancel_pending_of(session: AsyncSession, merchant_id: int, customer_id: int) -> None:
+    """The customer's points still pending will never be posted (their account closed)."""
+    connection = await driver_connection(session)
+    await connection.execute(_CANCEL_PENDING_OF, merchant_id, customer_id)
+
+
 _SCHEDULE_WAITING = """
 UPDATE pending_points SET release_at = $3, updated_at = now()
 WHERE merchant_id = $1 AND shopify_order_id = ANY($2::bigint[]) AND status = 'pending'

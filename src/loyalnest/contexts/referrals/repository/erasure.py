@@ -1,7 +1,9 @@
 """Erasing a customer from the referral program (``platform.erasure.CustomerErased``):
 what they were known by as a friend (email, code, hashed order facts), the hashed facts
 of their own code, and the invites they sent or received. Referrals, rewards and counts
-stay: they are the shop's accounting, naming ids only."""
+stay: they are the shop's accounting, naming ids only. Their loyalty account is closed,
+so their code goes (their link no longer refers anyone) and referrals still owing them a
+reward are cancelled."""
 
 from __future__ import annotations
 
@@ -42,4 +44,19 @@ async def erase_customer(
             " AND (advocate_customer_id = :c OR recipient_bidx = ANY(:received))"
         ),
         {**params, "received": list(received_invites)},
+    )
+    # what they would still have been rewarded for, as an advocate; a friend's own side
+    # (their discount) was theirs at the claim already
+    await session.execute(
+        text(
+            "UPDATE referrals SET status = 'cancelled', cancelled_at = now(),"
+            " reasons = reasons || jsonb_build_array(jsonb_build_object("
+            "'check', 'erasure', 'verdict', 'reject', 'detail', 'the advocate''s data was erased'))"
+            " WHERE merchant_id = :m AND advocate_customer_id = :c"
+            " AND status IN ('claimed', 'pending', 'completed')"
+        ),
+        params,
+    )
+    await session.execute(
+        text("DELETE FROM referral_codes WHERE merchant_id = :m AND customer_id = :c"), params
     )
