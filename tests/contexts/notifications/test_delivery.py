@@ -468,3 +468,27 @@ async def test_privacy_answers_ignore_opt_outs_and_carry_no_unsubscribe_link(sho
     text = confirm.get_body(("plain",)).get_content()
     assert "1,250 points" in text
     assert "https://example.com/confirm?t=abc" in text
+
+
+async def test_an_uninstalled_shops_customers_get_only_what_the_law_requires(shop, sink) -> None:
+    await set_smtp(shop.id, sink)
+    customer = await make_customer(shop.id, email="left@example.com")
+    await execute("update merchants set uninstalled_at = now() where id = :m", m=shop.id)
+    async with unit_of_work() as uow:
+        await uow.publish_events([reward_issued(shop.id, customer, redemption_id=3)])
+        await notifications.queue_messages(
+            uow,
+            shop.id,
+            [
+                notifications.Outgoing(
+                    type="privacy_export_ready",
+                    cause="request:77",
+                    customer_id=customer,
+                    variables={"expires_at": datetime.now(UTC) + timedelta(days=30)},
+                    sealed={"download_url": "https://loyalnest.example/privacy/exports/x"},
+                )
+            ],
+        )
+    found = {r["type"]: (r["status"], r["reason"]) for r in await settle(shop.id)}
+    assert found == {"reward_issued": ("skipped", "shop_uninstalled"), "privacy_export_ready": ("sent", None)}
+    assert [m.rcpt_tos for m in sink.messages] == [("left@example.com",)]

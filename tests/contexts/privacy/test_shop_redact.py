@@ -316,3 +316,45 @@ async def test_a_webhook_of_a_shop_deleted_meanwhile_is_refused_without_failing_
     assert [a.status_code for a in answers] == [404] * 5 + [200] * 5
     await drain()
     assert len(await inbox_rows(other.id)) == 5
+
+
+async def test_the_periodic_passes_leave_an_uninstalled_shop_as_it_was_until_it_comes_back(shop, drain):
+    from loyalnest.contexts.merchants import api as merchants
+    from tests.contexts.points.helpers import execute, expire, release, set_rule
+
+    await set_rule(shop, pending_days=14)
+    await support.populate(shop, drain, orders=2)  # some of it pending, some earned
+    await set_rule(shop, pending_days=0)
+    await shop.webhook(
+        "orders/create", payloads.order(88_001, subtotal="30.00", customer_body=payloads.customer(88))
+    )
+    await drain()
+    await execute(
+        "update pending_points set release_at = now() - interval '1 second' where merchant_id = :m", m=shop.id
+    )
+    await execute(
+        "update points_lots set expires_at = now() - interval '1 second' where merchant_id = :m", m=shop.id
+    )
+    await _uninstall(shop)
+    await drain()
+    ledger = "select count(*) from points_ledger where merchant_id = :m"
+    before = await rows(ledger, m=shop.id)
+
+    await release(drain)
+    await expire(drain)
+    assert await rows(ledger, m=shop.id) == before  # nothing released, nothing expired
+    assert await rows(
+        "select count(*) from pending_points where merchant_id = :m and status = 'pending'", m=shop.id
+    ) != [{"count": 0}]
+
+    async with unit_of_work() as uow:  # the merchant comes back (OAuth): the passes reach it again
+        await merchants.install_shop(uow, shop_domain=shop.domain, name="Back", currency="USD")
+    await drain()
+    await release(drain)
+    await expire(drain)
+    assert await rows(ledger, m=shop.id) != before
+    kinds = await rows("select distinct kind from points_ledger where merchant_id = :m", m=shop.id)
+    assert "expire" in {r["kind"] for r in kinds}  # the lots due meanwhile expired now
+    assert await rows(
+        "select count(*) from pending_points where merchant_id = :m and status = 'pending'", m=shop.id
+    ) == [{"count": 0}]

@@ -41,17 +41,18 @@ async def release_pending_points(
     """The release pass (``points.release_pending``): pending points whose period is
     over become spendable, each order's as its ``earn``. Idempotent: a row is released
     once, under its order's lock, and the earning has the order's own key. Returns the
-    points released."""
+    points released. Shops that uninstalled the app are left as they are (released when
+    they come back); a shop that fails is skipped for the rest of the pass, in the query,
+    so its rows never crowd out the others'."""
     now = utcnow()
     released = 0
     failed: set[int] = set()
+    uninstalled = set(await merchants.uninstalled_shops())
     for _ in range(max_batches):
         async with read_session() as session:
-            due = [
-                (m, o)
-                for m, o in await repository.due_pending(session, now=now, limit=batch_size)
-                if m not in failed
-            ]
+            due = await repository.due_pending(
+                session, now=now, limit=batch_size, skip_shops=sorted(failed | uninstalled)
+            )
         if not due:
             break
         by_shop: dict[int, list[int]] = {}
@@ -172,9 +173,10 @@ def _shop_message_kwargs(merchant_id: int, on: date | None) -> dict[str, Any]:
 
 async def send_birthday_awards(*, on: date | None = None) -> int:
     """The hourly pass: one AWARD_SHOP_BIRTHDAYS_ACTOR message per shop holding
-    birthdays, so shops fail and retry apart. Returns how many were sent. Safe to run
-    twice: the awards are keyed."""
-    shops = await shops_due_birthdays()
+    birthdays (but those that uninstalled the app), so shops fail and retry apart.
+    Returns how many were sent. Safe to run twice: the awards are keyed."""
+    uninstalled = set(await merchants.uninstalled_shops())
+    shops = [m for m in await shops_due_birthdays() if m not in uninstalled]
     for merchant_id in shops:
         queue.send(AWARD_SHOP_BIRTHDAYS_ACTOR, EARNING_QUEUE, _shop_message_kwargs(merchant_id, on))
     return len(shops)

@@ -57,6 +57,7 @@ __all__ = [
     "normalise_shop_domain",
     "set_access_token",
     "uninstalled_before",
+    "uninstalled_shops",
 ]
 
 normalise_shop_domain = rules.normalise_shop_domain
@@ -84,6 +85,8 @@ SHOP_CHANGED_CHANNEL = queries.SHOP_CHANGED_CHANNEL
 announce_shop_changed = queries.announce_shop_changed
 follow_shop_changes = queries.follow_shop_changes
 uninstalled_before = queries.uninstalled_before
+# shops uninstalled and not back: the periodic passes skip them
+uninstalled_shops = queries.uninstalled_shops
 
 # --- merchant referral program ---
 # days a referred shop stays installed before its referrer is credited, and the credit

@@ -104,6 +104,14 @@ async def uninstalled_before(cutoff: datetime, *, limit: int = 500) -> list[tupl
         return await repository.uninstalled_before(session, cutoff, limit=limit)
 
 
+async def uninstalled_shops() -> list[int]:
+    """The ids of the shops that uninstalled the app and are not back (their data waits
+    for ``shop/redact``): the periodic passes leave them alone. A handful at any time:
+    a shop is deleted at most 7 days after its uninstall."""
+    async with read_session() as session:
+        return await repository.uninstalled_ids(session)
+
+
 async def get_merchant(merchant_id: int) -> MerchantDTO | None:
     async with read_session() as session:
         row = await repository.get(session, merchant_id)

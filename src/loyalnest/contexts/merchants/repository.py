@@ -252,6 +252,13 @@ async def uninstalled_before(session: AsyncSession, cutoff: datetime, *, limit: 
     return [(int(r[0]), str(r[1])) for r in result.all()]
 
 
+async def uninstalled_ids(session: AsyncSession) -> list[int]:
+    result = await session.execute(
+        text("SELECT id FROM merchants WHERE uninstalled_at IS NOT NULL ORDER BY id")
+    )
+    return [int(r[0]) for r in result.all()]
+
+
 async def cancel_referral_of(
     session: AsyncSession, referred_merchant_id: int, *, qualifying_days: int
 ) -> int | None:

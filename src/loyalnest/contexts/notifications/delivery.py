@@ -374,6 +374,10 @@ def prepare(shop: Shop, row: DeliveryRow, facts: Facts, *, now: datetime) -> Pre
     mt = registry.TYPES.get(row.type)
     if mt is None:
         return Outcome(row.id, "skipped", "unknown_type")
+    if not shop.installed and mt.can_opt_out:
+        # the shop left the program: its customers hear nothing more of it, bar the
+        # answers to privacy requests the law requires (its compliance webhooks still come)
+        return Outcome(row.id, "skipped", "shop_uninstalled")
     if row.channel not in rules.enabled_channels(shop.settings.enabled, mt):
         return Outcome(row.id, "skipped", "disabled")
     customer = None

@@ -67,6 +67,8 @@ class Shop:
     providers: dict[str, list[ProviderRow]]
     overrides: dict[tuple[str, str, str], Draft]
     branding: Branding
+    # False once the shop uninstalled the app: only what the law requires still goes
+    installed: bool = True
 
     @property
     def shop_url(self) -> str:
@@ -110,6 +112,7 @@ async def load_shop(merchant_id: int) -> Shop | None:
         providers=by_channel,
         overrides=overrides,
         branding=branding_of(settings, merchant.name),
+        installed=merchant.active,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from loyalnest.contexts.merchants import api as merchants
 from loyalnest.contexts.points import repository
 from loyalnest.contexts.points.dto import ExpiryReport
 from loyalnest.contexts.points.ledger.posting import expire_due
@@ -26,14 +27,17 @@ async def expire_lots(
     gives up its unspent remainder, one ``expire`` row each, once; then the reminders
     for points expiring within ``REMINDER_DAYS`` are recorded. Safe to run twice or
     concurrently: a lot is expired under its owner's account lock, and only while it
-    still holds points. A shop that fails is logged and skipped for this pass."""
+    still holds points. A shop that fails is logged and skipped for this pass; so is a
+    shop that uninstalled the app (its data waits as it was for a reinstall, and a lot
+    expires by its own date whenever the pass reaches it)."""
     now = utcnow()
     expired = 0
     failed: set[int] = set()
+    uninstalled = set(await merchants.uninstalled_shops())
     for _ in range(max_batches):
         async with read_session() as session:
             due = await repository.customers_with_due_lots(
-                session, now=now, limit=batch_size, skip_shops=sorted(failed)
+                session, now=now, limit=batch_size, skip_shops=sorted(failed | uninstalled)
             )
         if not due:
             break

@@ -160,10 +160,12 @@ async def issue_friend_code(merchant_id: int, referral_id: int) -> str | None:
 
 async def settle_due(*, now: datetime | None = None) -> int:
     """The periodic pass: each shop with due referrals settled in its own transaction
-    (one shop's failure does not hold the others back). Returns how many moved."""
+    (one shop's failure does not hold the others back); shops that uninstalled the app
+    are left as they are. Returns how many moved."""
     now = now or utcnow()
+    uninstalled = set(await merchants.uninstalled_shops())
     async with read_session() as session:
-        shops = await repository.shops_with_due(session, now)
+        shops = [m for m in await repository.shops_with_due(session, now) if m not in uninstalled]
     moved = 0
     failed = 0
     for merchant_id in shops:

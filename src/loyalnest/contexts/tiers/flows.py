@@ -117,14 +117,18 @@ async def reevaluate_shop(merchant_id: int, *, batch_size: int = DUE_BATCH) -> i
 
 async def send_reevaluations() -> int:
     """The periodic pass: one ``REEVALUATE_SHOP_ACTOR`` message per shop with tiers, so
-    shops fail and retry apart. Returns how many were sent."""
+    shops fail and retry apart; shops that uninstalled the app are left as they are.
+    Returns how many were sent."""
     sent, after = 0, 0
+    uninstalled = set(await merchants.uninstalled_shops())
     while True:
         async with read_session() as session:
             shops = await repository.shops_with_tiers(session, after_merchant_id=after, limit=1000)
         for merchant_id in shops:
+            if merchant_id in uninstalled:
+                continue
             queue.send(REEVALUATE_SHOP_ACTOR, TIERS_QUEUE, {"merchant_id": merchant_id})
-        sent += len(shops)
+            sent += 1
         if len(shops) < 1000:
             return sent
         after = shops[-1]

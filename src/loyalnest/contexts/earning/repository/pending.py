@@ -151,16 +151,20 @@ async def waiting_at_stage(session: AsyncSession, merchant_id: int, earn_on: str
 
 _DUE_PENDING = """
 SELECT merchant_id, shopify_order_id FROM pending_points
-WHERE status = 'pending' AND release_at <= $1
+WHERE status = 'pending' AND release_at <= $1 AND merchant_id <> ALL($3::bigint[])
 ORDER BY release_at
 LIMIT $2
 """
 
 
-async def due_pending(session: AsyncSession, *, now: datetime, limit: int) -> list[tuple[int, int]]:
-    """(merchant, order) of pending points due longest, across shops (the release pass)."""
+async def due_pending(
+    session: AsyncSession, *, now: datetime, limit: int, skip_shops: Sequence[int] = ()
+) -> list[tuple[int, int]]:
+    """(merchant, order) of pending points due longest, across shops but ``skip_shops``
+    (the release pass)."""
     connection = await driver_connection(session)
-    return [(int(m), int(o)) for m, o in await connection.fetch(_DUE_PENDING, now, limit)]
+    records = await connection.fetch(_DUE_PENDING, now, limit, sorted(set(skip_shops)))
+    return [(int(m), int(o)) for m, o in records]
 
 
 _PENDING_TOTALS = """
