@@ -6,6 +6,8 @@ every named bad input; another shop's token refused everywhere."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests import payloads
@@ -289,3 +291,30 @@ async def test_the_marketing_consents_a_file_states_are_recorded_with_source_imp
         {"type": "newsletter", "granted": True, "source": "import"},
         {"type": "sms_marketing", "granted": False, "source": "import"},
     ]
+
+
+async def test_two_uploads_racing_on_one_link_leave_the_winners_file(shop, drain, http):
+    created = (await shop.gql(support.CREATE_UPLOAD, {"source": "SMILE", "dryRun": True}))["data"][
+        "createImportUpload"
+    ]
+    path = support.path_of(created["uploadUrl"])
+    other = support.csv_bytes("First Name,Last Name,Email,Points Balance", "Kay,Nyx,kay@example.org,5")
+
+    def slowly(content: bytes):
+        async def chunks():
+            for start in range(0, len(content), 16):  # both are in flight before either ends
+                await asyncio.sleep(0.02)
+                yield content[start : start + 16]
+
+        return chunks()
+
+    first, second = await asyncio.gather(
+        http.put(path, content=slowly(SMILE)), http.put(path, content=slowly(other))
+    )
+    assert sorted([first.status_code, second.status_code]) == [202, 409], (first.text, second.text)
+    await drain()
+    done = await support.read(shop, created["import"]["id"])
+    winner_rows = 3 if first.status_code == 202 else 1
+    assert (done["status"], done["counts"]["rows"]) == ("READY", winner_rows)  # the winner's, whole
+    # the loser's copy is gone, and the winner's once its rows are staged
+    assert list((shop.settings.data_dir / "imports" / str(shop.id)).glob("*")) == []

@@ -76,9 +76,13 @@ async def import_inline(
                 file_bytes=size,
                 sha256=history_sha256,
             )
-    return await _received(
-        record.merchant_id, record.id, chunks, limit=rules.MAX_INLINE_BYTES, history_sha256=history_sha256
-    )
+    try:
+        return await _received(
+            record.merchant_id, record.id, chunks, limit=rules.MAX_INLINE_BYTES, history_sha256=history_sha256
+        )
+    except UploadRefused:
+        storage.remove(merchant_id, record.id)  # no link leads back to it: its history goes too
+        raise
 
 
 async def upload(
@@ -122,21 +126,25 @@ async def _history_received(
     merchant_id: int, import_id: int, chunks: AsyncIterator[bytes], file_name: str | None
 ) -> ImportRecord:
     try:
-        size, sha256 = await storage.save(
+        received = await storage.receive(
             merchant_id, import_id, chunks, limit=rules.MAX_UPLOAD_BYTES, part=storage.HISTORY
         )
     except storage.TooLarge as exc:
         raise UploadRefused(str(exc), status=413) from None
     async with unit_of_work() as uow:
+        # the link is claimed first, then the file put in place: a second upload racing on
+        # the same link loses the claim and leaves the winner's file alone
         if not await repository.history_received(
             uow.session,
             merchant_id,
             import_id,
             file_name=file_name or "points-history.csv",
-            file_bytes=size,
-            sha256=sha256,
+            file_bytes=received.size,
+            sha256=received.sha256,
         ):
+            storage.discard(received)
             raise UploadRefused("this upload link was used already", status=409)
+        storage.keep(received, merchant_id, import_id, storage.HISTORY)
         record = await repository.get(uow.session, merchant_id, import_id)
     assert record is not None
     return record
@@ -151,20 +159,23 @@ async def _received(
     history_sha256: str | None = None,
 ) -> ImportRecord:
     try:
-        size, sha256 = await storage.save(merchant_id, import_id, chunks, limit=limit)
+        received = await storage.receive(merchant_id, import_id, chunks, limit=limit)
     except storage.TooLarge as exc:
-        storage.remove(merchant_id, import_id)
         raise UploadRefused(str(exc), status=413) from None
+    sha256 = received.sha256
     if history_sha256 is not None:
         # what the import's postings are keyed by: both files (another history of the
         # same customers is another import)
         sha256 = hashlib.sha256(f"{sha256}:{history_sha256}".encode()).hexdigest()
     async with unit_of_work() as uow:
+        # claimed, then put in place before the commit lets validation read it; a loser
+        # of a race on the link drops its own file only
         if not await commands.file_received(
-            uow, merchant_id=merchant_id, import_id=import_id, file_bytes=size, sha256=sha256
+            uow, merchant_id=merchant_id, import_id=import_id, file_bytes=received.size, sha256=sha256
         ):
-            storage.remove(merchant_id, import_id)
+            storage.discard(received)
             raise DomainError("the import was not waiting for a file", code="NOT_READY")
+        storage.keep(received, merchant_id, import_id)
         record = await repository.get(uow.session, merchant_id, import_id)
     assert record is not None
     return record

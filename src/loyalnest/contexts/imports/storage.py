@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import secrets
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from loyalnest.platform.crypto import get_keyring
@@ -34,14 +36,25 @@ def path_of(merchant_id: int, import_id: int, part: str = CUSTOMERS) -> Path:
     return _root() / str(merchant_id) / f"{import_id}{_SUFFIXES[part]}"
 
 
-async def save(
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A file written in full under a name of its own: not the import's yet (``keep``
+    makes it so, ``discard`` drops it). Two uploads racing on one link each write their
+    own, so the one whose claim loses never touches the winner's file."""
+
+    partial: Path
+    size: int
+    sha256: str
+
+
+async def receive(
     merchant_id: int, import_id: int, chunks: AsyncIterator[bytes], *, limit: int, part: str = CUSTOMERS
-) -> tuple[int, str]:
-    """Write the file as it arrives; returns (its size, its SHA-256). Over ``limit``
+) -> Received:
+    """Write the file as it arrives, encrypted, under a name of its own. Over ``limit``
     bytes: ``TooLarge``, and what was written is removed."""
     path = path_of(merchant_id, import_id, part)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
+    partial = path.with_name(f"{path.name}.{secrets.token_hex(8)}.part")
     writer = EncryptedWriter(get_keyring(), partial, purpose=_PURPOSE)
     digest = hashlib.sha256()
     try:
@@ -55,8 +68,26 @@ async def save(
         partial.unlink(missing_ok=True)
         raise
     writer.close()
-    partial.replace(path)
-    return writer.plaintext_bytes, digest.hexdigest()
+    return Received(partial, writer.plaintext_bytes, digest.hexdigest())
+
+
+def keep(received: Received, merchant_id: int, import_id: int, part: str = CUSTOMERS) -> None:
+    """The received file becomes the import's (in place at once: an atomic rename)."""
+    received.partial.replace(path_of(merchant_id, import_id, part))
+
+
+def discard(received: Received) -> None:
+    received.partial.unlink(missing_ok=True)
+
+
+async def save(
+    merchant_id: int, import_id: int, chunks: AsyncIterator[bytes], *, limit: int, part: str = CUSTOMERS
+) -> tuple[int, str]:
+    """``receive`` and ``keep`` at once, for a file nobody else can be sending (an
+    import created with it); returns (its size, its SHA-256)."""
+    received = await receive(merchant_id, import_id, chunks, limit=limit, part=part)
+    keep(received, merchant_id, import_id, part)
+    return received.size, received.sha256
 
 
 def open_file(merchant_id: int, import_id: int, part: str = CUSTOMERS) -> io.BufferedReader:
