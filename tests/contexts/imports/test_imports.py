@@ -10,6 +10,7 @@ import asyncio
 
 import pytest
 
+from loyalnest.platform.db import observe_statements
 from tests import payloads
 from tests.contexts.imports import support
 from tests.contexts.support import rows, scalar
@@ -318,3 +319,38 @@ async def test_two_uploads_racing_on_one_link_leave_the_winners_file(shop, drain
     assert (done["status"], done["counts"]["rows"]) == ("READY", winner_rows)  # the winner's, whole
     # the loser's copy is gone, and the winner's once its rows are staged
     assert list((shop.settings.data_dir / "imports" / str(shop.id)).glob("*")) == []
+
+
+async def test_an_order_naming_an_imported_customer_first_claims_them(shop, make_shop, drain):
+    done = await support.imported(shop, SMILE, source="SMILE", dry_run=False)
+    await drain()
+    assert (await support.read(shop, done["id"]))["status"] == "COMPLETED"
+    ada = await scalar(
+        "select id from customers where merchant_id = :m and state = 'imported' order by id limit 1",
+        m=shop.id,
+    )
+    # Ada already had a Shopify account: her first webhook here is an order, not customers/create
+    body = payloads.order(
+        9_401_001,
+        subtotal="20.00",
+        customer_body=payloads.customer(9_401, email="Ada@Example.org", first_name="Ada"),
+    )
+    assert (await shop.webhook("orders/create", body)).status_code == 200
+    await drain()
+    assert await _customer_id(shop.id, 9_401) == ada  # no second customer
+    assert await scalar("select count(*) from customers where merchant_id = :m", m=shop.id) == 3
+    # her order's points join her imported balance
+    assert (await _balances(shop.id))[ada] == 1500 + 20
+    # a shop where nobody waits pays one probe per batch, and no customer a claim
+    other = await make_shop()
+    seen: list[str] = []
+    order = payloads.order(
+        9_402_001, subtotal="5.00", customer_body=payloads.customer(9_402, email="x@y.org")
+    )
+    with observe_statements(seen.append):
+        assert (await other.webhook("orders/create", order)).status_code == 200
+        await drain()
+    imported = [statement for statement in seen if "state = 'imported'" in statement]
+    assert len(imported) == 1, imported
+    assert imported[0].lstrip().upper().startswith("SELECT EXISTS"), imported
+    assert await scalar("select count(*) from customers where merchant_id = :m", m=other.id) == 1

@@ -27,9 +27,33 @@ from loyalnest.contexts.customers.models import (
 from loyalnest.platform.crypto import KeyringError, encrypt_optional, get_keyring
 from loyalnest.platform.errors import NotFound
 from loyalnest.platform.timeutil import utcnow
-from loyalnest.platform.uow import UnitOfWork
+from loyalnest.platform.uow import CacheKey, UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+# whether a shop has imported customers waiting for Shopify's id, read once per unit of
+# work (a webhook batch): shops that imported nobody pay one probe per batch, not one
+# statement per customer
+IMPORTED_WAITING = CacheKey[bool]("customers.imported_waiting")
+
+
+async def _claim_imported(uow: UnitOfWork, merchant_id: int, facts: ShopifyCustomerFacts) -> None:
+    """A customer an import brought with this email, waiting for Shopify's id, is this
+    customer: the row takes the id, and the upsert after it updates that row rather
+    than making a second customer. Whichever webhook names them first (an order of an
+    existing Shopify customer usually comes before any customers/update)."""
+    if not facts.email:
+        return
+
+    async def load() -> bool:
+        return await repository.has_imported_waiting(uow.session, merchant_id)
+
+    if not await uow.cached(IMPORTED_WAITING, merchant_id, load):
+        return
+    await repository.claim_imported(
+        uow.session, merchant_id, facts.shopify_customer_id, rules.email_indexes(get_keyring(), facts.email)
+    )
 
 
 async def upsert_from_shopify(uow: UnitOfWork, merchant_id: int, facts: ShopifyCustomerFacts) -> int:
@@ -39,6 +63,7 @@ async def upsert_from_shopify(uow: UnitOfWork, merchant_id: int, facts: ShopifyC
     customers/create of a new subscriber, the webhook would find it already recorded
     and the customer would never earn them.)"""
     now = utcnow()
+    await _claim_imported(uow, merchant_id, facts)
     values = pii.upsert_values(get_keyring(), merchant_id, facts, now=now, opt_in=False)
     customer_id, _ = await repository.upsert_by_shopify_id(uow.session, values, keep=pii.kept_columns(facts))
     return customer_id
@@ -51,12 +76,7 @@ async def record_customer_webhook(
     the customer's marketing consent on."""
     now = utcnow()
     keyring = get_keyring()
-    if facts.email:
-        # a customer an import brought with this email, waiting for Shopify's id, is
-        # this customer: the row takes the id, and the upsert below updates it
-        await repository.claim_imported(
-            uow.session, merchant_id, facts.shopify_customer_id, rules.email_indexes(keyring, facts.email)
-        )
+    await _claim_imported(uow, merchant_id, facts)
     values = pii.upsert_values(keyring, merchant_id, facts, now=now, opt_in=True)
     customer_id, opted_in = await repository.upsert_by_shopify_id(
         uow.session, values, keep=pii.kept_columns(facts)

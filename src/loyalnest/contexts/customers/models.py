@@ -48,6 +48,13 @@ class Customer(SQLModel, table=True):
             "birthday_md_bidx",
             postgresql_where=text("birthday_md_bidx IS NOT NULL"),
         ),
+        # customers an import brought, waiting for Shopify's id: claimed by email
+        Index(
+            "ix_customers_imported",
+            "merchant_id",
+            "email_bidx",
+            postgresql_where=text("state = 'imported'"),
+        ),
         # birthdays stored before the month-day index existed, still to be indexed
         Index(
             "ix_customers_birthday_unindexed",

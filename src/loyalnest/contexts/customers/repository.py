@@ -518,6 +518,18 @@ async def create_imported(session: AsyncSession, rows: Sequence[dict[str, Any]])
     return [int(r[0]) for r in records]
 
 
+async def has_imported_waiting(session: AsyncSession, merchant_id: int) -> bool:
+    """Whether the shop has customers an import brought that Shopify has not named yet
+    (one probe of ``ix_customers_imported``)."""
+    connection = await driver_connection(session)
+    return bool(
+        await connection.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM customers WHERE merchant_id = $1 AND state = 'imported')",
+            merchant_id,
+        )
+    )
+
+
 async def claim_imported(
     session: AsyncSession, merchant_id: int, shopify_customer_id: int, email_indexes: Sequence[str]
 ) -> int | None:
