@@ -70,3 +70,22 @@ class ConsentsStated(Event):
     # one of CONSENT_SOURCES
     source: str
     actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentsRetracted(Event):
+    """The context that stated choices takes them back (an import reverted): where a
+    customer's current state of a type is still the one ``stated_by`` recorded, privacy
+    records the state before it again (the default where there was none), as a new row:
+    the history stays append-only. ``forgotten``: customers the stating context removed
+    altogether (an import's revert deletes the customers it created that did nothing
+    else); their consent history, the import's alone, goes with them."""
+
+    merchant_id: int
+    customer_ids: tuple[int, ...]
+    # the actor the stated rows carry
+    stated_by: str
+    # one of CONSENT_SOURCES, and the actor of the rows that restore the earlier states
+    source: str
+    actor: str
+    forgotten: tuple[int, ...] = ()

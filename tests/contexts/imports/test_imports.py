@@ -10,7 +10,9 @@ import asyncio
 
 import pytest
 
+from loyalnest.contexts.privacy import api as privacy
 from loyalnest.platform.db import observe_statements
+from loyalnest.platform.uow import unit_of_work
 from tests import payloads
 from tests.contexts.imports import support
 from tests.contexts.support import rows, scalar
@@ -291,6 +293,73 @@ async def test_the_marketing_consents_a_file_states_are_recorded_with_source_imp
     assert recorded == [
         {"type": "newsletter", "granted": True, "source": "import"},
         {"type": "sms_marketing", "granted": False, "source": "import"},
+    ]
+
+
+async def test_a_revert_takes_back_the_consents_the_file_stated_where_they_still_stand(shop, drain):
+    # Kim subscribed through Shopify; Lou never said anything here
+    kim = payloads.customer(9_501, email="kim@example.org")
+    kim["email_marketing_consent"] = {"state": "subscribed", "consent_updated_at": "2026-11-01T10:00:00Z"}
+    lou = payloads.customer(9_502, email="lou@example.org")
+    for body in (kim, lou):
+        assert (await shop.webhook("customers/create", body)).status_code == 200
+    await drain()
+    kim_id, lou_id = await _customer_id(shop.id, 9_501), await _customer_id(shop.id, 9_502)
+    content = support.csv_bytes(
+        "Email,Points,Accepts email marketing,Accepts SMS marketing",
+        "kim@example.org,10,no,no",
+        "lou@example.org,10,yes,",
+        "new@example.org,10,yes,yes",
+    )
+    done = await support.imported(shop, content, source="LOYALTYLION", dry_run=False)
+    await drain()
+    assert (await support.read(shop, done["id"]))["status"] == "COMPLETED"
+    new_id = await scalar("select id from customers where merchant_id = :m and state = 'imported'", m=shop.id)
+    # after the import, Lou changes her mind in the widget: her choice is hers, not the file's
+    async with unit_of_work() as uow:
+        await privacy.record_consents(
+            uow, merchant_id=shop.id, customer_id=lou_id, source="storefront", actor=f"customer:{lou_id}",
+            choices=[privacy.ConsentChoice(type="newsletter", granted=False)],
+        )  # fmt: skip
+
+    reverted = (await shop.gql(support.REVERT, {"id": done["id"]}))["data"]["revertImport"]
+    assert reverted["userErrors"] == []
+    await drain()
+    assert (await support.read(shop, done["id"]))["status"] == "REVERTED"
+    current = {
+        (r["customer_id"], r["type"]): (r["granted"], r["source"], r["actor"])
+        for r in await rows(
+            "select distinct on (customer_id, type) customer_id, type, granted, source, actor"
+            " from privacy_consents where merchant_id = :m order by customer_id, type, id desc",
+            m=shop.id,
+        )
+    }
+    actor = f"import:{await scalar('select max(id) from imports where merchant_id = :m', m=shop.id)}"
+    assert current == {
+        # Kim's Shopify subscription is hers again; the file's "no SMS" equals the default
+        (kim_id, "newsletter"): (True, "import", actor),
+        (kim_id, "sms_marketing"): (False, "import", actor),
+        # Lou's own later choice stands
+        (lou_id, "newsletter"): (False, "storefront", f"customer:{lou_id}"),
+    }
+    # the customer the import created is gone, and with it a history that was only the file's
+    assert (
+        await scalar("select count(*) from customers where merchant_id = :m and id = :c", m=shop.id, c=new_id)
+        == 0
+    )
+    assert await scalar("select count(*) from privacy_consents where merchant_id = :m and customer_id = :c",
+                        m=shop.id, c=new_id) == 0  # fmt: skip
+    # the history is append-only: what the file said is still there, followed by its retraction
+    kim_history = await rows(
+        "select type, granted, source from privacy_consents where merchant_id = :m and customer_id = :c"
+        " and type = 'newsletter' order by id",
+        m=shop.id,
+        c=kim_id,
+    )
+    assert [(r["granted"], r["source"]) for r in kim_history] == [
+        (True, "shopify"),
+        (False, "import"),
+        (True, "import"),
     ]
 
 

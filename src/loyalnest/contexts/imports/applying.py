@@ -28,7 +28,7 @@ from loyalnest.contexts.imports.validation import ShopBusy
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.referrals import api as referrals
 from loyalnest.contexts.tiers import api as tiers
-from loyalnest.platform.consents import IMPORT, NEWSLETTER, SMS_MARKETING, ConsentsStated
+from loyalnest.platform.consents import IMPORT, NEWSLETTER, SMS_MARKETING, ConsentsRetracted, ConsentsStated
 from loyalnest.platform.crypto import decrypt_optional, get_keyring
 from loyalnest.platform.errors import NotFound
 from loyalnest.platform.timeutil import utcnow
@@ -414,7 +414,8 @@ async def _record_consents(
                     customer_id=resolved[row.line][0],
                     choices=choices,
                     source=IMPORT,
-                    actor=record.requested_by or "import",
+                    # the import itself is the actor: its revert takes back what it stated
+                    actor=rules.consent_actor(record.id),
                 )
             )
     if stated:
@@ -439,7 +440,7 @@ async def revert(merchant_id: int, import_id: int) -> bool:
                 )
                 if not rows:
                     break
-                taken, gone = await _revert_chunk(uow, merchant_id, key, rows)
+                taken, gone = await _revert_chunk(uow, merchant_id, import_id, key, rows)
                 reversed_points += taken
                 removed += gone
                 after = rows[-1].line
@@ -482,11 +483,12 @@ async def _delete_created_tiers(uow: UnitOfWork, record: ImportRecord) -> None:
 
 
 async def _revert_chunk(
-    uow: UnitOfWork, merchant_id: int, key: str, rows: list[StagedRow]
+    uow: UnitOfWork, merchant_id: int, import_id: int, key: str, rows: list[StagedRow]
 ) -> tuple[int, int]:
     """One reversal per customer of what the import credited them: what is left of it
     in their lots is taken back, first from the import's own lot; what had left those
-    lots (spent with the old app, spent since, expired) is recorded as the shortfall."""
+    lots (spent with the old app, spent since, expired) is recorded as the shortfall.
+    The consents it stated are taken back where they still stand."""
     applied = [r for r in rows if r.customer_id is not None]
     customer_ids = sorted({r.customer_id for r in applied if r.customer_id is not None})
     credited = await points.keyed_credits(
@@ -540,6 +542,18 @@ async def _revert_chunk(
         uow, merchant_id, created, [f"import:{key}:", f"import-revert:{key}:", "expire:lot:"]
     )
     removable = [c for c in created if c not in busy]
+    await uow.publish_events(
+        [
+            ConsentsRetracted(
+                merchant_id=merchant_id,
+                customer_ids=tuple(customer_ids),
+                stated_by=rules.consent_actor(import_id),
+                source=IMPORT,
+                actor=rules.consent_actor(import_id),
+                forgotten=tuple(removable),
+            )
+        ]
+    )
     removed = await customers.delete_imported(uow, merchant_id, removable)
     # what was taken back (the rest of each credit is the shortfall)
     return sum(-p.delta - p.lapsed for p in reversals), removed

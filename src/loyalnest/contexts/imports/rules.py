@@ -84,3 +84,9 @@ def is_expiry(reason: str | None) -> bool:
         return False
     said = reason.strip().lower()
     return said in _EXPIRY_REASONS or said.split(":", 1)[0].strip() in _EXPIRY_REASONS
+
+
+def consent_actor(import_id: int) -> str:
+    """Who recorded the consents an import's file states (and takes them back on its
+    revert), as the audit trail and the consents history name it."""
+    return f"import:{import_id}"

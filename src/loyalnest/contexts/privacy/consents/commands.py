@@ -69,6 +69,26 @@ async def record_consents(
     return await current_in(uow, merchant_id, customer_id)
 
 
+async def retract_stated(
+    uow: UnitOfWork, *, merchant_id: int, customer_id: int, stated_by: str, source: str, actor: str
+) -> None:
+    """Where the customer's current state of a type is the one ``stated_by`` recorded,
+    record the state before it again (the type's default where there was none): a new
+    row, published like any change, so honouring contexts follow."""
+    await repository.lock_customer(uow.session, merchant_id, customer_id)
+    restore = [
+        ConsentChoice(type=type_, granted=rows[1].granted if len(rows) > 1 else rules.DEFAULTS[type_])
+        for type_, rows in sorted(
+            (await repository.last_two_of(uow.session, merchant_id, customer_id)).items()
+        )
+        if rows[0].actor == stated_by
+    ]
+    if restore:
+        await record_consents(
+            uow, merchant_id=merchant_id, customer_id=customer_id, choices=restore, source=source, actor=actor
+        )
+
+
 async def record_shopify_marketing(
     uow: UnitOfWork,
     *,

@@ -1,16 +1,17 @@
 """Consents' reaction to Shopify's customers webhooks, in the webhook's transaction:
 the marketing consent they carry becomes ``newsletter`` / ``sms_marketing`` rows where
 it changes the current state (``commands.record_shopify_marketing``); and choices
-other contexts state (an import's file: ``platform.consents.ConsentsStated``)."""
+other contexts state (an import's file: ``platform.consents.ConsentsStated``) or take back
+(its revert: ``ConsentsRetracted``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from loyalnest.contexts.privacy.consents import commands
+from loyalnest.contexts.privacy.consents import commands, repository
 from loyalnest.contexts.privacy.consents.dto import ConsentChoice, MarketingState
 from loyalnest.contexts.webhooks.events import CustomerUpserted, MarketingConsentFacts
-from loyalnest.platform.consents import ConsentsStated
+from loyalnest.platform.consents import ConsentsRetracted, ConsentsStated
 from loyalnest.platform.events import handles
 from loyalnest.platform.uow import UnitOfWork
 
@@ -48,3 +49,22 @@ async def record_stated_consents(uow: UnitOfWork, events: Sequence[ConsentsState
             source=event.source,
             actor=event.actor,
         )
+
+
+@handles(ConsentsRetracted)
+async def retract_stated_consents(uow: UnitOfWork, events: Sequence[ConsentsRetracted]) -> None:
+    """Choices taken back by the context that stated them (an import reverted); the
+    history of customers it removed goes. Customers in order, as above."""
+    for event in sorted(events, key=lambda e: e.merchant_id):
+        forgotten = set(event.forgotten)
+        for customer_id in sorted(set(event.customer_ids) - forgotten):
+            await commands.retract_stated(
+                uow,
+                merchant_id=event.merchant_id,
+                customer_id=customer_id,
+                stated_by=event.stated_by,
+                source=event.source,
+                actor=event.actor,
+            )
+        if forgotten:
+            await repository.forget(uow.session, event.merchant_id, sorted(forgotten))

@@ -61,6 +61,38 @@ async def latest_of(session: AsyncSession, merchant_id: int, customer_id: int) -
     return {str(r[0]): Latest(granted=bool(r[1]), occurred_at=r[2], source=str(r[3])) for r in result.all()}
 
 
+async def last_two_of(
+    session: AsyncSession, merchant_id: int, customer_id: int
+) -> dict[str, list[ConsentRow]]:
+    """Each type's latest row and the one before it, newest first (what a retraction
+    compares and restores)."""
+    result = await session.execute(
+        text(
+            f"SELECT {_COLUMNS} FROM (SELECT *, row_number() OVER (PARTITION BY type ORDER BY id DESC) AS n"
+            " FROM privacy_consents WHERE merchant_id = :m AND customer_id = :c) AS r"
+            " WHERE n <= 2 ORDER BY type, id DESC"
+        ),
+        {"m": merchant_id, "c": customer_id},
+    )
+    found: dict[str, list[ConsentRow]] = {}
+    for r in result.all():
+        row = _row(r)
+        found.setdefault(row.type, []).append(row)
+    return found
+
+
+async def forget(session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]) -> None:
+    """The whole history of customers that no longer exist (removed by the context that
+    created them, before they did anything)."""
+    await session.execute(
+        text(
+            "DELETE FROM privacy_consents"
+            " WHERE merchant_id = :m AND customer_id = ANY(CAST(:ids AS bigint[]))"
+        ),
+        {"m": merchant_id, "ids": list(customer_ids)},
+    )
+
+
 async def current_rows(
     session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]
 ) -> list[ConsentRow]:
