@@ -9,6 +9,7 @@ from loyalnest.contexts.earning import (
     commands,
     estimates,
     flows,
+    held,
     orders,
     pipeline,
     purchase,
@@ -58,6 +59,7 @@ __all__ = [
     "EarningBreakdown",
     "EarningRuleDTO",
     "EarningRuleUpdate",
+    "HeldPoints",
     "OrderFacts",
     "OrderLine",
     "Part",
@@ -77,6 +79,7 @@ __all__ = [
     "award_review",
     "award_shop_birthdays",
     "award_signup",
+    "cancel_held",
     "cancel_order",
     "count_customer_orders",
     "estimate_order",
@@ -84,6 +87,7 @@ __all__ = [
     "get_program_settings",
     "get_purchase_rule",
     "get_rules",
+    "hold_points",
     "install_rules",
     "normalise_lines",
     "normalise_tag",
@@ -155,6 +159,10 @@ record_product_tags = orders.record_product_tags
 product_tags_in = orders.product_tags_in
 get_pending_points = queries.get_pending_points
 release_pending_points = flows.release_pending_points
+# points held as pending for no order (an import's), posted under their keys when due
+HeldPoints = held.HeldPoints
+hold_points = held.hold_points
+cancel_held = held.cancel_held
 
 # What an order would earn, part by part, written nowhere (simulateEarning, estimateEarning).
 estimate_order = estimates.estimate_order

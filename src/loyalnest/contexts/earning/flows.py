@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from loyalnest.contexts.customers import api as customers
-from loyalnest.contexts.earning import commands, orders, queries, repository, rules
+from loyalnest.contexts.earning import commands, held, orders, queries, repository, rules
 from loyalnest.contexts.earning.dto import EarningRuleDTO, ReviewWebhookDTO
 from loyalnest.contexts.earning.repository import RuleRow
+from loyalnest.contexts.earning.repository import held as held_repository
 from loyalnest.contexts.earning.reviews import ReviewFacts
 from loyalnest.contexts.merchants import api as merchants
 from loyalnest.platform import queue
@@ -39,11 +40,12 @@ async def release_pending_points(
     *, batch_size: int = PASS_BATCH_SIZE, max_batches: int = MAX_BATCHES_PER_PASS
 ) -> int:
     """The release pass (``points.release_pending``): pending points whose period is
-    over become spendable, each order's as its ``earn``. Idempotent: a row is released
-    once, under its order's lock, and the earning has the order's own key. Returns the
-    points released. Shops that uninstalled the app are left as they are (released when
-    they come back); a shop that fails is skipped for the rest of the pass, in the query,
-    so its rows never crowd out the others'."""
+    over become spendable, each order's as its ``earn``, and points held for no order
+    (an import's) under their own keys. Idempotent: a row is released once, under its
+    lock, and posted under its own key. Returns the points released. Shops that
+    uninstalled the app are left as they are (released when they come back); a shop
+    that fails is skipped for the rest of the pass, in the query, so its rows never
+    crowd out the others'."""
     now = utcnow()
     released = 0
     failed: set[int] = set()
@@ -64,6 +66,23 @@ async def release_pending_points(
                     released += await orders.release_pending(uow, merchant_id, order_ids)
             except Exception:
                 log.exception("releasing pending points failed", extra={"merchant_id": merchant_id})
+                failed.add(merchant_id)
+    for _ in range(max_batches):
+        async with read_session() as session:
+            waiting = await held_repository.due(
+                session, now=now, limit=batch_size, skip_shops=sorted(failed | uninstalled)
+            )
+        if not waiting:
+            break
+        keys_by_shop: dict[int, list[str]] = {}
+        for merchant_id, key in waiting:
+            keys_by_shop.setdefault(merchant_id, []).append(key)
+        for merchant_id, keys in keys_by_shop.items():
+            try:
+                async with unit_of_work() as uow:
+                    released += await held.release_held(uow, merchant_id, keys)
+            except Exception:
+                log.exception("releasing held points failed", extra={"merchant_id": merchant_id})
                 failed.add(merchant_id)
     return released
 

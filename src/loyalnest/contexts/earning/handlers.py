@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from loyalnest.contexts.earning import commands, orders, purchase, repository, rules
 from loyalnest.contexts.earning.dto import OrderFacts, OrderLine, RefundFacts, RefundLine
+from loyalnest.contexts.earning.repository import held as held_repository
 from loyalnest.contexts.merchants.events import ShopInstalled
 from loyalnest.contexts.webhooks.events import (
     CustomerUpserted,
@@ -177,3 +178,4 @@ async def cancel_pending_of_the_erased(uow: UnitOfWork, events: Sequence[Custome
     (the order rows stay, naming ids only, for the shop's accounts)."""
     for event in events:
         await repository.cancel_pending_of(uow.session, event.merchant_id, event.customer_id)
+        await held_repository.cancel_of(uow.session, event.merchant_id, event.customer_id)

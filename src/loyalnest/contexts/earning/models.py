@@ -300,3 +300,47 @@ class OrderRefund(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
+
+
+class HeldPoints(SQLModel, table=True):
+    """Points held as pending that belong to no order: those an import brings from the
+    old app, still in its approval period there (LoyaltyLion's "Points pending"). Like
+    an order's pending points they are in no balance and no ledger row until the
+    release pass (``points.release_pending``) posts them, under ``key`` (the posting's
+    idempotency key, chosen by whoever held them), once ``release_at`` has passed; the
+    holder may cancel them while they wait (an import's revert)."""
+
+    __tablename__ = "held_points"
+    __table_args__ = (
+        CheckConstraint("points > 0", name="ck_held_points_points_positive"),
+        CheckConstraint("status IN ('pending', 'released', 'cancelled')", name="ck_held_points_status"),
+        Index("ix_held_points_due", "release_at", postgresql_where=text("status = 'pending'")),
+        Index(
+            "ix_held_points_customer",
+            "merchant_id",
+            "customer_id",
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    merchant_id: int = Field(sa_column=merchant_key_column())
+    key: str = Field(sa_column=Column(String(255), primary_key=True))
+    customer_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    points: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # the ledger row they become: its kind and source (an import's: ``import``)
+    kind: str = Field(sa_column=Column(String(32), nullable=False))
+    source: str = Field(sa_column=Column(String(32), nullable=False))
+    source_ref: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    release_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    status: str = Field(
+        default="pending", sa_column=Column(String(16), nullable=False, server_default="pending")
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )

@@ -167,9 +167,15 @@ async def due_pending(
     return [(int(m), int(o)) for m, o in records]
 
 
+# an order's pending points, and points held for no order (an import's)
 _PENDING_TOTALS = """
-SELECT customer_id, SUM(points) FROM pending_points
-WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'pending'
+SELECT customer_id, SUM(points) FROM (
+    SELECT customer_id, points FROM pending_points
+    WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'pending'
+    UNION ALL
+    SELECT customer_id, points FROM held_points
+    WHERE merchant_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'pending'
+) AS waiting
 GROUP BY customer_id
 """
 
