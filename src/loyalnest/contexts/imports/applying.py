@@ -102,7 +102,10 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
     counts = {**record.counts, "key": key, "created": 0, "matched": 0, "points_posted": 0}
     for name in ("created", "matched", "points_posted"):
         counts[name] = int(record.counts.get(f"applied_{name}", 0))
-    done = record.rows_done if record.status == rules.IMPORTING and record.attempts > 1 else 0
+    # rows applied by an earlier attempt (a worker killed mid-way): counted once a chunk of
+    # it committed; ``rows_done`` is validation's count until then (``attempts`` counts
+    # validation's claim too, so it cannot tell a resumed import from a first one)
+    done = record.rows_done if "applied_created" in record.counts else 0
     tier_map = await _create_tiers(record, counts)
     while True:
         async with unit_of_work() as uow:
