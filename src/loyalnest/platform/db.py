@@ -324,6 +324,20 @@ async def driver_connection(session: AsyncSession, *, transactional: bool = True
     return driver
 
 
+async def plan_each_statement(session: AsyncSession) -> None:
+    """Until the session's transaction ends, plan every statement for its own values
+    (``plan_cache_mode = force_custom_plan``), never with a prepared statement's generic
+    plan. For bulk work whose statements take arrays of thousands of values into tables
+    it is growing fast (an import of a million customers): a generic plan is made once
+    from the estimates of the moment, e.g. a nested loop over a table still nearly empty
+    and without statistics, and kept as the table grows a hundredfold (measured: one
+    lookup went from 0.3 s to 18 s per 100,000 rows); a custom plan sees each array's
+    length and the table's current size. Planning a statement that moves thousands of
+    rows costs nothing next to running it."""
+    driver = await driver_connection(session)
+    await driver.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
 async def dispose_engine() -> None:
     loop = asyncio.get_running_loop()
     pool = _read_pools.pop(loop, None)

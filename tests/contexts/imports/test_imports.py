@@ -10,12 +10,14 @@ import asyncio
 
 import pytest
 
+from loyalnest.contexts.imports import applying
+from loyalnest.contexts.points import api as points
 from loyalnest.contexts.privacy import api as privacy
 from loyalnest.platform.db import observe_statements
 from loyalnest.platform.uow import unit_of_work
 from tests import payloads
 from tests.contexts.imports import support
-from tests.contexts.support import rows, scalar
+from tests.contexts.support import execute, rows, scalar
 from tests.http.serving import RawConnection
 
 pytestmark = pytest.mark.usefixtures("broker")
@@ -423,3 +425,38 @@ async def test_an_order_naming_an_imported_customer_first_claims_them(shop, make
     assert len(imported) == 1, imported
     assert imported[0].lstrip().upper().startswith("SELECT EXISTS"), imported
     assert await scalar("select count(*) from customers where merchant_id = :m", m=other.id) == 1
+
+
+async def test_a_worker_gone_quiet_mid_import_is_taken_over_and_posts_nothing_twice(shop, drain):
+    content = support.csv_bytes(
+        "Email,Points,Points spent",
+        "one@example.org,100,20",
+        "two@example.org,50,0",
+        "three@example.org,70,30",
+    )
+    done = await support.imported(shop, content, source="LOYALTYLION", dry_run=False)
+    await drain()
+    first = await support.read(shop, done["id"])
+    assert (first["status"], first["rowsDone"], first["rowsTotal"]) == ("COMPLETED", 3, 3)
+    ledger = await rows(_LEDGER, m=shop.id)
+    import_id = int(await scalar("select max(id) from imports where merchant_id = :m", m=shop.id))
+    # the state a worker leaves when it dies after its last chunk committed and before it
+    # finished: the import still running, its heartbeat stale, the applied counts saved
+    await execute(
+        "update imports set status = 'importing', finished_at = null,"
+        " heartbeat_at = now() - interval '1 hour',"
+        " counts = counts || jsonb_build_object('applied_created', 3, 'applied_matched', 0,"
+        " 'applied_points_posted', 220)"
+        " where merchant_id = :m and id = :id",
+        m=shop.id,
+        id=import_id,
+    )
+    assert await applying.apply(shop.id, import_id)
+    resumed = await support.read(shop, done["id"])
+    assert (resumed["status"], resumed["rowsDone"], resumed["rowsTotal"]) == ("COMPLETED", 3, 3)
+    assert (resumed["counts"]["created"], resumed["counts"]["pointsPosted"]) == (3, 220)
+    assert first["counts"]["pointsPosted"] == 220
+    assert await rows(_LEDGER, m=shop.id) == ledger
+    async with unit_of_work() as uow:
+        assert await points.verify_ledger(uow, shop.id) == []
+        assert await points.verify_lots(uow, shop.id) == []

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -142,3 +143,17 @@ class ImportedCustomer:
     email: str | None
     first_name: str | None = None
     last_name: str | None = None
+
+
+class SealedCustomer(NamedTuple):
+    """Someone an import brings, sealed as this context stores a customer: each value
+    under its customers column's AAD, the email's blind index under the current key.
+    An import stages these (``seal_imported``) and creating the customer later copies
+    them (``create_sealed``): nothing is decrypted and encrypted again. A tuple, not a
+    dataclass: a million-row import makes a million of them."""
+
+    shopify_customer_id: int | None
+    email_enc: str | None
+    email_bidx: str | None
+    first_name_enc: str | None
+    last_name_enc: str | None

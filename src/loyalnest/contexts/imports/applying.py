@@ -30,6 +30,7 @@ from loyalnest.contexts.referrals import api as referrals
 from loyalnest.contexts.tiers import api as tiers
 from loyalnest.platform.consents import IMPORT, NEWSLETTER, SMS_MARKETING, ConsentsRetracted, ConsentsStated
 from loyalnest.platform.crypto import decrypt_optional, get_keyring
+from loyalnest.platform.db import plan_each_statement
 from loyalnest.platform.errors import NotFound
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork, unit_of_work
@@ -101,10 +102,14 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
     counts = {**record.counts, "key": key, "created": 0, "matched": 0, "points_posted": 0}
     for name in ("created", "matched", "points_posted"):
         counts[name] = int(record.counts.get(f"applied_{name}", 0))
-    done = record.rows_done if record.status == rules.IMPORTING and record.attempts > 1 else 0
+    # rows applied by an earlier attempt (a worker killed mid-way): counted once a chunk of
+    # it committed; ``rows_done`` is validation's count until then (``attempts`` counts
+    # validation's claim too, so it cannot tell a resumed import from a first one)
+    done = record.rows_done if "applied_created" in record.counts else 0
     tier_map = await _create_tiers(record, counts)
     while True:
         async with unit_of_work() as uow:
+            await plan_each_statement(uow.session)
             rows = await repository.pending(
                 uow.session, record.merchant_id, record.id, limit=rules.CHUNK_ROWS
             )
@@ -178,18 +183,10 @@ async def _apply_chunk(
     keyring = get_keyring()
     merchant_id = record.merchant_id
     unmatched = [r for r in rows if r.customer_id is None]
-    people = [
-        customers.ImportedCustomer(
-            shopify_customer_id=r.shopify_customer_id,
-            email=decrypt_optional(keyring, r.email_enc, context=ROW_EMAIL),
-            first_name=decrypt_optional(keyring, r.first_name_enc, context=ROW_FIRST_NAME),
-            last_name=decrypt_optional(keyring, r.last_name_enc, context=ROW_LAST_NAME),
-        )
-        for r in unmatched
-    ]
-    found = await customers.match_for_import(uow, merchant_id, people) if people else []
+    people = _sealed(unmatched)
+    found = await customers.match_sealed(uow, merchant_id, people) if people else []
     still_new = [(r, p) for r, p, f in zip(unmatched, people, found, strict=True) if f is None]
-    new_ids = await customers.create_imported(uow, merchant_id, [p for _, p in still_new])
+    new_ids = await customers.create_sealed(uow, merchant_id, [p for _, p in still_new])
     resolved: dict[int, tuple[int, bool]] = {
         r.line: (r.customer_id, False) for r in rows if r.customer_id is not None
     }
@@ -241,6 +238,40 @@ async def _apply_chunk(
     return len(new_ids), len(rows) - len(new_ids), net + history_net
 
 
+def _sealed(rows: list[StagedRow]) -> list[customers.SealedCustomer]:
+    """The rows' people as the customers context stores them: as staged (since 0033),
+    or, for a row staged before, opened and sealed now."""
+    keyring = get_keyring()
+    older = [r for r in rows if r.email_enc or r.first_name_enc or r.last_name_enc]
+    resealed = iter(
+        customers.seal_imported(
+            [
+                customers.ImportedCustomer(
+                    shopify_customer_id=r.shopify_customer_id,
+                    email=decrypt_optional(keyring, r.email_enc, context=ROW_EMAIL),
+                    first_name=decrypt_optional(keyring, r.first_name_enc, context=ROW_FIRST_NAME),
+                    last_name=decrypt_optional(keyring, r.last_name_enc, context=ROW_LAST_NAME),
+                )
+                for r in older
+            ]
+        )
+        if older
+        else []
+    )
+    return [
+        next(resealed)
+        if r.email_enc or r.first_name_enc or r.last_name_enc
+        else customers.SealedCustomer(
+            r.shopify_customer_id,
+            r.customer_email_enc,
+            r.email_bidx,
+            r.customer_first_name_enc,
+            r.customer_last_name_enc,
+        )
+        for r in rows
+    ]
+
+
 def _has_history(record: ImportRecord) -> bool:
     return record.history_file_name is not None
 
@@ -268,42 +299,41 @@ async def _post_balances(
 ) -> tuple[dict[int, int], int]:
     """The balance of each row without history: what the customer earned with the old
     app (lifetime, else the balance) as one ``import`` credit, less what they spent there
-    as one ``import`` debit, so the balance is the file's and the lifetime earned too.
+    as one ``import`` debit, so the balance is the file's and the lifetime earned too
+    (``points.post_opening_balances``, set-based for customers without an account).
     Returns ({customer: points credited now}, the balances' net change); a replay
     posts nothing."""
-    credits: dict[str, points.Posting] = {}
-    debits: dict[str, points.Posting] = {}
-    reason = f"Imported from {record.source.title()}"
+    openings = []
     for row in rows:
         if row.line in history:
             continue
-        customer_id, _ = resolved[row.line]
+        customer_id, created = resolved[row.line]
         earned = max(row.lifetime_points or 0, row.points)
         if earned <= 0:
             continue
-        credit_key = rules.posting_key(key, customer_id)
-        credits.setdefault(
-            credit_key,
-            _posting(record, customer_id, earned, credit_key, reason),
-        )
-        if earned > row.points:
-            spent_key = rules.spent_key(key, customer_id)
-            debits.setdefault(
-                spent_key,
-                _posting(
-                    record,
-                    customer_id,
-                    row.points - earned,
-                    spent_key,
-                    f"Spent with {record.source.title()} before the import",
-                ),
+        openings.append(
+            points.OpeningBalance(
+                customer_id=customer_id,
+                earned=earned,
+                balance=row.points,
+                key=rules.posting_key(key, customer_id),
+                spent_key=rules.spent_key(key, customer_id),
+                # a customer created in this transaction: nobody is listening on their channel
+                announce=not created,
             )
-    fresh = await _fresh(uow, record.merchant_id, list(credits.values()))
-    await points.post_many(uow, record.merchant_id, fresh)
-    # the debits take from the lots the credits opened: a batch of its own, after them
-    spent = await _fresh(uow, record.merchant_id, list(debits.values()))
-    await points.post_many(uow, record.merchant_id, spent)
-    return {p.customer_id: p.delta for p in fresh}, sum(p.delta for p in (*fresh, *spent))
+        )
+    source = record.source.title()
+    posted = await points.post_opening_balances(
+        uow,
+        record.merchant_id,
+        openings,
+        source="import",
+        source_ref=f"import:{record.id}",
+        reason=f"Imported from {source}",
+        spent_reason=f"Spent with {source} before the import",
+        actor=record.requested_by,
+    )
+    return posted.credited, posted.net
 
 
 async def _post_history(
@@ -370,19 +400,6 @@ async def _post_history(
     return earned, sum(remaining for _, remaining in left.values())
 
 
-def _posting(record: ImportRecord, customer_id: int, delta: int, key: str, reason: str) -> points.Posting:
-    return points.Posting(
-        customer_id=customer_id,
-        delta=delta,
-        kind="import",
-        source="import",
-        idempotency_key=key,
-        source_ref=f"import:{record.id}",
-        reason=reason,
-        actor=record.requested_by,
-    )
-
-
 async def _fresh(uow: UnitOfWork, merchant_id: int, postings: list[points.Posting]) -> list[points.Posting]:
     """The postings whose key was never used (the same file imported again, or a
     chunk redone, posts nothing twice)."""
@@ -435,6 +452,7 @@ async def revert(merchant_id: int, import_id: int) -> bool:
     try:
         while isinstance(key, str):
             async with unit_of_work() as uow:
+                await plan_each_statement(uow.session)
                 rows = await repository.applied_after(
                     uow.session, merchant_id, import_id, after=after, limit=rules.CHUNK_ROWS
                 )

@@ -31,13 +31,23 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from loyalnest.platform.columns import merchant_key_column
-from loyalnest.platform.key_rotation import encrypted_column
+from loyalnest.platform.key_rotation import blind_index_column, encrypted_column
 from loyalnest.platform.timeutil import utcnow
 
 ROW_EMAIL = b"import_rows.email"
 ROW_FIRST_NAME = b"import_rows.first_name"
 ROW_LAST_NAME = b"import_rows.last_name"
 ROW_BIRTHDAY = b"import_rows.birthday"
+# Rows staged since 0033 hold their email and names sealed as the customers context
+# stores them (``customers.api.seal_imported``): under the AAD of the customers' own
+# columns, with the email's blind index of the customers' kind, so importing a row copies
+# them into the customer's row as they are. The values are the customers context's (a
+# test pins them): they are here for key rotation only; the imports context never
+# encrypts, decrypts or indexes under them itself.
+SEALED_EMAIL = b"customers.email"
+SEALED_FIRST_NAME = b"customers.first_name"
+SEALED_LAST_NAME = b"customers.last_name"
+SEALED_EMAIL_INDEX_KIND = "email"
 ERROR_REPORT = b"imports.error_report"
 
 # an import a worker is on: one per shop at a time
@@ -125,6 +135,7 @@ class ImportRow(SQLModel, table=True):
     import_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     line: int = Field(sa_column=Column(BigInteger, primary_key=True))
     shopify_customer_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # rows staged before 0033: email and names under the staged rows' own AAD (ROW_*)
     email_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     first_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     last_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -135,6 +146,12 @@ class ImportRow(SQLModel, table=True):
     tier_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     # a tier the import creates (``create_tiers``), by the name the file first spells it with
     tier_name: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    # sealed as the customers' own (see SEALED_EMAIL): what creating the customer copies
+    customer_email_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    customer_first_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    customer_last_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # the email's blind index as the customers context computes it (matching, and the new row's)
+    email_bidx: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     # "YYYY-MM-DD" (year 1004: unknown, as Smile writes it)
     birthday_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # the old app's code, as the referrals context stores codes
@@ -187,6 +204,19 @@ encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "first_nam
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "last_name_enc", ROW_LAST_NAME)
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "birthday_enc", ROW_BIRTHDAY)
 encrypted_column("imports", ("merchant_id", "id"), "error_report_enc", ERROR_REPORT)
+_SEALED_EMAIL_COLUMN = encrypted_column(
+    "import_rows", ("merchant_id", "import_id", "line"), "customer_email_enc", SEALED_EMAIL
+)
+for _column, _aad in (
+    ("customer_first_name_enc", SEALED_FIRST_NAME),
+    ("customer_last_name_enc", SEALED_LAST_NAME),
+):
+    encrypted_column("import_rows", ("merchant_id", "import_id", "line"), _column, _aad)
+blind_index_column(
+    _SEALED_EMAIL_COLUMN,
+    "email_bidx",
+    lambda keyring, email, _row: keyring.blind_index(email, kind=SEALED_EMAIL_INDEX_KIND),
+)
 
 
 # the Shopify history backfill's runs (a table of its own module, registered with these)

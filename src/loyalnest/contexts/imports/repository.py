@@ -296,9 +296,10 @@ STAGED_COLUMNS = (
     "import_id",
     "line",
     "shopify_customer_id",
-    "email_enc",
-    "first_name_enc",
-    "last_name_enc",
+    "customer_email_enc",
+    "email_bidx",
+    "customer_first_name_enc",
+    "customer_last_name_enc",
     "points",
     "accepts_email_marketing",
     "accepts_sms_marketing",
@@ -422,6 +423,12 @@ async def history_of(
 class StagedRow:
     line: int
     shopify_customer_id: int | None
+    # sealed as the customers' own (rows staged since 0033)
+    customer_email_enc: str | None
+    email_bidx: str | None
+    customer_first_name_enc: str | None
+    customer_last_name_enc: str | None
+    # under the staged rows' own AAD (rows staged before 0033)
     email_enc: str | None
     first_name_enc: str | None
     last_name_enc: str | None
@@ -442,7 +449,8 @@ class StagedRow:
 
 
 _STAGED_ROW_COLUMNS = (
-    "line, shopify_customer_id, email_enc, first_name_enc, last_name_enc, points, customer_id,"
+    "line, shopify_customer_id, customer_email_enc, email_bidx, customer_first_name_enc,"
+    " customer_last_name_enc, email_enc, first_name_enc, last_name_enc, points, customer_id,"
     " created_customer, accepts_email_marketing, accepts_sms_marketing, lifetime_points, tier_id,"
     " tier_name, birthday_enc, referral_code, prior_tier_id, tier_placed, birthday_set, code_kept"
 )
@@ -556,7 +564,8 @@ async def forget_customer(session: AsyncSession, merchant_id: int, customer_id: 
     result = await session.execute(
         text(
             "UPDATE import_rows SET email_enc = NULL, first_name_enc = NULL, last_name_enc = NULL,"
-            " birthday_enc = NULL, email_ident = NULL"
+            " birthday_enc = NULL, email_ident = NULL, customer_email_enc = NULL, email_bidx = NULL,"
+            " customer_first_name_enc = NULL, customer_last_name_enc = NULL"
             " WHERE merchant_id = :m AND customer_id = :c"
         ),
         {"m": merchant_id, "c": customer_id},

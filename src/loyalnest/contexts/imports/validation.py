@@ -17,20 +17,15 @@ from typing import Any
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.imports import commands, reading, repository, rules, storage
-from loyalnest.contexts.imports.models import (
-    ERROR_REPORT,
-    ROW_BIRTHDAY,
-    ROW_EMAIL,
-    ROW_FIRST_NAME,
-    ROW_LAST_NAME,
-)
+from loyalnest.contexts.imports.models import ERROR_REPORT, ROW_BIRTHDAY
 from loyalnest.contexts.imports.progress import announce
 from loyalnest.contexts.imports.reading.fields import SMILE_UNKNOWN_YEAR
 from loyalnest.contexts.imports.reading.records import VALUE_EXCERPT
 from loyalnest.contexts.imports.repository import ImportRecord
 from loyalnest.contexts.referrals import api as referrals
 from loyalnest.contexts.tiers import api as tiers
-from loyalnest.platform.crypto import Keyring, encrypt_optional, get_keyring
+from loyalnest.platform.crypto import Keyring, get_keyring
+from loyalnest.platform.db import plan_each_statement
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import unit_of_work
 
@@ -138,7 +133,9 @@ class _Staging:
         planned[1] = min(planned[1], earned)
         return None, planned[0]
 
-    def _staged(self, r: reading.CustomerRecord, customer_id: int | None) -> tuple[Any, ...]:
+    def _staged(
+        self, r: reading.CustomerRecord, sealed: customers.SealedCustomer, customer_id: int | None
+    ) -> tuple[Any, ...]:
         record, keyring = self.record, self.keyring
         birthday = None
         if r.birthday is not None:
@@ -149,9 +146,10 @@ class _Staging:
             record.id,
             r.line,
             r.shopify_customer_id,
-            encrypt_optional(keyring, r.email, context=ROW_EMAIL),
-            encrypt_optional(keyring, r.first_name, context=ROW_FIRST_NAME),
-            encrypt_optional(keyring, r.last_name, context=ROW_LAST_NAME),
+            sealed.email_enc,
+            sealed.email_bidx,
+            sealed.first_name_enc,
+            sealed.last_name_enc,
             r.points_balance or 0,
             r.accepts_email_marketing,
             r.accepts_sms_marketing,
@@ -168,20 +166,28 @@ class _Staging:
         if not self.rows:
             return
         record = self.record
-        people = [
-            customers.ImportedCustomer(
-                shopify_customer_id=r.shopify_customer_id,
-                email=r.email,
-                first_name=r.first_name,
-                last_name=r.last_name,
-            )
-            for r in self.rows
-        ]
+        # sealed as the customers' own: importing the row copies them (nothing is
+        # decrypted and encrypted again), and matched by the blind index sealing made
+        sealed = customers.seal_imported(
+            [
+                customers.ImportedCustomer(
+                    shopify_customer_id=r.shopify_customer_id,
+                    email=r.email,
+                    first_name=r.first_name,
+                    last_name=r.last_name,
+                )
+                for r in self.rows
+            ]
+        )
         async with unit_of_work() as uow:
-            matched = await customers.match_for_import(uow, record.merchant_id, people)
+            await plan_each_statement(uow.session)
+            matched = await customers.match_sealed(uow, record.merchant_id, sealed)
             await repository.stage(
                 uow.session,
-                [self._staged(r, customer_id) for r, customer_id in zip(self.rows, matched, strict=True)],
+                [
+                    self._staged(r, person, customer_id)
+                    for r, person, customer_id in zip(self.rows, sealed, matched, strict=True)
+                ],
             )
             self.valid += len(self.rows)
             self.matched += sum(1 for c in matched if c is not None)
@@ -315,6 +321,7 @@ async def _stage_history(staging: _Staging) -> str | None:
     async def flush() -> None:
         if batch:
             async with unit_of_work() as uow:
+                await plan_each_statement(uow.session)
                 await repository.stage_history(uow.session, batch)
             staging.history_rows += len(batch)
             batch.clear()

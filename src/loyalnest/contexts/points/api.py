@@ -18,11 +18,13 @@ from loyalnest.contexts.points.dto import (
     LedgerMismatch,
     LedgerPage,
     LotMismatch,
+    OpeningBalance,
+    OpeningsPosted,
     Posting,
     PostingResult,
 )
 from loyalnest.contexts.points.events import PointsBalanceChanged, balance_channel
-from loyalnest.contexts.points.ledger import policy, posting, reminders, reversal, verify
+from loyalnest.contexts.points.ledger import openings, policy, posting, reminders, reversal, verify
 from loyalnest.contexts.points.tasks import EXPIRE_LOTS_ACTOR, POINTS_QUEUE
 
 __all__ = [
@@ -47,6 +49,8 @@ __all__ = [
     "LedgerMismatch",
     "LedgerPage",
     "LotMismatch",
+    "OpeningBalance",
+    "OpeningsPosted",
     "PointsBalanceChanged",
     "Posting",
     "PostingResult",
@@ -77,6 +81,7 @@ __all__ = [
     "origin_totals",
     "origins_before",
     "post_many",
+    "post_opening_balances",
     "recent_transactions_for_customers",
     "return_points",
     "reverse_earning",
@@ -100,6 +105,9 @@ DueReminder = reminders.DueReminder
 claim_due_reminders = reminders.claim_due_reminders
 # Several postings at once, each under the rules of one (see ``ledger.posting``).
 post_many = posting.post_many
+# Opening balances an import brings (what was earned with another app, what is left),
+# set-based for customers without an account (see ``ledger.openings``).
+post_opening_balances = openings.post_opening_balances
 # Entries already posted under some keys: a caller whose batch may hold a replay (a
 # batch with a used key is refused as a whole) leaves those out first.
 existing_entries = posting.existing_entries

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -186,3 +187,28 @@ class HistoryEntryDTO:
     reason: str | None
     created_at: datetime
     lot_expires_at: datetime | None
+
+
+class OpeningBalance(NamedTuple):
+    """A customer's standing in another loyalty app, brought by an import (see
+    ``post_opening_balances``): what they ``earned`` there and what is left of it, the
+    ``balance`` (``earned >= balance``, ``earned > 0``), posted under ``key`` (the
+    credit) and ``spent_key`` (the debit of what was spent there). ``announce``: publish
+    the live balance (False for a customer created in the same transaction, whose
+    channel nobody can be listening on yet). A tuple: an import makes a million."""
+
+    customer_id: int
+    earned: int
+    balance: int
+    key: str
+    spent_key: str
+    announce: bool = True
+
+
+@dataclass(frozen=True)
+class OpeningsPosted:
+    """What ``post_opening_balances`` posted now (a replay posts nothing): {customer:
+    points credited} and the balances' net change."""
+
+    credited: dict[int, int]
+    net: int

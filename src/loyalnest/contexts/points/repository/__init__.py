@@ -19,6 +19,7 @@ from loyalnest.contexts.points.repository.lots import (
     open_lots,
     redemption_lots,
 )
+from loyalnest.contexts.points.repository.openings import OpenedEntry, taken_keys, write_openings
 from loyalnest.contexts.points.repository.policies import (
     PolicyRow,
     get_policy,
@@ -63,6 +64,7 @@ __all__ = [
     "LotRow",
     "NewEntry",
     "NewLot",
+    "OpenedEntry",
     "PolicyRow",
     "RedemptionLots",
     "ReminderRow",
@@ -96,6 +98,8 @@ __all__ = [
     "set_balances",
     "shops_with_due_reminders",
     "shops_with_lots_expiring",
+    "taken_keys",
     "update_policy",
+    "write_openings",
     "write_postings",
 ]
