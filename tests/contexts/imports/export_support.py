@@ -170,7 +170,8 @@ async def populated_shop(make_shop: Any, drain: Any, *, base: int = 7_000) -> tu
                 "last_name": "Turing",
                 "points_balance": 40,
                 "points_pending": 150,
-                "lifetime_points": 40,
+                # as LoyaltyLion counts it: the pending points included
+                "lifetime_points": 190,
                 "points_spent": 0,
                 "tier_name": None,
                 "birthday": None,

@@ -131,6 +131,15 @@ left join customer_tiers ct on ct.merchant_id = c.merchant_id and ct.customer_id
 left join tiers t on t.merchant_id = ct.merchant_id and t.id = ct.tier_id
 where c.merchant_id = :m order by c.shopify_customer_id
 """
+# an order's pending points there, the old app's pending points held here
+_PENDING = """
+select c.shopify_customer_id as shopify_id, coalesce(sum(p.points), 0) as pending
+from customers c left join (
+    select merchant_id, customer_id, points from pending_points where status = 'pending'
+    union all select merchant_id, customer_id, points from held_points where status = 'pending'
+) p on p.merchant_id = c.merchant_id and p.customer_id = c.id
+where c.merchant_id = :m group by c.shopify_customer_id order by c.shopify_customer_id
+"""
 _LOTS = """
 select c.shopify_customer_id as shopify_id, l.points, l.remaining, l.expires_at
 from points_lots l join customers c on c.merchant_id = l.merchant_id and c.id = l.customer_id
@@ -138,7 +147,7 @@ where l.merchant_id = :m order by c.shopify_customer_id, l.points, l.expires_at
 """
 
 
-async def test_an_export_imported_into_an_empty_shop_reproduces_balances_tiers_and_lots(
+async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending_tiers_and_lots(
     make_shop, drain, http
 ):
     shop, _ = await export_support.populated_shop(make_shop, drain, base=7_900)
@@ -161,6 +170,9 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_tiers_a
     assert imported["counts"]["historyInvalid"] == 0, imported["errors"]
     # the same balances, lifetime points and tiers, customer by customer
     assert await rows(_STANDING, m=empty.id) == await rows(_STANDING, m=shop.id)
+    # the same points pending
+    assert await rows(_PENDING, m=empty.id) == await rows(_PENDING, m=shop.id)
+    assert any(r["pending"] for r in await rows(_PENDING, m=shop.id))  # (there are some to compare)
     # and the same lots: what each holds, what is left of it, when it expires
     assert await rows(_LOTS, m=empty.id) == await rows(_LOTS, m=shop.id)
     assert await rows(_LOTS, m=shop.id)  # (there are lots to compare)

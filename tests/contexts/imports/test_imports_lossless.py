@@ -14,8 +14,9 @@ import pytest
 from loyalnest.contexts.tiers import api as tiers
 from loyalnest.platform.uow import unit_of_work
 from tests.contexts.imports import support
+from tests.contexts.points.helpers import release, set_rule
 from tests.contexts.referrals.link_support import set_program
-from tests.contexts.support import rows, scalar
+from tests.contexts.support import execute, rows, scalar
 from tests.graphql.conftest import proxy_params
 
 pytestmark = pytest.mark.usefixtures("broker")
@@ -140,6 +141,81 @@ async def test_a_loyaltylion_file_brings_lifetime_tiers_birthdays_and_codes_and_
         )
         == 0
     )
+
+
+_PENDING = "query ($id: ID!) { customer(id: $id) { pointsBalance pendingPoints lifetimePoints } }"
+_COUNTS = "query ($id: ID!) { import(id: $id) { status counts { points pointsPending pointsPosted } } }"
+
+
+async def _pending_of(shop: Any, customer_id: int) -> tuple[int, int, int]:
+    from loyalnest.graphql.core.ids import encode_id
+
+    seen = (await shop.gql(_PENDING, {"id": encode_id("Customer", customer_id)}))["data"]["customer"]
+    return seen["pointsBalance"], seen["pendingPoints"], seen["lifetimePoints"]
+
+
+async def test_loyaltylions_pending_points_wait_here_then_join_the_balance_and_a_revert_takes_them_back(
+    shop, drain
+):
+    await set_rule(shop, pending_days=14)
+    content = support.csv_bytes(
+        # LoyaltyLion's lifetime counts approved, pending, spent and expired points
+        "Email,Points approved,Points pending,Points spent,Points lifetime",
+        "ada@example.org,100,50,20,170",
+        "alan@example.org,10,30,,",
+    )
+    done = await support.imported(shop, content, source="LOYALTYLION", dry_run=False)
+    await drain()
+    found = (await shop.gql(_COUNTS, {"id": done["id"]}))["data"]["import"]
+    assert found["status"] == "COMPLETED"
+    assert found["counts"] == {"points": 110, "pointsPending": 80, "pointsPosted": 110}
+    ada, alan = await _by_email_order(shop)
+    # approved points are the balance; pending ones wait the shop's pending period here
+    assert await _pending_of(shop, ada) == (100, 50, 120)
+    assert await _pending_of(shop, alan) == (10, 30, 10)
+    assert await scalar("select count(*) from points_ledger where merchant_id = :m", m=shop.id) == 3
+
+    # Ada's period is over (Alan's is not): hers join her balance and her lifetime
+    await execute(
+        "update held_points set release_at = now() - interval '1 second'"
+        " where merchant_id = :m and customer_id = :c",
+        m=shop.id,
+        c=ada,
+    )
+    await release(drain)
+    assert await _pending_of(shop, ada) == (150, 0, 170)
+    assert await _pending_of(shop, alan) == (10, 30, 10)
+
+    reverted = (await shop.gql(support.REVERT, {"id": done["id"]}))["data"]["revertImport"]
+    assert reverted["userErrors"] == []
+    await drain()
+    # Ada's released points are taken back with the rest of what the import gave her
+    # (what she spent with the old app is the shortfall); Alan's are never posted
+    reversals = await rows(
+        "select customer_id, delta, shortfall from points_ledger where merchant_id = :m and kind = 'reversal'"
+        " order by customer_id",
+        m=shop.id,
+    )
+    assert [(r["customer_id"], r["delta"], r["shortfall"]) for r in reversals] == [
+        (ada, -150, 20),
+        (alan, -10, 0),
+    ]
+    held = await rows(
+        "select customer_id, status from held_points where merchant_id = :m order by customer_id", m=shop.id
+    )
+    assert [(r["customer_id"], r["status"]) for r in held] == [(ada, "released"), (alan, "cancelled")]
+    await execute(
+        "update held_points set release_at = now() - interval '1 second' where merchant_id = :m", m=shop.id
+    )
+    await release(drain)
+    assert (
+        await scalar(
+            "select count(*) from points_ledger where merchant_id = :m and customer_id = :c",
+            m=shop.id,
+            c=alan,
+        )
+        == 2
+    )  # its credit and its reversal: nothing released after the revert
 
 
 async def test_a_matched_customer_gets_the_files_tier_and_the_revert_restores_the_one_held_before(

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from loyalnest.contexts.customers import api as customers
+from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.imports import repository, rules
 from loyalnest.contexts.imports.models import ROW_BIRTHDAY, ROW_EMAIL, ROW_FIRST_NAME, ROW_LAST_NAME
 from loyalnest.contexts.imports.progress import announce
@@ -199,6 +200,7 @@ async def _apply_chunk(
     earned, net = await _post_balances(uow, record, key, rows, resolved, history)
     history_earned, history_net = await _post_history(uow, record, key, resolved, history)
     earned.update(history_earned)
+    await _hold_pending(uow, record, key, rows, resolved)
     prior = await tiers.import_standings(
         uow,
         merchant_id,
@@ -236,6 +238,37 @@ async def _apply_chunk(
         )
     await repository.mark_applied(uow.session, merchant_id, record.id, outcomes)
     return len(new_ids), len(rows) - len(new_ids), net + history_net
+
+
+async def _hold_pending(
+    uow: UnitOfWork,
+    record: ImportRecord,
+    key: str,
+    rows: list[StagedRow],
+    resolved: dict[int, tuple[int, bool]],
+) -> None:
+    """What the old app still held as pending (LoyaltyLion's "Points pending") is held
+    here for the shop's pending period, then posted as an ``import`` row under the
+    customer's import key. Not in the tier standing until then: it was not approved."""
+    held = [
+        earning.HeldPoints(
+            rules.pending_key(key, customer_id),
+            customer_id,
+            row.points_pending,
+            source_ref=f"import:{record.id}",
+        )
+        for row in rows
+        if row.points_pending > 0
+        for customer_id in (resolved[row.line][0],)
+    ]
+    await earning.hold_points(
+        uow,
+        record.merchant_id,
+        held,
+        kind="import",
+        source="import",
+        reason=f"Imported from {record.source.title()} (pending there)",
+    )
 
 
 def _sealed(rows: list[StagedRow]) -> list[customers.SealedCustomer]:
@@ -509,6 +542,8 @@ async def _revert_chunk(
     The consents it stated are taken back where they still stand."""
     applied = [r for r in rows if r.customer_id is not None]
     customer_ids = sorted({r.customer_id for r in applied if r.customer_id is not None})
+    # pending points still held are never posted; those released are among the credits
+    await earning.cancel_held(uow, merchant_id, [rules.pending_key(key, c) for c in customer_ids])
     credited = await points.keyed_credits(
         uow, merchant_id, {c: rules.posting_key(key, c) for c in customer_ids}
     )

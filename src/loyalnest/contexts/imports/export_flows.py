@@ -239,7 +239,9 @@ async def _customers(
                     last_name=customer.last_name,
                     points_balance=account.balance,
                     points_pending=pending.get(customer.id, 0),
-                    lifetime_points=account.lifetime_earned,
+                    # counted as LoyaltyLion counts it: pending points included (an
+                    # import takes them out again and holds them as pending)
+                    lifetime_points=account.lifetime_earned + pending.get(customer.id, 0),
                     points_spent=spent.get(customer.id, 0),
                     tier_name=None if tier_id is None else names.get(tier_id) or None,
                     birthday=customer.birthday,

@@ -140,8 +140,11 @@ class ImportRow(SQLModel, table=True):
     first_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     last_name_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     points: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
-    # points earned with the old app (spent ones included), when the file says
+    # points earned with the old app (spent ones included, pending ones not), when the file says
     lifetime_points: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # points still pending with the old app (LoyaltyLion's "Points pending"): held here
+    # for the shop's pending period (earning's held points)
+    points_pending: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
     # the shop's tier the file names (resolved when validated)
     tier_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     # a tier the import creates (``create_tiers``), by the name the file first spells it with

@@ -310,6 +310,7 @@ STAGED_COLUMNS = (
     "birthday_enc",
     "referral_code",
     "email_ident",
+    "points_pending",
 )
 
 
@@ -446,13 +447,15 @@ class StagedRow:
     tier_placed: bool
     birthday_set: bool
     code_kept: bool
+    points_pending: int
 
 
 _STAGED_ROW_COLUMNS = (
     "line, shopify_customer_id, customer_email_enc, email_bidx, customer_first_name_enc,"
     " customer_last_name_enc, email_enc, first_name_enc, last_name_enc, points, customer_id,"
     " created_customer, accepts_email_marketing, accepts_sms_marketing, lifetime_points, tier_id,"
-    " tier_name, birthday_enc, referral_code, prior_tier_id, tier_placed, birthday_set, code_kept"
+    " tier_name, birthday_enc, referral_code, prior_tier_id, tier_placed, birthday_set, code_kept,"
+    " points_pending"
 )
 
 

@@ -69,6 +69,12 @@ def spent_key(key: str, customer_id: int) -> str:
     return f"{posting_key(key, customer_id)}:spent"
 
 
+def pending_key(key: str, customer_id: int) -> str:
+    """The points still pending with the old app, held here and posted under this key
+    when released: among the import's own keys, so a revert takes them back too."""
+    return f"{posting_key(key, customer_id)}:pending"
+
+
 def history_key(key: str, customer_id: int, line: int) -> str:
     """A history file's row (``line``) posted for the customer."""
     return f"{posting_key(key, customer_id)}:h{line}"

@@ -92,6 +92,7 @@ class _Staging:
         self.valid = 0
         self.matched = 0
         self.points = 0
+        self.points_pending = 0
         self.tiers = 0
         self.birthdays = 0
         self.codes = 0
@@ -160,6 +161,7 @@ class _Staging:
             None if r.referral_code is None else referrals.importable_code(r.referral_code),
             # only a history file's rows are matched by it (a keyed hash a row costs)
             None if r.email is None or not self.with_history else email_ident(keyring, r.email),
+            r.points_pending or 0,
         )
 
     async def flush(self) -> None:
@@ -192,6 +194,7 @@ class _Staging:
             self.valid += len(self.rows)
             self.matched += sum(1 for c in matched if c is not None)
             self.points += sum(r.points_balance or 0 for r in self.rows)
+            self.points_pending += sum(r.points_pending or 0 for r in self.rows)
             self.tiers += sum(1 for r in self.rows if r.tier_name is not None)
             self.birthdays += sum(1 for r in self.rows if r.birthday is not None)
             self.codes += sum(1 for r in self.rows if r.referral_code is not None)
@@ -207,11 +210,13 @@ class _Staging:
 
 
 def _lifetime(r: reading.CustomerRecord) -> int | None:
-    """Points earned with the old app: its lifetime column, else balance plus spent
+    """Points earned with the old app and no longer pending there: its lifetime column
+    less what is pending (LoyaltyLion counts pending points in its lifetime; they are
+    held here and join the lifetime when released), else balance plus spent
     (LoyaltyLion's and Yotpo's files say what was spent); never below the balance."""
     balance = r.points_balance or 0
     if r.lifetime_points is not None:
-        return max(r.lifetime_points, balance)
+        return max(r.lifetime_points - (r.points_pending or 0), balance)
     if r.points_spent is not None:
         return balance + r.points_spent
     return None
@@ -258,6 +263,7 @@ async def _validate(record: ImportRecord) -> None:
         "to_match": staging.matched,
         "to_create": staging.valid - staging.matched,
         "points": staging.points,
+        "points_pending": staging.points_pending,
         "tiers": staging.tiers,
         "birthdays": staging.birthdays,
         "referral_codes": staging.codes,

@@ -63,6 +63,10 @@ class ImportCounts:
     to_match: int = strawberry.field(description="Valid rows that are customers of the shop already.")
     to_create: int = strawberry.field(description="Valid rows that are new customers.")
     points: int = strawberry.field(description="Points the valid rows hold.")
+    points_pending: int = strawberry.field(
+        description="Points the valid rows hold as pending with the old app (LoyaltyLion's Points pending): "
+        "held for the shop's pending period (in pendingPoints), then added to the balance."
+    )
     created: int = strawberry.field(description="Customers the import created.")
     matched: int = strawberry.field(description="Customers the import matched.")
     points_posted: int = strawberry.field(description="Points the import posted (the balances' net change).")
@@ -132,6 +136,7 @@ class Import:
                         ("to_match", "to_match"),
                         ("to_create", "to_create"),
                         ("points", "points"),
+                        ("points_pending", "points_pending"),
                         ("created", "created"),
                         ("matched", "matched"),
                         ("points_posted", "points_posted"),
