@@ -13,6 +13,7 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from loyalnest.graphql.core.composition import compose, context_modules, declared
@@ -21,6 +22,7 @@ from loyalnest.graphql.core.errors import should_mask_error
 from loyalnest.graphql.core.execution import LoyalNestExecutionContext, SuggestionAwareExecutionContext
 from loyalnest.graphql.core.guards import SchemaGuards
 from loyalnest.graphql.core.node import NodeQuery, keep_fast_path
+from loyalnest.graphql.core.scalars import SCALARS
 from loyalnest.settings import Settings, get_settings
 
 # importing a context's loaders module registers its DataLoaders (core.loaders.loader)
@@ -93,6 +95,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALARS),
         # without the fast path: graphql-core's own execution (with suggestions per caller)
         execution_context_class=(
             LoyalNestExecutionContext if settings.graphql_fast_path else SuggestionAwareExecutionContext

@@ -460,3 +460,23 @@ async def test_a_worker_gone_quiet_mid_import_is_taken_over_and_posts_nothing_tw
     async with unit_of_work() as uow:
         assert await points.verify_ledger(uow, shop.id) == []
         assert await points.verify_lots(uow, shop.id) == []
+
+
+async def test_an_imports_sums_of_points_past_32_bits_read_back_exactly(shop, drain):
+    # a million members with 2,500 points each is past GraphQL's Int: the counts are BigInt
+    content = support.csv_bytes(
+        "Email,Points",
+        "one@example.org,900000000",
+        "two@example.org,900000000",
+        "three@example.org,900000000",
+    )
+    done = await support.imported(shop, content, source="LOYALTYLION", dry_run=False)
+    await drain()
+    read = await shop.gql(
+        "query ($id: ID!) { import(id: $id) { status counts { points pointsPosted } } }", {"id": done["id"]}
+    )
+    assert "errors" not in read, read
+    assert read["data"]["import"] == {
+        "status": "COMPLETED",
+        "counts": {"points": 2_700_000_000, "pointsPosted": 2_700_000_000},
+    }

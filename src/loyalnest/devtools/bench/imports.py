@@ -115,11 +115,16 @@ async def run(rows: int, api: str) -> dict[str, float | int | str]:
             uploaded = time.perf_counter()
             validated_at = None
             while True:
-                found = (
+                answer = (
                     await client.post(
                         "/graphql", json={"query": _READ, "variables": {"id": import_id}}, headers=headers
                     )
-                ).json()["data"]["import"]
+                ).json()
+                found = (answer.get("data") or {}).get("import")
+                if found is None:  # say why, and ask again: one failed read is no result
+                    print(f"import status unreadable: {answer.get('errors')}", file=sys.stderr)
+                    await asyncio.sleep(1)
+                    continue
                 if found["status"] == "IMPORTING" and validated_at is None:
                     validated_at = time.perf_counter()
                 if found["status"] in ("COMPLETED", "FAILED", "INVALID"):

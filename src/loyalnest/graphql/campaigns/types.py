@@ -15,6 +15,7 @@ from loyalnest.graphql.campaigns.permissions import CanReadCampaignResults
 from loyalnest.graphql.core.ids import encode_id
 from loyalnest.graphql.core.node import Node
 from loyalnest.graphql.core.pagination import Connection, Count, connection
+from loyalnest.graphql.core.scalars import BigInt
 
 CENTS = Decimal("0.01")
 
@@ -151,7 +152,7 @@ class CampaignDiscount:
 
 @strawberry.type(description="What a campaign has done so far.")
 class CampaignResults:
-    points_issued: int = strawberry.field(
+    points_issued: BigInt = strawberry.field(
         description="Bonus points it gave, less what refunds and cancellations took back."
     )
     orders_affected: int = strawberry.field(

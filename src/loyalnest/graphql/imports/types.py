@@ -10,6 +10,7 @@ import strawberry
 from loyalnest.contexts.imports import api as imports
 from loyalnest.graphql.core.ids import encode_id
 from loyalnest.graphql.core.pagination import Connection, Count, connection
+from loyalnest.graphql.core.scalars import BigInt
 from loyalnest.platform.timeutil import utcnow
 
 IMPORT = "Import"
@@ -62,14 +63,16 @@ class ImportCounts:
     invalid: int = strawberry.field(description="Rows refused (see `errors`).")
     to_match: int = strawberry.field(description="Valid rows that are customers of the shop already.")
     to_create: int = strawberry.field(description="Valid rows that are new customers.")
-    points: int = strawberry.field(description="Points the valid rows hold.")
-    points_pending: int = strawberry.field(
+    points: BigInt = strawberry.field(description="Points the valid rows hold.")
+    points_pending: BigInt = strawberry.field(
         description="Points the valid rows hold as pending with the old app (LoyaltyLion's Points pending): "
         "held for the shop's pending period (in pendingPoints), then added to the balance."
     )
     created: int = strawberry.field(description="Customers the import created.")
     matched: int = strawberry.field(description="Customers the import matched.")
-    points_posted: int = strawberry.field(description="Points the import posted (the balances' net change).")
+    points_posted: BigInt = strawberry.field(
+        description="Points the import posted (the balances' net change)."
+    )
     tiers: int = strawberry.field(description="Valid rows naming a tier (assigned with reason import).")
     tiers_to_create: int = strawberry.field(
         description="Tiers the file names and the shop lacks, created by the import (createMissingTiers)."

@@ -15,6 +15,7 @@ from loyalnest.contexts.referrals import api as referrals_api
 from loyalnest.graphql.analytics.rfm.types import RfmSegment
 from loyalnest.graphql.campaigns.types import Campaign, CampaignResults
 from loyalnest.graphql.core.ids import encode_id
+from loyalnest.graphql.core.scalars import BigInt
 from loyalnest.graphql.referrals.types import ReferralAnalytics
 
 
@@ -54,7 +55,7 @@ class PointsBySource:
         description="Where they came from: purchase, signup, newsletter, birthday, review, custom, campaign, "
         "tier_bonus, referral, import, adjust, or the name of another earning rule."
     )
-    points: int = strawberry.field(description="Points issued from it in the range.")
+    points: BigInt = strawberry.field(description="Points issued from it in the range.")
 
 
 @strawberry.type(description="How many customers stand in a tier now.")
@@ -76,14 +77,16 @@ class ProgramTotals:
     active_members: int = strawberry.field(
         description="Members who earned or spent points in the 30 days ending on the range's last day."
     )
-    points_issued: int = strawberry.field(description="Points credited by earnings of every source.")
-    points_redeemed: int = strawberry.field(description="Points spent on rewards.")
-    points_expired: int = strawberry.field(description="Points that expired.")
-    points_returned: int = strawberry.field(
+    points_issued: BigInt = strawberry.field(description="Points credited by earnings of every source.")
+    points_redeemed: BigInt = strawberry.field(description="Points spent on rewards.")
+    points_expired: BigInt = strawberry.field(description="Points that expired.")
+    points_returned: BigInt = strawberry.field(
         description="Points given back for redemptions whose code was never used or failed."
     )
-    points_reversed: int = strawberry.field(description="Points taken back by refunds and cancellations.")
-    outstanding_points: int = strawberry.field(description="Points customers hold at the end of the range.")
+    points_reversed: BigInt = strawberry.field(description="Points taken back by refunds and cancellations.")
+    outstanding_points: BigInt = strawberry.field(
+        description="Points customers hold at the end of the range."
+    )
     liability: Decimal | None = strawberry.field(
         description="outstandingPoints x pointValue in shop currency; null when the shop has no live "
         "fixed-amount reward to value a point."
