@@ -30,7 +30,7 @@ async def _customers(shop: Any, count: int) -> list[int]:
         customers.ImportedCustomer(shopify_customer_id=None, email=f"c{n}@example.org") for n in range(count)
     ]
     async with unit_of_work() as uow:
-        return await customers.create_imported(uow, shop.id, people)
+        return await customers.create_sealed(uow, shop.id, customers.seal_imported(people))
 
 
 async def _follow_activity(shop: Any) -> None:

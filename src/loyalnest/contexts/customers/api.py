@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from loyalnest.contexts.customers.commands import (
     clear_imported_birthdays,
-    create_imported,
     create_sealed,
     delete_imported,
     import_birthdays,
     index_birthdays,
-    match_for_import,
     match_sealed,
     record_customer_webhook,
     seal_imported,
@@ -46,7 +44,6 @@ __all__ = [
     "ShopifyCustomerFacts",
     "clear_imported_birthdays",
     "count_customers",
-    "create_imported",
     "create_sealed",
     "customer_id_by_email",
     "customers_with_birthday_on",
@@ -57,7 +54,6 @@ __all__ = [
     "import_birthdays",
     "index_birthdays",
     "list_customers",
-    "match_for_import",
     "match_sealed",
     "record_customer_webhook",
     "seal_imported",

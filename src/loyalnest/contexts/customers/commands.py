@@ -143,46 +143,6 @@ async def index_birthdays(uow: UnitOfWork, *, limit: int = 500) -> int:
 # --- customers brought by an import ----------------------------------------------------
 
 
-async def match_for_import(
-    uow: UnitOfWork, merchant_id: int, people: Sequence[ImportedCustomer]
-) -> list[int | None]:
-    """The shop's customer each imported person is, by Shopify id, then by email (under
-    any configured blind key); None for someone new to the shop."""
-    keyring = get_keyring()
-    indexes = [[] if p.email is None else rules.email_indexes(keyring, p.email) for p in people]
-    by_shopify, by_email = await repository.match_for_import(
-        uow.session,
-        merchant_id,
-        [p.shopify_customer_id for p in people if p.shopify_customer_id is not None],
-        [index for found in indexes for index in found],
-    )
-    matched: list[int | None] = []
-    for person, found in zip(people, indexes, strict=True):
-        customer_id = by_shopify.get(person.shopify_customer_id) if person.shopify_customer_id else None
-        if customer_id is None:
-            customer_id = next((by_email[i] for i in found if i in by_email), None)
-        matched.append(customer_id)
-    return matched
-
-
-async def create_imported(uow: UnitOfWork, merchant_id: int, people: Sequence[ImportedCustomer]) -> list[int]:
-    """New customers an import brings, in order; one without a Shopify id waits for
-    Shopify's customers/create with their email (``record_customer_webhook`` claims it)."""
-    keyring = get_keyring()
-    rows = [
-        {
-            "merchant_id": merchant_id,
-            "shopify_customer_id": p.shopify_customer_id,
-            "email_enc": encrypt_optional(keyring, p.email, context=EMAIL),
-            "email_bidx": None if p.email is None else rules.email_index(keyring, p.email),
-            "first_name_enc": encrypt_optional(keyring, p.first_name, context=FIRST_NAME),
-            "last_name_enc": encrypt_optional(keyring, p.last_name, context=LAST_NAME),
-        }
-        for p in people
-    ]
-    return await repository.create_imported(uow.session, rows)
-
-
 # Sealed at validation, copied at import: a file of a million customers is encrypted once
 # (the import's staged rows hold what the customers' rows will), in a few calls per
 # column, and matched and created with set-based statements.
@@ -205,10 +165,10 @@ def seal_imported(people: Sequence[ImportedCustomer]) -> list[SealedCustomer]:
 async def match_sealed(
     uow: UnitOfWork, merchant_id: int, people: Sequence[SealedCustomer]
 ) -> list[int | None]:
-    """``match_for_import`` for sealed people: by Shopify id, then by the email's index.
-    While an older blind key is still configured (a rotation under way) a stored index
-    may be under it: then the emails are opened to look under every key, as
-    ``match_for_import`` does."""
+    """The shop's customer each imported person is, by Shopify id, then by the email's
+    index; None for someone new to the shop. While an older blind key is still
+    configured (a rotation under way) a stored index may be under it: then the emails
+    are opened to look under every key."""
     keyring = get_keyring()
     if len(keyring.blind_keys) > 1:
         indexes = [
@@ -235,7 +195,9 @@ async def match_sealed(
 
 
 async def create_sealed(uow: UnitOfWork, merchant_id: int, people: Sequence[SealedCustomer]) -> list[int]:
-    """``create_imported`` for sealed people: their values copied as they are."""
+    """New customers an import brings, in order, their sealed values copied as they are;
+    one without a Shopify id waits (``imported``) for the first webhook naming their
+    email (``_claim_imported``)."""
     return await repository.create_imported_columns(
         uow.session,
         merchant_id,

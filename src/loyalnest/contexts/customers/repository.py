@@ -489,23 +489,6 @@ async def match_for_import(
     return by_shopify, by_email
 
 
-async def create_imported(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert customers an import brings (``merchant_id``, ``shopify_customer_id`` or None,
-    ``email_enc``, ``email_bidx``, ``first_name_enc``, ``last_name_enc``); returns their
-    ids in order. Without a Shopify id the row waits, ``imported``, for Shopify's."""
-    if not rows:
-        return []
-    return await create_imported_columns(
-        session,
-        rows[0]["merchant_id"],
-        [r["shopify_customer_id"] for r in rows],
-        [r["email_enc"] for r in rows],
-        [r["email_bidx"] for r in rows],
-        [r["first_name_enc"] for r in rows],
-        [r["last_name_enc"] for r in rows],
-    )
-
-
 # The id is drawn first (the placeholder Shopify id of a waiting customer is its negation);
 # the sequence is looked up once per statement, not once per row (a quarter of the
 # statement's time at 100,000 rows, measured).
@@ -536,7 +519,8 @@ async def create_imported_columns(
     first_name_enc: Sequence[str | None],
     last_name_enc: Sequence[str | None],
 ) -> list[int]:
-    """``create_imported`` given column by column (one list per column, a row each)."""
+    """Insert customers an import brings, column by column (one list per column, a row
+    each); returns their ids in order. Without a Shopify id the row waits, ``imported``."""
     if not shopify_customer_ids:
         return []
     connection = await driver_connection(session)
