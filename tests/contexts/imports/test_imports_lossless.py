@@ -158,6 +158,8 @@ async def test_loyaltylions_pending_points_wait_here_then_join_the_balance_and_a
     shop, drain
 ):
     await set_rule(shop, pending_days=14)
+    silver = await _tier(shop, "Silver", "150")
+    await drain()  # the re-tier the new ladder asks for
     content = support.csv_bytes(
         # LoyaltyLion's lifetime counts approved, pending, spent and expired points
         "Email,Points approved,Points pending,Points spent,Points lifetime",
@@ -182,8 +184,12 @@ async def test_loyaltylions_pending_points_wait_here_then_join_the_balance_and_a
         m=shop.id,
         c=ada,
     )
+    tier_of = "select tier_id from customer_tiers where merchant_id = :m and customer_id = :c"
+    assert await scalar(tier_of, m=shop.id, c=ada) is None  # 120 earned here: below Silver's 150
     await release(drain)
     assert await _pending_of(shop, ada) == (150, 0, 170)
+    # released, they are earned: the points metric counts them and she reaches Silver
+    assert await scalar(tier_of, m=shop.id, c=ada) == silver
     assert await _pending_of(shop, alan) == (10, 30, 10)
 
     reverted = (await shop.gql(support.REVERT, {"id": done["id"]}))["data"]["revertImport"]

@@ -6,7 +6,9 @@ They wait in ``held_points`` like an order's pending points wait in ``pending_po
 period from when they were held, and the release pass posts each under the key its
 holder chose, as the kind its holder chose (an import's: ``import``, so its revert
 finds them among what the import credited). No tier multiplier or campaign applies:
-they were earned with the old app, not through one of this shop's triggers."""
+they were earned with the old app, not through one of this shop's triggers; once
+released they are earned all the same (``PointsEarned``, rule = their source), so a
+tier that counts points counts them."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from loyalnest.contexts.earning.events import EarnedPart, PointsEarned
+from loyalnest.contexts.earning.pipeline import ORIGIN_RULE
 from loyalnest.contexts.earning.purchase import purchase_rule_in
 from loyalnest.contexts.earning.repository import held as repository
 from loyalnest.contexts.points import api as points
@@ -68,7 +72,8 @@ async def release_held(uow: UnitOfWork, merchant_id: int, keys: Sequence[str]) -
     if not due:
         return 0
     taken = await points.existing_entries(uow, merchant_id, [row.key for row in due])
-    await points.post_many(
+    fresh = [row for row in due if row.key not in taken]
+    results = await points.post_many(
         uow,
         merchant_id,
         [
@@ -81,9 +86,22 @@ async def release_held(uow: UnitOfWork, merchant_id: int, keys: Sequence[str]) -
                 source_ref=row.source_ref,
                 reason=row.reason,
             )
-            for row in due
-            if row.key not in taken
+            for row in fresh
         ],
     )
+    # earned now, as far as the program is concerned: a tier counting points counts them
+    await uow.publish_events(
+        [
+            PointsEarned(
+                merchant_id=merchant_id,
+                customer_id=row.customer_id,
+                rule=row.source,
+                source_ref=row.source_ref,
+                occurred_at=now,
+                parts=(EarnedPart(row.key, row.kind, ORIGIN_RULE, None, row.points, result.entry.id),),
+            )
+            for row, result in zip(fresh, results, strict=True)
+        ]
+    )
     await repository.mark_released(uow.session, merchant_id, [row.key for row in due])
-    return sum(row.points for row in due if row.key not in taken)
+    return sum(row.points for row in fresh)

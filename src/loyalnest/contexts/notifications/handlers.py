@@ -57,6 +57,8 @@ async def notify_points_earned(uow: UnitOfWork, events: Sequence[PointsEarned]) 
                 continue
             if event.rule == "referral":
                 continue  # the referrals context tells the advocate (referral_rewarded): one message
+            if event.rule == "import":
+                continue  # earned with the shop's old app: nothing to announce here
             cause = event.parts[0].key
             if event.rule == "birthday":
                 items.append(Outgoing("birthday", cause, event.customer_id, {"points": event.points}))
