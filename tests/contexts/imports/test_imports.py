@@ -10,7 +10,7 @@ import asyncio
 
 import pytest
 
-from loyalnest.contexts.imports import applying
+from loyalnest.contexts.imports import applying, rules
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.privacy import api as privacy
 from loyalnest.platform.db import observe_statements
@@ -22,6 +22,11 @@ from tests.http.serving import RawConnection
 
 pytestmark = pytest.mark.usefixtures("broker")
 
+_ID_MAPPING = [
+    {"header": "Email", "field": "email"},
+    {"header": "Points", "field": "points_balance"},
+    {"header": "Shopify Customer ID", "field": "shopify_customer_id"},
+]
 _LEDGER = "select customer_id, delta, kind from points_ledger where merchant_id = :m order by id"
 
 
@@ -480,3 +485,21 @@ async def test_an_imports_sums_of_points_past_32_bits_read_back_exactly(shop, dr
         "status": "COMPLETED",
         "counts": {"points": 2_700_000_000, "pointsPosted": 2_700_000_000},
     }
+
+
+async def test_a_customer_named_again_in_a_later_chunk_is_a_duplicate(shop, drain):
+    # the check asks the rows staged from earlier chunks: memory for one chunk only
+    assert rules.CHUNK_ROWS < 5_100
+    lines = [f"c{n}@example.org,{n},{9_000_000 + n}" for n in range(5_100)]
+    lines[5_050] = "c7@example.org,1,"  # c7 is on line 9 (the header is line 1)
+    lines[5_060] = "late@example.org,1,9000012"  # c12's Shopify id, on line 14
+    content = support.csv_bytes("Email,Points,Shopify Customer ID", *lines)
+    dry = await support.imported(shop, content, source="GENERIC", mapping=_ID_MAPPING, dry_run=True)
+    await drain()
+    checked = await support.read(shop, dry["id"])
+    assert checked["status"] == "READY"
+    assert (checked["counts"]["valid"], checked["counts"]["invalid"]) == (5_098, 2)
+    assert [(e["line"], e["reason"]) for e in checked["errors"]] == [
+        (5_052, "duplicate email in the file, first on line 9"),
+        (5_062, "duplicate Shopify customer id in the file, first on line 14"),
+    ]

@@ -129,6 +129,21 @@ class ImportRow(SQLModel, table=True):
         Index(
             "ix_import_rows_pending", "merchant_id", "import_id", "line", postgresql_where=text("NOT applied")
         ),
+        # a customer the file names twice (validation asks the earlier chunks' rows)
+        Index(
+            "ix_import_rows_email",
+            "merchant_id",
+            "import_id",
+            "email_bidx",
+            postgresql_where=text("email_bidx IS NOT NULL"),
+        ),
+        Index(
+            "ix_import_rows_shopify_id",
+            "merchant_id",
+            "import_id",
+            "shopify_customer_id",
+            postgresql_where=text("shopify_customer_id IS NOT NULL"),
+        ),
     )
 
     merchant_id: int = Field(sa_column=merchant_key_column())

@@ -314,6 +314,40 @@ STAGED_COLUMNS = (
 )
 
 
+_STAGED_LINES = """
+SELECT r.email_bidx, NULL::bigint, min(r.line) FROM import_rows r
+JOIN unnest($3::text[]) AS k(bidx) ON r.email_bidx = k.bidx
+WHERE r.merchant_id = $1 AND r.import_id = $2
+GROUP BY r.email_bidx
+UNION ALL
+SELECT NULL, r.shopify_customer_id, min(r.line) FROM import_rows r
+JOIN unnest($4::bigint[]) AS k(id) ON r.shopify_customer_id = k.id
+WHERE r.merchant_id = $1 AND r.import_id = $2
+GROUP BY r.shopify_customer_id
+"""
+
+
+async def staged_lines(
+    session: AsyncSession,
+    merchant_id: int,
+    import_id: int,
+    *,
+    emails: Sequence[str],
+    shopify_ids: Sequence[int],
+) -> tuple[dict[str, int], dict[int, int]]:
+    """The first staged line of each of these email indexes and Shopify ids (the rows of
+    the import's earlier chunks): ({email index: line}, {Shopify id: line})."""
+    if not emails and not shopify_ids:
+        return {}, {}
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        _STAGED_LINES, merchant_id, import_id, sorted(set(emails)), sorted(set(shopify_ids))
+    )
+    by_email = {str(b): int(line) for b, i, line in records if b is not None}
+    by_id = {int(i): int(line) for b, i, line in records if i is not None}
+    return by_email, by_id
+
+
 async def stage(session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
     """Rows in ``STAGED_COLUMNS`` order, by COPY (a validation of a million rows)."""
     connection = await driver_connection(session)

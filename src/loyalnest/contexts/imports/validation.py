@@ -84,6 +84,9 @@ class _Staging:
         # tiers to create: {name case-folded: [the name as first spelled, least points earned]}
         self.new_tiers: dict[str, list[Any]] = {}
         self.code_column = "referral_code"
+        # the columns a duplicate's error names (the reader's headers)
+        self.email_column: str | None = None
+        self.id_column: str | None = None
         self.rows: list[Any] = []
         self.errors: list[reading.RowError] = []
         self.history_errors = 0
@@ -164,6 +167,49 @@ class _Staging:
             r.points_pending or 0,
         )
 
+    async def _first_of_each(self, uow: Any, sealed: list[customers.SealedCustomer]) -> list[int]:
+        """The positions of the chunk's rows that are the first of their customer in the
+        file; each later one (the same email, or the same Shopify id) is refused, naming
+        the first's line, so the merchant decides which row is right. Earlier chunks are
+        asked of the staged rows, by the email's index and the id (one statement): what a
+        file repeats is found whatever its size, with memory for one chunk."""
+        record = self.record
+        first_email, first_id = await repository.staged_lines(
+            uow.session,
+            record.merchant_id,
+            record.id,
+            emails=[s.email_bidx for s in sealed if s.email_bidx is not None],
+            shopify_ids=[r.shopify_customer_id for r in self.rows if r.shopify_customer_id is not None],
+        )
+        kept = []
+        for position, (row, person) in enumerate(zip(self.rows, sealed, strict=True)):
+            if person.email_bidx is not None:
+                first = first_email.setdefault(person.email_bidx, row.line)
+                if first != row.line:
+                    self.refuse(
+                        reading.RowError(
+                            row.line,
+                            self.email_column,
+                            f"duplicate email in the file, first on line {first}",
+                            (row.email or "")[:VALUE_EXCERPT],
+                        )
+                    )
+                    continue
+            if row.shopify_customer_id is not None:
+                first = first_id.setdefault(row.shopify_customer_id, row.line)
+                if first != row.line:
+                    self.refuse(
+                        reading.RowError(
+                            row.line,
+                            self.id_column,
+                            f"duplicate Shopify customer id in the file, first on line {first}",
+                            str(row.shopify_customer_id),
+                        )
+                    )
+                    continue
+            kept.append(position)
+        return kept
+
     async def flush(self) -> None:
         if not self.rows:
             return
@@ -183,6 +229,9 @@ class _Staging:
         )
         async with unit_of_work() as uow:
             await plan_each_statement(uow.session)
+            kept = await self._first_of_each(uow, sealed)
+            self.rows = [self.rows[i] for i in kept]
+            sealed = [sealed[i] for i in kept]
             matched = await customers.match_sealed(uow, record.merchant_id, sealed)
             await repository.stage(
                 uow.session,
@@ -238,9 +287,17 @@ async def _validate(record: ImportRecord) -> None:
     refused: str | None = None
     try:
         with storage.open_file(record.merchant_id, record.id) as stream:
+            # duplicates are found against the staged rows, chunk by chunk (``flush``): an
+            # in-memory check would grow with the file (about 2M customers fit the budget)
             reader = reading.read_customers(
-                stream, record.source, record.mapping or None, tiers=None if creating else list(tier_ids)
+                stream,
+                record.source,
+                record.mapping or None,
+                tiers=None if creating else list(tier_ids),
+                check_duplicates=False,
             )
+            staging.email_column = reader.columns.get("email")
+            staging.id_column = reader.columns.get("shopify_customer_id")
             staging.code_column = reader.columns.get("referral_code") or reader.columns.get(
                 "referral_url", "referral_code"
             )
@@ -254,6 +311,9 @@ async def _validate(record: ImportRecord) -> None:
     except reading.FileRefused as exc:
         refused = str(exc)
     await staging.flush()
+    # in file order: a duplicate is refused when its chunk is flushed, after the reader's
+    # refusals of the lines that follow it in that chunk
+    staging.errors.sort(key=lambda error: error.line)
     if refused is None and record.history_file_name is not None:
         refused = await _stage_history(staging)
     counts = {

@@ -12,9 +12,10 @@ keys never leave the process.
 Memory is the one thing in the reading layer that grows with the file: measured 107 MB
 for a million customers (the stream itself stays flat). That fits the 300 MB budget to
 about two million distinct customers; a 2 GB file can hold thirty million, and no exact
-in-memory check with line numbers fits that (30M times 12 bytes is already 360 MB). For such
-files the database's unique index on the staging rows is the check, and the reader is
-opened with ``check_duplicates=False``.
+in-memory check with line numbers fits that (30M times 12 bytes is already 360 MB). So
+an import's validation opens the reader with ``check_duplicates=False`` and asks the
+rows it staged from earlier chunks instead (``validation._Staging._first_of_each``);
+this check serves readers of files known to be small (the reading bench, previews).
 """
 
 from __future__ import annotations
