@@ -15,7 +15,7 @@ about two million distinct customers; a 2 GB file can hold thirty million, and n
 in-memory check with line numbers fits that (30M times 12 bytes is already 360 MB). So
 an import's validation opens the reader with ``check_duplicates=False`` and asks the
 rows it staged from earlier chunks instead (``validation._Staging._first_of_each``);
-this check serves readers of files known to be small (the reading bench, previews).
+this check serves readers of files known to be small (the reading bench).
 """
 
 from __future__ import annotations
