@@ -12,8 +12,10 @@ from decimal import Decimal
 import pytest
 
 from loyalnest.contexts.points import api as points
+from loyalnest.contexts.referrals import api as referrals
 from loyalnest.contexts.rewards import api as rewards
 from loyalnest.graphql.core.ids import encode_id
+from loyalnest.platform import queue
 from loyalnest.platform.uow import unit_of_work
 from tests.contexts.points.helpers import execute, new_id, release, set_rule
 from tests.contexts.referrals.support import (
@@ -74,9 +76,16 @@ async def test_nothing_in_flight_reaches_an_erased_customers_closed_account(make
     )
     assert (issued.redemption.status, pending.redemption.status) == ("issued", "pending")
     # a friend ordered with her link: her reward is owed once the confirmation period ends
-    await place(
-        shop, drain, friend_order(new_id(), new_id(), discount_codes=[f"REF-{await code_of(shop, ada)}"])
+    code = await code_of(shop, ada)
+    # her link's REF- discount, made on Shopify by the real actor (as her first read of it asks)
+    queue.send(
+        referrals.CREATE_LINK_DISCOUNT_ACTOR,
+        referrals.REFERRALS_QUEUE,
+        {"merchant_id": shop.id, "customer_id": ada},
     )
+    await drain()
+    assert fake.discount(shop.domain, f"REF-{code}") is not None
+    await place(shop, drain, friend_order(new_id(), new_id(), discount_codes=[f"REF-{code}"]))
     assert (await one_referral(shop))["status"] == "pending"
     assert (await scalar("select count(*) from pending_points where merchant_id = :m and customer_id = :c "
                          "and status = 'pending'", m=shop.id, c=ada)) == 1  # fmt: skip
@@ -88,6 +97,21 @@ async def test_nothing_in_flight_reaches_an_erased_customers_closed_account(make
     # the balance left (1000 - 200 - 200) is forfeited by one row, read under the account's lock
     forfeit = ("adjust", -600, "privacy")
     assert (await _ledger(shop, ada))[-1] == forfeit
+    # in Shopify, her unused code and her link's discount are switched off (after commit)
+    assert fake.discount(shop.domain, issued.redemption.code).deactivated
+    assert fake.discount(shop.domain, f"REF-{code}").deactivated
+    # the actor delivered again (and for a discount Shopify no longer has): nothing breaks
+    gids = [
+        fake.discount(shop.domain, issued.redemption.code).gid,
+        "gid://shopify/DiscountCodeNode/999999999",
+    ]
+    queue.send(
+        rewards.DEACTIVATE_DISCOUNTS_ACTOR,
+        rewards.REWARDS_QUEUE,
+        {"merchant_id": shop.id, "discount_gids": gids},
+    )
+    await drain()
+    assert fake.discount(shop.domain, issued.redemption.code).deactivated
 
     # then every pass that could have paid her runs, with Shopify answering again
     await execute("update pending_points set release_at = now() - interval '1 second' where merchant_id = :m",
@@ -110,7 +134,8 @@ async def test_nothing_in_flight_reaches_an_erased_customers_closed_account(make
     assert {r["failure_reason"] for r in redemptions} == {
         "the customer's data was erased: their account is closed"
     }
-    assert len(fake.discounts(shop.domain)) == 1  # the pending code was never asked for again
+    reward_codes = [d for d in fake.discounts(shop.domain) if d.code.startswith("LN-")]
+    assert len(reward_codes) == 1  # the pending code was never asked for again
     referral = await one_referral(shop)
     assert (referral["status"], referral["reward_points"]) == ("cancelled", None)
     assert referral["reasons"][-1]["check"] == "erasure"

@@ -12,7 +12,6 @@ create retried after a lost answer finds its own code, ``TAKEN``, and adopts it)
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import datetime
 
 from loyalnest.contexts.audit import api as audit
@@ -36,18 +35,6 @@ shopify_admin.configure_credentials(merchants.get_admin_credentials)
 
 # how many campaigns one status pass changes per transaction
 STATUS_BATCH = 500
-
-DISCOUNT_DEACTIVATE = """
-mutation discountCodeDeactivate($id: ID!) {
-  discountCodeDeactivate(id: $id) { codeDiscountNode { id } userErrors { field message code } }
-}
-"""
-DISCOUNT_ACTIVATE = """
-mutation discountCodeActivate($id: ID!) {
-  discountCodeActivate(id: $id) { codeDiscountNode { id } userErrors { field message code } }
-}
-"""
-MUTATION_COST = 10
 
 
 async def advance_statuses(*, now: datetime | None = None, batch: int = STATUS_BATCH) -> StatusReport:
@@ -84,14 +71,6 @@ async def advance_statuses(*, now: datetime | None = None, batch: int = STATUS_B
         ended += len(ends)
         if len(starts) < batch and len(ends) < batch:
             return StatusReport(started=started, ended=ended)
-
-
-def _errors(payload: object) -> str | None:
-    if not isinstance(payload, Mapping):
-        return "no payload"
-    errors = payload.get("userErrors") or []
-    messages = [str(e.get("message", "")) for e in errors if isinstance(e, Mapping)]
-    return "; ".join(messages) or None
 
 
 async def _set_state(
@@ -139,21 +118,15 @@ async def _create(row: CampaignRow) -> str:
 
 
 async def _toggle(row: CampaignRow, *, activate: bool) -> str:
-    document, root = (
-        (DISCOUNT_ACTIVATE, "discountCodeActivate")
-        if activate
-        else (DISCOUNT_DEACTIVATE, "discountCodeDeactivate")
-    )
+    assert row.discount_gid is not None
     try:
-        response = await shopify_admin.admin_graphql(
-            row.merchant_id, document, {"id": row.discount_gid}, estimated_cost=MUTATION_COST
-        )
+        refused = await shopify_admin.set_discount_active(row.merchant_id, row.discount_gid, active=activate)
     except shopify_admin.ShopifyAdminError as exc:
         if exc.retryable:
             raise  # the actor's retry asks again (switching on or off twice is harmless)
         await _set_state(row, "failed", error=f"Shopify: {exc.code}")
         return "failed"
-    error = _errors(response.data.get(root))
+    error = "; ".join(e.message for e in refused) or None
     state = ("active" if activate else "inactive") if error is None else "failed"
     await _set_state(row, state, error=error)
     return state

@@ -9,6 +9,7 @@ from loyalnest.contexts.rewards.commands import (
     create_reward,
     grant_reward,
     mark_codes_used,
+    switch_off_discounts,
     update_reward,
 )
 from loyalnest.contexts.rewards.dto import (
@@ -50,6 +51,7 @@ from loyalnest.contexts.rewards.queries import (
     redemption_counts,
 )
 from loyalnest.contexts.rewards.tasks import (
+    DEACTIVATE_DISCOUNTS_ACTOR,
     EXPIRE_UNUSED_CODES_ACTOR,
     ISSUE_GRANTED_CODE_ACTOR,
     REWARDS_QUEUE,
@@ -57,6 +59,7 @@ from loyalnest.contexts.rewards.tasks import (
 )
 
 __all__ = [
+    "DEACTIVATE_DISCOUNTS_ACTOR",
     "DEFAULT_CODE_VALIDITY_DAYS",
     "EXPIRE_UNUSED_CODES_ACTOR",
     "EXPIRY_GRACE",
@@ -101,6 +104,7 @@ __all__ = [
     "redemption_counts",
     "settle_pending_redemptions",
     "settle_redemption",
+    "switch_off_discounts",
     "update_reward",
 ]
 

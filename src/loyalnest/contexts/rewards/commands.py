@@ -241,6 +241,7 @@ async def reserve_redemption(
 # The actor that asks Shopify for a granted code (``rewards.tasks``).
 ISSUE_GRANTED_CODE_ACTOR = "rewards.issue_granted_code"
 REWARDS_QUEUE = "rewards"
+DEACTIVATE_DISCOUNTS_ACTOR = "rewards.deactivate_discounts"
 
 
 async def grant_reward(
@@ -370,6 +371,20 @@ async def mark_codes_used(uow: UnitOfWork, merchant_id: int, uses: Sequence[Code
 
 async def erase_codes_of(uow: UnitOfWork, merchant_id: int, customer_id: int) -> None:
     """A customer's erasure (``platform.erasure.CustomerErased``): the texts of their
-    codes go; their redemptions (points, reward, dates) stay for the shop's accounts."""
+    codes go; their redemptions (points, reward, dates) stay for the shop's accounts.
+    Their account is closed, so their unused codes stop working in Shopify too."""
     erased = get_keyring().encrypt("", context=CODE_CONTEXT)
-    await repository.erase_codes_of(uow.session, merchant_id, customer_id, erased)
+    unused = await repository.erase_codes_of(uow.session, merchant_id, customer_id, erased)
+    switch_off_discounts(uow, merchant_id, unused)
+
+
+def switch_off_discounts(uow: UnitOfWork, merchant_id: int, discount_gids: Sequence[str]) -> None:
+    """Switch these Shopify discounts off after commit (an actor: no HTTP call inside a
+    transaction); the referrals context asks it for an erased advocate's link discount."""
+    if discount_gids:
+        uow.enqueue(
+            DEACTIVATE_DISCOUNTS_ACTOR,
+            queue_name=REWARDS_QUEUE,
+            merchant_id=merchant_id,
+            discount_gids=sorted(set(discount_gids)),
+        )

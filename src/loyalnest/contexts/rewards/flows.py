@@ -23,6 +23,7 @@ spent. Steps 1 and 3 are ``commands``; this module runs them around the Shopify 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Literal
 
@@ -267,3 +268,26 @@ async def expire_unused_codes(*, grace: timedelta = EXPIRY_GRACE, batch_size: in
         total += len(rows)
         if len(rows) < batch_size:
             return total
+
+
+async def deactivate_discounts(merchant_id: int, discount_gids: Sequence[str]) -> int:
+    """Switch these Shopify discounts off (an erased customer's unused codes, an erased
+    advocate's link discount). Idempotent: switching off twice is harmless, and one
+    Shopify no longer has is left at that. A failed call that may work later raises,
+    for the actor's retry. Returns how many were switched off."""
+    done = 0
+    for gid in discount_gids:
+        try:
+            refused = await shopify_admin.set_discount_active(merchant_id, gid, active=False)
+        except shopify_admin.ShopifyAdminError as exc:
+            if exc.retryable:
+                raise
+            log.warning("discount not switched off", extra={"merchant_id": merchant_id, "code": exc.code})
+            continue
+        if refused:
+            log.info(
+                "discount not switched off", extra={"merchant_id": merchant_id, "refused": refused[0].code}
+            )
+            continue
+        done += 1
+    return done

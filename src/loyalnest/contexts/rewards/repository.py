@@ -584,18 +584,21 @@ async def point_value(session: AsyncSession, merchant_id: int, now: datetime) ->
 ERASED_REASON = "the customer's data was erased: their account is closed"
 
 
-async def erase_codes_of(session: AsyncSession, merchant_id: int, customer_id: int, erased_enc: str) -> None:
+async def erase_codes_of(
+    session: AsyncSession, merchant_id: int, customer_id: int, erased_enc: str
+) -> list[str]:
     """The customer's codes' texts go (a redemption keeps its points, reward and dates):
     each code becomes ``erased_enc`` (the empty text, encrypted) and its blind index a
     value no code hashes to, unique per row. Their account is closed, so nothing of it
     comes back: a redemption still pending is failed and an issued code expired, their
     points not returned (the settle and expiry passes only take pending and issued
-    rows). Rows are locked by id, as those passes lock them."""
+    rows). Rows are locked by id, as those passes lock them. Returns the Shopify
+    discounts of the issued codes it expired (to be switched off there)."""
     connection = await driver_connection(session)
-    await connection.execute(
+    records = await connection.fetch(
         """
         WITH theirs AS (
-            SELECT id FROM reward_redemptions WHERE merchant_id = $1 AND customer_id = $2
+            SELECT id, status AS was FROM reward_redemptions WHERE merchant_id = $1 AND customer_id = $2
             ORDER BY id FOR UPDATE
         )
         UPDATE reward_redemptions AS r SET
@@ -606,9 +609,11 @@ async def erase_codes_of(session: AsyncSession, merchant_id: int, customer_id: i
             failure_reason = CASE WHEN r.status IN ('pending', 'issued') THEN $4 ELSE r.failure_reason END,
             updated_at = now()
         FROM theirs WHERE r.merchant_id = $1 AND r.id = theirs.id
+        RETURNING theirs.was, r.discount_gid
         """,
         merchant_id,
         customer_id,
         erased_enc,
         ERASED_REASON,
     )
+    return [str(gid) for was, gid in records if was == "issued" and gid is not None]

@@ -15,6 +15,7 @@ REWARDS_QUEUE = commands.REWARDS_QUEUE
 ISSUE_GRANTED_CODE_ACTOR = commands.ISSUE_GRANTED_CODE_ACTOR
 SETTLE_PENDING_ACTOR = "rewards.settle_pending_redemptions"
 EXPIRE_UNUSED_CODES_ACTOR = "rewards.expire_unused_codes"
+DEACTIVATE_DISCOUNTS_ACTOR = commands.DEACTIVATE_DISCOUNTS_ACTOR
 
 
 # redemptions whose Shopify answer was lost (each pass takes those pending > 5 min)
@@ -49,3 +50,11 @@ async def issue_granted_code(merchant_id: int, redemption_id: int) -> None:
     """Idempotent: a redemption no longer pending is left alone; one whose answer is
     still unknown stays pending for the settle pass."""
     await flows.settle_redemption(merchant_id, redemption_id)
+
+
+# discounts of a closed account, switched off after the erasure's commit
+@jobs.actor(DEACTIVATE_DISCOUNTS_ACTOR, queue_name=REWARDS_QUEUE)
+async def deactivate_discounts(merchant_id: int, discount_gids: list[str]) -> None:
+    """Idempotent: switching a discount off twice is harmless."""
+    done = await flows.deactivate_discounts(merchant_id, discount_gids)
+    log.info("discounts switched off", extra={"merchant_id": merchant_id, "discounts": done})

@@ -48,6 +48,7 @@ from loyalnest.integrations.shopify_admin.discounts import (
     DiscountUserError,
     create_discount_code,
     discount_code_input,
+    set_discount_active,
 )
 from loyalnest.integrations.shopify_admin.shop import (
     CUSTOMER_QUERY,
@@ -92,6 +93,7 @@ __all__ = [
     "get_bulk_operation",
     "get_customer",
     "get_shop",
+    "set_discount_active",
     "start_bulk_query",
     "stream_jsonl",
     "wait_for_bulk_operation",

@@ -273,3 +273,33 @@ async def create_discount_code(
         if isinstance(node, Mapping) and isinstance(node.get("id"), str):
             outcome = replace(outcome, existing_discount_gid=node["id"])
     return outcome
+
+
+DISCOUNT_CODE_DEACTIVATE = """
+mutation discountCodeDeactivate($id: ID!) {
+  discountCodeDeactivate(id: $id) { codeDiscountNode { id } userErrors { field message code } }
+}
+"""
+DISCOUNT_CODE_ACTIVATE = """
+mutation discountCodeActivate($id: ID!) {
+  discountCodeActivate(id: $id) { codeDiscountNode { id } userErrors { field message code } }
+}
+"""
+
+
+async def set_discount_active(
+    merchant_id: int, discount_gid: str, *, active: bool
+) -> tuple[DiscountUserError, ...]:
+    """Switch a code discount on or off (doing it twice is harmless). Returns what
+    Shopify refused (an unknown or deleted discount: a user error, not an exception);
+    ``ShopifyAdminError`` for a call that failed (``retryable`` says whether to ask again)."""
+    document, root = (
+        (DISCOUNT_CODE_ACTIVATE, "discountCodeActivate")
+        if active
+        else (DISCOUNT_CODE_DEACTIVATE, "discountCodeDeactivate")
+    )
+    response = await admin_graphql(merchant_id, document, {"id": discount_gid}, estimated_cost=MUTATION_COST)
+    payload = response.data.get(root)
+    if not isinstance(payload, Mapping):
+        raise ShopifyAdminError("INVALID_RESPONSE", f"{root} returned nothing", attempts=response.attempts)
+    return _user_errors(payload.get("userErrors"))

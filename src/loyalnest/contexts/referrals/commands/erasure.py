@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from loyalnest.contexts.referrals import rules
 from loyalnest.contexts.referrals.repository import erasure
+from loyalnest.contexts.rewards import api as rewards
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.uow import UnitOfWork
 
@@ -25,4 +26,8 @@ async def erase_customer(
             received.update(rules.invite_indexes(keyring, recipient))
         if "@" in value:
             emails.update(rules.email_indexes(keyring, value))
-    await erasure.erase_customer(uow.session, merchant_id, customer_id, sorted(received), sorted(emails))
+    link_discounts = await erasure.erase_customer(
+        uow.session, merchant_id, customer_id, sorted(received), sorted(emails)
+    )
+    # their link refers nobody now: its discount stops working in Shopify too
+    rewards.switch_off_discounts(uow, merchant_id, link_discounts)

@@ -19,9 +19,10 @@ async def erase_customer(
     customer_id: int,
     received_invites: Sequence[str],
     friend_emails: Sequence[str],
-) -> None:
+) -> list[str]:
     """``friend_emails``: the blind indexes of the addresses they were known by (a claim
-    made before they were a customer names them by email only)."""
+    made before they were a customer names them by email only). Returns the Shopify
+    discount of their deleted code's link (to be switched off there)."""
     params = {"m": merchant_id, "c": customer_id}
     await session.execute(
         text(
@@ -57,6 +58,11 @@ async def erase_customer(
         ),
         params,
     )
-    await session.execute(
-        text("DELETE FROM referral_codes WHERE merchant_id = :m AND customer_id = :c"), params
+    deleted = await session.execute(
+        text(
+            "DELETE FROM referral_codes WHERE merchant_id = :m AND customer_id = :c"
+            " RETURNING link_discount_gid"
+        ),
+        params,
     )
+    return [str(gid) for (gid,) in deleted.all() if gid is not None]
