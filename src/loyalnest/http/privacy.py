@@ -80,8 +80,8 @@ def _ask(request_type: str) -> HTMLResponse:
             "Confirm the erasure of your data",
             "You asked the shop's loyalty program to erase the personal data it holds about you. "
             "This closes your loyalty account: your points, and any points still pending, are lost, "
-            "points spent on unused reward codes are not returned, and your referral link stops "
-            "working. It cannot be undone. If you did not ask, close this page and nothing happens.",
+            "and your unused reward codes and your referral link stop working. It cannot be undone. "
+            "If you did not ask, close this page and nothing happens.",
             form=_FORM.format(label="Erase my data"),
         )
     return _page(

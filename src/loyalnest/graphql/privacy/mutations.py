@@ -179,8 +179,8 @@ class PrivacyMutation:
             request=MyPrivacyRequest.from_dto(privacy.describe(request)),
             points_forfeited=forfeited,
             warning=f"Erasing your data closes your loyalty account: your {forfeited:,} points and any "
-            "points still pending are lost, points spent on unused reward codes are not returned, your "
-            "referral link stops working, and this cannot be undone.",
+            "points still pending are lost, your unused reward codes and your referral link stop "
+            "working, and this cannot be undone.",
             user_errors=[],
         )
 
