@@ -349,7 +349,7 @@ async def mark_codes_used(uow: UnitOfWork, merchant_id: int, uses: Sequence[Code
     rows = await repository.mark_used(
         uow.session,
         merchant_id,
-        [(index, use.shopify_order_id) for use in ours for index in rules.code_indexes(keyring, use.code)],
+        [(rules.code_indexes(keyring, use.code), use.shopify_order_id) for use in ours],
     )
     for row in rows:
         if row.returned_at is not None:

@@ -436,26 +436,34 @@ async def expire_due(session: AsyncSession, cutoff: datetime, limit: int) -> lis
     return [_redemption(r) for r in await connection.fetch(_EXPIRE_DUE, cutoff, limit)]
 
 
+# Each use is one row carrying every index of its code (one per configured blind key):
+# a row whose index a key rotation rewrites while this waits for its lock is re-checked
+# against the same use row, and the new index is in it too (one row per index would
+# re-check the old index only, and the code would be missed).
 _MARK_USED = f"""
 UPDATE reward_redemptions AS r
 SET status = 'fulfilled', shopify_order_id = u.shopify_order_id, used_at = now(), updated_at = now()
-FROM unnest($2::text[], $3::bigint[]) AS u(code_bidx, shopify_order_id)
-WHERE r.merchant_id = $1 AND r.code_bidx = u.code_bidx AND r.status <> 'fulfilled'
+FROM (
+    SELECT array_agg(x.code_bidx) AS code_bidxs, min(x.shopify_order_id) AS shopify_order_id
+    FROM unnest($2::text[], $3::bigint[], $4::int[]) AS x(code_bidx, shopify_order_id, use_no)
+    GROUP BY x.use_no
+) AS u
+WHERE r.merchant_id = $1 AND r.code_bidx = ANY(u.code_bidxs) AND r.status <> 'fulfilled'
 RETURNING {_R_COLUMNS}
 """
 
 
 async def mark_used(
-    session: AsyncSession, merchant_id: int, uses: Sequence[tuple[str, int]]
+    session: AsyncSession, merchant_id: int, uses: Sequence[tuple[Sequence[str], int]]
 ) -> list[RedemptionRow]:
-    """Mark the redemptions whose code blind index is among ``uses`` (bidx, order id)
-    as fulfilled by that order; returns those that changed. A code is named by its index
-    under each configured blind key (a pair each): only the stored one matches."""
+    """Mark the redemptions whose code is among ``uses`` ((its blind index under each
+    configured key, order id)) as fulfilled by that order; returns those that changed."""
     if not uses:
         return []
+    flat = [(bidx, order, n) for n, (indexes, order) in enumerate(uses) for bidx in indexes]
     connection = await driver_connection(session)
     records = await connection.fetch(
-        _MARK_USED, merchant_id, [bidx for bidx, _ in uses], [order for _, order in uses]
+        _MARK_USED, merchant_id, [f[0] for f in flat], [f[1] for f in flat], [f[2] for f in flat]
     )
     return [_redemption(r) for r in records]
 
