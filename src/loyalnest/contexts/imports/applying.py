@@ -599,7 +599,17 @@ async def _revert_chunk(
         [
             ConsentsRetracted(
                 merchant_id=merchant_id,
-                customer_ids=tuple(customer_ids),
+                # the customers whose rows stated a consent (the others it never touched)
+                customer_ids=tuple(
+                    sorted(
+                        {
+                            r.customer_id
+                            for r in applied
+                            if r.customer_id is not None
+                            and (r.accepts_email_marketing is not None or r.accepts_sms_marketing is not None)
+                        }
+                    )
+                ),
                 stated_by=rules.consent_actor(import_id),
                 source=IMPORT,
                 actor=rules.consent_actor(import_id),

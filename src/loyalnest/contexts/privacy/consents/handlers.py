@@ -57,7 +57,11 @@ async def retract_stated_consents(uow: UnitOfWork, events: Sequence[ConsentsRetr
     history of customers it removed goes. Customers in order, as above."""
     for event in sorted(events, key=lambda e: e.merchant_id):
         forgotten = set(event.forgotten)
-        for customer_id in sorted(set(event.customer_ids) - forgotten):
+        kept = sorted(set(event.customer_ids) - forgotten)
+        # only customers whose current state the stater recorded need a statement of their own
+        for customer_id in await repository.standing_by(
+            uow.session, event.merchant_id, kept, event.stated_by
+        ):
             await commands.retract_stated(
                 uow,
                 merchant_id=event.merchant_id,

@@ -81,6 +81,24 @@ async def last_two_of(
     return found
 
 
+async def standing_by(
+    session: AsyncSession, merchant_id: int, customer_ids: Sequence[int], actor: str
+) -> list[int]:
+    """Of these customers, those whose current state of some type ``actor`` recorded
+    (one statement for a chunk of customers: a retraction touches only them)."""
+    result = await session.execute(
+        text(
+            "SELECT DISTINCT customer_id FROM ("
+            " SELECT DISTINCT ON (customer_id, type) customer_id, actor FROM privacy_consents"
+            " WHERE merchant_id = :m AND customer_id = ANY(CAST(:ids AS bigint[]))"
+            " ORDER BY customer_id, type, id DESC) AS latest"
+            " WHERE actor = :a ORDER BY customer_id"
+        ),
+        {"m": merchant_id, "ids": list(customer_ids), "a": actor},
+    )
+    return [int(r[0]) for r in result.all()]
+
+
 async def forget(session: AsyncSession, merchant_id: int, customer_ids: Sequence[int]) -> None:
     """The whole history of customers that no longer exist (removed by the context that
     created them, before they did anything)."""
