@@ -493,13 +493,90 @@ async def test_a_customer_named_again_in_a_later_chunk_is_a_duplicate(shop, drai
     lines = [f"c{n}@example.org,{n},{9_000_000 + n}" for n in range(5_100)]
     lines[5_050] = "c7@example.org,1,"  # c7 is on line 9 (the header is line 1)
     lines[5_060] = "late@example.org,1,9000012"  # c12's Shopify id, on line 14
+    # the shop knows c20's Shopify id (line 22) with another email, which a later row names
+    body = payloads.customer(9_000_020, email="known@example.org", first_name="Kim", last_name="Lee")
+    assert (await shop.webhook("customers/create", body)).status_code == 200
+    await drain()
+    lines[5_070] = "known@example.org,1,"
     content = support.csv_bytes("Email,Points,Shopify Customer ID", *lines)
     dry = await support.imported(shop, content, source="GENERIC", mapping=_ID_MAPPING, dry_run=True)
     await drain()
     checked = await support.read(shop, dry["id"])
     assert checked["status"] == "READY"
-    assert (checked["counts"]["valid"], checked["counts"]["invalid"]) == (5_098, 2)
+    assert (checked["counts"]["valid"], checked["counts"]["invalid"]) == (5_097, 3)
+    assert checked["counts"]["toMatch"] == 1
     assert [(e["line"], e["reason"]) for e in checked["errors"]] == [
         (5_052, "duplicate email in the file, first on line 9"),
         (5_062, "duplicate Shopify customer id in the file, first on line 14"),
+        (5_072, "the shop's customer this row names (by Shopify id or email) is on line 22"),
     ]
+
+
+async def test_two_rows_naming_one_customer_of_the_shop_import_the_first(shop, drain):
+    # Kim is known by her Shopify id; a second account of hers in the old app has the
+    # email she has in the shop: refused at validation, naming the first line
+    body = payloads.customer(9_401, email="kim@example.org", first_name="Kim", last_name="Lee")
+    assert (await shop.webhook("customers/create", body)).status_code == 200
+    await drain()
+    content = support.csv_bytes(
+        "Email,Points,Shopify Customer ID", "kim.old@example.org,100,9401", "kim@example.org,200,"
+    )
+    dry = await support.imported(shop, content, source="GENERIC", mapping=_ID_MAPPING, dry_run=True)
+    await drain()
+    checked = await support.read(shop, dry["id"])
+    assert (checked["counts"]["valid"], checked["counts"]["toMatch"], checked["counts"]["invalid"]) == (
+        1,
+        1,
+        1,
+    )
+    assert [(e["line"], e["column"], e["reason"]) for e in checked["errors"]] == [
+        (3, None, "the shop's customer this row names (by Shopify id or email) is on line 2")
+    ]
+
+
+async def test_rows_that_name_one_customer_only_since_validation_import_the_first(shop, drain):
+    # two rows new to the shop at the dry run; before the import starts, Shopify tells of
+    # a customer with the first's id and the second's email: only the first is imported,
+    # the second is reported (both would post under one customer's key, one of them lost)
+    content = support.csv_bytes(
+        "Email,Points,Shopify Customer ID", "first@example.org,100,9501", "second@example.org,200,"
+    )
+    dry = await support.imported(shop, content, source="GENERIC", mapping=_ID_MAPPING, dry_run=True)
+    await drain()
+    assert (await support.read(shop, dry["id"]))["counts"]["toCreate"] == 2
+    body = payloads.customer(9_501, email="second@example.org", first_name="Sam", last_name="Roe")
+    assert (await shop.webhook("customers/create", body)).status_code == 200
+    await drain()
+    sam = await _customer_id(shop.id, 9_501)
+
+    started = (await shop.gql(support.START, {"id": dry["id"]}))["data"]["startImport"]
+    assert started["userErrors"] == []
+    await drain()
+    done = (
+        await shop.gql(
+            "query ($id: ID!) { import(id: $id) { status counts { created matched skipped pointsPosted }"
+            " errors { line column reason } } }",
+            {"id": dry["id"]},
+        )
+    )["data"]["import"]
+    assert done["status"] == "COMPLETED"
+    assert done["counts"] == {"created": 0, "matched": 1, "skipped": 1, "pointsPosted": 100}
+    assert done["errors"] == [
+        {
+            "line": 3,
+            "column": None,
+            "reason": "not imported: the shop's customer this row names (by Shopify id or email)"
+            " was imported from line 2 (matched since validation)",
+        }
+    ]
+    assert (await _balances(shop.id))[sam] == 100
+    assert [r["kind"] for r in await rows(_LEDGER, m=shop.id)] == ["import"]
+
+    # the revert takes back what the first row gave, once, and keeps the shop's customer
+    reverted = (await shop.gql(support.REVERT, {"id": dry["id"]}))["data"]["revertImport"]
+    assert reverted["userErrors"] == []
+    await drain()
+    assert (await support.read(shop, dry["id"]))["status"] == "REVERTED"
+    assert (await _balances(shop.id))[sam] == 0
+    assert [r["kind"] for r in await rows(_LEDGER, m=shop.id)] == ["import", "reversal"]
+    assert await _customer_id(shop.id, 9_501) == sam

@@ -15,6 +15,7 @@ removes the customers the import created that did nothing else; it runs once.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -100,8 +101,8 @@ async def _key(record: ImportRecord) -> str:
 
 async def _apply(record: ImportRecord) -> dict[str, Any]:
     key = await _key(record)
-    counts = {**record.counts, "key": key, "created": 0, "matched": 0, "points_posted": 0}
-    for name in ("created", "matched", "points_posted"):
+    counts = {**record.counts, "key": key}
+    for name in _APPLIED:
         counts[name] = int(record.counts.get(f"applied_{name}", 0))
     # rows applied by an earlier attempt (a worker killed mid-way): counted once a chunk of
     # it committed; ``rows_done`` is validation's count until then (``attempts`` counts
@@ -116,10 +117,11 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
             )
             if not rows:
                 break
-            created, matched, posted = await _apply_chunk(uow, record, key, rows, tier_map)
-            counts["created"] += created
-            counts["matched"] += matched
-            counts["points_posted"] += posted
+            done_now = await _apply_chunk(uow, record, key, rows, tier_map)
+            counts["created"] += done_now.created
+            counts["matched"] += done_now.matched
+            counts["skipped"] += done_now.skipped
+            counts["points_posted"] += done_now.posted
             done += len(rows)
             await repository.progress(
                 uow.session, record.merchant_id, record.id, rows_done=done, now=utcnow()
@@ -128,7 +130,7 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
                 uow.session,
                 record.merchant_id,
                 record.id,
-                {**counts, **{f"applied_{n}": counts[n] for n in ("created", "matched", "points_posted")}},
+                {**counts, **{f"applied_{n}": counts[n] for n in _APPLIED}},
             )
         await announce(record.merchant_id, record.id)
     return counts
@@ -178,9 +180,22 @@ async def _create_tiers(record: ImportRecord, counts: dict[str, Any]) -> dict[st
     return tier_map
 
 
+# what applying counts, kept as ``applied_<name>`` after each chunk (a resumed import
+# starts from them)
+_APPLIED = ("created", "matched", "skipped", "points_posted")
+
+
+@dataclass(frozen=True)
+class ChunkDone:
+    created: int
+    matched: int
+    skipped: int  # rows naming a customer an earlier row was imported into
+    posted: int  # the balances' net change
+
+
 async def _apply_chunk(
     uow: UnitOfWork, record: ImportRecord, key: str, rows: list[StagedRow], tier_map: dict[str, int]
-) -> tuple[int, int, int]:
+) -> ChunkDone:
     keyring = get_keyring()
     merchant_id = record.merchant_id
     unmatched = [r for r in rows if r.customer_id is None]
@@ -193,6 +208,9 @@ async def _apply_chunk(
     }
     resolved.update({r.line: (f, False) for r, f in zip(unmatched, found, strict=True) if f is not None})
     resolved.update({r.line: (cid, True) for (r, _), cid in zip(still_new, new_ids, strict=True)})
+    named_before = await _named_before(uow, record, rows, resolved)
+    skipped = [r for r in rows if r.line in named_before]
+    rows = [r for r in rows if r.line not in named_before]
     tier_of = {
         r.line: r.tier_id if r.tier_name is None else tier_map.get(r.tier_name.casefold()) for r in rows
     }
@@ -236,8 +254,64 @@ async def _apply_chunk(
                 code_kept=customer_id in kept_codes,
             )
         )
+    # a skipped row is applied as naming nobody: a revert leaves it out
+    outcomes += [
+        repository.RowOutcome(
+            line=row.line,
+            customer_id=None,
+            created=False,
+            tier_id=None,
+            prior_tier_id=None,
+            tier_placed=False,
+            birthday_set=False,
+            code_kept=False,
+        )
+        for row in skipped
+    ]
     await repository.mark_applied(uow.session, merchant_id, record.id, outcomes)
-    return len(new_ids), len(rows) - len(new_ids), net + history_net
+    if skipped:
+        await repository.add_errors(
+            uow.session,
+            merchant_id,
+            record.id,
+            [
+                {
+                    "line": row.line,
+                    "column": None,
+                    "reason": "not imported: the shop's customer this row names (by Shopify id or email)"
+                    f" was imported from line {named_before[row.line]} (matched since validation)",
+                    "history": False,
+                }
+                for row in skipped
+            ],
+            limit=rules.FIRST_ERRORS,
+        )
+    return ChunkDone(
+        created=len(new_ids), matched=len(rows) - len(new_ids), skipped=len(skipped), posted=net + history_net
+    )
+
+
+async def _named_before(
+    uow: UnitOfWork, record: ImportRecord, rows: list[StagedRow], resolved: dict[int, tuple[int, bool]]
+) -> dict[int, int]:
+    """{line: the earlier line naming the same customer} for the chunk's rows whose
+    customer an earlier row of the file resolved to: in this chunk, or applied before.
+    Validation refuses such rows, but a customer Shopify brought or changed since can
+    match two rows now (one by the Shopify id, the other by the email). Only the first
+    is imported: both would post under one customer's key, the second one lost."""
+    first = await repository.customer_lines(
+        uow.session,
+        record.merchant_id,
+        record.id,
+        [customer_id for customer_id, _ in resolved.values()],
+        applied_only=True,
+    )
+    named_before: dict[int, int] = {}
+    for row in rows:  # in file order
+        line = first.setdefault(resolved[row.line][0], row.line)
+        if line != row.line:
+            named_before[row.line] = line
+    return named_before
 
 
 async def _hold_pending(

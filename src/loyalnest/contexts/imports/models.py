@@ -144,6 +144,15 @@ class ImportRow(SQLModel, table=True):
             "shopify_customer_id",
             postgresql_where=text("shopify_customer_id IS NOT NULL"),
         ),
+        # two rows naming one customer of the shop (validation; applying, for a match
+        # made since)
+        Index(
+            "ix_import_rows_customer",
+            "merchant_id",
+            "import_id",
+            "customer_id",
+            postgresql_where=text("customer_id IS NOT NULL"),
+        ),
     )
 
     merchant_id: int = Field(sa_column=merchant_key_column())

@@ -348,6 +348,50 @@ async def staged_lines(
     return by_email, by_id
 
 
+_CUSTOMER_LINES = """
+SELECT r.customer_id, min(r.line) FROM import_rows r
+JOIN unnest($3::bigint[]) AS k(id) ON r.customer_id = k.id
+WHERE r.merchant_id = $1 AND r.import_id = $2 AND (r.applied OR NOT $4)
+GROUP BY r.customer_id
+"""
+
+
+async def customer_lines(
+    session: AsyncSession,
+    merchant_id: int,
+    import_id: int,
+    customer_ids: Sequence[int],
+    *,
+    applied_only: bool = False,
+) -> dict[int, int]:
+    """{customer id: the first line of the import naming them}, among its rows staged
+    (matched at validation) or applied (matched or created then); ``applied_only``:
+    among the rows applied (earlier chunks of a running import)."""
+    if not customer_ids:
+        return {}
+    connection = await driver_connection(session)
+    records = await connection.fetch(
+        _CUSTOMER_LINES, merchant_id, import_id, sorted(set(customer_ids)), applied_only
+    )
+    return {int(c): int(line) for c, line in records}
+
+
+async def add_errors(
+    session: AsyncSession, merchant_id: int, import_id: int, errors: list[dict[str, Any]], *, limit: int
+) -> None:
+    """Row errors found after validation, after the first ones (``limit`` kept in all)."""
+    connection = await driver_connection(session)
+    await connection.execute(
+        "UPDATE imports SET errors = (SELECT coalesce(jsonb_agg(e ORDER BY n), '[]'::jsonb) FROM"
+        " jsonb_array_elements(coalesce(errors, '[]'::jsonb) || $3::jsonb) WITH ORDINALITY AS x(e, n)"
+        " WHERE n <= $4) WHERE merchant_id = $1 AND id = $2",
+        merchant_id,
+        import_id,
+        _json(errors),
+        limit,
+    )
+
+
 async def stage(session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
     """Rows in ``STAGED_COLUMNS`` order, by COPY (a validation of a million rows)."""
     connection = await driver_connection(session)
@@ -530,7 +574,8 @@ class RowOutcome:
     """What applying one row did (what its revert takes back)."""
 
     line: int
-    customer_id: int
+    # None: skipped, an earlier row of the file was imported into its customer
+    customer_id: int | None
     created: bool
     tier_id: int | None = None
     prior_tier_id: int | None = None

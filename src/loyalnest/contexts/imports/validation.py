@@ -210,6 +210,34 @@ class _Staging:
             kept.append(position)
         return kept
 
+    async def _one_row_per_customer(self, uow: Any, matched: list[int | None]) -> list[int]:
+        """The positions of the chunk's rows that are the first to name their customer of
+        the shop. Two rows can name one customer without sharing an email or an id: one
+        by the Shopify id, the other by the email the customer has in the shop (an
+        account the old app kept twice, an email changed since). Both imported would
+        post two balances under one customer's key, and the second would be lost: each
+        later one is refused, naming the first's line, for the merchant to decide."""
+        record = self.record
+        first_line = await repository.customer_lines(
+            uow.session, record.merchant_id, record.id, [c for c in matched if c is not None]
+        )
+        kept = []
+        for position, (row, customer_id) in enumerate(zip(self.rows, matched, strict=True)):
+            if customer_id is not None:
+                first = first_line.setdefault(customer_id, row.line)
+                if first != row.line:
+                    self.refuse(
+                        reading.RowError(
+                            row.line,
+                            None,
+                            f"the shop's customer this row names (by Shopify id or email) is on line {first}",
+                            (row.email or str(row.shopify_customer_id or ""))[:VALUE_EXCERPT],
+                        )
+                    )
+                    continue
+            kept.append(position)
+        return kept
+
     async def flush(self) -> None:
         if not self.rows:
             return
@@ -233,6 +261,10 @@ class _Staging:
             self.rows = [self.rows[i] for i in kept]
             sealed = [sealed[i] for i in kept]
             matched = await customers.match_sealed(uow, record.merchant_id, sealed)
+            kept = await self._one_row_per_customer(uow, matched)
+            self.rows = [self.rows[i] for i in kept]
+            sealed = [sealed[i] for i in kept]
+            matched = [matched[i] for i in kept]
             await repository.stage(
                 uow.session,
                 [

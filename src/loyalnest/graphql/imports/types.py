@@ -70,6 +70,11 @@ class ImportCounts:
     )
     created: int = strawberry.field(description="Customers the import created.")
     matched: int = strawberry.field(description="Customers the import matched.")
+    skipped: int = strawberry.field(
+        description="Valid rows not imported: by the time of the import, Shopify had matched the customer"
+        " they name to an earlier row of the file (one by Shopify id, the other by email); each is in"
+        " `errors`."
+    )
     points_posted: BigInt = strawberry.field(
         description="Points the import posted (the balances' net change)."
     )
@@ -142,6 +147,7 @@ class Import:
                         ("points_pending", "points_pending"),
                         ("created", "created"),
                         ("matched", "matched"),
+                        ("skipped", "skipped"),
                         ("points_posted", "points_posted"),
                         ("tiers", "tiers"),
                         ("tiers_to_create", "tiers_to_create"),
