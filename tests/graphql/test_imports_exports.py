@@ -108,7 +108,10 @@ async def test_each_format_is_written_downloaded_and_read_back_with_the_same_val
 
 
 HISTORY_LEDGER = """
-select e.customer_id, e.delta, e.kind, e.reason, e.created_at, l.expires_at
+select e.id, e.customer_id, e.delta, e.kind, e.reason, e.created_at, l.expires_at,
+  (select f.entry_id from points_lot_consumptions c
+   join points_lots f on f.merchant_id = c.merchant_id and f.id = c.lot_id
+   where c.merchant_id = e.merchant_id and c.entry_id = e.id and e.delta < 0) as took_from
 from points_ledger e left join points_lots l on l.merchant_id = e.merchant_id and l.entry_id = e.id
 where e.merchant_id = :m order by e.customer_id, e.id
 """
@@ -125,7 +128,7 @@ async def test_the_history_file_holds_every_ledger_entry_in_order(make_shop, dra
     assert len(content) == done["historyBytes"]
     assert (
         content.decode().split("\r\n", 1)[0]
-        == "email,shopify_customer_id,points,occurred_at,reason,expires_at"
+        == "email,shopify_customer_id,points,occurred_at,reason,expires_at,entry,takes_from"
     )
     local_id = decode_id(done["id"], "CustomerExport")
     assert headers["content-disposition"].endswith(f'-{local_id}.csv"')
@@ -133,7 +136,17 @@ async def test_the_history_file_holds_every_ledger_entry_in_order(make_shop, dra
     by_id = {k.customer_id: k.values for k in known}
     entries = support.history(content)
     assert [
-        (e.email, e.shopify_customer_id, e.points, e.occurred_at, e.reason, e.expires_at) for e in entries
+        (
+            e.email,
+            e.shopify_customer_id,
+            e.points,
+            e.occurred_at,
+            e.reason,
+            e.expires_at,
+            e.entry,
+            e.takes_from,
+        )
+        for e in entries
     ] == [
         (
             by_id[r["customer_id"]]["email"],
@@ -142,9 +155,13 @@ async def test_the_history_file_holds_every_ledger_entry_in_order(make_shop, dra
             r["created_at"],
             f"{r['kind']}: {r['reason']}" if r["reason"] else r["kind"],
             r["expires_at"] if r["delta"] > 0 else None,
+            r["id"],
+            r["took_from"],
         )
         for r in ledger
     ]
+    # Ada's redemption names the credit whose lot it took from
+    assert [e.takes_from is not None for e in entries] == [r["delta"] < 0 for r in ledger]
     # the credits carry their lot's expiry (points expire a year after they are earned)
     assert all(e.expires_at is not None for e in entries if e.points > 0)
     # each customer's rows add up to their balance (the ledger's invariant, kept by the file)

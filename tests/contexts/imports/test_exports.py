@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from loyalnest.contexts.imports import export_api, export_flows, export_repository, export_storage, tasks
+from loyalnest.contexts.points import api as points
 from loyalnest.platform import queue
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.encrypted_files import EncryptedWriter
@@ -150,7 +151,42 @@ where l.merchant_id = :m order by c.shopify_customer_id, l.points, l.expires_at
 async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending_tiers_and_lots(
     make_shop, drain, http
 ):
-    shop, _ = await export_support.populated_shop(make_shop, drain, base=7_900)
+    shop, known = await export_support.populated_shop(make_shop, drain, base=7_900)
+    # Grace earns on two orders, spends 50 (from the older lot), then the newer order is
+    # refunded: its reversal takes from its own lot first, leaving 50 in the older one.
+    # Read back oldest first, the reversal would empty the older lot instead.
+    grace = known[2].customer_id
+    for order, earned in ((1, 100), (2, 120)):
+        async with unit_of_work() as uow:
+            await points.post_many(
+                uow,
+                shop.id,
+                [points.Posting(grace, earned, "earn", "order", f"order:{order}:earn", f"order:{order}")],
+            )
+    async with unit_of_work() as uow:
+        await points.spend_points(
+            uow,
+            merchant_id=shop.id,
+            customer_id=grace,
+            points=50,
+            source="reward",
+            source_ref="redemption:2",
+            idempotency_key=f"test-spend:{grace}",
+        )
+        await points.reverse_earning(
+            uow,
+            merchant_id=shop.id,
+            customer_id=grace,
+            points=120,
+            earning_key="order:2:earn",
+            source="order",
+            source_ref="order:2",
+            idempotency_key="refund:2",
+        )
+    grace_lots = (
+        "select points, remaining from points_lots where merchant_id = :m and customer_id = :c order by id"
+    )
+    assert [tuple(r.values()) for r in await rows(grace_lots, m=shop.id, c=grace)] == [(100, 50), (120, 0)]
     done = await export_support.exported(shop, drain, "GENERIC", history=True)
     content, _ = await export_support.download(http, done["downloadUrl"])
     history, _ = await export_support.download(http, done["historyDownloadUrl"])

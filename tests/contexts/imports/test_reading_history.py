@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from loyalnest.contexts.imports import rules
 from loyalnest.contexts.imports.reading import FileRefused, HistoryRecord, RowError, read_history
 
 from .reading_samples import TODAY, upload
@@ -56,3 +57,46 @@ def test_a_rivo_style_points_log() -> None:
 def test_a_history_without_a_points_column_is_refused() -> None:
     with pytest.raises(FileRefused, match="no 'points' column"):
         read_history(upload("email,date\nann@example.com,2024-01-01\n"))
+
+
+def test_our_exports_references_name_the_credit_a_debit_took_from_first() -> None:
+    text = (
+        "email,points,reason,entry,takes_from\r\n"
+        "ann@example.com,100,earn,41,\r\n"
+        "ann@example.com,120,earn,42,\r\n"
+        "ann@example.com,-120,reversal: order refunded,43,42\r\n"
+        "ann@example.com,-5,adjust,44,forty-two\r\n"
+    )
+    items = list(read_history(upload(text), today=TODAY))
+    assert items[:3] == [
+        HistoryRecord(2, 100, email="ann@example.com", reason="earn", entry=41),
+        HistoryRecord(3, 120, email="ann@example.com", reason="earn", entry=42),
+        HistoryRecord(
+            4, -120, email="ann@example.com", reason="reversal: order refunded", entry=43, takes_from=42
+        ),
+    ]
+    [bad] = items[3:]
+    assert isinstance(bad, RowError)
+    assert (bad.line, bad.column, bad.reason) == (
+        5,
+        "takes_from",
+        "bad entry reference: up to 18 digits expected",
+    )
+
+
+@pytest.mark.parametrize(
+    ("reason", "reversal", "expiry"),
+    [
+        ("reversal: order refunded", True, False),
+        ("Refund", True, False),
+        ("cancelled", True, False),
+        ("expire", False, True),
+        ("Points expired", False, True),
+        ("redeem: $5 off", False, False),
+        (None, False, False),
+    ],
+)
+def test_which_history_debits_are_reversals_or_expiries(
+    reason: str | None, reversal: bool, expiry: bool
+) -> None:
+    assert (rules.is_reversal(reason), rules.is_expiry(reason)) == (reversal, expiry)

@@ -462,6 +462,9 @@ async def _post_history(
     rounds: list[list[points.Posting]] = []
     for line, items in history.items():
         customer_id, _ = resolved[line]
+        # the file's references of this customer's rows: a debit naming a credit takes
+        # from that credit's lot first (a refund takes back its own order's points)
+        line_of = {item.entry_ref: item.line for item in items if item.entry_ref is not None}
         segment = 0
         has_credit = False
         for item in items:
@@ -477,7 +480,8 @@ async def _post_history(
                 points.Posting(
                     customer_id=customer_id,
                     delta=item.points,
-                    kind="import",
+                    # points taken back from an earning: what the customer earned goes down
+                    kind="reversal" if item.points < 0 and rules.is_reversal(item.reason) else "import",
                     source="import",
                     idempotency_key=rules.history_key(key, customer_id, item.line),
                     source_ref=f"import:{record.id}",
@@ -486,6 +490,9 @@ async def _post_history(
                     allow_shortfall=item.points < 0,
                     occurred_at=item.occurred_at,
                     expires_at=item.expires_at if item.points > 0 else None,
+                    take_first_from=rules.history_key(key, customer_id, line_of[item.takes_from_ref])
+                    if item.points < 0 and item.takes_from_ref in line_of
+                    else None,
                 )
             )
     earned: dict[int, int] = {}

@@ -289,6 +289,8 @@ async def _write_history(
                         kind=entry.kind,
                         reason=entry.reason,
                         expires_at=entry.lot_expires_at if entry.delta > 0 else None,
+                        entry=entry.id,
+                        takes_from=entry.takes_from if entry.delta < 0 else None,
                     )
                 )
             )

@@ -126,6 +126,11 @@ HISTORY_COLUMNS: tuple[str, ...] = (
     "occurred_at",
     "reason",
     "expires_at",
+    # the ledger entry's id, and for a debit the ``entry`` whose lot it took from first
+    # (a refund takes back its own order's points, not the oldest): read back, the lots
+    # come out the same
+    "entry",
+    "takes_from",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -165,6 +170,8 @@ class ExportedEntry:
     kind: str
     reason: str | None
     expires_at: datetime | None
+    entry: int | None = None
+    takes_from: int | None = None
 
 
 def check_format(value: str) -> bool:
@@ -221,6 +228,8 @@ def history_cells(entry: ExportedEntry) -> list[str]:
         entry.occurred_at.isoformat(),
         history_reason(entry.kind, entry.reason),
         "" if entry.expires_at is None else entry.expires_at.isoformat(),
+        "" if entry.entry is None else str(entry.entry),
+        "" if entry.takes_from is None else str(entry.takes_from),
     ]
 
 

@@ -224,6 +224,9 @@ class ImportHistoryRow(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     row_line: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # the file's ``entry`` and ``takes_from`` (a debit taking first from that credit's points)
+    entry_ref: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    takes_from_ref: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "email_enc", ROW_EMAIL)

@@ -419,6 +419,8 @@ HISTORY_COLUMNS = (
     "occurred_at",
     "reason",
     "expires_at",
+    "entry_ref",
+    "takes_from_ref",
 )
 
 
@@ -477,6 +479,8 @@ class HistoryRow:
     occurred_at: datetime | None
     reason: str | None
     expires_at: datetime | None
+    entry_ref: int | None = None
+    takes_from_ref: int | None = None
 
 
 async def history_of(
@@ -488,7 +492,8 @@ async def history_of(
         return []
     connection = await driver_connection(session)
     records = await connection.fetch(
-        "SELECT row_line, line, points, occurred_at, reason, expires_at FROM import_history_rows"
+        "SELECT row_line, line, points, occurred_at, reason, expires_at, entry_ref, takes_from_ref"
+        " FROM import_history_rows"
         " WHERE merchant_id = $1 AND import_id = $2 AND row_line = ANY($3::bigint[])"
         " ORDER BY row_line, occurred_at NULLS LAST, line",
         merchant_id,

@@ -85,11 +85,25 @@ def history_key(key: str, customer_id: int, line: int) -> str:
 _EXPIRY_REASONS = frozenset({"expire", "expired", "expiry", "expiration", "points expired"})
 
 
+# reasons a history row gives for points taken back from an earning (a refunded or
+# cancelled order): posted as a ``reversal``, so what the customer earned goes down as
+# it did there; our own export writes ``reversal``
+_REVERSAL_REASONS = frozenset({"reversal", "refund", "refunded", "order refunded", "cancelled", "canceled"})
+
+
+def _said(reason: str | None) -> tuple[str, str]:
+    said = (reason or "").strip().lower()
+    return said, said.split(":", 1)[0].strip()
+
+
 def is_expiry(reason: str | None) -> bool:
-    if reason is None:
-        return False
-    said = reason.strip().lower()
-    return said in _EXPIRY_REASONS or said.split(":", 1)[0].strip() in _EXPIRY_REASONS
+    said, kind = _said(reason)
+    return said in _EXPIRY_REASONS or kind in _EXPIRY_REASONS
+
+
+def is_reversal(reason: str | None) -> bool:
+    said, kind = _said(reason)
+    return said in _REVERSAL_REASONS or kind in _REVERSAL_REASONS
 
 
 def consent_actor(import_id: int) -> str:

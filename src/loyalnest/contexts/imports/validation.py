@@ -448,6 +448,8 @@ async def _stage_history(staging: _Staging) -> str | None:
                         item.occurred_at,
                         item.reason,
                         item.expires_at,
+                        item.entry,
+                        item.takes_from,
                     )
                 )
                 if len(batch) >= rules.CHUNK_ROWS:

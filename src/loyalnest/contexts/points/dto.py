@@ -178,7 +178,8 @@ class LedgerDays:
 class HistoryEntryDTO:
     """A ledger entry as a points-history export writes it: who, how much (signed),
     what kind and why, when, and for a credit the expiry of the lot it opened (None:
-    no lot, or a lot that never expires)."""
+    no lot, or a lot that never expires); for a debit, the entry whose lot it took from
+    first (a reversal takes from its earning's own lot before the oldest)."""
 
     id: int
     customer_id: int
@@ -187,6 +188,7 @@ class HistoryEntryDTO:
     reason: str | None
     created_at: datetime
     lot_expires_at: datetime | None
+    takes_from: int | None = None
 
 
 class OpeningBalance(NamedTuple):

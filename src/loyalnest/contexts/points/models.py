@@ -15,6 +15,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -157,6 +158,10 @@ class PointsLotConsumption(SQLModel, table=True):
     entry_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     lot_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     points: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # the order the entry took from its lots in (0 first; rows before 0037 all 0): a
+    # reversal takes from its earning's own lot before the oldest, and an export's
+    # history names that lot so a re-import takes from it too
+    seq: int = Field(default=0, sa_column=Column(SmallInteger, nullable=False, server_default="0"))
 
 
 class PointsExpiryReminder(SQLModel, table=True):

@@ -204,6 +204,8 @@ async def list_history(
             connection, merchant_id, customer_ids, after=after or (0, 0), limit=limit
         )
     return [
-        HistoryEntryDTO(r.id, r.customer_id, r.delta, r.kind, r.reason, r.created_at, r.lot_expires_at)
+        HistoryEntryDTO(
+            r.id, r.customer_id, r.delta, r.kind, r.reason, r.created_at, r.lot_expires_at, r.takes_from
+        )
         for r in found
     ]

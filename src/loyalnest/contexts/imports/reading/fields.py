@@ -86,6 +86,13 @@ def shopify_customer_id(cell: str) -> int:
     return value
 
 
+def reference(cell: str) -> int:
+    """A row's reference in a history file (our exports write ledger entry ids)."""
+    if not (cell.isascii() and cell.isdigit()) or len(cell) > 18:
+        raise BadValue("bad entry reference: up to 18 digits expected")
+    return int(cell)
+
+
 def _whole_number(cell: str) -> int:
     """A signed whole number, digits only (see the module docstring)."""
     text = cell

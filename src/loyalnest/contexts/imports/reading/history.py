@@ -18,7 +18,16 @@ from loyalnest.contexts.imports.reading.presets import HISTORY, HISTORY_COLUMNS,
 from loyalnest.contexts.imports.reading.records import VALUE_EXCERPT, HistoryRecord, RowError
 from loyalnest.contexts.imports.reading.refusals import MISSING_COLUMN, FileRefused
 
-_ORDER = ("points", "email", "shopify_customer_id", "occurred_at", "reason", "expires_at")
+_ORDER = (
+    "points",
+    "email",
+    "shopify_customer_id",
+    "occurred_at",
+    "reason",
+    "expires_at",
+    "entry",
+    "takes_from",
+)
 
 
 class HistoryReader:
@@ -53,6 +62,8 @@ class HistoryReader:
             "occurred_at": lambda cell: fields.moment(cell, fields.EARLIEST, latest),
             "reason": lambda cell: fields.text(cell, fields.MAX_REASON),
             "expires_at": lambda cell: fields.moment(cell, fields.EARLIEST, fields.LATEST_EXPIRY),
+            "entry": fields.reference,
+            "takes_from": fields.reference,
         }
         self._plan = [
             (found[column], _ORDER.index(column), parsers[column], header[found[column]])

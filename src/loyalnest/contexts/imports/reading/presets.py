@@ -54,6 +54,10 @@ HISTORY_COLUMNS: tuple[str, ...] = (
     "points",
     "reason",
     "expires_at",
+    # a row's reference, and a debit's reference to the credit whose points it took
+    # first (our exports write both: a refund takes its own order's points back)
+    "entry",
+    "takes_from",
 )
 
 
@@ -187,6 +191,8 @@ HISTORY = Preset(
         ("points", ("Points", "Points amount", "points_amount", "Amount", "Delta", "Change")),
         ("reason", ("Reason", "Source", "Description")),
         ("expires_at", ("Expires at", "expires_at", "Expiry date", "Expiry", "Expiration date", "Expires")),
+        ("entry", ("Entry", "Entry ID", "entry_id")),
+        ("takes_from", ("Takes from", "takes_from_entry")),
     ),
     required=("email", "shopify_customer_id"),
     spelling={"email": "email", "shopify_customer_id": "shopify_customer_id", "points": "points"},

@@ -81,7 +81,9 @@ class CustomerRecord(NamedTuple):
 class HistoryRecord(NamedTuple):
     """One row of a points-history file: a signed, non-zero amount for one customer
     (by email or Shopify id; at least one is set), when it happened (None when the file
-    has no date column or the cell is empty), why, and when the points expire."""
+    has no date column or the cell is empty), why, and when the points expire; the
+    row's own reference (``entry``) and, for a debit, the reference of the credit whose
+    points it took first (``takes_from``), when the file has them."""
 
     line: int
     points: int
@@ -90,6 +92,8 @@ class HistoryRecord(NamedTuple):
     occurred_at: datetime | None = None
     reason: str | None = None
     expires_at: datetime | None = None
+    entry: int | None = None
+    takes_from: int | None = None
 
     def __repr__(self) -> str:
         return _repr(self)

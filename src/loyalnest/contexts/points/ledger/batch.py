@@ -88,11 +88,11 @@ class PostingBatch:
         lots = self.open_lots(customer_id)
         plain = [rules.Lot(lot.id, lot.remaining) for lot in lots]
         by_id = {lot.id: lot for lot in lots}
-        for lot_id, points in rules.take_from_lots(plain, amount, first=first):
+        for seq, (lot_id, points) in enumerate(rules.take_from_lots(plain, amount, first=first)):
             lot = by_id[lot_id]
             lot.remaining -= points
             lot.changed = True
-            self.consumptions.append(repository.Consumption(key, lot_id, points))
+            self.consumptions.append(repository.Consumption(key, lot_id, points, seq))
 
     def sweep(self, customer_id: int, at: datetime | None = None) -> None:
         """Expire the customer's lots due by ``at`` (default: now), once per batch and
@@ -185,11 +185,14 @@ class PostingBatch:
     def merged_consumptions(self) -> list[repository.Consumption]:
         """One row per entry and lot (a return may refill a lot in two parts, when
         two redemptions under one reference took from it)."""
-        merged: dict[tuple[str, int], int] = {}
+        merged: dict[tuple[str, int], tuple[int, int]] = {}
         for c in self.consumptions:
-            merged[(c.idempotency_key, c.lot_id)] = merged.get((c.idempotency_key, c.lot_id), 0) + c.points
+            points, seq = merged.get((c.idempotency_key, c.lot_id), (0, c.seq))
+            merged[(c.idempotency_key, c.lot_id)] = (points + c.points, min(seq, c.seq))
         return [
-            repository.Consumption(key, lot_id, points) for (key, lot_id), points in merged.items() if points
+            repository.Consumption(key, lot_id, points, seq)
+            for (key, lot_id), (points, seq) in merged.items()
+            if points
         ]
 
     def follow_activity(self) -> list[int]:

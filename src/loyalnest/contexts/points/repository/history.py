@@ -19,6 +19,8 @@ class HistoryRow:
     reason: str | None
     created_at: datetime
     lot_expires_at: datetime | None
+    # a debit's: the entry that opened the lot it took from first
+    takes_from: int | None
 
 
 # redemptions less what was given back of them
@@ -31,9 +33,16 @@ GROUP BY customer_id
 """
 
 # the customers' entries in (customer, id) order from after ($3, $4): one range of the
-# (merchant_id, customer_id, id) index per page
+# (merchant_id, customer_id, id) index per page; a debit with the entry whose lot it
+# took from first (its consumptions' primary key leads there)
 _HISTORY = """
-SELECT e.id, e.customer_id, e.delta, e.kind, e.reason, e.created_at, l.expires_at
+SELECT e.id, e.customer_id, e.delta, e.kind, e.reason, e.created_at, l.expires_at,
+    CASE WHEN e.delta < 0 THEN (
+        SELECT f.entry_id FROM points_lot_consumptions c
+        JOIN points_lots f ON f.merchant_id = c.merchant_id AND f.id = c.lot_id
+        WHERE c.merchant_id = e.merchant_id AND c.entry_id = e.id AND c.points > 0
+        ORDER BY c.seq, f.id LIMIT 1
+    ) END
 FROM points_ledger e
 LEFT JOIN points_lots l ON l.merchant_id = e.merchant_id AND l.entry_id = e.id
 WHERE e.merchant_id = $1 AND e.customer_id = ANY($2::bigint[]) AND (e.customer_id, e.id) > ($3, $4)

@@ -119,6 +119,9 @@ class Consumption:
     idempotency_key: str
     lot_id: int
     points: int
+    # the order the entry took from its lots in (0 first): a reversal takes from its
+    # earning's own lot first, which an export's history says so a re-import can too
+    seq: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +165,10 @@ WITH e AS (
     JOIN e ON e.idempotency_key = n.idempotency_key
     ORDER BY e.id
 ), consumed AS (
-    INSERT INTO points_lot_consumptions (merchant_id, entry_id, lot_id, points)
-    SELECT $1, e.id, c.lot_id, c.points
-    FROM unnest($17::text[], $18::bigint[], $19::bigint[]) AS c(idempotency_key, lot_id, points)
+    INSERT INTO points_lot_consumptions (merchant_id, entry_id, lot_id, points, seq)
+    SELECT $1, e.id, c.lot_id, c.points, c.seq
+    FROM unnest($17::text[], $18::bigint[], $19::bigint[], $29::smallint[])
+        AS c(idempotency_key, lot_id, points, seq)
     JOIN e ON e.idempotency_key = c.idempotency_key
 ), changed AS (
     UPDATE points_lots AS l SET remaining = u.remaining, expires_at = u.expires_at
@@ -227,6 +231,7 @@ async def write_postings(
         [e.origin_type for e in entries],
         [e.origin_id for e in entries],
         [e.created_at for e in entries],
+        [c.seq for c in consumptions],
     )
     return {key: (int(entry_id), created_at) for key, entry_id, created_at in records}
 
