@@ -155,6 +155,9 @@ class Settings(BaseSettings):
     nudge_event_limit_per_minute: int = Field(default=60, ge=1)
     # how long a segment export's signed download link works
     export_link_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+    # an import's chunks applied at once, each in a transaction of its own on its own
+    # connection: PostgreSQL's work is most of an import's, one core per lane
+    import_apply_lanes: int = Field(default=2, ge=1, le=16)
     db_pool_size: int = 10
     worker_processes: int = 1
     worker_threads: int = 8

@@ -155,7 +155,7 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
     # Grace earns on two orders, spends 50 (from the older lot), then the newer order is
     # refunded: its reversal takes from its own lot first, leaving 50 in the older one.
     # Read back oldest first, the reversal would empty the older lot instead.
-    grace = known[2].customer_id
+    grace = export_support.named(known, "Grace").customer_id
     for order, earned in ((1, 100), (2, 120)):
         async with unit_of_work() as uow:
             await points.post_many(

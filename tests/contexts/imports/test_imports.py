@@ -467,6 +467,30 @@ async def test_a_worker_gone_quiet_mid_import_is_taken_over_and_posts_nothing_tw
         assert await points.verify_lots(uow, shop.id) == []
 
 
+async def test_chunks_applied_side_by_side_count_every_row_once(shop, drain):
+    # three chunks on the two lanes (LOYALNEST_IMPORT_APPLY_LANES): each chunk adds its
+    # counts in its own transaction, none overwrites another's
+    assert shop.settings.import_apply_lanes == 2
+    body = payloads.customer(9_777, email="c42@example.org", first_name="Kim", last_name="Lee")
+    assert (await shop.webhook("customers/create", body)).status_code == 200
+    await drain()
+    total = 2 * rules.CHUNK_ROWS + 1_000
+    content = support.csv_bytes("Email,Points", *(f"c{n}@example.org,{n % 100}" for n in range(total)))
+    done = await support.imported(shop, content, source="LOYALTYLION", dry_run=False)
+    await drain()
+    read = await support.read(shop, done["id"])
+    assert (read["status"], read["rowsDone"], read["rowsTotal"]) == ("COMPLETED", total, total)
+    assert (read["counts"]["created"], read["counts"]["matched"]) == (total - 1, 1)
+    assert read["counts"]["pointsPosted"] == sum(n % 100 for n in range(total))
+    assert await scalar("select count(*) from customers where merchant_id = :m", m=shop.id) == total
+    assert await scalar(
+        "select coalesce(sum(balance), 0) from points_accounts where merchant_id = :m", m=shop.id
+    ) == sum(n % 100 for n in range(total))
+    async with unit_of_work() as uow:
+        assert await points.verify_ledger(uow, shop.id) == []
+        assert await points.verify_lots(uow, shop.id) == []
+
+
 async def test_an_imports_sums_of_points_past_32_bits_read_back_exactly(shop, drain):
     # a million members with 2,500 points each is past GraphQL's Int: the counts are BigInt
     content = support.csv_bytes(

@@ -14,6 +14,7 @@ removes the customers the import created that did nothing else; it runs once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,7 @@ from loyalnest.platform.db import plan_each_statement
 from loyalnest.platform.errors import NotFound
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork, unit_of_work
+from loyalnest.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +104,32 @@ async def _key(record: ImportRecord) -> str:
 async def _apply(record: ImportRecord) -> dict[str, Any]:
     key = await _key(record)
     counts = {**record.counts, "key": key}
-    for name in _APPLIED:
-        counts[name] = int(record.counts.get(f"applied_{name}", 0))
-    # rows applied by an earlier attempt (a worker killed mid-way): counted once a chunk of
-    # it committed; ``rows_done`` is validation's count until then (``attempts`` counts
-    # validation's claim too, so it cannot tell a resumed import from a first one)
-    done = record.rows_done if "applied_created" in record.counts else 0
     tier_map = await _create_tiers(record, counts)
+    # rows applied by an earlier attempt (a worker killed mid-way) are counted already:
+    # each chunk adds its counts and rows in its own transaction; a first attempt starts
+    # them (``rows_done`` is validation's count until then; ``attempts`` counts
+    # validation's claim too, so it cannot tell a resumed import from a first one)
+    if "applied_created" not in record.counts:
+        async with unit_of_work() as uow:
+            await repository.start_applying(
+                uow.session,
+                record.merchant_id,
+                record.id,
+                key=key,
+                counted=[f"applied_{n}" for n in _APPLIED],
+            )
+    # the chunks' transactions side by side (rows are taken with SKIP LOCKED): the
+    # statements of one keep one core of PostgreSQL busy, two keep two
+    lanes = get_settings().import_apply_lanes
+    await asyncio.gather(*(_apply_chunks(record, key, tier_map) for _ in range(lanes)))
+    async with unit_of_work() as uow:
+        applied = await repository.get(uow.session, record.merchant_id, record.id)
+    assert applied is not None
+    return {**applied.counts, **{n: int(applied.counts.get(f"applied_{n}", 0)) for n in _APPLIED}}
+
+
+async def _apply_chunks(record: ImportRecord, key: str, tier_map: dict[str, int]) -> None:
+    """Apply chunk after chunk until no staged row is left to take."""
     while True:
         async with unit_of_work() as uow:
             await plan_each_statement(uow.session)
@@ -116,24 +137,17 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
                 uow.session, record.merchant_id, record.id, limit=rules.CHUNK_ROWS
             )
             if not rows:
-                break
-            done_now = await _apply_chunk(uow, record, key, rows, tier_map)
-            counts["created"] += done_now.created
-            counts["matched"] += done_now.matched
-            counts["skipped"] += done_now.skipped
-            counts["points_posted"] += done_now.posted
-            done += len(rows)
-            await repository.progress(
-                uow.session, record.merchant_id, record.id, rows_done=done, now=utcnow()
-            )
-            await repository.save_counts(
+                return
+            done = await _apply_chunk(uow, record, key, rows, tier_map)
+            await repository.chunk_applied(
                 uow.session,
                 record.merchant_id,
                 record.id,
-                {**counts, **{f"applied_{n}": counts[n] for n in _APPLIED}},
+                rows=len(rows),
+                added={f"applied_{n}": getattr(done, n) for n in _APPLIED},
+                now=utcnow(),
             )
         await announce(record.merchant_id, record.id)
-    return counts
 
 
 async def _create_tiers(record: ImportRecord, counts: dict[str, Any]) -> dict[str, int]:
@@ -190,7 +204,7 @@ class ChunkDone:
     created: int
     matched: int
     skipped: int  # rows naming a customer an earlier row was imported into
-    posted: int  # the balances' net change
+    points_posted: int  # the balances' net change
 
 
 async def _apply_chunk(
@@ -287,7 +301,10 @@ async def _apply_chunk(
             limit=rules.FIRST_ERRORS,
         )
     return ChunkDone(
-        created=len(new_ids), matched=len(rows) - len(new_ids), skipped=len(skipped), posted=net + history_net
+        created=len(new_ids),
+        matched=len(rows) - len(new_ids),
+        skipped=len(skipped),
+        points_posted=net + history_net,
     )
 
 

@@ -638,6 +638,46 @@ async def set_dry_run(session: AsyncSession, merchant_id: int, import_id: int, *
     )
 
 
+async def start_applying(
+    session: AsyncSession, merchant_id: int, import_id: int, *, key: str, counted: Sequence[str]
+) -> None:
+    """An import's first attempt at applying: its key kept, what applying counts (and
+    ``rows_done``) from zero."""
+    await session.execute(
+        text(
+            "UPDATE imports SET counts = counts || CAST(:start AS jsonb), rows_done = 0"
+            " WHERE merchant_id = :m AND id = :id"
+        ),
+        {"m": merchant_id, "id": import_id, "start": _json({"key": key, **dict.fromkeys(counted, 0)})},
+    )
+
+
+async def chunk_applied(
+    session: AsyncSession,
+    merchant_id: int,
+    import_id: int,
+    *,
+    rows: int,
+    added: dict[str, int],
+    now: datetime,
+) -> None:
+    """A chunk's rows and counts added to the import's, in the chunk's transaction (the
+    chunks of an import commit side by side: each adds, none writes a total)."""
+    connection = await driver_connection(session)
+    await connection.execute(
+        "UPDATE imports SET rows_done = rows_done + $3, heartbeat_at = $4,"
+        " counts = counts || (SELECT jsonb_object_agg(a.key, coalesce((counts ->> a.key)::bigint, 0)"
+        " + a.value) FROM unnest($5::text[], $6::bigint[]) AS a(key, value))"
+        " WHERE merchant_id = $1 AND id = $2",
+        merchant_id,
+        import_id,
+        rows,
+        now,
+        list(added),
+        list(added.values()),
+    )
+
+
 async def save_counts(
     session: AsyncSession, merchant_id: int, import_id: int, counts: dict[str, Any]
 ) -> None:
