@@ -11,7 +11,9 @@ too. Rerun after a crash, it starts over (its staged rows are cleared first)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -88,6 +90,8 @@ class _Staging:
         self.email_column: str | None = None
         self.id_column: str | None = None
         self.rows: list[Any] = []
+        # the chunk being staged while the next is read (``hand_over``)
+        self._staging: asyncio.Task[None] | None = None
         self.errors: list[reading.RowError] = []
         self.history_errors = 0
         self.error_count = 0
@@ -167,7 +171,9 @@ class _Staging:
             r.points_pending or 0,
         )
 
-    async def _first_of_each(self, uow: Any, sealed: list[customers.SealedCustomer]) -> list[int]:
+    async def _first_of_each(
+        self, uow: Any, rows: list[Any], sealed: list[customers.SealedCustomer]
+    ) -> list[int]:
         """The positions of the chunk's rows that are the first of their customer in the
         file; each later one (the same email, or the same Shopify id) is refused, naming
         the first's line, so the merchant decides which row is right. Earlier chunks are
@@ -179,10 +185,10 @@ class _Staging:
             record.merchant_id,
             record.id,
             emails=[s.email_bidx for s in sealed if s.email_bidx is not None],
-            shopify_ids=[r.shopify_customer_id for r in self.rows if r.shopify_customer_id is not None],
+            shopify_ids=[r.shopify_customer_id for r in rows if r.shopify_customer_id is not None],
         )
         kept = []
-        for position, (row, person) in enumerate(zip(self.rows, sealed, strict=True)):
+        for position, (row, person) in enumerate(zip(rows, sealed, strict=True)):
             if person.email_bidx is not None:
                 first = first_email.setdefault(person.email_bidx, row.line)
                 if first != row.line:
@@ -210,7 +216,7 @@ class _Staging:
             kept.append(position)
         return kept
 
-    async def _one_row_per_customer(self, uow: Any, matched: list[int | None]) -> list[int]:
+    async def _one_row_per_customer(self, uow: Any, rows: list[Any], matched: list[int | None]) -> list[int]:
         """The positions of the chunk's rows that are the first to name their customer of
         the shop. Two rows can name one customer without sharing an email or an id: one
         by the Shopify id, the other by the email the customer has in the shop (an
@@ -222,7 +228,7 @@ class _Staging:
             uow.session, record.merchant_id, record.id, [c for c in matched if c is not None]
         )
         kept = []
-        for position, (row, customer_id) in enumerate(zip(self.rows, matched, strict=True)):
+        for position, (row, customer_id) in enumerate(zip(rows, matched, strict=True)):
             if customer_id is not None:
                 first = first_line.setdefault(customer_id, row.line)
                 if first != row.line:
@@ -238,9 +244,26 @@ class _Staging:
             kept.append(position)
         return kept
 
-    async def flush(self) -> None:
-        if not self.rows:
-            return
+    async def hand_over(self) -> None:
+        """Stage the rows taken so far, in a task of its own, once the chunk before is
+        staged (a chunk's duplicates are asked of the rows staged before it): reading the
+        next chunk goes on meanwhile, while PostgreSQL stages this one."""
+        await self.settle()
+        if self.rows:
+            rows, self.rows = self.rows, []
+            self._staging = asyncio.create_task(self._stage(rows))
+
+    async def settle(self) -> None:
+        """Wait for the chunk being staged (its error, if any, is raised here)."""
+        staging, self._staging = self._staging, None
+        if staging is not None:
+            await staging
+
+    def abandon(self) -> None:
+        if self._staging is not None:
+            self._staging.cancel()
+
+    async def _stage(self, rows: list[Any]) -> None:
         record = self.record
         # sealed as the customers' own: importing the row copies them (nothing is
         # decrypted and encrypted again), and matched by the blind index sealing made
@@ -252,33 +275,33 @@ class _Staging:
                     first_name=r.first_name,
                     last_name=r.last_name,
                 )
-                for r in self.rows
+                for r in rows
             ]
         )
         async with unit_of_work() as uow:
             await plan_each_statement(uow.session)
-            kept = await self._first_of_each(uow, sealed)
-            self.rows = [self.rows[i] for i in kept]
+            kept = await self._first_of_each(uow, rows, sealed)
+            rows = [rows[i] for i in kept]
             sealed = [sealed[i] for i in kept]
             matched = await customers.match_sealed(uow, record.merchant_id, sealed)
-            kept = await self._one_row_per_customer(uow, matched)
-            self.rows = [self.rows[i] for i in kept]
+            kept = await self._one_row_per_customer(uow, rows, matched)
+            rows = [rows[i] for i in kept]
             sealed = [sealed[i] for i in kept]
             matched = [matched[i] for i in kept]
             await repository.stage(
                 uow.session,
                 [
                     self._staged(r, person, customer_id)
-                    for r, person, customer_id in zip(self.rows, sealed, matched, strict=True)
+                    for r, person, customer_id in zip(rows, sealed, matched, strict=True)
                 ],
             )
-            self.valid += len(self.rows)
+            self.valid += len(rows)
             self.matched += sum(1 for c in matched if c is not None)
-            self.points += sum(r.points_balance or 0 for r in self.rows)
-            self.points_pending += sum(r.points_pending or 0 for r in self.rows)
-            self.tiers += sum(1 for r in self.rows if r.tier_name is not None)
-            self.birthdays += sum(1 for r in self.rows if r.birthday is not None)
-            self.codes += sum(1 for r in self.rows if r.referral_code is not None)
+            self.points += sum(r.points_balance or 0 for r in rows)
+            self.points_pending += sum(r.points_pending or 0 for r in rows)
+            self.tiers += sum(1 for r in rows if r.tier_name is not None)
+            self.birthdays += sum(1 for r in rows if r.birthday is not None)
+            self.codes += sum(1 for r in rows if r.referral_code is not None)
             await repository.progress(
                 uow.session,
                 record.merchant_id,
@@ -286,7 +309,6 @@ class _Staging:
                 rows_done=self.valid + self.error_count,
                 now=utcnow(),
             )
-        self.rows.clear()
         await announce(record.merchant_id, record.id)
 
 
@@ -309,6 +331,19 @@ def email_ident(keyring: Keyring, email: str) -> str:
     return keyring.blind_index(email, kind=_IDENT_KIND)
 
 
+def _read_chunk(items: Iterator[Any], wanted: int) -> list[Any]:
+    """The reader's next items up to ``wanted`` rows (the errors between them too)."""
+    read: list[Any] = []
+    rows = 0
+    for item in items:
+        read.append(item)
+        if not isinstance(item, reading.RowError):
+            rows += 1
+            if rows >= wanted:
+                break
+    return read
+
+
 async def _validate(record: ImportRecord) -> None:
     async with unit_of_work() as uow:
         tier_ids = await tiers.tier_names(uow, record.merchant_id)
@@ -319,7 +354,7 @@ async def _validate(record: ImportRecord) -> None:
     refused: str | None = None
     try:
         with storage.open_file(record.merchant_id, record.id) as stream:
-            # duplicates are found against the staged rows, chunk by chunk (``flush``): an
+            # duplicates are found against the staged rows, chunk by chunk (``hand_over``): an
             # in-memory check would grow with the file (about 2M customers fit the budget)
             reader = reading.read_customers(
                 stream,
@@ -333,17 +368,27 @@ async def _validate(record: ImportRecord) -> None:
             staging.code_column = reader.columns.get("referral_code") or reader.columns.get(
                 "referral_url", "referral_code"
             )
-            for item in reader:
-                if isinstance(item, reading.RowError):
-                    staging.refuse(item)
-                else:
-                    staging.take(item)
+            items = iter(reader)
+            while True:
+                # read in a thread, so the chunk handed over is staged meanwhile
+                read = await asyncio.to_thread(_read_chunk, items, rules.CHUNK_ROWS - len(staging.rows))
+                for item in read:
+                    if isinstance(item, reading.RowError):
+                        staging.refuse(item)
+                    else:
+                        staging.take(item)
+                if not read:
+                    break
                 if len(staging.rows) >= rules.CHUNK_ROWS:
-                    await staging.flush()
+                    await staging.hand_over()
     except reading.FileRefused as exc:
         refused = str(exc)
-    await staging.flush()
-    # in file order: a duplicate is refused when its chunk is flushed, after the reader's
+    except BaseException:
+        staging.abandon()
+        raise
+    await staging.hand_over()
+    await staging.settle()
+    # in file order: a duplicate is refused when its chunk is staged, after the reader's
     # refusals of the lines that follow it in that chunk
     staging.errors.sort(key=lambda error: error.line)
     if refused is None and record.history_file_name is not None:
