@@ -25,6 +25,7 @@ from loyalnest.contexts.customers.models import (
     LAST_NAME,
     UNREADABLE_BIRTHDAY_INDEX,
 )
+from loyalnest.platform import db
 from loyalnest.platform.crypto import KeyringError, encrypt_optional, get_keyring
 from loyalnest.platform.errors import NotFound
 from loyalnest.platform.timeutil import utcnow
@@ -160,6 +161,12 @@ def seal_imported(people: Sequence[ImportedCustomer]) -> list[SealedCustomer]:
         SealedCustomer(p.shopify_customer_id, e, b, f, la)
         for p, e, b, f, la in zip(people, email_enc, email_bidx, first_enc, last_enc, strict=True)
     ]
+
+
+async def refresh_statistics() -> None:
+    """Fresh planner statistics for the tables an import is filling (see
+    ``platform.db.refresh_statistics``)."""
+    await db.refresh_statistics(repository.BULK_TABLES)
 
 
 async def match_sealed(

@@ -24,6 +24,7 @@ from typing import Any
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.earning import api as earning
 from loyalnest.contexts.imports import repository, rules
+from loyalnest.contexts.imports.growth import Growth
 from loyalnest.contexts.imports.models import ROW_BIRTHDAY, ROW_EMAIL, ROW_FIRST_NAME, ROW_LAST_NAME
 from loyalnest.contexts.imports.progress import announce
 from loyalnest.contexts.imports.repository import ImportRecord, StagedRow
@@ -121,14 +122,33 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
     # the chunks' transactions side by side (rows are taken with SKIP LOCKED): the
     # statements of one keep one core of PostgreSQL busy, two keep two
     lanes = get_settings().import_apply_lanes
-    await asyncio.gather(*(_apply_chunks(record, key, tier_map) for _ in range(lanes)))
+    progress = _Progress(Growth(_refresh_statistics))
+    await asyncio.gather(*(_apply_chunks(record, key, tier_map, progress) for _ in range(lanes)))
     async with unit_of_work() as uow:
         applied = await repository.get(uow.session, record.merchant_id, record.id)
     assert applied is not None
     return {**applied.counts, **{n: int(applied.counts.get(f"applied_{n}", 0)) for n in _APPLIED}}
 
 
-async def _apply_chunks(record: ImportRecord, key: str, tier_map: dict[str, int]) -> None:
+class _Progress:
+    """The rows this run applied, over its lanes (the tables grow with them)."""
+
+    def __init__(self, growth: Growth) -> None:
+        self.rows = 0
+        self.growth = growth
+
+
+async def _refresh_statistics() -> None:
+    """The tables an import fills and reads back, analyzed (see ``growth``)."""
+    await repository.refresh_staged_statistics()
+    await customers.refresh_statistics()
+    await points.refresh_statistics()
+    await tiers.refresh_statistics()
+
+
+async def _apply_chunks(
+    record: ImportRecord, key: str, tier_map: dict[str, int], progress: _Progress
+) -> None:
     """Apply chunk after chunk until no staged row is left to take."""
     while True:
         async with unit_of_work() as uow:
@@ -147,6 +167,8 @@ async def _apply_chunks(record: ImportRecord, key: str, tier_map: dict[str, int]
                 added={f"applied_{n}": getattr(done, n) for n in _APPLIED},
                 now=utcnow(),
             )
+        progress.rows += len(rows)
+        await progress.growth.reached(progress.rows)
         await announce(record.merchant_id, record.id)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loyalnest.platform.db import driver_connection
+from loyalnest.platform.db import driver_connection, refresh_statistics
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,16 +314,24 @@ STAGED_COLUMNS = (
 )
 
 
+# one index probe per value (a LATERAL subquery; ``OFFSET 0`` keeps the planner from
+# pulling it up into a join): a join planned from the statistics of the table
+# the validation is filling read every staged row of the import per chunk (0.24 s a
+# chunk at 300,000 rows, growing with them: two minutes of a million rows' validation).
+# The first line is taken outside the probe: ``min()`` inside is planned as a walk of
+# the import's lines in order until one matches, all of them for a value not staged.
 _STAGED_LINES = """
-SELECT r.email_bidx, NULL::bigint, min(r.line) FROM import_rows r
-JOIN unnest($3::text[]) AS k(bidx) ON r.email_bidx = k.bidx
-WHERE r.merchant_id = $1 AND r.import_id = $2
-GROUP BY r.email_bidx
+SELECT k.bidx, NULL::bigint, min(f.line) FROM unnest($3::text[]) AS k(bidx)
+CROSS JOIN LATERAL (
+    SELECT r.line FROM import_rows r
+    WHERE r.merchant_id = $1 AND r.import_id = $2 AND r.email_bidx = k.bidx OFFSET 0
+) AS f GROUP BY k.bidx
 UNION ALL
-SELECT NULL, r.shopify_customer_id, min(r.line) FROM import_rows r
-JOIN unnest($4::bigint[]) AS k(id) ON r.shopify_customer_id = k.id
-WHERE r.merchant_id = $1 AND r.import_id = $2
-GROUP BY r.shopify_customer_id
+SELECT NULL, k.id, min(f.line) FROM unnest($4::bigint[]) AS k(id)
+CROSS JOIN LATERAL (
+    SELECT r.line FROM import_rows r
+    WHERE r.merchant_id = $1 AND r.import_id = $2 AND r.shopify_customer_id = k.id OFFSET 0
+) AS f GROUP BY k.id
 """
 
 
@@ -349,10 +357,12 @@ async def staged_lines(
 
 
 _CUSTOMER_LINES = """
-SELECT r.customer_id, min(r.line) FROM import_rows r
-JOIN unnest($3::bigint[]) AS k(id) ON r.customer_id = k.id
-WHERE r.merchant_id = $1 AND r.import_id = $2 AND (r.applied OR NOT $4)
-GROUP BY r.customer_id
+SELECT k.id, min(f.line) FROM unnest($3::bigint[]) AS k(id)
+CROSS JOIN LATERAL (
+    SELECT r.line FROM import_rows r
+    WHERE r.merchant_id = $1 AND r.import_id = $2 AND r.customer_id = k.id AND (r.applied OR NOT $4)
+    OFFSET 0
+) AS f GROUP BY k.id
 """
 
 
@@ -603,7 +613,10 @@ async def mark_applied(
         " FROM unnest($3::bigint[], $4::bigint[], $5::boolean[], $6::bigint[], $7::boolean[],"
         " $8::boolean[], $9::boolean[], $10::bigint[])"
         " AS o(line, customer_id, created, prior_tier_id, tier_placed, birthday_set, code_kept, tier_id)"
-        " WHERE r.merchant_id = $1 AND r.import_id = $2 AND r.line = o.line",
+        " WHERE r.merchant_id = $1 AND r.import_id = $2 AND r.line = o.line"
+        # the chunk's range of lines: whatever join is planned, it reads the chunk's rows,
+        # not every row of the import (a hash join over them all: 0.6 s at 300,000)
+        " AND r.line BETWEEN $11 AND $12",
         merchant_id,
         import_id,
         [o.line for o in outcomes],
@@ -614,6 +627,8 @@ async def mark_applied(
         [o.birthday_set for o in outcomes],
         [o.code_kept for o in outcomes],
         [o.tier_id for o in outcomes],
+        min(o.line for o in outcomes),
+        max(o.line for o in outcomes),
     )
 
 
@@ -698,3 +713,8 @@ async def forget_customer(session: AsyncSession, merchant_id: int, customer_id: 
         {"m": merchant_id, "c": customer_id},
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def refresh_staged_statistics() -> None:
+    """Fresh planner statistics for the staged rows (see ``platform.db.refresh_statistics``)."""
+    await refresh_statistics(("import_rows",))

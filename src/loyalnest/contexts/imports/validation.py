@@ -19,6 +19,7 @@ from typing import Any
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.imports import commands, reading, repository, rules, storage
+from loyalnest.contexts.imports.growth import Growth
 from loyalnest.contexts.imports.models import ERROR_REPORT, ROW_BIRTHDAY
 from loyalnest.contexts.imports.progress import announce
 from loyalnest.contexts.imports.reading.fields import SMILE_UNKNOWN_YEAR
@@ -92,6 +93,7 @@ class _Staging:
         self.rows: list[Any] = []
         # the chunk being staged while the next is read (``hand_over``)
         self._staging: asyncio.Task[None] | None = None
+        self._growth = Growth(repository.refresh_staged_statistics)
         self.errors: list[reading.RowError] = []
         self.history_errors = 0
         self.error_count = 0
@@ -309,6 +311,7 @@ class _Staging:
                 rows_done=self.valid + self.error_count,
                 now=utcnow(),
             )
+        await self._growth.reached(self.valid)
         await announce(record.merchant_id, record.id)
 
 

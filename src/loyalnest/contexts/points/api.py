@@ -83,6 +83,7 @@ __all__ = [
     "post_many",
     "post_opening_balances",
     "recent_transactions_for_customers",
+    "refresh_statistics",
     "return_points",
     "reverse_earning",
     "spend_points",
@@ -108,6 +109,7 @@ post_many = posting.post_many
 # Opening balances an import brings (what was earned with another app, what is left),
 # set-based for customers without an account (see ``ledger.openings``).
 post_opening_balances = openings.post_opening_balances
+refresh_statistics = openings.refresh_statistics
 # Entries already posted under some keys: a caller whose batch may hold a replay (a
 # batch with a used key is refused as a whole) leaves those out first.
 existing_entries = posting.existing_entries

@@ -64,6 +64,7 @@ __all__ = [
     "list_history",
     "list_tiers",
     "reevaluate_shop",
+    "refresh_statistics",
     "restore_standings",
     "retier_channel",
     "retier_shop",
@@ -102,6 +103,7 @@ TierRestore = imports.TierRestore
 # {tier name in any locale, case-folded: id}: how a file names tiers
 tier_names = imports.tier_names
 import_standings = imports.import_standings
+refresh_statistics = imports.refresh_statistics
 restore_standings = imports.restore_standings
 
 

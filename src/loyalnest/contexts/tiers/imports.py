@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from loyalnest.contexts.tiers import evaluation, repository, rules
 from loyalnest.contexts.tiers.repository import MetricEntry
+from loyalnest.platform import db
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork
 
@@ -122,3 +123,13 @@ async def restore_standings(uow: UnitOfWork, merchant_id: int, items: Sequence[T
     await repository.write_standings(uow.session, merchant_id, writes, now)
     await evaluation.record_moves(uow, shop, moves, now, actor=IMPORT, note="import reverted")
     return len(moves)
+
+
+# the tables an import fills
+BULK_TABLES = ("customer_tiers", "tier_metric_entries")
+
+
+async def refresh_statistics() -> None:
+    """Fresh planner statistics for the tables an import is filling (see
+    ``platform.db.refresh_statistics``)."""
+    await db.refresh_statistics(BULK_TABLES)

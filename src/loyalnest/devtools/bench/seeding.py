@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.earning import api as earning
@@ -58,11 +59,29 @@ async def seed_shop(domain: str | None = None) -> merchants.MerchantDTO:
         return await merchants.install_shop(uow, shop_domain=domain, name="Bench Shop", currency="USD")
 
 
-async def drop_shop(merchant_id: int) -> None:
+async def drop_shop(merchant_id: int, *, attempts: int = 5) -> None:
     """Delete a bench shop and, by cascade, everything it accumulated (so repeated runs
-    do not grow the development database by tens of thousands of rows each)."""
-    async with unit_of_work() as uow:
-        await uow.session.execute(text("DELETE FROM merchants WHERE id = :m"), {"m": merchant_id})
+    do not grow the development database by tens of thousands of rows each). The
+    worker may still be at the shop's follow-up jobs (a million imported customers'
+    analytics): a deadlock with them is tried again."""
+    for attempt in range(attempts):
+        try:
+            async with unit_of_work() as uow:
+                await uow.session.execute(text("DELETE FROM merchants WHERE id = :m"), {"m": merchant_id})
+            return
+        except DBAPIError as exc:
+            if not _deadlocked(exc) or attempt == attempts - 1:
+                raise
+            await asyncio.sleep(1 + attempt)
+
+
+def _deadlocked(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if getattr(seen, "sqlstate", None) == "40P01":
+            return True
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    return False
 
 
 def _facts(customer: FakeCustomer) -> customers.ShopifyCustomerFacts:

@@ -22,6 +22,7 @@ from loyalnest.contexts.points.dto import OpeningBalance, OpeningsPosted, Postin
 from loyalnest.contexts.points.events import PointsBalanceChanged, balance_channel
 from loyalnest.contexts.points.ledger import policy
 from loyalnest.contexts.points.ledger.posting import ConcurrentPosting, post_many
+from loyalnest.platform import db
 from loyalnest.platform.timeutil import utcnow
 from loyalnest.platform.uow import UnitOfWork
 
@@ -158,3 +159,13 @@ async def _post_one_by_one(
     await post_many(uow, merchant_id, credits)
     await post_many(uow, merchant_id, debits)
     return {p.customer_id: p.delta for p in credits}, sum(p.delta for p in (*credits, *debits))
+
+
+# the tables opening balances fill (an import's)
+BULK_TABLES = ("points_accounts", "points_ledger", "points_lots", "points_lot_consumptions")
+
+
+async def refresh_statistics() -> None:
+    """Fresh planner statistics for the tables an import is filling (see
+    ``platform.db.refresh_statistics``)."""
+    await db.refresh_statistics(BULK_TABLES)
