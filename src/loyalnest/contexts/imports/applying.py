@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -123,11 +124,25 @@ async def _apply(record: ImportRecord) -> dict[str, Any]:
     # statements of one keep one core of PostgreSQL busy, two keep two
     lanes = get_settings().import_apply_lanes
     progress = _Progress(Growth(_refresh_statistics))
-    await asyncio.gather(*(_apply_chunks(record, key, tier_map, progress) for _ in range(lanes)))
+    await _all_or_none([_apply_chunks(record, key, tier_map, progress) for _ in range(lanes)])
     async with unit_of_work() as uow:
         applied = await repository.get(uow.session, record.merchant_id, record.id)
     assert applied is not None
     return {**applied.counts, **{n: int(applied.counts.get(f"applied_{n}", 0)) for n in _APPLIED}}
+
+
+async def _all_or_none(lanes: list[Coroutine[Any, Any, None]]) -> None:
+    """Run the lanes; when one fails, the others are stopped (their chunk's transaction
+    rolls back) before its error is raised: a failed import applies nothing more."""
+    tasks = [asyncio.create_task(lane) for lane in lanes]
+    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for task in done:
+        error = task.exception()
+        if error is not None:
+            raise error
 
 
 class _Progress:
