@@ -494,6 +494,61 @@ async def test_chunks_applied_side_by_side_count_every_row_once(shop, drain):
         assert await scalar("select reltuples from pg_class where relname = :t", t=table) >= 10_000
 
 
+async def test_a_chunk_that_fails_fails_the_import_and_leaves_nothing_of_itself(shop, drain):
+    # five chunks on two lanes; the second fails as it is marked applied (a fault injected
+    # in the database: a trigger refusing one of its rows). The import is failed with the
+    # cause, and nothing of the failed chunk is left: rows not applied, no customers.
+    total = 4 * rules.CHUNK_ROWS + 1_000
+    content = support.csv_bytes("Email,Points", *(f"c{n}@example.org,{n % 100}" for n in range(total)))
+    dry = await support.imported(shop, content, source="LOYALTYLION", dry_run=True)
+    await drain()
+    assert (await support.read(shop, dry["id"]))["status"] == "READY"
+    import_id = int(await scalar("select max(id) from imports where merchant_id = :m", m=shop.id))
+    fault_line = rules.CHUNK_ROWS + 2_000  # in the second chunk (the header is line 1)
+    await execute(
+        "create function injected_fault() returns trigger language plpgsql as $$ begin"
+        f" if new.merchant_id = {shop.id} and new.line = {fault_line} and new.applied then"
+        " raise exception 'injected fault'; end if; return new; end $$"
+    )
+    await execute(
+        "create trigger injected_fault before update on import_rows"
+        " for each row execute function injected_fault()"
+    )
+    try:
+        await execute(
+            "update imports set status = 'ready' where merchant_id = :m and id = :id", m=shop.id, id=import_id
+        )
+        with pytest.raises(Exception, match="injected fault"):
+            await applying.apply(shop.id, import_id)
+    finally:
+        await execute("drop trigger injected_fault on import_rows")
+        await execute("drop function injected_fault()")
+    failed = await support.read(shop, dry["id"])
+    assert failed["status"] == "FAILED"
+    assert "injected fault" in failed["lastError"]
+    applied = int(
+        await scalar(
+            "select count(*) from import_rows where merchant_id = :m and import_id = :id and applied",
+            m=shop.id,
+            id=import_id,
+        )
+    )
+    # the other lane's chunk, and one it had begun (not the three chunks after them)
+    assert applied <= 2 * rules.CHUNK_ROWS
+    assert (
+        await scalar(
+            "select count(*) from import_rows where merchant_id = :m and import_id = :id and applied"
+            " and line between :a and :b",
+            m=shop.id,
+            id=import_id,
+            a=rules.CHUNK_ROWS + 2,
+            b=2 * rules.CHUNK_ROWS + 1,
+        )
+        == 0
+    )
+    assert await scalar("select count(*) from customers where merchant_id = :m", m=shop.id) == applied
+
+
 async def test_an_imports_sums_of_points_past_32_bits_read_back_exactly(shop, drain):
     # a million members with 2,500 points each is past GraphQL's Int: the counts are BigInt
     content = support.csv_bytes(
