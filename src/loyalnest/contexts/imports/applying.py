@@ -135,10 +135,15 @@ async def _all_or_none(lanes: list[Coroutine[Any, Any, None]]) -> None:
     """Run the lanes; when one fails, the others are stopped (their chunk's transaction
     rolls back) before its error is raised: a failed import applies nothing more."""
     tasks = [asyncio.create_task(lane) for lane in lanes]
-    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    except asyncio.CancelledError:  # the actor itself stopped (a time limit, a shutdown)
+        done, pending = set(), set(tasks)
+        raise
+    finally:
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
     for task in done:
         error = task.exception()
         if error is not None:
