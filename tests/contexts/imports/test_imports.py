@@ -489,9 +489,10 @@ async def test_chunks_applied_side_by_side_count_every_row_once(shop, drain):
     async with unit_of_work() as uow:
         assert await points.verify_ledger(uow, shop.id) == []
         assert await points.verify_lots(uow, shop.id) == []
-    # the tables it filled were analyzed as they grew (after 5,000 and 10,000 rows)
+    # the tables it filled were analyzed as they grew (after 5,000 and 10,000 rows; the
+    # ledger has a row for 99 % of them: those with points)
     for table in ("import_rows", "customers", "points_ledger", "customer_tiers"):
-        assert await scalar("select reltuples from pg_class where relname = :t", t=table) >= 10_000
+        assert await scalar("select reltuples from pg_class where relname = :t", t=table) >= 9_000
 
 
 async def test_a_chunk_that_fails_fails_the_import_and_leaves_nothing_of_itself(shop, drain):
