@@ -183,6 +183,28 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
             source_ref="order:2",
             idempotency_key="refund:2",
         )
+    # then she redeems 30 and the code is given back: the points refill the lot they
+    # came from (read back as a plain credit, they would open a lot of their own)
+    async with unit_of_work() as uow:
+        await points.spend_points(
+            uow,
+            merchant_id=shop.id,
+            customer_id=grace,
+            points=30,
+            source="reward",
+            source_ref="redemption:3",
+            idempotency_key=f"test-spend-3:{grace}",
+        )
+    async with unit_of_work() as uow:
+        await points.return_points(
+            uow,
+            merchant_id=shop.id,
+            customer_id=grace,
+            points=30,
+            source="reward",
+            source_ref="redemption:3",
+            idempotency_key=f"test-return-3:{grace}",
+        )
     grace_lots = (
         "select points, remaining from points_lots where merchant_id = :m and customer_id = :c order by id"
     )

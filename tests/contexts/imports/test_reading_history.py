@@ -85,18 +85,24 @@ def test_our_exports_references_name_the_credit_a_debit_took_from_first() -> Non
 
 
 @pytest.mark.parametrize(
-    ("reason", "reversal", "expiry"),
+    ("reason", "reversal", "expiry", "redemption"),
     [
-        ("reversal: order refunded", True, False),
-        ("Refund", True, False),
-        ("cancelled", True, False),
-        ("expire", False, True),
-        ("Points expired", False, True),
-        ("redeem: $5 off", False, False),
-        (None, False, False),
+        ("reversal: order refunded", True, False, False),
+        ("Refund", True, False, False),
+        ("cancelled", True, False, False),
+        ("expire", False, True, False),
+        ("Points expired", False, True, False),
+        ("redeem: $5 off", False, False, True),
+        ("Redemption", False, False, True),
+        ("adjust: goodwill", False, False, False),
+        (None, False, False, False),
     ],
 )
-def test_which_history_debits_are_reversals_or_expiries(
-    reason: str | None, reversal: bool, expiry: bool
+def test_which_history_debits_are_reversals_expiries_or_redemptions(
+    reason: str | None, reversal: bool, expiry: bool, redemption: bool
 ) -> None:
-    assert (rules.is_reversal(reason), rules.is_expiry(reason)) == (reversal, expiry)
+    assert (rules.is_reversal(reason), rules.is_expiry(reason), rules.is_redemption(reason)) == (
+        reversal,
+        expiry,
+        redemption,
+    )

@@ -522,37 +522,27 @@ async def _post_history(
     for line, items in history.items():
         customer_id, _ = resolved[line]
         # the file's references of this customer's rows: a debit naming a credit takes
-        # from that credit's lot first (a refund takes back its own order's points)
+        # from that credit's lot first (a refund takes back its own order's points); a
+        # credit naming a debit gives back to it (a returned redemption refills the lots
+        # the redemption emptied, as ``points.return_points`` does)
         line_of = {item.entry_ref: item.line for item in items if item.entry_ref is not None}
+        debits = {item.line for item in items if item.points < 0}
         segment = 0
         has_credit = False
         for item in items:
             if item.points < 0 and rules.is_expiry(item.reason):
                 continue
-            if item.points < 0 and has_credit:
+            named = line_of.get(item.takes_from_ref) if item.takes_from_ref is not None else None
+            returns_to = named if item.points > 0 and named in debits else None
+            if (item.points < 0 and has_credit) or returns_to is not None:
+                # after the credits it may take from, or the redemption it gives back to
                 segment += 1
                 has_credit = False
             has_credit = has_credit or item.points > 0
             while len(rounds) <= segment:
                 rounds.append([])
             rounds[segment].append(
-                points.Posting(
-                    customer_id=customer_id,
-                    delta=item.points,
-                    # points taken back from an earning: what the customer earned goes down
-                    kind="reversal" if item.points < 0 and rules.is_reversal(item.reason) else "import",
-                    source="import",
-                    idempotency_key=rules.history_key(key, customer_id, item.line),
-                    source_ref=f"import:{record.id}",
-                    reason=item.reason or f"Imported from {record.source.title()}",
-                    actor=record.requested_by,
-                    allow_shortfall=item.points < 0,
-                    occurred_at=item.occurred_at,
-                    expires_at=item.expires_at if item.points > 0 else None,
-                    take_first_from=rules.history_key(key, customer_id, line_of[item.takes_from_ref])
-                    if item.points < 0 and item.takes_from_ref in line_of
-                    else None,
-                )
+                _history_posting(record, key, customer_id, item, named=named, returns_to=returns_to)
             )
     earned: dict[int, int] = {}
     posted: set[int] = set()
@@ -571,6 +561,47 @@ async def _post_history(
         uow, record.merchant_id, {c: rules.posting_key(key, c) for c in sorted(posted)}
     )
     return earned, sum(remaining for _, remaining in left.values())
+
+
+def _history_posting(
+    record: ImportRecord,
+    key: str,
+    customer_id: int,
+    item: repository.HistoryRow,
+    *,
+    named: int | None,
+    returns_to: int | None,
+) -> points.Posting:
+    """A history row as a ledger posting of the kind it was: a redemption stays one (its
+    points were spent), a return gives back to the redemption it names, a debit that took
+    back an earning is a reversal (what the customer earned goes down); the rest are
+    ``import`` rows."""
+    kind = "import"
+    source_ref = f"import:{record.id}"
+    take_first_from = None
+    if item.points < 0:
+        if rules.is_redemption(item.reason):
+            kind, source_ref = "redeem", rules.redemption_ref(record.id, item.line)
+        elif rules.is_reversal(item.reason):
+            kind = "reversal"
+        if named is not None:
+            take_first_from = rules.history_key(key, customer_id, named)
+    elif returns_to is not None:
+        kind, source_ref = "redeem_return", rules.redemption_ref(record.id, returns_to)
+    return points.Posting(
+        customer_id=customer_id,
+        delta=item.points,
+        kind=kind,
+        source="import",
+        idempotency_key=rules.history_key(key, customer_id, item.line),
+        source_ref=source_ref,
+        reason=item.reason or f"Imported from {record.source.title()}",
+        actor=record.requested_by,
+        allow_shortfall=item.points < 0,
+        occurred_at=item.occurred_at,
+        expires_at=item.expires_at if item.points > 0 else None,
+        take_first_from=take_first_from,
+    )
 
 
 async def _fresh(uow: UnitOfWork, merchant_id: int, postings: list[points.Posting]) -> list[points.Posting]:

@@ -290,7 +290,7 @@ async def _write_history(
                         reason=entry.reason,
                         expires_at=entry.lot_expires_at if entry.delta > 0 else None,
                         entry=entry.id,
-                        takes_from=entry.takes_from if entry.delta < 0 else None,
+                        takes_from=entry.takes_from,
                     )
                 )
             )

@@ -126,9 +126,9 @@ HISTORY_COLUMNS: tuple[str, ...] = (
     "occurred_at",
     "reason",
     "expires_at",
-    # the ledger entry's id, and for a debit the ``entry`` whose lot it took from first
-    # (a refund takes back its own order's points, not the oldest): read back, the lots
-    # come out the same
+    # the ledger entry's id; for a debit the ``entry`` whose lot it took from first (a
+    # refund takes back its own order's points, not the oldest), for a returned
+    # redemption the redemption it gives back to: read back, the lots come out the same
     "entry",
     "takes_from",
 )

@@ -101,6 +101,21 @@ def is_expiry(reason: str | None) -> bool:
     return said in _EXPIRY_REASONS or kind in _EXPIRY_REASONS
 
 
+# reasons a history row gives for points spent on a reward (our export writes ``redeem``)
+_REDEMPTION_REASONS = frozenset({"redeem", "redemption", "redeemed", "reward"})
+
+
+def is_redemption(reason: str | None) -> bool:
+    said, kind = _said(reason)
+    return said in _REDEMPTION_REASONS or kind in _REDEMPTION_REASONS
+
+
+def redemption_ref(import_id: int, line: int) -> str:
+    """The source reference of a redemption a history file brings (one per row): what a
+    return of it names, to refill the lots it emptied."""
+    return f"import:{import_id}:h{line}"
+
+
 def is_reversal(reason: str | None) -> bool:
     said, kind = _said(reason)
     return said in _REVERSAL_REASONS or kind in _REVERSAL_REASONS

@@ -179,7 +179,8 @@ class HistoryEntryDTO:
     """A ledger entry as a points-history export writes it: who, how much (signed),
     what kind and why, when, and for a credit the expiry of the lot it opened (None:
     no lot, or a lot that never expires); for a debit, the entry whose lot it took from
-    first (a reversal takes from its earning's own lot before the oldest)."""
+    first (a reversal takes from its earning's own lot before the oldest); for a
+    returned redemption, the redemption whose lots it refilled."""
 
     id: int
     customer_id: int

@@ -19,7 +19,8 @@ class HistoryRow:
     reason: str | None
     created_at: datetime
     lot_expires_at: datetime | None
-    # a debit's: the entry that opened the lot it took from first
+    # a debit's: the entry that opened the lot it took from first; a returned
+    # redemption's: the redemption it gives back to
     takes_from: int | None
 
 
@@ -34,7 +35,8 @@ GROUP BY customer_id
 
 # the customers' entries in (customer, id) order from after ($3, $4): one range of the
 # (merchant_id, customer_id, id) index per page; a debit with the entry whose lot it
-# took from first (its consumptions' primary key leads there)
+# took from first (its consumptions' primary key leads there), a returned redemption
+# with the redemption it gives back to (its lots are refilled, not a new one opened)
 _HISTORY = """
 SELECT e.id, e.customer_id, e.delta, e.kind, e.reason, e.created_at, l.expires_at,
     CASE WHEN e.delta < 0 THEN (
@@ -42,6 +44,11 @@ SELECT e.id, e.customer_id, e.delta, e.kind, e.reason, e.created_at, l.expires_a
         JOIN points_lots f ON f.merchant_id = c.merchant_id AND f.id = c.lot_id
         WHERE c.merchant_id = e.merchant_id AND c.entry_id = e.id AND c.points > 0
         ORDER BY c.seq, f.id LIMIT 1
+    ) WHEN e.kind = 'redeem_return' THEN (
+        SELECT r.id FROM points_ledger r
+        WHERE r.merchant_id = e.merchant_id AND r.customer_id = e.customer_id AND r.kind = 'redeem'
+            AND r.source = e.source AND r.source_ref = e.source_ref AND r.id < e.id
+        ORDER BY r.id LIMIT 1
     ) END
 FROM points_ledger e
 LEFT JOIN points_lots l ON l.merchant_id = e.merchant_id AND l.entry_id = e.id
