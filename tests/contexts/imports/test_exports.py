@@ -154,7 +154,9 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
     shop, known = await export_support.populated_shop(make_shop, drain, base=7_900)
     # Grace earns on two orders, spends 50 (from the older lot), then the newer order is
     # refunded: its reversal takes from its own lot first, leaving 50 in the older one.
-    # Read back oldest first, the reversal would empty the older lot instead.
+    # Read back oldest first, the reversal would empty the older lot instead. Then she
+    # redeems 30 and the code is given back: the points refill the lot they came from
+    # (read back as a plain credit, they would open a lot of their own).
     grace = export_support.named(known, "Grace").customer_id
     for order, earned in ((1, 100), (2, 120)):
         async with unit_of_work() as uow:
@@ -163,16 +165,8 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
                 shop.id,
                 [points.Posting(grace, earned, "earn", "order", f"order:{order}:earn", f"order:{order}")],
             )
+    await _spend(shop.id, grace, 50, "redemption:2")
     async with unit_of_work() as uow:
-        await points.spend_points(
-            uow,
-            merchant_id=shop.id,
-            customer_id=grace,
-            points=50,
-            source="reward",
-            source_ref="redemption:2",
-            idempotency_key=f"test-spend:{grace}",
-        )
         await points.reverse_earning(
             uow,
             merchant_id=shop.id,
@@ -183,18 +177,7 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
             source_ref="order:2",
             idempotency_key="refund:2",
         )
-    # then she redeems 30 and the code is given back: the points refill the lot they
-    # came from (read back as a plain credit, they would open a lot of their own)
-    async with unit_of_work() as uow:
-        await points.spend_points(
-            uow,
-            merchant_id=shop.id,
-            customer_id=grace,
-            points=30,
-            source="reward",
-            source_ref="redemption:3",
-            idempotency_key=f"test-spend-3:{grace}",
-        )
+    await _spend(shop.id, grace, 30, "redemption:3")
     async with unit_of_work() as uow:
         await points.return_points(
             uow,
@@ -234,6 +217,19 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
     # and the same lots: what each holds, what is left of it, when it expires
     assert await rows(_LOTS, m=empty.id) == await rows(_LOTS, m=shop.id)
     assert await rows(_LOTS, m=shop.id)  # (there are lots to compare)
+
+
+async def _spend(merchant_id: int, customer_id: int, amount: int, redemption: str) -> None:
+    async with unit_of_work() as uow:
+        await points.spend_points(
+            uow,
+            merchant_id=merchant_id,
+            customer_id=customer_id,
+            points=amount,
+            source="reward",
+            source_ref=redemption,
+            idempotency_key=f"test-spend:{redemption}:{customer_id}",
+        )
 
 
 async def _abandon(shop: Any, export_id: int, quiet_for: str) -> None:
