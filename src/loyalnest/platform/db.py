@@ -333,24 +333,32 @@ async def plan_each_statement(session: AsyncSession) -> None:
     and without statistics, and kept as the table grows a hundredfold (measured: one
     lookup went from 0.3 s to 18 s per 100,000 rows); a custom plan sees each array's
     length and the table's current size. Planning a statement that moves thousands of
-    rows costs nothing next to running it.
-
-    JIT compilation is off for the same statements: a lookup of thousands of keys is
-    estimated dear enough to be compiled, and compiling took longer than the lookup
-    (250 ms against 27 ms for 5,000 emails, measured)."""
+    rows costs nothing next to running it."""
     driver = await driver_connection(session)
-    await driver.execute("SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off")
+    await driver.execute("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
-async def refresh_statistics(tables: Sequence[str]) -> None:
+async def refresh_statistics(tables: Sequence[str], *, lock_timeout_ms: int = 5_000) -> bool:
     """``ANALYZE`` these tables (names from code, never input), on a connection of its
-    own outside any transaction: what PostgreSQL advises after loading many rows. Bulk
-    work (an import) calls it as the tables it fills grow: planned from statistics
-    taken when a table was nearly empty, a lookup of a chunk's thousands of keys read
-    the whole of the import's rows, or the shop's customers, per chunk (two minutes of
-    a million rows' validation). ``autovacuum`` does it too, later, where it is on."""
+    own: what PostgreSQL advises after loading many rows. Bulk work (an import) calls it
+    as the tables it fills grow: planned from statistics taken when a table was nearly
+    empty, a lookup of a chunk's thousands of keys read the whole of the import's rows,
+    or the shop's customers, per chunk (two minutes of a million rows' validation).
+    ``autovacuum`` does it too, later, where it is on.
+
+    Only an optimisation, so it never holds the work up or fails it: behind a VACUUM
+    or another ANALYZE of the same table (they take the same lock) it gives up after
+    ``lock_timeout_ms`` and the work goes on with the statistics it has. Returns whether
+    the tables were analyzed."""
     async with plain_connection() as connection:
-        await connection.execute("ANALYZE " + ", ".join(tables))
+        try:
+            async with connection.transaction():
+                await connection.execute(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}")
+                await connection.execute("ANALYZE " + ", ".join(tables))
+        except asyncpg.LockNotAvailableError:
+            log.warning("statistics not refreshed: the tables were busy", extra={"tables": list(tables)})
+            return False
+    return True
 
 
 async def dispose_engine() -> None:
