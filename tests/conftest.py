@@ -260,6 +260,10 @@ async def server(broker: Any, settings: Any) -> AsyncIterator[str]:
         log_config=None,
         lifespan="off",
         ws="websockets-sansio",
+        # the session's client keeps its connections between tests: a test that holds
+        # the loop for seconds (an import in process) let the 5 s default close one just
+        # as the next test sent a request on it (ReadError)
+        timeout_keep_alive=3600,
     )
     uv = uvicorn.Server(config)
     uv.install_signal_handlers = lambda: None  # type: ignore[method-assign]
