@@ -534,10 +534,9 @@ async def test_a_chunk_that_fails_fails_the_import_and_leaves_nothing_of_itself(
             id=import_id,
         )
     )
-    # the other lane's chunk, and one it had begun (not the three chunks after them); the
-    # failed chunk's rows are not applied (lanes take rows as they come, so a chunk's
-    # lines interleave with the other lane's)
-    assert applied <= 2 * rules.CHUNK_ROWS
+    # the failed chunk's rows are not applied (lanes take rows as they come, so a chunk's
+    # lines interleave with the other lane's: its own row is what can be named)
+    assert applied <= total - rules.CHUNK_ROWS
     assert (
         await scalar(
             "select applied from import_rows where merchant_id = :m and import_id = :id and line = :l",
