@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -402,6 +403,23 @@ def drain(broker: Any, worker: Any) -> Callable[[], Awaitable[None]]:
         await asyncio.to_thread(_join)
 
     return _drain
+
+
+@pytest.fixture
+def held_worker(worker: Any) -> Callable[[], contextlib.AbstractAsyncContextManager[None]]:
+    """``async with held_worker():`` the real worker takes no message until the block
+    ends: what a test enqueues meanwhile stays queued (the session's worker otherwise
+    runs it at once, before the test has looked at the queued state)."""
+
+    @contextlib.asynccontextmanager
+    async def _held() -> AsyncIterator[None]:
+        await asyncio.to_thread(worker.pause)
+        try:
+            yield
+        finally:
+            worker.resume()
+
+    return _held
 
 
 @pytest.fixture(autouse=True)

@@ -257,3 +257,19 @@ async def test_publish_many_delivers_a_batch_in_order_on_each_channel(channel, t
 
     assert first == [{"n": n} for n in range(30)]
     assert second == [{"n": n} for n in range(30)]
+
+
+async def test_confirmed_waits_for_redis_to_answer_the_subscribe(channel, tasks):
+    """A follower reads the state once Redis has its subscription: a message published
+    the moment it is confirmed reaches it (the segment export finished by a worker
+    between the first read and the SUBSCRIBE left its follower waiting for ever)."""
+    assert not await pubsub.confirmed(channel, timeout=0.1)  # nobody here subscribes to it
+    received: list[dict[str, Any]] = []
+    tasks.append(asyncio.create_task(first_messages(channel, 1, received)))
+    await asyncio.sleep(0)  # registered in this process, not yet in Redis
+    assert pubsub.local_subscribers(channel) == 1
+    assert await pubsub.confirmed(channel)
+    # Redis counts the receivers of a publish: ours, at once
+    assert await get_async_redis().publish(key(channel), b'{"n": 1}') == 1
+    await asyncio.wait_for(tasks[0], TIMEOUT)
+    assert received == [{"n": 1}]

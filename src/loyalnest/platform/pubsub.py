@@ -32,6 +32,12 @@ offered a message that way, so its order holds; per message, the first subscribe
 group goes through its queue (it computes the result) and the rest of the group waits
 an event-loop turn for it. Whatever the sink declines goes through the queue as before.
 
+A subscriber is registered with this process at once, but Redis hears of it a round trip
+later: ``confirmed(channel)`` waits for Redis's answer to the SUBSCRIBE, after which no
+message published on the channel passes it by. Whoever reads a state and then follows
+its changes waits for that before reading (else a change made in that round trip, the
+last one say, is never heard of).
+
 When the connection is lost the reader reconnects (backing off while Redis is down) and
 subscribes again to every channel that still has local subscribers; their iterators
 carry on. Messages published meanwhile are lost, as pub/sub allows.
@@ -224,6 +230,26 @@ async def close() -> None:
         await hub.close()
 
 
+# how long ``confirmed`` waits by default: Redis answers a SUBSCRIBE in a round trip;
+# while it is unreachable, a follower reads without it rather than not at all
+CONFIRM_WAIT_SECONDS = 2.0
+
+
+async def confirmed(channel: str, timeout: float = CONFIRM_WAIT_SECONDS) -> bool:
+    """Wait until Redis has answered this process's SUBSCRIBE to ``channel`` (which a
+    local subscriber of it must have asked for): True then, False on ``timeout`` or when
+    nobody here subscribes to it."""
+    hub = _hubs.get(asyncio.get_running_loop())
+    answered = None if hub is None else hub.answered.get(key(channel))
+    if answered is None:
+        return False
+    try:
+        await asyncio.wait_for(answered.wait(), timeout)
+    except TimeoutError:
+        return False
+    return True
+
+
 # how long closing waits for the reader and writer to end (at shutdown)
 CLOSE_WAIT_SECONDS = 1.0
 
@@ -251,6 +277,8 @@ class _Hub:
     def __init__(self, url: str):
         self.channels: dict[str, set[_Subscriber]] = {}
         self._told: set[str] = set()
+        # per wanted channel: Redis has answered its SUBSCRIBE on the current connection
+        self.answered: dict[str, asyncio.Event] = {}
         self._changed = asyncio.Event()
         self._connected = False
         self._closed = False
@@ -275,6 +303,11 @@ class _Hub:
         if listeners is None:
             listeners = self.channels[channel] = set()
             CHANNELS.inc()
+            answered = self.answered[channel] = asyncio.Event()
+            if channel in self._told:
+                # its last subscriber left a moment ago and the UNSUBSCRIBE is not sent:
+                # Redis still has it, and the writer will send nothing
+                answered.set()
             self._changed.set()
         listeners.add(subscriber)
         SUBSCRIBERS.inc()
@@ -288,6 +321,7 @@ class _Hub:
         SUBSCRIBERS.dec()
         if not listeners:
             del self.channels[subscriber.channel]
+            del self.answered[subscriber.channel]
             CHANNELS.dec()
             self._changed.set()
 
@@ -350,6 +384,8 @@ class _Hub:
                 await connection.connect()
                 backoff = _BACKOFF_FIRST
                 self._told.clear()
+                for answered in self.answered.values():
+                    answered.clear()
                 self._connected = True
                 self._changed.set()
                 await self._read_messages(connection)
@@ -384,6 +420,13 @@ class _Hub:
             ping_sent = False
             if response[0] == b"message":
                 await self._deliver(response[1].decode(), response[2])
+            elif response[0] == b"subscribe":
+                channel = response[1].decode()
+                # only while it is still wanted and asked for: the answer to a SUBSCRIBE
+                # that an UNSUBSCRIBE has since followed says nothing of the next one
+                answered = self.answered.get(channel)
+                if answered is not None and channel in self._told:
+                    answered.set()
 
     async def _write(self) -> None:
         while True:

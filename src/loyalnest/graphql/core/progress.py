@@ -1,8 +1,8 @@
 """Following something a worker changes, over a subscription: the worker nudges a Redis
 pub/sub channel after each commit, and every nudge is answered with the thing read
 afresh (so a missed nudge costs nothing: pub/sub is at-most-once, and no client merges
-deltas). The first answer is read after the subscriber is registered, so no change falls
-between it and the nudges; ``tick`` also reads it afresh when that long passes without a
+deltas). The first answer is read after Redis has confirmed the subscription, so no
+change falls between it and the nudges; ``tick`` also reads it afresh when that long passes without a
 nudge (progress that must move at least every second)."""
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ async def follow(
     # waiting for the next nudge starts the subscriber (it registers on its first step)
     waiting: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(anext(nudges))
     try:
-        await asyncio.sleep(0)  # registered before the first read
+        await asyncio.sleep(0)  # registered here on its first step
+        # and with Redis before the first read: a change committed between that read and
+        # the SUBSCRIBE (a worker that finishes at once) would never be heard of, and its
+        # follower would wait for ever
+        await pubsub.confirmed(channel)
         while True:
             found = await read()
             if found is None:

@@ -42,7 +42,8 @@ async def program_updates(merchant_id: int, start: date, end: date) -> AsyncGene
     # waiting for the next signal starts the subscriber (it registers on its first step)
     waiting: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(anext(signals))
     try:
-        await asyncio.sleep(0)  # let it register before the first read
+        await asyncio.sleep(0)  # let it register
+        await pubsub.confirmed(analytics.program_channel(merchant_id))  # no change unheard after the read
         yield await read()
         pushed = time.monotonic()
         while True:

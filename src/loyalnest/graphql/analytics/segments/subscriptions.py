@@ -47,6 +47,8 @@ class _ShopFeed:
         waiting = asyncio.ensure_future(anext(signals))
         try:
             await asyncio.sleep(0)  # the subscriber registers on its first step
+            # counts read from here on miss no signal
+            await pubsub.confirmed(segments_changed_channel(self.merchant_id))
             self.listening.set()
             while True:
                 try:
