@@ -662,3 +662,58 @@ async def test_rows_that_name_one_customer_only_since_validation_import_the_firs
     assert (await _balances(shop.id))[sam] == 0
     assert [r["kind"] for r in await rows(_LEDGER, m=shop.id)] == ["import", "reversal"]
     assert await _customer_id(shop.id, 9_501) == sam
+
+
+async def test_rows_of_chunks_applied_side_by_side_naming_one_customer_import_one(shop, drain):
+    # as above, but the two rows are in chunks the two lanes apply at once: neither lane
+    # sees the other's row applied when it matches Sam. Each chunk is held open for 2 s
+    # after it posted (a pause injected as the row is marked applied), so whichever lane
+    # gets there first is still open when the other comes to Sam.
+    assert shop.settings.import_apply_lanes == 2
+    lines = ["first@example.org,100,9501", *(f"c{n}@example.org,1," for n in range(rules.CHUNK_ROWS))]
+    lines[rules.CHUNK_ROWS] = "second@example.org,200,"  # the second chunk's first line
+    content = support.csv_bytes("Email,Points,Shopify Customer ID", *lines)
+    dry = await support.imported(shop, content, source="GENERIC", mapping=_ID_MAPPING, dry_run=True)
+    await drain()
+    assert (await support.read(shop, dry["id"]))["counts"]["toCreate"] == rules.CHUNK_ROWS + 1
+    body = payloads.customer(9_501, email="second@example.org", first_name="Sam", last_name="Roe")
+    assert (await shop.webhook("customers/create", body)).status_code == 200
+    await drain()
+    sam = await _customer_id(shop.id, 9_501)
+    import_id = int(await scalar("select max(id) from imports where merchant_id = :m", m=shop.id))
+    await execute(
+        "create function injected_pause() returns trigger language plpgsql as $$ begin"
+        f" if new.merchant_id = {shop.id} and new.line in (2, {rules.CHUNK_ROWS + 2}) and new.applied then"
+        " perform pg_sleep(2); end if; return new; end $$"
+    )
+    await execute(
+        "create trigger injected_pause before update on import_rows"
+        " for each row execute function injected_pause()"
+    )
+    try:
+        await execute(
+            "update imports set status = 'ready' where merchant_id = :m and id = :id", m=shop.id, id=import_id
+        )
+        assert await applying.apply(shop.id, import_id)
+    finally:
+        await execute("drop trigger injected_pause on import_rows")
+        await execute("drop function injected_pause()")
+    done = (
+        await shop.gql(
+            "query ($id: ID!) { import(id: $id) { status lastError counts { matched skipped pointsPosted }"
+            " errors { line reason } } }",
+            {"id": dry["id"]},
+        )
+    )["data"]["import"]
+    assert done["status"] == "COMPLETED", done
+    assert (done["counts"]["matched"], done["counts"]["skipped"]) == (1, 1)
+    (error,) = done["errors"]
+    # whichever lane took Sam first imported its row; the other row is reported
+    assert error["line"] in (2, rules.CHUNK_ROWS + 2)  # the header is line 1
+    assert "was imported from line" in error["reason"]
+    imported = 200 if error["line"] == 2 else 100
+    assert (await _balances(shop.id))[sam] == imported
+    assert done["counts"]["pointsPosted"] == imported + rules.CHUNK_ROWS - 1
+    async with unit_of_work() as uow:
+        assert await points.verify_ledger(uow, shop.id) == []
+        assert await points.verify_lots(uow, shop.id) == []

@@ -201,6 +201,15 @@ async def match_sealed(
     return matched
 
 
+async def hold(uow: UnitOfWork, merchant_id: int, customer_ids: Sequence[int]) -> None:
+    """Hold these customers of the shop until the transaction ends: another transaction
+    holding one of them waits for this one to end first. An import applies its chunks
+    side by side; two rows of different chunks can name one customer (matched since
+    validation), and neither chunk sees the other's row until it commits."""
+    if customer_ids:
+        await repository.hold(uow.session, merchant_id, sorted(set(customer_ids)))
+
+
 async def create_sealed(uow: UnitOfWork, merchant_id: int, people: Sequence[SealedCustomer]) -> list[int]:
     """New customers an import brings, in order, their sealed values copied as they are;
     one without a Shopify id waits (``imported``) for the first webhook naming their

@@ -264,6 +264,11 @@ async def _apply_chunk(
     }
     resolved.update({r.line: (f, False) for r, f in zip(unmatched, found, strict=True) if f is not None})
     resolved.update({r.line: (cid, True) for (r, _), cid in zip(still_new, new_ids, strict=True)})
+    # the shop's customers this chunk names, held until it commits: a lane applying
+    # another chunk with a row naming one of them waits, then finds this chunk's row
+    # applied and skips its own (it saw neither before; both posted under one key, and
+    # the second balance was lost or the import failed)
+    await customers.hold(uow, merchant_id, [cid for cid, created in resolved.values() if not created])
     named_before = await _named_before(uow, record, rows, resolved)
     skipped = [r for r in rows if r.line in named_before]
     rows = [r for r in rows if r.line not in named_before]
