@@ -747,6 +747,25 @@ async def test_a_test_email_goes_to_the_staff_email_and_is_logged(shop, smtp_sin
     assert row["attempts"] >= 1
 
 
+async def test_without_a_staff_email_a_test_email_goes_to_the_shops_email(shop, smtp_sink, drain):
+    # shop/update told the shop's name and contact email: the test send goes there, and
+    # the message carries the shop's new name
+    assert (await shop.webhook("shop/update", payloads.shopify_sample_shop_update())).status_code == 200
+    await drain()
+    result = await shop.gql(SET_PROVIDER, {"input": smtp_input(smtp_sink)})
+    assert result["data"]["setNotificationProvider"]["userErrors"] == [], result
+    sent = (
+        await shop.gql(
+            SEND_TEST, {"type": "POINTS_EARNED", "channel": "EMAIL", "locale": "en", **EMAIL_DRAFT}
+        )
+    )["data"]["sendTestNotification"]
+    assert (sent["status"], sent["userErrors"]) == ("sent", []), sent
+    [message] = smtp_sink.messages
+    received = getattr(message, "message", message)
+    assert received["To"] == "super@supertoys.com"
+    assert received["Subject"] == "Super Toys: 425 points"
+
+
 async def test_a_test_send_without_a_draft_sends_the_template_as_it_applies(shop, smtp_sink):
     """What the dashboard's "send me a test" does before any edit: the shipped template
     of that locale (here Arabic, right to left), or the shop's own once it has one."""

@@ -56,6 +56,7 @@ __all__ = [
     "normalise_referral_code",
     "normalise_shop_domain",
     "set_access_token",
+    "shop_email",
     "uninstalled_before",
     "uninstalled_shops",
 ]
@@ -78,6 +79,8 @@ get_merchant = queries.get_merchant
 get_merchant_in = queries.get_merchant_in
 has_access_token_in = queries.has_access_token_in
 get_timezones = queries.get_timezones
+# the shop's contact email (shop/update), None until one came
+shop_email = queries.shop_email
 forget_domain = queries.forget_domain
 # a shop's state changed (installed again, uninstalled, deleted): every process forgets
 # its cached lookup (``follow_shop_changes`` runs in each API process)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from loyalnest.contexts.merchants import queries, repository, rules
 from loyalnest.contexts.merchants.dto import CreditSweepReport, MerchantDTO
 from loyalnest.contexts.merchants.events import ShopInstalled
-from loyalnest.contexts.merchants.models import ACCESS_TOKEN_CONTEXT
+from loyalnest.contexts.merchants.models import ACCESS_TOKEN_CONTEXT, SHOP_EMAIL_CONTEXT
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.errors import NotFound, ValidationFailed
 from loyalnest.platform.uow import UnitOfWork
@@ -88,6 +89,38 @@ async def set_access_token(uow: UnitOfWork, merchant_id: int, token: str) -> Non
     token_enc = get_keyring().encrypt(token, context=ACCESS_TOKEN_CONTEXT)
     if not await repository.set_access_token_enc(uow.session, merchant_id, token_enc):
         raise LookupError(f"merchant {merchant_id} not found")
+
+
+async def record_shop_update(
+    uow: UnitOfWork,
+    *,
+    merchant_id: int,
+    name: str | None,
+    email: str | None,
+    currency: str | None,
+    iana_timezone: str | None,
+    updated_at: datetime | None,
+) -> None:
+    """shop/update: the shop's name, contact email (sealed), currency and timezone as
+    Shopify has them now, so emails carry the new name, birthdays and reports follow
+    the shop's day, and staff alerts reach the shop without a configured address. A
+    field Shopify left out is kept, a currency outside ISO 4217 too; an update older
+    than one applied already changes nothing (deliveries come in any order), and every
+    process forgets its cached copy of the shop."""
+    if currency is not None and currency not in rules.ISO_4217:
+        currency = None
+    domain = await repository.apply_shop_update(
+        uow.session,
+        merchant_id,
+        name=name,
+        email_enc=None if email is None else get_keyring().encrypt(email, context=SHOP_EMAIL_CONTEXT),
+        currency=currency,
+        iana_timezone=iana_timezone,
+        updated_at=updated_at,
+    )
+    if domain is not None:
+        queries.forget_domain(domain)
+        uow.publish(queries.SHOP_CHANGED_CHANNEL, {"domain": domain})
 
 
 async def record_uninstall(uow: UnitOfWork, *, merchant_id: int) -> None:

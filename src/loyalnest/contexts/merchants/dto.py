@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
@@ -17,6 +17,8 @@ class MerchantDTO:
     plan: str
     installed_at: datetime
     active: bool
+    # the shop's contact email, sealed (``merchants.api.shop_email`` opens it)
+    email_enc: str | None = field(default=None, repr=False)
 
 
 class AdminCredentials(NamedTuple):

@@ -63,6 +63,13 @@ class Merchant(SQLModel, table=True):
     )
     # the shop's merchant referral code (rules.REFERRAL_CODE_ALPHABET), upper case
     referral_code: str = Field(sa_column=Column(String(8), nullable=False))
+    # the shop's contact email from shop/update, AES-GCM ciphertext (SHOP_EMAIL_CONTEXT):
+    # where staff alerts go when the shop set no staff email
+    email_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # the updated_at of the newest shop/update applied (a late delivery undoes nothing)
+    shop_updated_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 def _moment() -> Any:
@@ -151,3 +158,6 @@ class MerchantCredit(SQLModel, table=True):
 ACCESS_TOKEN_CONTEXT = b"merchants.access_token"
 # For ``loyalnest rotate-keys``.
 encrypted_column("merchants", ("id",), "access_token_enc", ACCESS_TOKEN_CONTEXT)
+# The shop's contact email (shop/update).
+SHOP_EMAIL_CONTEXT = b"merchants.email"
+encrypted_column("merchants", ("id",), "email_enc", SHOP_EMAIL_CONTEXT)

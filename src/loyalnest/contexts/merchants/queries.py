@@ -15,7 +15,7 @@ from loyalnest.contexts.merchants.dto import (
     MerchantReferralPage,
     MerchantReferralProgramDTO,
 )
-from loyalnest.contexts.merchants.models import ACCESS_TOKEN_CONTEXT, Merchant
+from loyalnest.contexts.merchants.models import ACCESS_TOKEN_CONTEXT, SHOP_EMAIL_CONTEXT, Merchant
 from loyalnest.platform import pubsub
 from loyalnest.platform.crypto import get_keyring
 from loyalnest.platform.db import read_session
@@ -43,7 +43,14 @@ def to_merchant_dto(row: Merchant) -> MerchantDTO:
         plan=row.plan,
         installed_at=row.installed_at,
         active=row.uninstalled_at is None,
+        email_enc=row.email_enc,
     )
+
+
+def shop_email(merchant: MerchantDTO) -> str | None:
+    """The shop's contact email, as shop/update last told it; None until one came."""
+    token = merchant.email_enc
+    return None if token is None else get_keyring().decrypt(token, context=SHOP_EMAIL_CONTEXT)
 
 
 # Every process caches shop lookups for ``_DOMAIN_CACHE_SECONDS``; a shop that changes

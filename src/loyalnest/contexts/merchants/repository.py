@@ -227,6 +227,38 @@ async def get_referral_of(session: AsyncSession, referred_merchant_id: int) -> R
     return None if row is None else ReferralRow(*row)
 
 
+async def apply_shop_update(
+    session: AsyncSession,
+    merchant_id: int,
+    *,
+    name: str | None,
+    email_enc: str | None,
+    currency: str | None,
+    iana_timezone: str | None,
+    updated_at: datetime | None,
+) -> str | None:
+    """Write what shop/update told (a None keeps the column), unless a newer update was
+    applied already; returns the shop's domain when the row was written."""
+    result = await session.execute(
+        text(
+            "UPDATE merchants SET name = COALESCE(:name, name), email_enc = COALESCE(:email, email_enc),"
+            " currency = COALESCE(:currency, currency), iana_timezone = COALESCE(:zone, iana_timezone),"
+            " shop_updated_at = COALESCE(:at, shop_updated_at)"
+            " WHERE id = :m AND (CAST(:at AS timestamptz) IS NULL OR shop_updated_at IS NULL"
+            " OR shop_updated_at <= :at) RETURNING shop_domain"
+        ),
+        {
+            "m": merchant_id,
+            "name": name,
+            "email": email_enc,
+            "currency": currency,
+            "zone": iana_timezone,
+            "at": updated_at,
+        },
+    )
+    return result.scalar_one_or_none()
+
+
 async def mark_uninstalled(session: AsyncSession, merchant_id: int) -> str | None:
     """Record the uninstall (the first one counts: a repeated webhook keeps its time);
     returns the shop's domain, None if it is unknown."""

@@ -212,7 +212,7 @@ async def update_settings(
         )
     provider_rows = await repository.providers(uow.session, merchant_id)
     merchant = await merchants.get_merchant_in(uow, merchant_id)
-    return settings_dto(row, provider_rows, merchant.name if merchant else "")
+    return settings_dto(row, provider_rows, merchant)
 
 
 # --- providers ------------------------------------------------------------------------------

@@ -67,6 +67,8 @@ class NotificationSettingsDTO:
     providers: tuple[ProviderDTO, ...]
     # None: the shop never changed anything (defaults)
     updated_at: datetime | None
+    # where staff alerts go: staff_email, else the shop's contact email (shop/update)
+    staff_alerts_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -45,18 +45,21 @@ def to_provider_dto(row: ProviderRow) -> ProviderDTO:
 
 
 def settings_dto(
-    row: SettingsRow, providers: Sequence[ProviderRow], shop_name: str
+    row: SettingsRow, providers: Sequence[ProviderRow], merchant: merchants.MerchantDTO | None
 ) -> NotificationSettingsDTO:
     staff = row.staff_email_enc
+    staff_email = None if staff is None else get_keyring().decrypt(staff, context=STAFF_EMAIL_CONTEXT)
+    contact = None if merchant is None else merchants.shop_email(merchant)
     return NotificationSettingsDTO(
         enabled={mt.name: rules.enabled_channels(row.enabled, mt) for mt in registry.TYPES.values()},
         default_locale=row.default_locale,
-        staff_email=None if staff is None else get_keyring().decrypt(staff, context=STAFF_EMAIL_CONTEXT),
-        branding=branding_of(row, shop_name),
+        staff_email=staff_email,
+        branding=branding_of(row, merchant.name if merchant else ""),
         quiet_start=row.quiet_start,
         quiet_end=row.quiet_end,
         providers=tuple(to_provider_dto(p) for p in providers),
         updated_at=row.updated_at,
+        staff_alerts_to=staff_email or contact,
     )
 
 
@@ -65,7 +68,7 @@ async def get_settings(merchant_id: int) -> NotificationSettingsDTO:
     async with read_session() as session:
         row = await repository.get_settings(session, merchant_id, transactional=False)
         provider_rows = await repository.providers(session, merchant_id, transactional=False)
-    return settings_dto(row, provider_rows, merchant.name if merchant else "")
+    return settings_dto(row, provider_rows, merchant)
 
 
 def slot_of_default(type_name: str, channel: str, locale: str) -> TemplateSlotDTO:

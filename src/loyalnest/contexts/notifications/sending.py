@@ -69,14 +69,25 @@ class Shop:
     branding: Branding
     # False once the shop uninstalled the app: only what the law requires still goes
     installed: bool = True
+    # the shop as the merchants context has it (its contact email, sealed)
+    merchant: merchants.MerchantDTO | None = None
 
     @property
     def shop_url(self) -> str:
         return f"https://{self.domain}"
 
     def staff_email(self) -> str | None:
+        """Where staff alerts go: the staff email the shop set, else its contact email
+        as Shopify last told it (shop/update): a shop that set nothing still hears of
+        a failing provider or a held export."""
         token = self.settings.staff_email_enc
-        return None if token is None else get_keyring().decrypt(token, context=STAFF_EMAIL_CONTEXT)
+        if token is not None:
+            return get_keyring().decrypt(token, context=STAFF_EMAIL_CONTEXT)
+        return self.contact_email
+
+    @property
+    def contact_email(self) -> str | None:
+        return None if self.merchant is None else merchants.shop_email(self.merchant)
 
 
 def branding_of(settings: SettingsRow, shop_name: str) -> Branding:
@@ -113,6 +124,7 @@ async def load_shop(merchant_id: int) -> Shop | None:
         overrides=overrides,
         branding=branding_of(settings, merchant.name),
         installed=merchant.active,
+        merchant=merchant,
     )
 
 

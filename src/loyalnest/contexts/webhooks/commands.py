@@ -35,6 +35,7 @@ from loyalnest.contexts.webhooks.events import (
     RefundLine,
     ShopRedactRequested,
     ShopUninstalled,
+    ShopUpdated,
 )
 from loyalnest.contexts.webhooks.payload_crypto import decrypt_payload
 from loyalnest.contexts.webhooks.repository import InboxRow
@@ -144,6 +145,18 @@ async def _shop_uninstalled(uow: UnitOfWork, row: InboxRow, body: dict[str, Any]
     )
 
 
+async def _shop_updated(uow: UnitOfWork, row: InboxRow, body: dict[str, Any]) -> Event:
+    shop = payloads.parse_shop_update(body)
+    return ShopUpdated(
+        merchant_id=row.merchant_id,
+        name=shop.name,
+        email=shop.email,
+        currency=shop.currency,
+        iana_timezone=shop.iana_timezone,
+        updated_at=shop.updated_at,
+    )
+
+
 async def _customer_data_requested(uow: UnitOfWork, row: InboxRow, body: dict[str, Any]) -> Event:
     request = payloads.parse_data_request(body)
     return CustomerDataRequested(
@@ -179,6 +192,7 @@ READERS: dict[str, Reader] = {
     "products/create": _product_updated,
     "products/update": _product_updated,
     "app/uninstalled": _shop_uninstalled,
+    "shop/update": _shop_updated,
     "customers/data_request": _customer_data_requested,
     "customers/redact": _customer_redact_requested,
     "shop/redact": _shop_redact_requested,

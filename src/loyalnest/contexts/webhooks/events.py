@@ -7,7 +7,7 @@ Amounts are in the shop's currency (``*_set.shop_money``), as Decimals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -159,6 +159,22 @@ class ProductUpdated(Event):
     merchant_id: int
     shopify_product_id: int
     tags: tuple[str, ...]
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShopUpdated(Event):
+    """shop/update: the shop's settings as Shopify has them now. A field Shopify left
+    out or sent unreadable is None (keep what is known); ``updated_at`` orders the
+    deliveries (None in Shopify's test payloads)."""
+
+    merchant_id: int
+    name: str | None
+    # the shop's contact email (where Shopify writes to the merchant): personal data,
+    # kept out of reprs
+    email: str | None = field(repr=False)
+    currency: str | None
+    iana_timezone: str | None
     updated_at: datetime | None
 
 

@@ -8,10 +8,12 @@ customer paid in), as exact Decimals. A payload that cannot be understood raises
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from loyalnest.contexts.customers import api as customers
 from loyalnest.contexts.webhooks import events
@@ -499,6 +501,44 @@ def _financial_status(value: Any) -> str | None:
 
 # ``fulfillment_status`` and a fulfilment's ``status`` are status words too.
 _status_word = _financial_status
+
+
+@dataclass(frozen=True)
+class ParsedShop:
+    name: str | None
+    email: str | None = dataclass_field(repr=False)  # personal data: never in a repr
+    currency: str | None = None
+    iana_timezone: str | None = None
+    updated_at: datetime | None = None
+
+
+def parse_shop_update(payload: dict[str, Any]) -> ParsedShop:
+    """shop/update: each field None when absent or not of its shape (Shopify's test
+    payload has ``iana_timezone`` and ``updated_at`` null). The email is the shop's
+    contact address, where Shopify writes to the merchant; ``customer_email``, the
+    sender address customers see, is not it."""
+    email = _optional_str(payload.get("email"))
+    if email is not None and (len(email) > 320 or "@" not in email):
+        email = None
+    zone = _optional_str(payload.get("iana_timezone"))
+    if zone is not None and (len(zone) > 64 or not _is_zone(zone)):
+        zone = None
+    name = _optional_str(payload.get("name"))
+    return ParsedShop(
+        name=None if name is None else name[:255],
+        email=email,
+        currency=_currency_code(payload.get("currency")),
+        iana_timezone=zone,
+        updated_at=_optional_time(payload.get("updated_at")),
+    )
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -522,7 +522,7 @@ class NotificationsMutation:
         to: Annotated[
             str | None,
             strawberry.argument(
-                description="The phone number for an SMS test (E.164). Emails always go to the staff email."
+                description="The phone number for an SMS test (E.164). Emails always go to staffAlertsTo."
             ),
         ] = None,
     ) -> SendTestNotificationPayload:
@@ -532,9 +532,10 @@ class NotificationsMutation:
                 raise ValidationFailed("an SMS test needs `to`, your phone number", field="to")
             recipient = to
         else:
-            # a Shopify session token carries no email: the shop's staff email it is, never an
-            # address typed here (the test send must not become a way to mail anyone)
-            recipient = (await notifications.get_settings(staff.merchant_id)).staff_email or ""
+            # a Shopify session token carries no email: where staff alerts go it is (the staff
+            # email, else the shop's), never an address typed here (the test send must not
+            # become a way to mail anyone)
+            recipient = (await notifications.get_settings(staff.merchant_id)).staff_alerts_to or ""
             if not recipient:
                 raise ValidationFailed(
                     "set the staff email (updateNotificationSettings) to receive test emails", field="to"

@@ -430,7 +430,12 @@ class NotificationSettings:
         description="The locale used for customers whose own locale has no template (then en)."
     )
     staff_email: str | None = strawberry.field(
-        description="Where staff messages (and sendTestNotification's emails) go; null: not set."
+        description="The address staff messages (and sendTestNotification's emails) go to; null: not set, "
+        "they go to the shop's email (staffAlertsTo)."
+    )
+    staff_alerts_to: str | None = strawberry.field(
+        description="Where staff messages go now: staffEmail, else the shop's contact email as Shopify last "
+        "sent it (shop/update webhook); null: nowhere yet, they are skipped."
     )
     branding: NotificationBranding = strawberry.field(description="Sender, logo, color, footer, points name.")
     quiet_hours_start: str = strawberry.field(
@@ -455,6 +460,7 @@ class NotificationSettings:
             ],
             default_locale=dto.default_locale,
             staff_email=dto.staff_email,
+            staff_alerts_to=dto.staff_alerts_to,
             branding=NotificationBranding.from_dto(dto.branding),
             quiet_hours_start=hh_mm(dto.quiet_start),
             quiet_hours_end=hh_mm(dto.quiet_end),

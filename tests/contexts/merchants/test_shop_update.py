@@ -1,0 +1,161 @@
+"""shop/update keeps the shop as Shopify has it (signed webhooks through the real route,
+the real worker): its name, contact email (sealed at rest), currency and timezone. A
+field Shopify leaves out or sends unreadable is kept, a delivery older than one applied
+changes nothing, and one shop's update never reaches another. Staff alerts (and test
+emails) reach the contact email until the shop sets a staff email."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loyalnest.contexts.merchants import api as merchants
+from loyalnest.contexts.notifications import api as notifications
+from loyalnest.devtools.provider_fakes import SmtpSink
+from loyalnest.platform.uow import unit_of_work
+from tests import payloads
+from tests.contexts.notifications.support import configure, set_smtp, settle
+from tests.contexts.support import scalar
+
+STAFF_ALERTS = "{ notificationSettings { staffEmail staffAlertsTo } }"
+
+
+def _update(**fields: Any) -> dict[str, Any]:
+    return {**payloads.shopify_sample_shop_update(), **fields}
+
+
+async def _merchant(merchant_id: int) -> merchants.MerchantDTO:
+    merchant = await merchants.get_merchant(merchant_id)
+    assert merchant is not None
+    return merchant
+
+
+async def test_shopifys_sample_payload_updates_the_shop(make_shop, drain) -> None:
+    shop = await make_shop(currency="EUR")
+    response = await shop.webhook("shop/update", payloads.shopify_sample_shop_update())
+    assert response.status_code == 200
+    await drain()
+    merchant = await _merchant(shop.id)
+    # Shopify's sample has no IANA timezone: the shop keeps its own
+    assert (merchant.name, merchant.currency, merchant.iana_timezone) == ("Super Toys", "USD", "UTC")
+    assert merchants.shop_email(merchant) == "super@supertoys.com"
+    # sealed at rest, under a key id: no plaintext in the row
+    stored = await scalar("select email_enc from merchants where id = :m", m=shop.id)
+    assert "supertoys" not in stored
+    assert (
+        await scalar(
+            "select outcome from shopify_webhook_inbox where merchant_id = :m and topic = 'shop/update'",
+            m=shop.id,
+        )
+        == "processed"
+    )
+    # staff alerts reach the shop's email now, until the shop sets a staff email
+    read = await shop.gql(STAFF_ALERTS)
+    assert read["data"]["notificationSettings"] == {
+        "staffEmail": None,
+        "staffAlertsTo": "super@supertoys.com",
+    }
+
+
+async def test_a_later_update_wins_whatever_order_they_come_in(make_shop, drain) -> None:
+    shop = await make_shop()
+    newer = _update(
+        name="Toys Two",
+        email="two@toys.test",
+        iana_timezone="Europe/Paris",
+        updated_at="2026-12-04T10:00:00Z",
+    )
+    older = _update(
+        name="Toys One",
+        email="one@toys.test",
+        iana_timezone="America/New_York",
+        updated_at="2026-12-04T09:00:00Z",
+    )
+    assert (await shop.webhook("shop/update", newer)).status_code == 200
+    await drain()
+    assert (await shop.webhook("shop/update", older)).status_code == 200
+    await drain()
+    merchant = await _merchant(shop.id)
+    assert (merchant.name, merchant.iana_timezone) == ("Toys Two", "Europe/Paris")
+    assert merchants.shop_email(merchant) == "two@toys.test"
+
+
+async def test_what_is_missing_or_unreadable_is_kept(make_shop, drain) -> None:
+    shop = await make_shop(currency="EUR")
+    first = _update(iana_timezone="Europe/Berlin", updated_at="2026-12-04T10:00:00Z")
+    assert (await shop.webhook("shop/update", first)).status_code == 200
+    await drain()
+    odd = {
+        "id": 548380009,
+        "name": "   ",
+        "email": "not an email",
+        "currency": "XYZ",  # not ISO 4217
+        "iana_timezone": "Mars/Olympus_Mons",
+        "updated_at": "2026-12-04T11:00:00Z",
+    }
+    assert (await shop.webhook("shop/update", odd)).status_code == 200
+    await drain()
+    merchant = await _merchant(shop.id)
+    assert (merchant.name, merchant.currency, merchant.iana_timezone) == (
+        "Super Toys",
+        "USD",
+        "Europe/Berlin",
+    )
+    assert merchants.shop_email(merchant) == "super@supertoys.com"
+
+
+async def test_a_shops_update_reaches_no_other_shop(make_shop, drain) -> None:
+    shop, other = await make_shop(), await make_shop()
+    assert (await shop.webhook("shop/update", payloads.shopify_sample_shop_update())).status_code == 200
+    await drain()
+    untouched = await _merchant(other.id)
+    assert (untouched.name, untouched.currency) == ("Test Shop", "USD")
+    assert merchants.shop_email(untouched) is None
+    read = await other.gql(STAFF_ALERTS)
+    assert read["data"]["notificationSettings"] == {"staffEmail": None, "staffAlertsTo": None}
+    # a body naming another shop than the one that signed it is refused, and changes
+    # neither
+    named = _update(name="Other", myshopify_domain=shop.domain)
+    assert (await other.webhook("shop/update", named)).status_code == 401
+    await drain()
+    assert (await _merchant(shop.id)).name == "Super Toys"
+    assert (await _merchant(other.id)).name == "Test Shop"
+
+
+async def test_a_forged_update_changes_nothing(make_shop, drain) -> None:
+    shop = await make_shop()
+    response = await shop.webhook("shop/update", _update(name="Forged"), secret="not-the-secret")
+    assert response.status_code == 401
+    await drain()
+    assert (await _merchant(shop.id)).name == "Test Shop"
+
+
+async def test_staff_messages_go_to_the_shops_email_until_a_staff_email_is_set(make_shop, drain) -> None:
+    shop = await make_shop()
+    with SmtpSink() as sink:
+        await _staff_alerts(shop, sink, drain)
+
+
+async def _staff_alerts(shop: Any, sink: SmtpSink, drain: Any) -> None:
+    # a shop that set no staff email: its contact email from shop/update it is
+    await set_smtp(shop.id, sink)
+    update = {**payloads.shopify_sample_shop_update(), "email": "owner@supertoys.test"}
+    assert (await shop.webhook("shop/update", update)).status_code == 200
+    await drain()
+    finished = notifications.Outgoing(
+        "import_finished", "import:1", None, {"customers_imported": 10, "points_imported": 500, "errors": 0}
+    )
+    async with unit_of_work() as uow:
+        assert await notifications.queue_messages(uow, shop.id, [finished]) == 1
+    [row] = await settle(shop.id)
+    assert row["status"] == "sent"
+    [message] = sink.wait_for(1)
+    assert message.rcpt_tos == ("owner@supertoys.test",)
+    # the staff email, once set, is where they go
+    await configure(shop.id, staff_email="alerts@supertoys.test")
+    again = notifications.Outgoing(
+        "import_finished", "import:2", None, {"customers_imported": 1, "points_imported": 5, "errors": 0}
+    )
+    async with unit_of_work() as uow:
+        assert await notifications.queue_messages(uow, shop.id, [again]) == 1
+    await settle(shop.id)
+    assert sink.wait_for(2)[1].rcpt_tos == ("alerts@supertoys.test",)
