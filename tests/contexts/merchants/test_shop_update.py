@@ -103,6 +103,24 @@ async def test_what_is_missing_or_unreadable_is_kept(make_shop, drain) -> None:
     assert merchants.shop_email(merchant) == "super@supertoys.com"
 
 
+async def test_a_shop_whose_currency_changed_in_shopify_earns_in_it(make_shop, drain) -> None:
+    # orders in another currency than the shop's earn nothing (currency_mismatch): a shop
+    # that switched currency in Shopify earned nothing from then on until shop/update came
+    shop = await make_shop(currency="EUR")
+    customer = payloads.customer(9_301)
+    assert (await shop.webhook("shop/update", _update(currency="USD"))).status_code == 200
+    await drain()
+    order = payloads.order(9_302, subtotal="80.00", currency="USD", customer_body=customer)
+    assert (await shop.webhook("orders/create", order)).status_code == 200
+    await drain()
+    assert (
+        await scalar(
+            "select sum(delta) from points_ledger where merchant_id = :m and source = 'order'", m=shop.id
+        )
+        == 80
+    )
+
+
 async def test_a_shops_update_reaches_no_other_shop(make_shop, drain) -> None:
     shop, other = await make_shop(), await make_shop()
     assert (await shop.webhook("shop/update", payloads.shopify_sample_shop_update())).status_code == 200
