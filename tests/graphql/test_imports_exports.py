@@ -128,7 +128,7 @@ async def test_the_history_file_holds_every_ledger_entry_in_order(make_shop, dra
     assert len(content) == done["historyBytes"]
     assert (
         content.decode().split("\r\n", 1)[0]
-        == "email,shopify_customer_id,points,occurred_at,reason,expires_at,entry,takes_from"
+        == "email,shopify_customer_id,points,occurred_at,reason,expires_at,entry,takes_from,shortfall"
     )
     local_id = decode_id(done["id"], "CustomerExport")
     assert headers["content-disposition"].endswith(f'-{local_id}.csv"')

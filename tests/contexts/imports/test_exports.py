@@ -166,17 +166,7 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
                 [points.Posting(grace, earned, "earn", "order", f"order:{order}:earn", f"order:{order}")],
             )
     await _spend(shop.id, grace, 50, "redemption:2")
-    async with unit_of_work() as uow:
-        await points.reverse_earning(
-            uow,
-            merchant_id=shop.id,
-            customer_id=grace,
-            points=120,
-            earning_key="order:2:earn",
-            source="order",
-            source_ref="order:2",
-            idempotency_key="refund:2",
-        )
+    await _refund(shop.id, grace, 120, order=2)
     await _spend(shop.id, grace, 30, "redemption:3")
     async with unit_of_work() as uow:
         await points.return_points(
@@ -188,6 +178,27 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
             source_ref="redemption:3",
             idempotency_key=f"test-return-3:{grace}",
         )
+    # Alan earns 100 on an order and spends all but 20 of his points; the order is then
+    # refunded: its reversal takes the 20 and falls 80 short, and his lifetime earned
+    # goes down by the whole 100. Read back as a debit of 20, it went down by 20.
+    alan = export_support.named(known, "Alan").customer_id
+    async with unit_of_work() as uow:
+        await points.post_many(
+            uow, shop.id, [points.Posting(alan, 100, "earn", "order", "order:4:earn", "order:4")]
+        )
+    alan_balance = int(
+        await scalar("select balance from points_accounts where merchant_id = :m and customer_id = :c",
+                     m=shop.id, c=alan)
+    )  # fmt: skip
+    await _spend(shop.id, alan, alan_balance - 20, "redemption:4")
+    await _refund(shop.id, alan, 100, order=4)
+    assert (
+        await scalar(
+            "select shortfall from points_ledger where merchant_id = :m and idempotency_key = 'refund:4'",
+            m=shop.id,
+        )
+        == 80
+    )
     grace_lots = (
         "select points, remaining from points_lots where merchant_id = :m and customer_id = :c order by id"
     )
@@ -217,6 +228,21 @@ async def test_an_export_imported_into_an_empty_shop_reproduces_balances_pending
     # and the same lots: what each holds, what is left of it, when it expires
     assert await rows(_LOTS, m=empty.id) == await rows(_LOTS, m=shop.id)
     assert await rows(_LOTS, m=shop.id)  # (there are lots to compare)
+
+
+async def _refund(merchant_id: int, customer_id: int, amount: int, *, order: int) -> None:
+    """The order's earning taken back, as its refund does."""
+    async with unit_of_work() as uow:
+        await points.reverse_earning(
+            uow,
+            merchant_id=merchant_id,
+            customer_id=customer_id,
+            points=amount,
+            earning_key=f"order:{order}:earn",
+            source="order",
+            source_ref=f"order:{order}",
+            idempotency_key=f"refund:{order}",
+        )
 
 
 async def _spend(merchant_id: int, customer_id: int, amount: int, redemption: str) -> None:

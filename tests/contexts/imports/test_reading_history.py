@@ -84,6 +84,33 @@ def test_our_exports_references_name_the_credit_a_debit_took_from_first() -> Non
     )
 
 
+def test_a_debits_shortfall_is_read_and_a_credits_refused() -> None:
+    text = (
+        "email,points,reason,entry,takes_from,shortfall\r\n"
+        "ann@example.com,100,earn,41,,\r\n"
+        "ann@example.com,-20,reversal: order refunded,43,41,80\r\n"
+        "ann@example.com,30,adjust,44,,5\r\n"
+        "ann@example.com,-5,reversal,45,41,-3\r\n"
+    )
+    items = list(read_history(upload(text), today=TODAY))
+    assert items[:2] == [
+        HistoryRecord(2, 100, email="ann@example.com", reason="earn", entry=41),
+        HistoryRecord(
+            3,
+            -20,
+            email="ann@example.com",
+            reason="reversal: order refunded",
+            entry=43,
+            takes_from=41,
+            shortfall=80,
+        ),
+    ]
+    assert [(e.line, e.column, e.reason) for e in items[2:] if isinstance(e, RowError)] == [
+        (4, "shortfall", "a shortfall is what a debit could not take"),
+        (5, "shortfall", "negative points"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("reason", "reversal", "expiry", "redemption"),
     [

@@ -593,9 +593,13 @@ def _history_posting(
             take_first_from = rules.history_key(key, customer_id, named)
     elif returns_to is not None:
         kind, source_ref = "redeem_return", rules.redemption_ref(record.id, returns_to)
+    # a reversal asks for all it took back, as it did in the old shop: what it could not
+    # take (the points were spent) comes out as the shortfall again, and lifetime
+    # earned goes down by all of it
+    asked = item.points - (item.shortfall or 0) if kind == "reversal" else item.points
     return points.Posting(
         customer_id=customer_id,
-        delta=item.points,
+        delta=asked,
         kind=kind,
         source="import",
         idempotency_key=rules.history_key(key, customer_id, item.line),

@@ -291,6 +291,7 @@ async def _write_history(
                         expires_at=entry.lot_expires_at if entry.delta > 0 else None,
                         entry=entry.id,
                         takes_from=entry.takes_from,
+                        shortfall=entry.shortfall,
                     )
                 )
             )

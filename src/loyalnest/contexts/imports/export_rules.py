@@ -131,6 +131,9 @@ HISTORY_COLUMNS: tuple[str, ...] = (
     # redemption the redemption it gives back to: read back, the lots come out the same
     "entry",
     "takes_from",
+    # what a debit asked for and could not take (a refund of points already spent):
+    # read back, lifetime earned goes down by all of it, as it did here
+    "shortfall",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -172,6 +175,7 @@ class ExportedEntry:
     expires_at: datetime | None
     entry: int | None = None
     takes_from: int | None = None
+    shortfall: int = 0
 
 
 def check_format(value: str) -> bool:
@@ -230,6 +234,7 @@ def history_cells(entry: ExportedEntry) -> list[str]:
         "" if entry.expires_at is None else entry.expires_at.isoformat(),
         "" if entry.entry is None else str(entry.entry),
         "" if entry.takes_from is None else str(entry.takes_from),
+        str(entry.shortfall) if entry.shortfall else "",
     ]
 
 

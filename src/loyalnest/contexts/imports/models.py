@@ -227,6 +227,8 @@ class ImportHistoryRow(SQLModel, table=True):
     # the file's ``entry`` and ``takes_from`` (a debit taking first from that credit's points)
     entry_ref: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     takes_from_ref: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # the file's ``shortfall``: what a debit asked for beyond the points it took
+    shortfall: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 encrypted_column("import_rows", ("merchant_id", "import_id", "line"), "email_enc", ROW_EMAIL)

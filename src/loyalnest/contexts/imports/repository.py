@@ -431,6 +431,7 @@ HISTORY_COLUMNS = (
     "expires_at",
     "entry_ref",
     "takes_from_ref",
+    "shortfall",
 )
 
 
@@ -491,6 +492,7 @@ class HistoryRow:
     expires_at: datetime | None
     entry_ref: int | None = None
     takes_from_ref: int | None = None
+    shortfall: int | None = None
 
 
 async def history_of(
@@ -502,7 +504,7 @@ async def history_of(
         return []
     connection = await driver_connection(session)
     records = await connection.fetch(
-        "SELECT row_line, line, points, occurred_at, reason, expires_at, entry_ref, takes_from_ref"
+        "SELECT row_line, line, points, occurred_at, reason, expires_at, entry_ref, takes_from_ref, shortfall"
         " FROM import_history_rows"
         " WHERE merchant_id = $1 AND import_id = $2 AND row_line = ANY($3::bigint[])"
         " ORDER BY row_line, occurred_at NULLS LAST, line",

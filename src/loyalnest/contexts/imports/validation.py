@@ -498,6 +498,7 @@ async def _stage_history(staging: _Staging) -> str | None:
                         item.expires_at,
                         item.entry,
                         item.takes_from,
+                        item.shortfall,
                     )
                 )
                 if len(batch) >= rules.CHUNK_ROWS:

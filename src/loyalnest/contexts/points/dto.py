@@ -180,7 +180,9 @@ class HistoryEntryDTO:
     what kind and why, when, and for a credit the expiry of the lot it opened (None:
     no lot, or a lot that never expires); for a debit, the entry whose lot it took from
     first (a reversal takes from its earning's own lot before the oldest); for a
-    returned redemption, the redemption whose lots it refilled."""
+    returned redemption, the redemption whose lots it refilled. ``shortfall``: what a
+    debit asked for beyond what it could take (a reversal of points already spent:
+    lifetime earned went down by all it asked for)."""
 
     id: int
     customer_id: int
@@ -190,6 +192,7 @@ class HistoryEntryDTO:
     created_at: datetime
     lot_expires_at: datetime | None
     takes_from: int | None = None
+    shortfall: int = 0
 
 
 class OpeningBalance(NamedTuple):

@@ -205,7 +205,15 @@ async def list_history(
         )
     return [
         HistoryEntryDTO(
-            r.id, r.customer_id, r.delta, r.kind, r.reason, r.created_at, r.lot_expires_at, r.takes_from
+            r.id,
+            r.customer_id,
+            r.delta,
+            r.kind,
+            r.reason,
+            r.created_at,
+            r.lot_expires_at,
+            r.takes_from,
+            r.shortfall,
         )
         for r in found
     ]

@@ -27,6 +27,7 @@ _ORDER = (
     "expires_at",
     "entry",
     "takes_from",
+    "shortfall",
 )
 
 
@@ -64,6 +65,7 @@ class HistoryReader:
             "expires_at": lambda cell: fields.moment(cell, fields.EARLIEST, fields.LATEST_EXPIRY),
             "entry": fields.reference,
             "takes_from": fields.reference,
+            "shortfall": fields.points,
         }
         self._plan = [
             (found[column], _ORDER.index(column), parsers[column], header[found[column]])
@@ -105,6 +107,10 @@ class HistoryReader:
                 continue
             if values[1] is None and values[2] is None:
                 yield RowError(line, identity_column, "no email and no Shopify customer id")
+                continue
+            shortfall = values[_ORDER.index("shortfall")]
+            if shortfall and values[0] > 0:
+                yield RowError(line, self.columns["shortfall"], "a shortfall is what a debit could not take")
                 continue
             if values[0] == 0:
                 self.skipped_zero += 1

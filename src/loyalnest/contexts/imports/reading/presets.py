@@ -58,6 +58,8 @@ HISTORY_COLUMNS: tuple[str, ...] = (
     # first (our exports write both: a refund takes its own order's points back)
     "entry",
     "takes_from",
+    # what a debit asked for and could not take (our exports write it)
+    "shortfall",
 )
 
 
@@ -193,6 +195,7 @@ HISTORY = Preset(
         ("expires_at", ("Expires at", "expires_at", "Expiry date", "Expiry", "Expiration date", "Expires")),
         ("entry", ("Entry", "Entry ID", "entry_id")),
         ("takes_from", ("Takes from", "takes_from_entry")),
+        ("shortfall", ("Shortfall",)),
     ),
     required=("email", "shopify_customer_id"),
     spelling={"email": "email", "shopify_customer_id": "shopify_customer_id", "points": "points"},

@@ -83,7 +83,9 @@ class HistoryRecord(NamedTuple):
     (by email or Shopify id; at least one is set), when it happened (None when the file
     has no date column or the cell is empty), why, and when the points expire; the
     row's own reference (``entry``) and, for a debit, the reference of the credit whose
-    points it took first (``takes_from``), when the file has them."""
+    points it took first (``takes_from``), when the file has them; for a debit, what it
+    asked for beyond the points it took (``shortfall``: a refund of points already
+    spent, which lowered lifetime earned by all it asked for)."""
 
     line: int
     points: int
@@ -94,6 +96,7 @@ class HistoryRecord(NamedTuple):
     expires_at: datetime | None = None
     entry: int | None = None
     takes_from: int | None = None
+    shortfall: int | None = None
 
     def __repr__(self) -> str:
         return _repr(self)

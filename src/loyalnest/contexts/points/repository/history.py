@@ -22,6 +22,8 @@ class HistoryRow:
     # a debit's: the entry that opened the lot it took from first; a returned
     # redemption's: the redemption it gives back to
     takes_from: int | None
+    # a debit's: what it asked for and could not take (a reversal of points spent)
+    shortfall: int
 
 
 # redemptions less what was given back of them
@@ -49,7 +51,8 @@ SELECT e.id, e.customer_id, e.delta, e.kind, e.reason, e.created_at, l.expires_a
         WHERE r.merchant_id = e.merchant_id AND r.customer_id = e.customer_id AND r.kind = 'redeem'
             AND r.source = e.source AND r.source_ref = e.source_ref AND r.id < e.id
         ORDER BY r.id LIMIT 1
-    ) END
+    ) END,
+    e.shortfall
 FROM points_ledger e
 LEFT JOIN points_lots l ON l.merchant_id = e.merchant_id AND l.entry_id = e.id
 WHERE e.merchant_id = $1 AND e.customer_id = ANY($2::bigint[]) AND (e.customer_id, e.id) > ($3, $4)
