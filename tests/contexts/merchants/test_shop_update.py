@@ -58,6 +58,8 @@ async def test_shopifys_sample_payload_updates_the_shop(make_shop, drain) -> Non
 
 async def test_a_later_update_wins_whatever_order_they_come_in(make_shop, drain) -> None:
     shop = await make_shop()
+    # the API has the shop cached from here on
+    assert (await shop.gql("{ shop { name } }"))["data"]["shop"] == {"name": "Test Shop"}
     newer = _update(
         name="Toys Two",
         email="two@toys.test",
@@ -77,6 +79,9 @@ async def test_a_later_update_wins_whatever_order_they_come_in(make_shop, drain)
     merchant = await _merchant(shop.id)
     assert (merchant.name, merchant.iana_timezone) == ("Toys Two", "Europe/Paris")
     assert merchants.shop_email(merchant) == "two@toys.test"
+    # the API says so too (its cached copy of the shop was forgotten)
+    read = await shop.gql("{ shop { name currency ianaTimezone } }")
+    assert read["data"]["shop"] == {"name": "Toys Two", "currency": "USD", "ianaTimezone": "Europe/Paris"}
 
 
 async def test_what_is_missing_or_unreadable_is_kept(make_shop, drain) -> None:
