@@ -13,7 +13,14 @@ from loyalnest.contexts.notifications import api as notifications
 from loyalnest.devtools.provider_fakes import SmtpSink
 from loyalnest.platform.uow import unit_of_work
 from tests import payloads
-from tests.contexts.notifications.support import configure, set_smtp, settle
+from tests.contexts.notifications.support import (
+    configure,
+    make_customer,
+    publish,
+    reward_issued,
+    set_smtp,
+    settle,
+)
 from tests.contexts.support import scalar
 
 STAFF_ALERTS = "{ notificationSettings { staffEmail staffAlertsTo } }"
@@ -182,3 +189,51 @@ async def _staff_alerts(shop: Any, sink: SmtpSink, drain: Any) -> None:
         assert await notifications.queue_messages(uow, shop.id, [again]) == 1
     await settle(shop.id)
     assert sink.wait_for(2)[1].rcpt_tos == ("alerts@supertoys.test",)
+
+
+async def test_messages_speak_the_shops_language_until_the_shop_picks_one(make_shop, drain) -> None:
+    shop = await make_shop()
+    # Shopify's sample says en; a Canadian French shop says fr-CA: the French templates
+    update = _update(primary_locale="fr-CA", updated_at="2026-12-04T10:00:00Z")
+    assert (await shop.webhook("shop/update", update)).status_code == 200
+    await drain()
+    assert (await _merchant(shop.id)).primary_locale == "fr-CA"
+    read = await shop.gql("{ notificationSettings { defaultLocale } }")
+    assert read["data"]["notificationSettings"] == {"defaultLocale": "fr"}
+    with SmtpSink() as sink:
+        await set_smtp(shop.id, sink)
+        # a customer whose own locale Shopify never said
+        zoe = await make_customer(shop.id, email="zoe@example.com", first_name="Zoé", locale=None)
+        await publish(reward_issued(shop.id, zoe, redemption_id=81, code="LN-FR-0081"))
+        await drain()
+        await settle(shop.id)
+        [received] = sink.wait_for(1)
+        assert received.message["Content-Language"] == "fr"
+        # the locale the shop picks wins; cleared, the shop's language again
+        chosen = await shop.gql(
+            "mutation ($l: String) { updateNotificationSettings(input: {defaultLocale: $l}) {"
+            " notificationSettings { defaultLocale } userErrors { code } } }",
+            {"l": "de"},
+        )
+        assert chosen["data"]["updateNotificationSettings"] == {
+            "notificationSettings": {"defaultLocale": "de"},
+            "userErrors": [],
+        }
+        await publish(reward_issued(shop.id, zoe, redemption_id=82, code="LN-DE-0082"))
+        await drain()
+        await settle(shop.id)
+        assert sink.wait_for(2)[1].message["Content-Language"] == "de"
+        cleared = await shop.gql(
+            "mutation ($l: String) { updateNotificationSettings(input: {defaultLocale: $l}) {"
+            " notificationSettings { defaultLocale } userErrors { code } } }",
+            {"l": None},
+        )
+        assert cleared["data"]["updateNotificationSettings"]["notificationSettings"] == {
+            "defaultLocale": "fr"
+        }
+    # a shop whose language has no templates here: en
+    other = await make_shop()
+    assert (await other.webhook("shop/update", _update(primary_locale="sw"))).status_code == 200
+    await drain()
+    read = await other.gql("{ notificationSettings { defaultLocale } }")
+    assert read["data"]["notificationSettings"] == {"defaultLocale": "en"}

@@ -100,10 +100,12 @@ async def record_shop_update(
     currency: str | None,
     iana_timezone: str | None,
     updated_at: datetime | None,
+    primary_locale: str | None = None,
 ) -> None:
-    """shop/update: the shop's name, contact email (sealed), currency and timezone as
-    Shopify has them now, so emails carry the new name, birthdays and reports follow
-    the shop's day, and staff alerts reach the shop without a configured address. A
+    """shop/update: the shop's name, contact email (sealed), currency, timezone and
+    language as Shopify has them now, so emails carry the new name and speak the shop's
+    language, birthdays and reports follow the shop's day, and staff alerts reach the
+    shop without a configured address. A
     field Shopify left out is kept, a currency outside ISO 4217 too; an update older
     than one applied already changes nothing (deliveries come in any order), and every
     process forgets its cached copy of the shop."""
@@ -116,6 +118,7 @@ async def record_shop_update(
         email_enc=None if email is None else get_keyring().encrypt(email, context=SHOP_EMAIL_CONTEXT),
         currency=currency,
         iana_timezone=iana_timezone,
+        primary_locale=primary_locale,
         updated_at=updated_at,
     )
     if domain is not None:

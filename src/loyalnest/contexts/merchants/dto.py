@@ -19,6 +19,8 @@ class MerchantDTO:
     active: bool
     # the shop's contact email, sealed (``merchants.api.shop_email`` opens it)
     email_enc: str | None = field(default=None, repr=False)
+    # the shop's language in Shopify (shop/update), a BCP 47 tag; None until one came
+    primary_locale: str | None = None
 
 
 class AdminCredentials(NamedTuple):

@@ -20,7 +20,7 @@ async def record_uninstall(uow: UnitOfWork, events: Sequence[ShopUninstalled]) -
 
 @handles(ShopUpdated)
 async def record_shop_update(uow: UnitOfWork, events: Sequence[ShopUpdated]) -> None:
-    """shop/update: the shop's name, contact email, currency and timezone."""
+    """shop/update: the shop's name, contact email, currency, timezone and language."""
     for event in events:
         await commands.record_shop_update(
             uow,
@@ -30,4 +30,5 @@ async def record_shop_update(uow: UnitOfWork, events: Sequence[ShopUpdated]) -> 
             currency=event.currency,
             iana_timezone=event.iana_timezone,
             updated_at=event.updated_at,
+            primary_locale=event.primary_locale,
         )

@@ -66,6 +66,9 @@ class Merchant(SQLModel, table=True):
     # the shop's contact email from shop/update, AES-GCM ciphertext (SHOP_EMAIL_CONTEXT):
     # where staff alerts go when the shop set no staff email
     email_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # the shop's language in Shopify (shop/update's primary_locale, a BCP 47 tag): what
+    # messages speak until the shop picks a default locale of its own
+    primary_locale: str | None = Field(default=None, sa_column=Column(String(35), nullable=True))
     # the updated_at of the newest shop/update applied (a late delivery undoes nothing)
     shop_updated_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)

@@ -44,6 +44,7 @@ def to_merchant_dto(row: Merchant) -> MerchantDTO:
         installed_at=row.installed_at,
         active=row.uninstalled_at is None,
         email_enc=row.email_enc,
+        primary_locale=row.primary_locale,
     )
 
 

@@ -235,6 +235,7 @@ async def apply_shop_update(
     email_enc: str | None,
     currency: str | None,
     iana_timezone: str | None,
+    primary_locale: str | None,
     updated_at: datetime | None,
 ) -> str | None:
     """Write what shop/update told (a None keeps the column), unless a newer update was
@@ -243,6 +244,7 @@ async def apply_shop_update(
         text(
             "UPDATE merchants SET name = COALESCE(:name, name), email_enc = COALESCE(:email, email_enc),"
             " currency = COALESCE(:currency, currency), iana_timezone = COALESCE(:zone, iana_timezone),"
+            " primary_locale = COALESCE(:locale, primary_locale),"
             " shop_updated_at = COALESCE(:at, shop_updated_at)"
             " WHERE id = :m AND (CAST(:at AS timestamptz) IS NULL OR shop_updated_at IS NULL"
             " OR shop_updated_at <= :at) RETURNING shop_domain"
@@ -253,6 +255,7 @@ async def apply_shop_update(
             "email": email_enc,
             "currency": currency,
             "zone": iana_timezone,
+            "locale": primary_locale,
             "at": updated_at,
         },
     )

@@ -187,6 +187,7 @@ async def update_settings(
     if update.quiet_end is not None:
         changes["quiet_end"] = update.quiet_end.replace(second=0, microsecond=0, tzinfo=None)
     clearable = {
+        "default_locale": "default_locale",
         "staff_email": "staff_email_enc",
         "sender_name": "sender_name",
         "reply_to": "reply_to",

@@ -76,7 +76,7 @@ class SettingsUpdate:
     """Fields left None keep their value. ``enabled`` replaces the channels of the types
     it names (others keep theirs); an empty tuple turns a type off. ``footer`` and
     ``points_name`` replace the whole mapping; ``clear`` names optional fields to set
-    to null ("staff_email", "sender_name", "reply_to", "logo_url")."""
+    to null ("default_locale", "staff_email", "sender_name", "reply_to", "logo_url")."""
 
     enabled: dict[str, tuple[str, ...]] | None = None
     default_locale: str | None = None

@@ -66,9 +66,9 @@ class NotificationSettings(SQLModel, table=True):
     enabled: dict[str, Any] = Field(
         sa_column=Column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
     )
-    default_locale: str = Field(
-        default="en", sa_column=Column(String(35), nullable=False, server_default="en")
-    )
+    # None: the shop's language in Shopify (merchants' primary_locale) where templates
+    # ship in it, else en (``sending.Shop.default_locale``)
+    default_locale: str | None = Field(default=None, sa_column=Column(String(35), nullable=True))
     staff_email_enc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # None: the shop's name
     sender_name: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))

@@ -52,7 +52,9 @@ def settings_dto(
     contact = None if merchant is None else merchants.shop_email(merchant)
     return NotificationSettingsDTO(
         enabled={mt.name: rules.enabled_channels(row.enabled, mt) for mt in registry.TYPES.values()},
-        default_locale=row.default_locale,
+        default_locale=rules.default_locale(
+            row.default_locale, None if merchant is None else merchant.primary_locale
+        ),
         staff_email=staff_email,
         branding=branding_of(row, merchant.name if merchant else ""),
         quiet_start=row.quiet_start,

@@ -35,7 +35,7 @@ def _loads(value: Any) -> Any:
 class SettingsRow:
     merchant_id: int
     enabled: dict[str, list[str]]
-    default_locale: str
+    default_locale: str | None  # None: the shop's language (see sending.Shop.default_locale)
     staff_email_enc: str | None
     sender_name: str | None
     reply_to: str | None
@@ -68,7 +68,7 @@ _SETTINGS_JSON = {"enabled", "footer", "points_name"}
 def default_settings(merchant_id: int) -> SettingsRow:
     """What a shop without a settings row has (the column defaults)."""
     return SettingsRow(
-        merchant_id, {}, "en", None, None, None, None, "#1F6FEB", {}, {}, time(21, 0), time(8, 0), None
+        merchant_id, {}, None, None, None, None, None, "#1F6FEB", {}, {}, time(21, 0), time(8, 0), None
     )
 
 

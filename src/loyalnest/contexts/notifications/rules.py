@@ -187,3 +187,10 @@ def mask(recipient: str | None) -> str | None:
         local, _, domain = recipient.partition("@")
         return f"{local[:1]}***@{domain}"
     return recipient[:3] + "*" * max(len(recipient) - 5, 3) + recipient[-2:]
+
+
+def default_locale(chosen: str | None, shop_locale: str | None) -> str:
+    """The locale a shop's messages fall back to: the one it chose, else its language in
+    Shopify where templates ship in it (``fr-CA`` -> ``fr``), else en. A French shop
+    that never chose one writes to its customers in French."""
+    return chosen or locales.shipped(shop_locale) or locales.FALLBACK

@@ -86,6 +86,12 @@ class Shop:
         return self.contact_email
 
     @property
+    def default_locale(self) -> str:
+        return rules.default_locale(
+            self.settings.default_locale, None if self.merchant is None else self.merchant.primary_locale
+        )
+
+    @property
     def contact_email(self) -> str | None:
         return None if self.merchant is None else merchants.shop_email(self.merchant)
 
@@ -133,7 +139,7 @@ def choose_draft(
 ) -> tuple[str, Draft] | None:
     """The first template on the locale fallback chain; at each step the merchant's own
     override wins over the shipped default."""
-    for locale in locales.fallback_chain(customer_locale, shop.settings.default_locale):
+    for locale in locales.fallback_chain(customer_locale, shop.default_locale):
         override = shop.overrides.get((type_name, channel, locale))
         if override is not None:
             return locale, override

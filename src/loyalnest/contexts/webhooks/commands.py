@@ -154,6 +154,7 @@ async def _shop_updated(uow: UnitOfWork, row: InboxRow, body: dict[str, Any]) ->
         currency=shop.currency,
         iana_timezone=shop.iana_timezone,
         updated_at=shop.updated_at,
+        primary_locale=shop.primary_locale,
     )
 
 

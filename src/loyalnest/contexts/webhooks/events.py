@@ -176,6 +176,7 @@ class ShopUpdated(Event):
     currency: str | None
     iana_timezone: str | None
     updated_at: datetime | None
+    primary_locale: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ customer paid in), as exact Decimals. A payload that cannot be understood raises
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
@@ -509,6 +510,8 @@ class ParsedShop:
     email: str | None = dataclass_field(repr=False)  # personal data: never in a repr
     currency: str | None = None
     iana_timezone: str | None = None
+    # the shop's language in Shopify (a BCP 47 tag: ``fr``, ``pt-BR``)
+    primary_locale: str | None = None
     updated_at: datetime | None = None
 
 
@@ -524,13 +527,21 @@ def parse_shop_update(payload: dict[str, Any]) -> ParsedShop:
     if zone is not None and (len(zone) > 64 or not _is_zone(zone)):
         zone = None
     name = _optional_str(payload.get("name"))
+    locale = _optional_str(payload.get("primary_locale"))
+    if locale is not None and not _LOCALE.fullmatch(locale):
+        locale = None
     return ParsedShop(
         name=None if name is None else name[:255],
         email=email,
         currency=_currency_code(payload.get("currency")),
         iana_timezone=zone,
+        primary_locale=locale,
         updated_at=_optional_time(payload.get("updated_at")),
     )
+
+
+# a BCP 47 tag as Shopify writes a shop's locale (``en``, ``pt-BR``, ``zh-CN``)
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}")
 
 
 def _is_zone(name: str) -> bool:

@@ -106,7 +106,9 @@ class NotificationSettingsInput:
         default=strawberry.UNSET, description="Channels per message type; types not listed keep theirs."
     )
     default_locale: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The locale used when a customer's own has no template."
+        default=strawberry.UNSET,
+        description="The locale used when a customer's own has no template; null: the shop's language in "
+        "Shopify (when templates ship in it), else en.",
     )
     staff_email: str | None = strawberry.field(
         default=strawberry.UNSET, description="Where staff messages and test sends go; null clears it."
@@ -278,7 +280,7 @@ def _given(value: Any, convert: Any = None) -> Any:
 
 
 # the optional settings a null clears (for the others, null keeps the stored value)
-CLEARABLE = ("staff_email", "sender_name", "reply_to", "logo_url")
+CLEARABLE = ("default_locale", "staff_email", "sender_name", "reply_to", "logo_url")
 
 
 def _settings_update(data: NotificationSettingsInput) -> notifications.SettingsUpdate:

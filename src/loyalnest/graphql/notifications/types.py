@@ -427,7 +427,8 @@ class NotificationSettings:
         description="Every message type (registry order) with its channels switched on."
     )
     default_locale: str = strawberry.field(
-        description="The locale used for customers whose own locale has no template (then en)."
+        description="The locale used for customers whose own locale has no template (then en): the one the "
+        "shop chose, else its language in Shopify (shop/update) when templates ship in it, else en."
     )
     staff_email: str | None = strawberry.field(
         description="The address staff messages (and sendTestNotification's emails) go to; null: not set, "
