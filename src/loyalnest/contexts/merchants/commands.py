@@ -104,11 +104,11 @@ async def record_shop_update(
 ) -> None:
     """shop/update: the shop's name, contact email (sealed), currency, timezone and
     language as Shopify has them now, so emails carry the new name and speak the shop's
-    language, birthdays and reports follow the shop's day, and staff alerts reach the
-    shop without a configured address. A
-    field Shopify left out is kept, a currency outside ISO 4217 too; an update older
-    than one applied already changes nothing (deliveries come in any order), and every
-    process forgets its cached copy of the shop."""
+    language, orders earn in its currency, birthdays and reports follow its day, and
+    staff alerts reach it without a configured address. A field Shopify left out is
+    kept, a currency outside ISO 4217 too; an update older than one applied already
+    changes nothing (deliveries come in any order), and every process forgets its
+    cached copy of the shop."""
     if currency is not None and currency not in rules.ISO_4217:
         currency = None
     domain = await repository.apply_shop_update(

@@ -2,8 +2,8 @@
 pub/sub channel after each commit, and every nudge is answered with the thing read
 afresh (so a missed nudge costs nothing: pub/sub is at-most-once, and no client merges
 deltas). The first answer is read after Redis has confirmed the subscription, so no
-change falls between it and the nudges; ``tick`` also reads it afresh when that long passes without a
-nudge (progress that must move at least every second)."""
+change falls between it and the nudges; ``tick`` also reads it afresh when that long
+passes without a nudge (progress that must move at least every second)."""
 
 from __future__ import annotations
 
