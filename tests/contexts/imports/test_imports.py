@@ -13,10 +13,12 @@ import pytest
 from loyalnest.contexts.imports import applying, rules
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.privacy import api as privacy
+from loyalnest.devtools.provider_fakes import SmtpSink
 from loyalnest.platform.db import observe_statements
 from loyalnest.platform.uow import unit_of_work
 from tests import payloads
 from tests.contexts.imports import support
+from tests.contexts.notifications.support import configure, set_smtp, settle
 from tests.contexts.support import execute, rows, scalar
 from tests.http.serving import RawConnection
 
@@ -717,3 +719,35 @@ async def test_rows_of_chunks_applied_side_by_side_naming_one_customer_import_on
     async with unit_of_work() as uow:
         assert await points.verify_ledger(uow, shop.id) == []
         assert await points.verify_lots(uow, shop.id) == []
+
+
+async def test_the_staff_are_told_when_an_import_finished_once(shop, drain):
+    with SmtpSink() as sink:
+        await set_smtp(shop.id, sink)
+        await configure(shop.id, staff_email="owner@shop.test")
+        content = support.csv_bytes(
+            "Email,Points", "one@example.org,100", "two@example.org,20", "not-an-email,5"
+        )
+        done = await support.imported(shop, content, source="LOYALTYLION", dry_run=False)
+        await drain()
+        assert (await support.read(shop, done["id"]))["status"] == "COMPLETED"
+        [row] = await settle(shop.id)
+        assert (row["type"], row["status"], row["customer_id"]) == ("import_finished", "sent", None)
+        [message] = sink.wait_for(1)
+        assert message.rcpt_tos == ("owner@shop.test",)
+        text = message.message.get_body(("plain",)).get_content()
+        # two customers, 120 points, one row refused
+        assert "Customers imported: 2" in text, text
+        assert "Points posted: 120" in text, text
+        assert "Rows refused: 1" in text, text
+        import_id = int(await scalar("select max(id) from imports where merchant_id = :m", m=shop.id))
+        # a delivery of the same import again (a worker that died after its commit) tells
+        # nobody twice
+        await execute(
+            "update imports set status = 'importing', heartbeat_at = now() - interval '1 hour'"
+            " where merchant_id = :m and id = :id",
+            m=shop.id,
+            id=import_id,
+        )
+        await applying.apply(shop.id, import_id)
+        assert len(await settle(shop.id)) == 1

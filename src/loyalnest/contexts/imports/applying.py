@@ -30,6 +30,7 @@ from loyalnest.contexts.imports.models import ROW_BIRTHDAY, ROW_EMAIL, ROW_FIRST
 from loyalnest.contexts.imports.progress import announce
 from loyalnest.contexts.imports.repository import ImportRecord, StagedRow
 from loyalnest.contexts.imports.validation import ShopBusy
+from loyalnest.contexts.notifications import api as notifications
 from loyalnest.contexts.points import api as points
 from loyalnest.contexts.referrals import api as referrals
 from loyalnest.contexts.tiers import api as tiers
@@ -83,9 +84,29 @@ async def apply(merchant_id: int, import_id: int) -> bool:
         await repository.finish(
             uow.session, merchant_id, import_id, status=rules.COMPLETED, now=utcnow(), counts=counts
         )
+        # the staff hear of it (an import of a million rows takes minutes: nobody waits
+        # on the page); once per import, a resumed one included
+        await notifications.queue_messages(uow, merchant_id, [_finished_message(import_id, counts)])
     await announce(merchant_id, import_id)
     log.info("import applied", extra={"import_id": import_id, "customers_created": counts["created"]})
     return True
+
+
+def _finished_message(import_id: int, counts: dict[str, Any]) -> notifications.Outgoing:
+    """``import_finished`` for the shop's staff: the customers it brought (created or
+    matched), the points it posted, the rows it did not take (refused by validation,
+    in the customer file or the history, or skipped as naming a customer again)."""
+    refused = sum(int(counts.get(name) or 0) for name in ("invalid", "history_invalid", "skipped"))
+    return notifications.Outgoing(
+        type="import_finished",
+        cause=f"import:{import_id}",
+        customer_id=None,
+        variables={
+            "customers_imported": int(counts["created"]) + int(counts["matched"]),
+            "points_imported": int(counts["points_posted"]),
+            "errors": refused,
+        },
+    )
 
 
 def _said(exc: Exception) -> str:
