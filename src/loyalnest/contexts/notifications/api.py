@@ -95,6 +95,7 @@ __all__ = [
     "set_preferences",
     "set_provider",
     "shipped_locale",
+    "shops_that_turned_on",
     "sweep",
     "test_provider",
     "unsubscribe",
@@ -116,6 +117,8 @@ current_draft = queries.current_draft
 list_deliveries = queries.list_deliveries
 count_deliveries = queries.count_deliveries
 get_preferences = queries.get_preferences
+# the shops that switched on a type off by default (their weekly summary is owed)
+shops_that_turned_on = queries.shops_that_turned_on
 # template errors come back in PreviewDTO.errors; NotFound for an unknown type or customer
 preview = queries.preview
 

@@ -73,6 +73,14 @@ async def get_settings(merchant_id: int) -> NotificationSettingsDTO:
     return settings_dto(row, provider_rows, merchant)
 
 
+async def shops_that_turned_on(type_name: str) -> list[int]:
+    """The shops that switched on a type that is off by default (a weekly summary)."""
+    if registry.get(type_name).enabled_by_default:
+        raise ValueError(f"{type_name} is on by default: every shop has it unless it said no")
+    async with read_session() as session:
+        return await repository.shops_with_type_on(session, type_name)
+
+
 def slot_of_default(type_name: str, channel: str, locale: str) -> TemplateSlotDTO:
     draft = defaults.default_draft(type_name, channel, locale)
     if draft is None:

@@ -98,6 +98,19 @@ async def get_settings(
     return default_settings(merchant_id) if record is None else _settings(record)
 
 
+async def shops_with_type_on(session: AsyncSession, type_name: str) -> list[int]:
+    """The shops whose settings switch ``type_name`` on for at least one channel (a type
+    off by default is on only where a shop said so)."""
+    connection = await driver_connection(session, transactional=False)
+    records = await connection.fetch(
+        "SELECT merchant_id FROM notification_settings"
+        " WHERE jsonb_typeof(enabled -> $1::text) = 'array' AND jsonb_array_length(enabled -> $1::text) > 0"
+        " ORDER BY merchant_id",
+        type_name,
+    )
+    return [int(r[0]) for r in records]
+
+
 async def save_settings(session: AsyncSession, row: SettingsRow) -> SettingsRow:
     connection = await driver_connection(session)
     params = [_json(getattr(row, n)) if n in _SETTINGS_JSON else getattr(row, n) for n in _SETTINGS_FIELDS]

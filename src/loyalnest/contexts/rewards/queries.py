@@ -201,6 +201,15 @@ async def count_customers_redemptions(merchant_id: int, customer_ids: Sequence[i
     return {cid: found.get(cid, 0) for cid in customer_ids}
 
 
+async def count_rewards_issued(merchant_id: int, start: datetime, end: datetime) -> int:
+    """Codes the shop's customers got in [start, end): redemptions whose code exists or
+    did (issued, used or expired since), not those still pending or that Shopify refused."""
+    async with read_session() as session:
+        return await repository.count_issued_between(
+            session, merchant_id, start, end, rules.CODE_VISIBLE_STATUSES
+        )
+
+
 async def get_redemptions(merchant_id: int, redemption_ids: Sequence[int]) -> dict[int, RedemptionDTO]:
     """The shop's redemptions by id (DataLoader batch; codes decrypted: PII)."""
     async with read_session() as session:

@@ -523,6 +523,22 @@ async def count_customers_redemptions(
     return {int(customer_id): int(n) for customer_id, n in records}
 
 
+async def count_issued_between(
+    session: AsyncSession, merchant_id: int, start: datetime, end: datetime, statuses: Sequence[str]
+) -> int:
+    """Redemptions of the shop made in [start, end) now in one of ``statuses``."""
+    connection = await driver_connection(session, transactional=False)
+    found = await connection.fetchval(
+        "SELECT count(*) FROM reward_redemptions WHERE merchant_id = $1"
+        " AND created_at >= $2 AND created_at < $3 AND status = ANY($4::text[])",
+        merchant_id,
+        start,
+        end,
+        list(statuses),
+    )
+    return int(found)
+
+
 _REDEMPTIONS_BY_ID = f"""
 SELECT {_REDEMPTION_COLUMNS} FROM reward_redemptions WHERE merchant_id = $1 AND id = ANY($2::bigint[])
 """

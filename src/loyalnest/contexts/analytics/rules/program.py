@@ -97,6 +97,13 @@ def local_midnight(day: date, timezone: str) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(timezone))
 
 
+def previous_week(now: datetime, timezone: str) -> tuple[date, date]:
+    """The last whole week (Monday to Sunday, shop-local) before the one ``now`` is in."""
+    today = local_day(now, timezone)
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(days=7), monday - timedelta(days=1)
+
+
 def days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from loyalnest.contexts.analytics.commands import program as commands
+from loyalnest.contexts.analytics.commands import weekly_summaries
 from loyalnest.contexts.analytics.queries import program as queries
 from loyalnest.platform import jobs
 from loyalnest.platform.timeutil import utcnow
@@ -19,6 +20,7 @@ from loyalnest.platform.uow import unit_of_work
 log = logging.getLogger(__name__)
 
 REFRESH_PROGRAM_ROLLUPS_ACTOR = "analytics.refresh_program_rollups"
+QUEUE_WEEKLY_SUMMARIES_ACTOR = "analytics.queue_weekly_summaries"
 BACKFILL_PROGRAM_ROLLUPS_ACTOR = "analytics.backfill_program_rollups"
 ANALYTICS_QUEUE = "analytics"
 
@@ -46,3 +48,13 @@ async def refresh_program_rollups() -> None:
 async def backfill_program_rollups(merchant_id: int) -> None:
     """Rebuild one shop's rollups from its whole ledger (after an import, or on demand)."""
     await commands.backfill_program_rollups(merchant_id)
+
+
+# hourly: a shop's week ends at its own midnight, whatever its timezone; the week is the
+# message's cause, so the passes after the first queue nothing for it
+@jobs.periodic(every_seconds=3600)
+@jobs.actor(QUEUE_WEEKLY_SUMMARIES_ACTOR, queue_name=ANALYTICS_QUEUE)
+async def queue_weekly_summaries() -> None:
+    queued = await weekly_summaries.queue_weekly_summaries()
+    if queued:
+        log.info("weekly summaries queued", extra={"messages": queued})
