@@ -103,6 +103,7 @@ __all__ = [
     "unsubscribe_url",
     "update_settings",
     "update_template",
+    "was_queued",
 ]
 
 MAX_DELIVERY_PAGE = queries.MAX_PAGE
@@ -119,6 +120,8 @@ count_deliveries = queries.count_deliveries
 get_preferences = queries.get_preferences
 # the shops that switched on a type off by default (their weekly summary is owed)
 shops_that_turned_on = queries.shops_that_turned_on
+# a message of this type and cause was queued already (its facts need not be computed)
+was_queued = queries.was_queued
 # template errors come back in PreviewDTO.errors; NotFound for an unknown type or customer
 preview = queries.preview
 

@@ -81,6 +81,14 @@ async def shops_that_turned_on(type_name: str) -> list[int]:
         return await repository.shops_with_type_on(session, type_name)
 
 
+async def was_queued(merchant_id: int, type_name: str, cause: str) -> bool:
+    """Whether a message of this type and cause was queued for the shop already (on any
+    of its channels): a pass that would compute the message's facts first asks."""
+    keys = [rules.idempotency_key(type_name, cause, channel) for channel in registry.get(type_name).channels]
+    async with read_session() as session:
+        return await repository.any_queued(session, merchant_id, keys)
+
+
 def slot_of_default(type_name: str, channel: str, locale: str) -> TemplateSlotDTO:
     draft = defaults.default_draft(type_name, channel, locale)
     if draft is None:

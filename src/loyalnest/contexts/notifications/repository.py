@@ -111,6 +111,19 @@ async def shops_with_type_on(session: AsyncSession, type_name: str) -> list[int]
     return [int(r[0]) for r in records]
 
 
+async def any_queued(session: AsyncSession, merchant_id: int, keys: Sequence[str]) -> bool:
+    """Whether a delivery of one of these idempotency keys was written for the shop."""
+    connection = await driver_connection(session, transactional=False)
+    return bool(
+        await connection.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM notification_deliveries"
+            " WHERE merchant_id = $1 AND idempotency_key = ANY($2::text[]))",
+            merchant_id,
+            list(keys),
+        )
+    )
+
+
 async def save_settings(session: AsyncSession, row: SettingsRow) -> SettingsRow:
     connection = await driver_connection(session)
     params = [_json(getattr(row, n)) if n in _SETTINGS_JSON else getattr(row, n) for n in _SETTINGS_FIELDS]

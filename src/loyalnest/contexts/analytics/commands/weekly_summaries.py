@@ -38,6 +38,9 @@ async def queue_weekly_summaries(*, now: datetime | None = None) -> int:
 
 async def _queue_one(merchant_id: int, zone: str, now: datetime) -> int:
     start, end = rules.previous_week(now, zone)
+    cause = f"week:{start.isoformat()}"
+    if await notifications.was_queued(merchant_id, WEEKLY_SUMMARY, cause):
+        return 0  # the hourly passes after the first: nothing to compute
     totals = (await program_analytics(merchant_id, start, end)).totals
     issued = await rewards.count_rewards_issued(
         merchant_id,
@@ -51,7 +54,7 @@ async def _queue_one(merchant_id: int, zone: str, now: datetime) -> int:
             [
                 notifications.Outgoing(
                     WEEKLY_SUMMARY,
-                    f"week:{start.isoformat()}",
+                    cause,
                     None,
                     {
                         "week_start": start,
