@@ -44,6 +44,13 @@ def test_the_week_is_the_last_whole_one_in_the_shops_timezone() -> None:
 async def test_a_shop_that_switched_it_on_gets_its_week_once(make_shop: Any, drain: Any) -> None:
     shop, quiet = await make_shop(), await make_shop()
     assert (await shop.gql(TURN_ON))["data"]["updateNotificationSettings"]["userErrors"] == []
+    # the quiet shop switched it on, then off again
+    assert (await quiet.gql(TURN_ON))["data"]["updateNotificationSettings"]["userErrors"] == []
+    off = (
+        "mutation { updateNotificationSettings(input: {types: [{type: WEEKLY_SUMMARY, channels: []}]})"
+        " { userErrors { code } } }"
+    )
+    assert (await quiet.gql(off))["data"]["updateNotificationSettings"]["userErrors"] == []
     with rewards_support.admin_fake() as fake, SmtpSink() as sink:
         await rewards_support.connect_shop(shop, fake)
         await set_smtp(shop.id, sink)
@@ -67,7 +74,7 @@ async def test_a_shop_that_switched_it_on_gets_its_week_once(make_shop: Any, dra
         text = message.message.get_body(("plain",)).get_content()
         for line in ("Points earned: 1,500", "Points redeemed: 300", "New members: 2", "Rewards issued: 1"):
             assert line in text, text
-        # a shop that did not switch it on is told nothing
+        # a shop that switched it off is told nothing
         assert await deliveries(quiet.id, type_name="weekly_summary") == []
 
         # the hourly actor on the real broker: this week is not over, the week before is

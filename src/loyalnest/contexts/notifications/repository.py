@@ -104,7 +104,7 @@ async def shops_with_type_on(session: AsyncSession, type_name: str) -> list[int]
     connection = await driver_connection(session, transactional=False)
     records = await connection.fetch(
         "SELECT merchant_id FROM notification_settings"
-        " WHERE jsonb_typeof(enabled -> $1::text) = 'array' AND jsonb_array_length(enabled -> $1::text) > 0"
+        " WHERE enabled -> $1::text <> '[]'::jsonb"  # absent: null, never true
         " ORDER BY merchant_id",
         type_name,
     )
